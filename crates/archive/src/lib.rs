@@ -1,0 +1,1 @@
+//! zflash-archive

@@ -1,0 +1,24 @@
+//! Parsers and linter for Solaris Custom JumpStart files.
+//!
+//! Layers, bottom up:
+//! - [`source`]: the hand-written line layer (line index, comments, `\` continuations, CRLF,
+//!   byte spans) shared by every format;
+//! - one module per format ([`rules`], [`profile`], [`sysidcfg`], [`bootparams`]) with a typed
+//!   AST whose nodes carry byte spans, built with nom 8 value grammars;
+//! - [`lint`]: one rule per file, each producing [`Diagnostic`]s;
+//! - [`check`]: whole-directory checking (walks a JumpStart directory, cross-file rules) and
+//!   the `rules.ok` writer;
+//! - [`render`]: human (annotate-snippets), JSON, SARIF and GitHub output.
+
+pub mod bootparams;
+pub mod check;
+pub mod diagnostic;
+pub mod lint;
+pub mod profile;
+pub mod render;
+pub mod rules;
+pub mod source;
+pub mod sysidcfg;
+
+pub use diagnostic::{Diagnostic, Label, Rule, Severity};
+pub use source::{SourceFile, Span};

@@ -1,0 +1,44 @@
+//! Lint rules, one per file, grouped by the format they apply to (ruff-style).
+//!
+//! Code prefixes: `F` file-level (encoding, binary, empty, CRLF…), `R` rules / rules.ok,
+//! `P` profiles, `S` sysidcfg, `B` bootparams, `J` the JumpStart directory as a set
+//! (cross-file). Each rule file holds a `pub static RULE: Rule` whose `doc` is what
+//! `zflash explain CODE` prints, plus the check itself.
+
+use crate::diagnostic::Rule;
+
+pub mod bootparams;
+pub mod file;
+pub mod profile;
+pub mod rules;
+pub mod sysidcfg;
+
+/// Every rule, in code order.
+pub fn all() -> Vec<&'static Rule> {
+    let mut v: Vec<&'static Rule> = Vec::new();
+    v.extend_from_slice(file::RULES);
+    v.extend_from_slice(rules::RULES);
+    v.extend_from_slice(profile::RULES);
+    v.extend_from_slice(sysidcfg::RULES);
+    v.extend_from_slice(bootparams::RULES);
+    v.sort_by_key(|r| r.code);
+    v
+}
+
+/// Look a rule up by code (case-insensitive) or by name.
+pub fn find(code_or_name: &str) -> Option<&'static Rule> {
+    all()
+        .into_iter()
+        .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn codes_are_unique() {
+        let all = super::all();
+        let mut codes: Vec<_> = all.iter().map(|r| r.code).collect();
+        codes.dedup();
+        assert_eq!(codes.len(), all.len(), "duplicate rule code");
+    }
+}

@@ -1,0 +1,3 @@
+//! The zflash finish runtime (owner: runtime). See issue 4.
+
+pub mod testpool;

@@ -1,0 +1,226 @@
+//! Test support: throw-away zfs-fuse pools and a miniroot-like state.
+//!
+//! Used by this crate's tests, the CLI tests and the benchmarks; public so that every
+//! test in the workspace builds pools the same way. Rules it keeps:
+//! - every pool gets a unique name (`zft<pid>x<n><tag>`) and lives on sparse files in
+//!   its own temporary directory;
+//! - `Drop` destroys only the pool it created (with retries: zfs-fuse answers
+//!   "pool is busy" for a moment after writes), even when the test panicked;
+//! - [`require_zfs`] fails loudly when zfs-fuse is missing and `CI` or
+//!   `ZFLASH_REQUIRE_ZFS` is set; otherwise it prints why the test is skipped.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// Is a zfs-fuse (or any ZFS) daemon answering?
+pub fn zfs_available() -> bool {
+    Command::new("zpool")
+        .arg("list")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+/// Returns true when ZFS tests can run. Panics when they must run (CI) but cannot.
+pub fn require_zfs() -> bool {
+    if zfs_available() {
+        return true;
+    }
+    let must = std::env::var_os("CI").is_some() || std::env::var_os("ZFLASH_REQUIRE_ZFS").is_some();
+    if must {
+        panic!(
+            "zfs-fuse is not running but CI/ZFLASH_REQUIRE_ZFS is set: run scripts/setup (as root) first"
+        );
+    }
+    eprintln!("SKIPPED: zfs-fuse is not running (run scripts/setup as root to enable ZFS tests)");
+    false
+}
+
+/// Run a command, returning its output; panics with stderr on failure.
+pub fn run(cmd: &str, args: &[&str]) -> String {
+    let out = try_run(cmd, args);
+    if !out.status.success() {
+        panic!(
+            "`{cmd} {}` failed: {}{}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr),
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Run a command and return its output whatever the status.
+pub fn try_run(cmd: &str, args: &[&str]) -> Output {
+    Command::new(cmd)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd}: {e}"))
+}
+
+/// Retry a zfs/zpool command that may fail with "busy" right after writes.
+pub fn run_retry(cmd: &str, args: &[&str]) -> Result<(), String> {
+    let mut last = String::new();
+    for attempt in 0..20 {
+        let out = try_run(cmd, args);
+        if out.status.success() {
+            return Ok(());
+        }
+        last = String::from_utf8_lossy(&out.stderr).into_owned();
+        std::thread::sleep(Duration::from_millis(100 * (attempt + 1).min(5)));
+    }
+    Err(last)
+}
+
+/// A file-backed mirror pool with an altroot, destroyed on drop.
+pub struct TestPool {
+    /// Pool name, unique to this process and call.
+    pub name: String,
+    /// Temporary directory holding the vdev files and the altroot.
+    pub dir: tempfile::TempDir,
+    /// The altroot (`<dir>/a`), like the miniroot's `/a`.
+    pub altroot: PathBuf,
+}
+
+impl TestPool {
+    /// Create a mirror of two sparse files of `size_mb` each, altroot `<tmp>/a`.
+    /// `tag` (letters/digits) makes the name readable in `zpool list`.
+    pub fn create(tag: &str, size_mb: u64) -> TestPool {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let tag: String = tag
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .take(12)
+            .collect();
+        let name = format!("zft{}x{}{}", std::process::id(), n, tag);
+        let dir = tempfile::Builder::new()
+            .prefix("zflash-pool-")
+            .tempdir()
+            .expect("tempdir");
+        let altroot = dir.path().join("a");
+        std::fs::create_dir_all(&altroot).expect("altroot");
+        let mut vdevs = Vec::new();
+        for i in 0..2 {
+            let p = dir.path().join(format!("d{i}.img"));
+            let f = std::fs::File::create(&p).expect("vdev file");
+            f.set_len(size_mb * 1024 * 1024).expect("truncate vdev");
+            vdevs.push(p.to_string_lossy().into_owned());
+        }
+        let alt = altroot.to_string_lossy().into_owned();
+        run(
+            "zpool",
+            &["create", "-R", &alt, &name, "mirror", &vdevs[0], &vdevs[1]],
+        );
+        TestPool { name, dir, altroot }
+    }
+
+    /// A miniroot-like state, as JumpStart leaves it before the finish script runs:
+    /// `POOL/ROOT` with `mountpoint=legacy`, an installed BE `POOL/ROOT/<be>` with
+    /// `mountpoint=/` mounted at the altroot, set as `bootfs`, holding a few files of a
+    /// minimal Solaris root (including `var/sadm/system/logs`).
+    pub fn miniroot(tag: &str, size_mb: u64, be: &str) -> TestPool {
+        let pool = TestPool::create(tag, size_mb);
+        let root = format!("{}/ROOT", pool.name);
+        let bootfs = format!("{root}/{be}");
+        run("zfs", &["create", "-o", "mountpoint=legacy", &root]);
+        run(
+            "zfs",
+            &[
+                "create",
+                "-o",
+                "canmount=noauto",
+                "-o",
+                "mountpoint=/",
+                &bootfs,
+            ],
+        );
+        run("zfs", &["mount", &bootfs]);
+        let a = &pool.altroot;
+        for d in ["etc", "var/sadm/system/logs", "usr/bin"] {
+            std::fs::create_dir_all(a.join(d)).expect("mkdir in BE");
+        }
+        std::fs::write(a.join("etc/nodename"), "miniroot\n").unwrap();
+        std::fs::write(
+            a.join("var/sadm/system/logs/install_log"),
+            "Installation of <SUNWcsr> was successful.\n",
+        )
+        .unwrap();
+        std::fs::write(a.join("var/sadm/system/logs/sysidtool.log"), "sysidtool\n").unwrap();
+        run("zpool", &["set", &format!("bootfs={bootfs}"), &pool.name]);
+        pool
+    }
+
+    /// `zfs get -H -p -o value PROP DATASET`, trimmed.
+    pub fn zfs_get(&self, prop: &str, dataset: &str) -> String {
+        run("zfs", &["get", "-H", "-p", "-o", "value", prop, dataset])
+            .trim()
+            .to_string()
+    }
+
+    /// The pool's `bootfs` (zfs-fuse's `zpool get` has no `-H`: parse its table).
+    pub fn bootfs(&self) -> String {
+        let out = run("zpool", &["get", "bootfs", &self.name]);
+        out.lines()
+            .nth(1)
+            .and_then(|l| l.split_whitespace().nth(2))
+            .unwrap_or("-")
+            .to_string()
+    }
+
+    /// Names of every dataset and snapshot of the pool, sorted.
+    pub fn datasets(&self) -> Vec<String> {
+        let out = run(
+            "zfs",
+            &["list", "-H", "-t", "all", "-o", "name", "-r", &self.name],
+        );
+        let mut v: Vec<String> = out.lines().map(str::to_string).collect();
+        v.sort();
+        v
+    }
+
+    /// Path of the vdev files' directory.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for TestPool {
+    fn drop(&mut self) {
+        // Only ever our own pool, by the exact name we created.
+        if let Err(e) = run_retry("zpool", &["destroy", "-f", &self.name]) {
+            eprintln!("warning: could not destroy test pool {}: {e}", self.name);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn miniroot_state_is_as_jumpstart_leaves_it() {
+        if !require_zfs() {
+            return;
+        }
+        let name;
+        {
+            let pool = TestPool::miniroot("harness", 128, "s10u6_req");
+            name = pool.name.clone();
+            let bootfs = format!("{}/ROOT/s10u6_req", pool.name);
+            assert_eq!(pool.bootfs(), bootfs);
+            assert_eq!(
+                pool.zfs_get("mountpoint", &format!("{}/ROOT", pool.name)),
+                "legacy"
+            );
+            assert_eq!(pool.zfs_get("mounted", &bootfs), "yes");
+            assert!(pool.altroot.join("etc/nodename").is_file());
+        }
+        // Dropped: the pool is gone.
+        let out = try_run("zpool", &["list", &name]);
+        assert!(!out.status.success(), "pool {name} survived its drop");
+    }
+}

@@ -1,0 +1,10 @@
+//! `zflash capture`.
+
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("`zflash capture` is not built yet")
+}

@@ -1,0 +1,10 @@
+//! `zflash finish`.
+
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("`zflash finish` is not built yet")
+}

@@ -1,0 +1,10 @@
+//! `zflash generate`.
+
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("`zflash generate` is not built yet")
+}

@@ -1,0 +1,9 @@
+//! One module per subcommand; each has `Args` (clap) and `run(Args) -> Result<ExitCode>`.
+
+pub mod capture;
+pub mod check;
+pub mod explain;
+pub mod finish;
+pub mod generate;
+pub mod info;
+pub mod verify;

@@ -1,0 +1,72 @@
+//! `zflash`: deploy Solaris-family systems from a golden ZFS image.
+//!
+//! The binary is thin: it parses flags (clap), dispatches to one module per subcommand
+//! under `cmd/`, and maps the outcome to an exit code. Library crates return typed
+//! errors; only this binary uses `anyhow`.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+
+/// Capture, generate, check and deploy golden ZFS boot environments through JumpStart.
+#[derive(Debug, Parser)]
+#[command(name = "zflash", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Lint a JumpStart directory or file and write rules.ok like Solaris `check`.
+    Check(cmd::check::Args),
+    /// Print the documentation of a lint rule.
+    Explain(cmd::explain::Args),
+    /// Snapshot a dataset and write a verified, optionally compressed archive.
+    Capture(cmd::capture::Args),
+    /// Show an archive's manifest and stream summary.
+    Info(cmd::info::Args),
+    /// Walk every record of archives or bare send streams and check all checksums.
+    Verify(cmd::verify::Args),
+    /// Deploy an archive as a new boot environment (the JumpStart finish step).
+    Finish(cmd::finish::Args),
+    /// Generate a JumpStart directory from a YAML site file.
+    Generate(cmd::generate::Args),
+}
+
+/// Exit status of a subcommand that ran to completion.
+///
+/// 0: success/clean; 1: findings or a failed verification/deployment; 2: usage or I/O
+/// error (also used for any `Err` that reaches `main`).
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(a) => cmd::check::run(a),
+        Command::Explain(a) => cmd::explain::run(a),
+        Command::Capture(a) => cmd::capture::run(a),
+        Command::Info(a) => cmd::info::run(a),
+        Command::Verify(a) => cmd::verify::run(a),
+        Command::Finish(a) => cmd::finish::run(a),
+        Command::Generate(a) => cmd::generate::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            // A closed stdout (`zflash info | head`) is not an error worth a message.
+            if let Some(io) = err.root_cause().downcast_ref::<std::io::Error>()
+                && io.kind() == std::io::ErrorKind::BrokenPipe
+            {
+                return ExitCode::SUCCESS;
+            }
+            let mut stderr = std::io::stderr().lock();
+            let _ = writeln!(stderr, "zflash: error: {err}");
+            for cause in err.chain().skip(1) {
+                let _ = writeln!(stderr, "  caused by: {cause}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}

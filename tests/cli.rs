@@ -1,0 +1,8 @@
+//! CLI integration tests: one binary, one module per subcommand.
+
+mod cli {
+    pub mod archive;
+    pub mod check;
+    pub mod finish;
+    pub mod generate;
+}
