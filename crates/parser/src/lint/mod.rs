@@ -8,6 +8,7 @@
 use crate::diagnostic::Rule;
 
 pub mod bootparams;
+pub mod dir;
 pub mod file;
 pub mod profile;
 pub mod rules;
@@ -21,6 +22,7 @@ pub fn all() -> Vec<&'static Rule> {
     v.extend_from_slice(profile::RULES);
     v.extend_from_slice(sysidcfg::RULES);
     v.extend_from_slice(bootparams::RULES);
+    v.extend_from_slice(dir::RULES);
     v.sort_by_key(|r| r.code);
     v
 }
