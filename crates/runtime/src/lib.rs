@@ -1,3 +1,7 @@
-//! The zflash finish runtime (owner: runtime). See issue 4.
+//! The zflash finish runtime: deploy config, plan, preflight and executor for the
+//! JumpStart miniroot (issue 4). Users: `zflash finish`; the generator renders [`plan`]s
+//! to Bourne shell.
 
+pub mod config;
+pub mod plan;
 pub mod testpool;

@@ -1,0 +1,1022 @@
+//! The deploy plan: what `zflash finish` does, as data.
+//!
+//! [`build`] turns a [`DeployConfig`] and a [`PlanEnv`] into a [`Plan`]: typed [`Step`]s, each
+//! lowered to primitive [`Op`]s = an [`Action`] plus the action that undoes it. Two consumers
+//! interpret the same plan, so the native runtime and the generated Bourne-shell `loadzfs`
+//! finish script cannot drift:
+//! - the native executor (`crate::exec`) runs the actions and, on failure before the `bootfs`
+//!   switch, runs the recorded undos in reverse order;
+//! - the generator renders each action as `/sbin/sh` (SVR4 Bourne shell) text.
+//!
+//! # How a renderer must treat each action
+//! Every string in an action is either literal text or contains the shell references the
+//! caller put in [`PlanEnv`] (`${SI_CONFIG_DIR}`…): quote each argument with double quotes
+//! (escape `"`, `\`, `` ` `` but NOT `$`), so the references expand and nothing else does.
+//! Every rendered command must be checked (`|| fail "…"`); a failure before
+//! [`StepKind::SwitchBootfs`] must run the undos of the ops done so far, newest first
+//! (a shell renderer may simply push each undo onto a rollback script), then exit non-zero.
+//! Undo failures are reported and do not stop the remaining undos.
+//!
+//! | action | Bourne shell rendering (Solaris) |
+//! |---|---|
+//! | `check` | see [`Check`]; a renderer may implement a subset, must do `pool_imported`, `dataset_free`, `bootfs_set`, `file_readable`, `archive_readable` (`[ -r … ]`) |
+//! | `mkdir` | `mkdir -p PATH` |
+//! | `remove_dir` | `rmdir PATH 2>/dev/null` — never fails (only removes an empty directory) |
+//! | `mount_nfs` | `mount -F nfs -o ro SOURCE TARGET` (Linux: `mount -t nfs -o ro`) |
+//! | `unmount` | `umount TARGET` |
+//! | `receive` | `zfs receive -v SNAPSHOT < ARCHIVE` for a bare stream; for a zflash archive, the decompressed stream piped in (the native runtime also verifies records and the digest) |
+//! | `zfs_set` | `zfs set PROPERTY=VALUE DATASET` |
+//! | `zfs_rename` | `zfs rename FROM TO`; with `if_exists`, only when `zfs list FROM` succeeds |
+//! | `zfs_mount` / `zfs_unmount` | `zfs mount DATASET` / `zfs umount DATASET` |
+//! | `zfs_destroy` | `zfs destroy [-r] DATASET`; with `if_exists`, only when it exists |
+//! | `zpool_set` | `zpool set PROPERTY=VALUE POOL` |
+//! | `touch` | `touch PATH` |
+//! | `remove` | `rm -f PATH` |
+//! | `copy_file` | `cp -p FROM TO` |
+//! | `copy_tree` | copy the CONTENTS of directory FROM into directory TO, keeping modes: `(cd FROM && find . -print \| cpio -pdmu TO)`; skipped when FROM is not a directory |
+//! | `write_log` | copy the finish script's own log (native: the runtime's log) to TO |
+//! | `verify_present` / `verify_absent` | `[ -f PATH ]` / `[ ! -f PATH ]`, failing with the path named |
+//! | `run` | the argv, each argument quoted |
+//!
+//! State journal: the ops of the plan set the user properties `org.zflash:state`
+//! (`received` → `ready` → `done`) and `org.zflash:archive` on the new dataset, so that a
+//! rerun after a kill can tell its own half-done work from a foreign BE (see `crate::exec`).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::{ArchiveLocation, DeployConfig, HookMode, IdentityEntry};
+
+/// User property holding the deployment state on the received dataset.
+pub const STATE_PROPERTY: &str = "org.zflash:state";
+/// User property holding the archive identity (manifest digest or stream GUID).
+pub const ARCHIVE_PROPERTY: &str = "org.zflash:archive";
+/// File name of the runtime's own log inside the first preserved log directory.
+pub const RUNTIME_LOG_NAME: &str = "zflash-finish.log";
+
+/// What the plan is built for: the miniroot environment, as strings. The native runtime
+/// passes real values; the generator passes shell references such as `${SI_CONFIG_DIR}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanEnv {
+    /// The target root, `/a` in JumpStart.
+    pub altroot: String,
+    /// `SI_CONFIG_DIR`: the mounted JumpStart directory.
+    pub si_config_dir: String,
+    /// `SI_HOSTNAME`.
+    pub si_hostname: String,
+    /// `SI_ARCH` (`uname -p`: sparc, i386).
+    pub si_arch: String,
+    /// `SI_KARCH` (`uname -m`).
+    pub si_karch: String,
+    /// The value recorded in `org.zflash:archive` (native: `sha256:<hex>` from the
+    /// manifest, else `guid:<toguid>` of the stream).
+    pub archive_id: String,
+    /// `--force`: park an existing BE of the same name and destroy it after the switch.
+    pub force: bool,
+}
+
+/// The kinds of steps, in execution order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    /// Mount an NFS archive source read-only (only for `server:/path` archives).
+    MountSource,
+    /// Checks, no change.
+    Preflight,
+    /// Stream the archive into a temporary dataset.
+    Receive,
+    /// Rename the received dataset to the BE name: a standalone filesystem (no origin).
+    MakeStandalone,
+    /// `canmount=noauto` and the configured properties, on the final dataset.
+    SetProperties,
+    /// Mount the BE at a temporary mountpoint under the altroot.
+    MountTemporary,
+    /// Apply the identity-reset list.
+    ResetIdentity,
+    /// Copy `sysidcfg` from the config dir.
+    CopySysidcfg,
+    /// Check the identity-reset list again (and the sysidcfg copy).
+    VerifyIdentity,
+    /// Copy the installed BE's logs and the runtime's log.
+    PreserveLogs,
+    /// Configured hooks.
+    RunHooks,
+    /// Unmount the BE.
+    Unmount,
+    /// `mountpoint=/`.
+    SetMountpoint,
+    /// `zpool set bootfs=` — the commit point.
+    SwitchBootfs,
+    /// Destroy the `@flar` snapshot, a parked old BE, mark done.
+    Cleanup,
+    /// Unmount the NFS source.
+    UnmountSource,
+}
+
+impl StepKind {
+    /// Stable name (as in JSON).
+    pub fn name(self) -> &'static str {
+        match self {
+            StepKind::MountSource => "mount_source",
+            StepKind::Preflight => "preflight",
+            StepKind::Receive => "receive",
+            StepKind::MakeStandalone => "make_standalone",
+            StepKind::SetProperties => "set_properties",
+            StepKind::MountTemporary => "mount_temporary",
+            StepKind::ResetIdentity => "reset_identity",
+            StepKind::CopySysidcfg => "copy_sysidcfg",
+            StepKind::VerifyIdentity => "verify_identity",
+            StepKind::PreserveLogs => "preserve_logs",
+            StepKind::RunHooks => "run_hooks",
+            StepKind::Unmount => "unmount",
+            StepKind::SetMountpoint => "set_mountpoint",
+            StepKind::SwitchBootfs => "switch_bootfs",
+            StepKind::Cleanup => "cleanup",
+            StepKind::UnmountSource => "unmount_source",
+        }
+    }
+}
+
+/// A preflight check (no change to the system).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "check", rename_all = "snake_case")]
+pub enum Check {
+    /// The pool is imported with this altroot (`zpool list POOL`, `zpool get altroot`).
+    PoolImported {
+        /// Pool.
+        pool: String,
+        /// Expected altroot.
+        altroot: String,
+    },
+    /// The pool has `bootfs` set (the installed BE).
+    BootfsSet {
+        /// Pool.
+        pool: String,
+    },
+    /// The dataset does not exist (or, natively: was deployed from this archive → no-op;
+    /// or `--force`).
+    DatasetFree {
+        /// The BE dataset.
+        dataset: String,
+    },
+    /// A file exists and is readable.
+    FileReadable {
+        /// Path.
+        path: String,
+    },
+    /// The archive is readable and its manifest (if any) parses.
+    ArchiveReadable {
+        /// Archive file.
+        archive: String,
+        /// Separate manifest file.
+        manifest: Option<String>,
+    },
+    /// Native only: manifest architecture vs the client, stream features vs the pool
+    /// version, raw size vs free space.
+    ArchiveFits {
+        /// Archive file.
+        archive: String,
+        /// Pool.
+        pool: String,
+        /// Client architecture (`SI_ARCH`).
+        arch: String,
+    },
+}
+
+/// A primitive action. See the module doc for how to render each.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Action {
+    /// A preflight check.
+    Check(Check),
+    /// `mkdir -p`.
+    Mkdir {
+        /// Directory.
+        path: String,
+    },
+    /// Remove a directory if it is empty; never fails.
+    RemoveDir {
+        /// Directory.
+        path: String,
+    },
+    /// Mount an NFS export read-only.
+    MountNfs {
+        /// `server:/dir`.
+        source: String,
+        /// Mount point.
+        target: String,
+    },
+    /// Unmount a mount point.
+    Unmount {
+        /// Mount point.
+        target: String,
+    },
+    /// Receive the archive's stream as `snapshot` (a new filesystem).
+    Receive {
+        /// `POOL/ROOT/.zflash-tmp-BE@flar`.
+        snapshot: String,
+        /// Archive file.
+        archive: String,
+    },
+    /// `zfs set`.
+    ZfsSet {
+        /// Dataset.
+        dataset: String,
+        /// Property.
+        property: String,
+        /// Value.
+        value: String,
+    },
+    /// `zfs rename`.
+    ZfsRename {
+        /// Old name.
+        from: String,
+        /// New name.
+        to: String,
+        /// Do nothing when `from` does not exist.
+        if_exists: bool,
+    },
+    /// `zfs mount`.
+    ZfsMount {
+        /// Dataset.
+        dataset: String,
+    },
+    /// `zfs umount`.
+    ZfsUnmount {
+        /// Dataset.
+        dataset: String,
+    },
+    /// `zfs destroy`.
+    ZfsDestroy {
+        /// Dataset or snapshot.
+        dataset: String,
+        /// `-r` (snapshots too).
+        recursive: bool,
+        /// Do nothing when it does not exist.
+        if_exists: bool,
+    },
+    /// `zpool set`.
+    ZpoolSet {
+        /// Pool.
+        pool: String,
+        /// Property.
+        property: String,
+        /// Value.
+        value: String,
+    },
+    /// Create an empty file if missing.
+    Touch {
+        /// File.
+        path: String,
+    },
+    /// Remove a file if present.
+    Remove {
+        /// File.
+        path: String,
+    },
+    /// Copy one file, keeping its mode.
+    CopyFile {
+        /// Source.
+        from: String,
+        /// Destination.
+        to: String,
+    },
+    /// Copy a directory's contents into another directory (skipped if `from` is absent).
+    CopyTree {
+        /// Source directory.
+        from: String,
+        /// Destination directory.
+        to: String,
+    },
+    /// Write the runtime's own log to this file.
+    WriteLog {
+        /// Destination file.
+        to: String,
+    },
+    /// Fail unless the file exists.
+    VerifyPresent {
+        /// File.
+        path: String,
+    },
+    /// Fail if the file exists.
+    VerifyAbsent {
+        /// File.
+        path: String,
+    },
+    /// Run a program (hooks).
+    Run {
+        /// Program and arguments.
+        argv: Vec<String>,
+    },
+}
+
+fn q(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-:=@,+${}".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+impl fmt::Display for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Check::PoolImported { pool, altroot } => {
+                write!(f, "check pool {pool} is imported with altroot {altroot}")
+            }
+            Check::BootfsSet { pool } => write!(f, "check pool {pool} has bootfs set"),
+            Check::DatasetFree { dataset } => write!(
+                f,
+                "check {dataset} is free (or already deployed from this archive)"
+            ),
+            Check::FileReadable { path } => write!(f, "check {path} is readable"),
+            Check::ArchiveReadable { archive, manifest } => match manifest {
+                Some(m) => write!(f, "check archive {archive} and manifest {m} are readable"),
+                None => write!(f, "check archive {archive} is readable"),
+            },
+            Check::ArchiveFits {
+                archive,
+                pool,
+                arch,
+            } => write!(
+                f,
+                "check {archive}: architecture {arch}, stream features receivable by pool {pool}, enough free space"
+            ),
+        }
+    }
+}
+
+impl fmt::Display for Action {
+    /// A shell-like one-line description (for humans; renderers use the fields).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Action::Check(c) => write!(f, "{c}"),
+            Action::Mkdir { path } => write!(f, "mkdir -p {}", q(path)),
+            Action::RemoveDir { path } => write!(f, "rmdir {} (if empty)", q(path)),
+            Action::MountNfs { source, target } => {
+                write!(f, "mount -o ro nfs {} {}", q(source), q(target))
+            }
+            Action::Unmount { target } => write!(f, "umount {}", q(target)),
+            Action::Receive { snapshot, archive } => {
+                write!(f, "zfs receive {} < {}", q(snapshot), q(archive))
+            }
+            Action::ZfsSet {
+                dataset,
+                property,
+                value,
+            } => write!(
+                f,
+                "zfs set {} {}",
+                q(&format!("{property}={value}")),
+                q(dataset)
+            ),
+            Action::ZfsRename {
+                from,
+                to,
+                if_exists,
+            } => write!(
+                f,
+                "zfs rename {} {}{}",
+                q(from),
+                q(to),
+                if *if_exists { " (if it exists)" } else { "" }
+            ),
+            Action::ZfsMount { dataset } => write!(f, "zfs mount {}", q(dataset)),
+            Action::ZfsUnmount { dataset } => write!(f, "zfs umount {}", q(dataset)),
+            Action::ZfsDestroy {
+                dataset,
+                recursive,
+                if_exists,
+            } => write!(
+                f,
+                "zfs destroy {}{}{}",
+                if *recursive { "-r " } else { "" },
+                q(dataset),
+                if *if_exists { " (if it exists)" } else { "" }
+            ),
+            Action::ZpoolSet {
+                pool,
+                property,
+                value,
+            } => write!(
+                f,
+                "zpool set {} {}",
+                q(&format!("{property}={value}")),
+                q(pool)
+            ),
+            Action::Touch { path } => write!(f, "touch {}", q(path)),
+            Action::Remove { path } => write!(f, "rm -f {}", q(path)),
+            Action::CopyFile { from, to } => write!(f, "cp -p {} {}", q(from), q(to)),
+            Action::CopyTree { from, to } => write!(f, "copy {}/* into {}", q(from), q(to)),
+            Action::WriteLog { to } => write!(f, "write the runtime log to {}", q(to)),
+            Action::VerifyPresent { path } => write!(f, "verify {} exists", q(path)),
+            Action::VerifyAbsent { path } => write!(f, "verify {} is absent", q(path)),
+            Action::Run { argv } => {
+                let parts: Vec<String> = argv.iter().map(|a| q(a)).collect();
+                write!(f, "run {}", parts.join(" "))
+            }
+        }
+    }
+}
+
+/// An action and what undoes it (`None`: nothing to undo, or undone by an earlier op's
+/// undo — e.g. properties of the received dataset vanish when it is destroyed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Op {
+    /// What to do.
+    pub action: Action,
+    /// How to undo it, if needed.
+    pub undo: Option<Action>,
+}
+
+/// One typed step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    /// Kind.
+    pub kind: StepKind,
+    /// One line for humans.
+    pub description: String,
+    /// Its primitive actions, in order.
+    pub ops: Vec<Op>,
+}
+
+/// The whole plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    /// Plan format version (1).
+    pub version: u32,
+    /// Root pool.
+    pub pool: String,
+    /// Final BE dataset.
+    pub be_dataset: String,
+    /// Temporary dataset the stream is received into.
+    pub temp_dataset: String,
+    /// Received snapshot name (without dataset).
+    pub snapshot: String,
+    /// Where the BE is mounted while edited (altroot + temporary mountpoint).
+    pub be_root: String,
+    /// The archive file as read (after the NFS mount, if any).
+    pub archive_path: String,
+    /// Recorded archive identity.
+    pub archive_id: String,
+    /// Steps in order.
+    pub steps: Vec<Step>,
+}
+
+/// A plan that cannot be built.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// The archive location is not supported by this runtime.
+    #[error(
+        "archive {0}: http(s) sources are not supported yet; copy the archive to the JumpStart server and use a path or server:/path"
+    )]
+    UrlNotSupported(String),
+    /// The config is invalid.
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    /// The environment is unusable.
+    #[error("{0}")]
+    Env(String),
+}
+
+fn join(base: &str, rel: &str) -> String {
+    let rel = rel.trim_start_matches('/');
+    if base.ends_with('/') {
+        format!("{base}{rel}")
+    } else {
+        format!("{base}/{rel}")
+    }
+}
+
+fn op(action: Action) -> Op {
+    Op { action, undo: None }
+}
+
+fn op_undo(action: Action, undo: Action) -> Op {
+    Op {
+        action,
+        undo: Some(undo),
+    }
+}
+
+fn set(dataset: &str, property: &str, value: &str) -> Action {
+    Action::ZfsSet {
+        dataset: dataset.to_string(),
+        property: property.to_string(),
+        value: value.to_string(),
+    }
+}
+
+/// Build the plan. Pure: looks at nothing but its arguments.
+pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
+    cfg.validate()?;
+    if env.altroot.is_empty() {
+        return Err(PlanError::Env("the altroot is empty".into()));
+    }
+    let altroot = env.altroot.trim_end_matches('/');
+    let be = cfg.be_dataset();
+    let tmp = cfg.temp_dataset();
+    let old = cfg.old_dataset();
+    let snap = &cfg.options.snapshot;
+    let be_mountpoint = cfg.be_mountpoint();
+    let be_root = format!("{altroot}{be_mountpoint}");
+    let force = env.force || cfg.options.force;
+    let mut steps = Vec::new();
+
+    let (archive_path, nfs) = match &cfg.archive {
+        ArchiveLocation::Url(u) => return Err(PlanError::UrlNotSupported(u.clone())),
+        ArchiveLocation::Path(p) => (p.clone(), None),
+        ArchiveLocation::Nfs { .. } => {
+            let (source, file) = cfg.archive.nfs_split().expect("nfs");
+            let mnt = cfg.options.source_mountpoint.clone();
+            (join(&mnt, &file), Some((source, mnt)))
+        }
+    };
+
+    if let Some((source, mnt)) = &nfs {
+        steps.push(Step {
+            kind: StepKind::MountSource,
+            description: format!("mount {source} read-only at {mnt}"),
+            ops: vec![
+                op(Action::Mkdir { path: mnt.clone() }),
+                op_undo(
+                    Action::MountNfs {
+                        source: source.clone(),
+                        target: mnt.clone(),
+                    },
+                    Action::Unmount {
+                        target: mnt.clone(),
+                    },
+                ),
+            ],
+        });
+    }
+
+    let mut checks = vec![
+        Check::PoolImported {
+            pool: cfg.pool.clone(),
+            altroot: altroot.to_string(),
+        },
+        Check::BootfsSet {
+            pool: cfg.pool.clone(),
+        },
+        Check::DatasetFree {
+            dataset: be.clone(),
+        },
+        Check::ArchiveReadable {
+            archive: archive_path.clone(),
+            manifest: cfg.manifest.clone(),
+        },
+        Check::ArchiveFits {
+            archive: archive_path.clone(),
+            pool: cfg.pool.clone(),
+            arch: env.si_arch.clone(),
+        },
+    ];
+    let sysidcfg_src = cfg.sysidcfg.as_ref().map(|s| {
+        if s.starts_with('/') {
+            s.clone()
+        } else {
+            join(&env.si_config_dir, s)
+        }
+    });
+    if let Some(src) = &sysidcfg_src {
+        checks.push(Check::FileReadable { path: src.clone() });
+    }
+    steps.push(Step {
+        kind: StepKind::Preflight,
+        description: "check the pool, the archive and the client before any change".into(),
+        ops: checks.into_iter().map(|c| op(Action::Check(c))).collect(),
+    });
+
+    let tmp_snap = format!("{tmp}@{snap}");
+    steps.push(Step {
+        kind: StepKind::Receive,
+        description: format!("receive the archive into {tmp_snap}"),
+        ops: vec![
+            op_undo(
+                Action::Receive {
+                    snapshot: tmp_snap.clone(),
+                    archive: archive_path.clone(),
+                },
+                Action::ZfsDestroy {
+                    dataset: tmp.clone(),
+                    recursive: true,
+                    if_exists: true,
+                },
+            ),
+            // The parent ROOT is legacy, so the received filesystem is not mounted; noauto
+            // keeps it so when its mountpoint changes below.
+            op(set(&tmp, "canmount", "noauto")),
+            op(set(&tmp, ARCHIVE_PROPERTY, &env.archive_id)),
+            op(set(&tmp, STATE_PROPERTY, "received")),
+        ],
+    });
+
+    let mut standalone = Vec::new();
+    if force {
+        standalone.push(op_undo(
+            Action::ZfsRename {
+                from: be.clone(),
+                to: old.clone(),
+                if_exists: true,
+            },
+            Action::ZfsRename {
+                from: old.clone(),
+                to: be.clone(),
+                if_exists: true,
+            },
+        ));
+    }
+    standalone.push(op_undo(
+        Action::ZfsRename {
+            from: tmp.clone(),
+            to: be.clone(),
+            if_exists: false,
+        },
+        Action::ZfsRename {
+            from: be.clone(),
+            to: tmp.clone(),
+            if_exists: true,
+        },
+    ));
+    steps.push(Step {
+        kind: StepKind::MakeStandalone,
+        description: format!(
+            "rename {tmp} to {be}: a received full stream is already a standalone filesystem (no clone, no origin)"
+        ),
+        ops: standalone,
+    });
+
+    let mut props = vec![op(set(&be, "canmount", "noauto"))];
+    for (k, v) in &cfg.properties {
+        props.push(op(set(&be, k, v)));
+    }
+    steps.push(Step {
+        kind: StepKind::SetProperties,
+        description: format!("set properties on the final dataset {be}"),
+        ops: props,
+    });
+
+    steps.push(Step {
+        kind: StepKind::MountTemporary,
+        description: format!("mount {be} at {be_root}"),
+        ops: vec![
+            op(set(&be, "mountpoint", &be_mountpoint)),
+            op_undo(
+                Action::ZfsMount {
+                    dataset: be.clone(),
+                },
+                Action::ZfsUnmount {
+                    dataset: be.clone(),
+                },
+            ),
+        ],
+    });
+
+    let mut reset = Vec::new();
+    for e in &cfg.identity_reset {
+        let path = join(&be_root, e.path());
+        reset.push(op(match e {
+            IdentityEntry::Touch(_) => Action::Touch { path },
+            IdentityEntry::Remove(_) => Action::Remove { path },
+        }));
+    }
+    steps.push(Step {
+        kind: StepKind::ResetIdentity,
+        description: format!("reset the system identity in {be_root}"),
+        ops: reset,
+    });
+
+    let sysidcfg_dst = join(&be_root, "etc/sysidcfg");
+    if let Some(src) = &sysidcfg_src {
+        steps.push(Step {
+            kind: StepKind::CopySysidcfg,
+            description: format!("copy {src} to {sysidcfg_dst}"),
+            ops: vec![op(Action::CopyFile {
+                from: src.clone(),
+                to: sysidcfg_dst.clone(),
+            })],
+        });
+    }
+
+    let mut verify: Vec<Op> = cfg
+        .identity_reset
+        .iter()
+        .map(|e| {
+            let path = join(&be_root, e.path());
+            op(match e {
+                IdentityEntry::Touch(_) => Action::VerifyPresent { path },
+                IdentityEntry::Remove(_) => Action::VerifyAbsent { path },
+            })
+        })
+        .collect();
+    if sysidcfg_src.is_some() {
+        verify.push(op(Action::VerifyPresent {
+            path: sysidcfg_dst.clone(),
+        }));
+    }
+    steps.push(Step {
+        kind: StepKind::VerifyIdentity,
+        description: "check the identity-reset list again".into(),
+        ops: verify,
+    });
+
+    if cfg.preserve_logs.enabled && !cfg.preserve_logs.paths.is_empty() {
+        let mut ops = Vec::new();
+        for p in &cfg.preserve_logs.paths {
+            let to = join(&be_root, p);
+            ops.push(op(Action::Mkdir { path: to.clone() }));
+            ops.push(op(Action::CopyTree {
+                from: join(altroot, p),
+                to,
+            }));
+        }
+        ops.push(op(Action::WriteLog {
+            to: join(
+                &join(&be_root, &cfg.preserve_logs.paths[0]),
+                RUNTIME_LOG_NAME,
+            ),
+        }));
+        steps.push(Step {
+            kind: StepKind::PreserveLogs,
+            description: "copy the installed BE's logs and this run's log into the new BE".into(),
+            ops,
+        });
+    }
+
+    if !cfg.hooks.is_empty() {
+        let ops = cfg
+            .hooks
+            .iter()
+            .map(|h| {
+                let argv = match h.mode {
+                    HookMode::Chroot => {
+                        let mut v = vec!["chroot".to_string(), be_root.clone()];
+                        v.extend(h.argv.iter().cloned());
+                        v
+                    }
+                    HookMode::Argument => {
+                        let mut v = h.argv.clone();
+                        v.push(be_root.clone());
+                        v
+                    }
+                };
+                op(Action::Run { argv })
+            })
+            .collect();
+        steps.push(Step {
+            kind: StepKind::RunHooks,
+            description: format!("run {} hook(s) against {be_root}", cfg.hooks.len()),
+            ops,
+        });
+    }
+
+    steps.push(Step {
+        kind: StepKind::Unmount,
+        description: format!("unmount {be}"),
+        ops: vec![
+            op(Action::ZfsUnmount {
+                dataset: be.clone(),
+            }),
+            op(Action::RemoveDir {
+                path: be_root.clone(),
+            }),
+            op(Action::RemoveDir {
+                path: parent_dir(&be_root, altroot),
+            }),
+        ],
+    });
+
+    steps.push(Step {
+        kind: StepKind::SetMountpoint,
+        description: format!("make {be} ready to be the root: mountpoint=/"),
+        ops: vec![
+            op(set(&be, "mountpoint", "/")),
+            op(set(&be, STATE_PROPERTY, "ready")),
+        ],
+    });
+
+    steps.push(Step {
+        kind: StepKind::SwitchBootfs,
+        description: format!("boot from {be} (the commit point)"),
+        ops: vec![op(Action::ZpoolSet {
+            pool: cfg.pool.clone(),
+            property: "bootfs".into(),
+            value: be.clone(),
+        })],
+    });
+
+    let mut cleanup = Vec::new();
+    if !cfg.keep_snapshot {
+        cleanup.push(op(Action::ZfsDestroy {
+            dataset: format!("{be}@{snap}"),
+            recursive: false,
+            if_exists: true,
+        }));
+    }
+    if force {
+        cleanup.push(op(Action::ZfsDestroy {
+            dataset: old.clone(),
+            recursive: true,
+            if_exists: true,
+        }));
+    }
+    cleanup.push(op(set(&be, STATE_PROPERTY, "done")));
+    steps.push(Step {
+        kind: StepKind::Cleanup,
+        description: if cfg.keep_snapshot {
+            format!("mark {be} deployed (keeping @{snap})")
+        } else {
+            format!("destroy {be}@{snap} and mark {be} deployed")
+        },
+        ops: cleanup,
+    });
+
+    if let Some((_, mnt)) = &nfs {
+        steps.push(Step {
+            kind: StepKind::UnmountSource,
+            description: format!("unmount {mnt}"),
+            ops: vec![
+                op(Action::Unmount {
+                    target: mnt.clone(),
+                }),
+                op(Action::RemoveDir { path: mnt.clone() }),
+            ],
+        });
+    }
+
+    Ok(Plan {
+        version: 1,
+        pool: cfg.pool.clone(),
+        be_dataset: be,
+        temp_dataset: tmp,
+        snapshot: snap.clone(),
+        be_root,
+        archive_path,
+        archive_id: env.archive_id.clone(),
+        steps,
+    })
+}
+
+/// The parent of the temporary mountpoint (e.g. `/a/.zflash`), removed when empty; the
+/// altroot itself is never a candidate.
+fn parent_dir(be_root: &str, altroot: &str) -> String {
+    match be_root.rsplit_once('/') {
+        Some((parent, _)) if parent.len() > altroot.len() => parent.to_string(),
+        _ => be_root.to_string(),
+    }
+}
+
+impl fmt::Display for Plan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "Deploy plan: {} -> {} (pool {}, archive id {})",
+            self.archive_path, self.be_dataset, self.pool, self.archive_id
+        )?;
+        for (i, step) in self.steps.iter().enumerate() {
+            writeln!(
+                f,
+                "{:>2}. {:<16} {}",
+                i + 1,
+                step.kind.name(),
+                step.description
+            )?;
+            for o in &step.ops {
+                writeln!(f, "      - {}", o.action)?;
+                if let Some(u) = &o.undo {
+                    writeln!(f, "        undo: {u}")?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env() -> PlanEnv {
+        PlanEnv {
+            altroot: "/a".into(),
+            si_config_dir: "/tmp/install_config".into(),
+            si_hostname: "client1".into(),
+            si_arch: "sparc".into(),
+            si_karch: "sun4u".into(),
+            archive_id: "guid:0x1234".into(),
+            force: false,
+        }
+    }
+
+    fn cfg(extra: &str) -> DeployConfig {
+        DeployConfig::from_yaml(&format!(
+            "version: 1\narchive: js:/export/flash/s10.zfs\nbe_name: s10gold\nproperties: {{compression: \"on\"}}\n{extra}"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn seed_plan_has_every_step_in_order() {
+        let plan = build(&cfg(""), &env()).unwrap();
+        let kinds: Vec<&str> = plan.steps.iter().map(|s| s.kind.name()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "mount_source",
+                "preflight",
+                "receive",
+                "make_standalone",
+                "set_properties",
+                "mount_temporary",
+                "reset_identity",
+                "copy_sysidcfg",
+                "verify_identity",
+                "preserve_logs",
+                "unmount",
+                "set_mountpoint",
+                "switch_bootfs",
+                "cleanup",
+                "unmount_source"
+            ]
+        );
+        assert_eq!(plan.archive_path, "/tmp/zflash-source/s10.zfs");
+        assert_eq!(plan.be_root, "/a/.zflash/s10gold");
+        // bootfs is the last change to the pool before cleanup.
+        let all: Vec<&Op> = plan.steps.iter().flat_map(|s| &s.ops).collect();
+        let last_set = all
+            .iter()
+            .rposition(|o| matches!(o.action, Action::ZpoolSet { .. }))
+            .unwrap();
+        assert!(all[last_set + 1..].iter().all(|o| matches!(
+            o.action,
+            Action::ZfsDestroy { .. }
+                | Action::ZfsSet { .. }
+                | Action::Unmount { .. }
+                | Action::RemoveDir { .. }
+        )));
+    }
+
+    #[test]
+    fn plan_is_data_and_round_trips_through_json() {
+        let plan = build(&cfg("hooks: [{name: h, argv: [/bin/true]}]\n"), &env()).unwrap();
+        let json = serde_json::to_string_pretty(&plan).unwrap();
+        assert!(json.contains("\"action\": \"receive\""));
+        let back: Plan = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, plan);
+        let hook = plan
+            .steps
+            .iter()
+            .find(|s| s.kind == StepKind::RunHooks)
+            .unwrap();
+        assert_eq!(
+            hook.ops[0].action,
+            Action::Run {
+                argv: vec![
+                    "chroot".into(),
+                    "/a/.zflash/s10gold".into(),
+                    "/bin/true".into()
+                ]
+            }
+        );
+    }
+
+    #[test]
+    fn shell_references_pass_through() {
+        let mut e = env();
+        e.si_config_dir = "${SI_CONFIG_DIR}".into();
+        let c = DeployConfig::from_yaml("version: 1\narchive: /flar/x.zfs\nbe_name: b\n").unwrap();
+        let plan = build(&c, &e).unwrap();
+        let text = plan.to_string();
+        assert!(
+            text.contains("cp -p ${SI_CONFIG_DIR}/sysidcfg /a/.zflash/b/etc/sysidcfg"),
+            "{text}"
+        );
+        assert!(!text.contains("mount_source"));
+    }
+
+    #[test]
+    fn url_archive_is_refused_clearly() {
+        let c =
+            DeployConfig::from_yaml("version: 1\narchive: https://h/x.zfs\nbe_name: b\n").unwrap();
+        let e = build(&c, &env()).unwrap_err().to_string();
+        assert!(e.contains("not supported yet"), "{e}");
+    }
+
+    #[test]
+    fn force_parks_the_old_be_and_destroys_it_after_the_switch() {
+        let mut e = env();
+        e.force = true;
+        let plan = build(&cfg(""), &e).unwrap();
+        let text = plan.to_string();
+        assert!(text.contains(
+            "zfs rename rpool/ROOT/s10gold rpool/ROOT/.zflash-old-s10gold (if it exists)"
+        ));
+        assert!(text.contains("zfs destroy -r rpool/ROOT/.zflash-old-s10gold"));
+    }
+}
