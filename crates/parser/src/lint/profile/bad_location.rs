@@ -1,0 +1,27 @@
+//! P108 bad-location: A package, patch or archive location is malformed
+
+use crate::diagnostic::{Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    code: "P108",
+    name: "bad-location",
+    severity: Severity::Error,
+    summary: "A package, patch or archive location is malformed",
+    doc: r#"## What
+The retrieval part of `archive_location`, `package … add` or `patch` is not one of
+`nfs server:/path [retry n]`, `nfs://server/path`, `http[s]://server[:port]/path [timeout min]
+[proxy host:port]` (archive: also `[auth basic user password]`), `ftp://user:pw@server/path`
+(archive only), `local_tape device [position]` (archive only),
+`local_device device path [fs_type]`, `local_file path`; or a remote `filesys` source is not
+`server:/path`.
+
+## Why
+The installer cannot fetch the archive or package and the install fails late, after disks have
+been touched.
+
+## Example
+```
+archive_location http://flar/web.flar timeout 5      # no path after the host
+archive_location /export/flar/web.flar               # write local_file /export/flar/web.flar
+```"#,
+};

@@ -1,0 +1,24 @@
+//! P107 bad-size: A size or number argument is invalid
+
+use crate::diagnostic::{Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    code: "P107",
+    name: "bad-size",
+    severity: Severity::Error,
+    summary: "A size or number argument is invalid",
+    doc: r#"## What
+A size is not in the form the keyword accepts. `filesys`: MB number, `existing`, `auto`,
+`all`, `free` or `start_cylinder:size`. `pool` sizes: `N` (MB), `Nm`, `Ng`, `auto`,
+`existing`. `fdisk`: MB, `all`, `maxfree`, `delete`. Client sizes, counts, `retry` and
+`timeout` are plain numbers.
+
+## Why
+`check`: Size "X" is invalid / The argument is not a number. A unit like `GB` is not understood.
+
+## Example
+```
+pool rpool 20GB auto auto c0t0d0s0     # write 20g
+num_clients five
+```"#,
+};

@@ -1,0 +1,21 @@
+//! P105 extra-argument: A keyword has more arguments than it takes; the rest is ignored
+
+use crate::diagnostic::{Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    code: "P105",
+    name: "extra-argument",
+    severity: Severity::Warning,
+    summary: "A keyword has more arguments than it takes; the rest is ignored",
+    doc: r#"## What
+A keyword got arguments beyond its syntax, e.g. `install_type initial_install now`.
+
+## Why
+`check` prints a warning and ignores the extra words; usually they are a mistake (a value meant
+for another line, or a trailing note that should be a `#` comment).
+
+## Example
+```
+system_type standalone server
+```"#,
+};
