@@ -1,10 +1,165 @@
-//! `zflash check`.
+//! `zflash check`: lint JumpStart directories or files and write rules.ok like Solaris `check`.
 
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-#[derive(Debug, clap::Args)]
-pub struct Args {}
+use anyhow::Context;
+use zflash_parser::Severity;
+use zflash_parser::check::{CheckOptions, CheckReport, FileKind, check_path};
+use zflash_parser::render::{Format, RenderOptions, render};
 
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`zflash check` is not built yet")
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum KindArg {
+    Rules,
+    RulesOk,
+    Profile,
+    Sysidcfg,
+    Bootparams,
+    Begin,
+    Finish,
+    CustomProbes,
+}
+
+impl From<KindArg> for FileKind {
+    fn from(k: KindArg) -> FileKind {
+        match k {
+            KindArg::Rules => FileKind::Rules,
+            KindArg::RulesOk => FileKind::RulesOk,
+            KindArg::Profile => FileKind::Profile,
+            KindArg::Sysidcfg => FileKind::Sysidcfg,
+            KindArg::Bootparams => FileKind::Bootparams,
+            KindArg::Begin => FileKind::Begin,
+            KindArg::Finish => FileKind::Finish,
+            KindArg::CustomProbes => FileKind::CustomProbes,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    Human,
+    Json,
+    Sarif,
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+}
+
+/// Exit status: 0 no finding at or above --fail-on; 1 findings; 2 tool error (unreadable
+/// path, bad flags).
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Exit status: 0 clean, 1 findings at or above --fail-on, 2 error.\n\
+See `zflash explain --list` for every code."
+)]
+pub struct Args {
+    /// JumpStart directories or single files (default: the current directory).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Check this rules file instead of DIR/rules (as Solaris `check -r`; no rules.ok is
+    /// written then). Profiles and scripts are looked up in the one PATH directory.
+    #[arg(short = 'r', long = "rules", value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Accepted for compatibility with Solaris `check -p IMAGE`; zflash has its own probe
+    /// definitions, so the image is only verified to be a directory.
+    #[arg(short = 'p', long = "image", value_name = "PATH")]
+    pub image: Option<PathBuf>,
+    /// Kind of a single file (default: from its name; unknown names are profiles).
+    #[arg(long, value_enum)]
+    pub kind: Option<KindArg>,
+    /// Do not write rules.ok even when the check is clean.
+    #[arg(long)]
+    pub no_write: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: FormatArg,
+    /// Colour in human output (auto = only when stdout is a terminal and NO_COLOR is unset).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorArg,
+    /// Lowest severity that makes the exit status 1.
+    #[arg(long, value_enum, default_value = "error")]
+    pub fail_on: FailOn,
+    /// Threads for the sysidcfg/bootparams files of a directory.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub threads: u16,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if let Some(image) = &args.image
+        && !image.is_dir()
+    {
+        anyhow::bail!(
+            "{} is not a valid Solaris image directory (-p)",
+            image.display()
+        );
+    }
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    if args.rules.is_some() && (paths.len() != 1 || !paths[0].is_dir()) {
+        anyhow::bail!("-r FILE needs exactly one JumpStart directory PATH (default: .)");
+    }
+    let opts = CheckOptions {
+        write_rules_ok: !args.no_write,
+        rules_file: args.rules.clone(),
+        kind: args.kind.map(FileKind::from),
+        threads: usize::from(args.threads),
+    };
+    let mut report = CheckReport::default();
+    for path in &paths {
+        let one =
+            check_path(path, &opts).with_context(|| format!("checking {}", path.display()))?;
+        report.extend(one);
+    }
+
+    let stdout = std::io::stdout();
+    let color = match args.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let format = match args.format {
+        FormatArg::Human => Format::Human,
+        FormatArg::Json => Format::Json,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Github => Format::Github,
+    };
+    let render_opts = RenderOptions {
+        color,
+        tool_version: Some(env!("CARGO_PKG_VERSION").to_string()),
+    };
+    let text = render(&report, format, &render_opts);
+    let mut out = stdout.lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    // rules.ok outcomes are status, not findings: stderr, so machine formats stay clean.
+    let mut err = std::io::stderr().lock();
+    for outcome in &report.rules_ok {
+        let _ = writeln!(err, "zflash: {}", outcome.message());
+    }
+
+    let threshold = match args.fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Info => Severity::Info,
+    };
+    Ok(match report.max_severity() {
+        Some(worst) if worst >= threshold => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    })
 }

@@ -1,10 +1,82 @@
-//! `zflash explain`.
+//! `zflash explain`: print the documentation of a lint rule.
 
+use std::io::Write;
 use std::process::ExitCode;
 
-#[derive(Debug, clap::Args)]
-pub struct Args {}
+use zflash_parser::lint;
 
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`zflash explain` is not built yet")
+#[derive(Debug, clap::Args)]
+#[command(group = clap::ArgGroup::new("what").required(true))]
+pub struct Args {
+    /// Rule code (`R101`, case-insensitive) or name (`unknown-rule-keyword`).
+    #[arg(group = "what")]
+    pub code: Option<String>,
+    /// List every code with its severity, name and summary.
+    #[arg(long, group = "what")]
+    pub list: bool,
+}
+
+/// Edit distance, for "did you mean" on an unknown code or name.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(!ca.eq_ignore_ascii_case(cb));
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    if args.list {
+        for r in lint::all() {
+            writeln!(
+                out,
+                "{:<6} {:<8} {:<36} {}",
+                r.code,
+                r.severity.as_str(),
+                r.name,
+                r.summary
+            )?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let wanted = args.code.unwrap_or_default();
+    match lint::find(&wanted) {
+        Some(r) => {
+            writeln!(out, "{} {} ({})\n", r.code, r.name, r.severity.as_str())?;
+            writeln!(out, "{}\n", r.summary)?;
+            write!(out, "{}", r.doc)?;
+            if !r.doc.ends_with('\n') {
+                writeln!(out)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        None => {
+            let best = lint::all()
+                .into_iter()
+                .flat_map(|r| {
+                    [
+                        (distance(&wanted, r.code), r),
+                        (distance(&wanted, r.name), r),
+                    ]
+                })
+                .min_by_key(|(d, r)| (*d, r.code));
+            let mut err = std::io::stderr().lock();
+            write!(err, "zflash: error: unknown rule `{wanted}`")?;
+            match best {
+                Some((d, r)) if d <= 3.max(wanted.len() / 3) => {
+                    writeln!(err, "; did you mean `{}` ({})?", r.code, r.name)?;
+                }
+                _ => writeln!(err)?,
+            }
+            writeln!(err, "Run `zflash explain --list` for every code.")?;
+            Ok(ExitCode::from(2))
+        }
+    }
 }

@@ -1,1 +1,956 @@
-//! TODO(owner): see lib.rs
+//! Whole-directory checking: `zflash check` as a library.
+//!
+//! # API (stable for the other crates)
+//!
+//! ```no_run
+//! use std::path::Path;
+//! use zflash_parser::check::{check_path, CheckOptions};
+//! use zflash_parser::render::{render, Format, RenderOptions};
+//!
+//! let opts = CheckOptions { write_rules_ok: false, ..CheckOptions::default() };
+//! let report = check_path(Path::new("/export/jumpstart"), &opts)?;
+//! print!("{}", render(&report, Format::Human, &RenderOptions::default()));
+//! if report.has_errors() { /* … */ }
+//! # Ok::<(), zflash_parser::check::CheckError>(())
+//! ```
+//!
+//! - [`check_path`]: a directory ([`check_dir`]) or a single file ([`check_file`]).
+//! - [`check_dir`]: lints `rules` (or `-r FILE`), every profile, begin and finish script a
+//!   rule names, `custom_probes`, every `sysidcfg` and `bootparams` below the directory; then
+//!   writes `rules.ok` atomically when the whole run found no error (see [`RulesOkStatus`]).
+//! - [`check_file`]: one file; its kind from `--kind` or from its name ([`FileKind::from_path`]).
+//! - [`check_text`]: lint in-memory text as a given kind (no file system), e.g. for a
+//!   generator that checks what it is about to write.
+//!
+//! The report holds, per file, each [`Diagnostic`] with its line/column and a small source
+//! excerpt (secret values already masked), never whole sources: memory grows with the
+//! largest file, not with the directory.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::lint;
+use crate::source::{SourceFile, Span};
+
+/// The kind of a JumpStart file, which decides the parser and lints applied to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FileKind {
+    Rules,
+    RulesOk,
+    Profile,
+    Sysidcfg,
+    Bootparams,
+    /// A begin script (Bourne shell, run before the install).
+    Begin,
+    /// A finish script (Bourne shell, run after the install with the new root at `/a`).
+    Finish,
+    /// `custom_probes` (Bourne shell function definitions).
+    CustomProbes,
+}
+
+impl FileKind {
+    /// Every kind, in the spelling `--kind` accepts.
+    pub const ALL: &'static [FileKind] = &[
+        FileKind::Rules,
+        FileKind::RulesOk,
+        FileKind::Profile,
+        FileKind::Sysidcfg,
+        FileKind::Bootparams,
+        FileKind::Begin,
+        FileKind::Finish,
+        FileKind::CustomProbes,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileKind::Rules => "rules",
+            FileKind::RulesOk => "rules-ok",
+            FileKind::Profile => "profile",
+            FileKind::Sysidcfg => "sysidcfg",
+            FileKind::Bootparams => "bootparams",
+            FileKind::Begin => "begin",
+            FileKind::Finish => "finish",
+            FileKind::CustomProbes => "custom-probes",
+        }
+    }
+
+    /// Parse a `--kind` value.
+    pub fn parse(s: &str) -> Option<FileKind> {
+        FileKind::ALL.iter().copied().find(|k| k.as_str() == s)
+    }
+
+    /// Guess the kind of a single file from its name: `rules`, `rules.ok`, `sysidcfg`,
+    /// `bootparams`, `custom_probes` by exact name; `*.beg` / `begin*` → begin script;
+    /// `*.fin` / `finish*` → finish script; anything else is a profile (profiles have no
+    /// naming convention; `*.prof`, `*.profile` and bare names are all common).
+    pub fn from_path(path: &Path) -> FileKind {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match name.as_str() {
+            "rules" => FileKind::Rules,
+            "rules.ok" => FileKind::RulesOk,
+            "sysidcfg" => FileKind::Sysidcfg,
+            "bootparams" => FileKind::Bootparams,
+            "custom_probes" => FileKind::CustomProbes,
+            n if n.ends_with(".beg") || n.starts_with("begin") => FileKind::Begin,
+            n if n.ends_with(".fin") || n.starts_with("finish") => FileKind::Finish,
+            _ => FileKind::Profile,
+        }
+    }
+}
+
+impl fmt::Display for FileKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How to run a check.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// Write `rules.ok` next to `rules` when a directory check finds no error.
+    pub write_rules_ok: bool,
+    /// Check this rules file instead of `<dir>/rules` (Solaris `check -r`): as in Solaris,
+    /// no `rules.ok` is written then. Relative paths are taken as given (from the current
+    /// directory), like the Solaris script run from the JumpStart directory.
+    pub rules_file: Option<PathBuf>,
+    /// Kind of a single-file check; `None` = from the file name.
+    pub kind: Option<FileKind>,
+    /// Threads used for the `sysidcfg`/`bootparams` files of a directory (output order does
+    /// not depend on it).
+    pub threads: usize,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            write_rules_ok: true,
+            rules_file: None,
+            kind: None,
+            threads: 2,
+        }
+    }
+}
+
+/// A 1-based line and character column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// The lines of the file a diagnostic points at, with spans rebased onto them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Excerpt {
+    /// Whole physical lines (secret values replaced by `********`).
+    pub text: String,
+    /// Line number of the first line of `text`.
+    pub first_line: usize,
+    /// Primary span, in `text` coordinates.
+    pub primary: Span,
+    /// Secondary labels that fall inside `text`, in `text` coordinates.
+    pub secondary: Vec<Label>,
+}
+
+/// One diagnostic with everything needed to render it without the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub diagnostic: Diagnostic,
+    pub start: Position,
+    /// Position just past the end of the primary span.
+    pub end: Position,
+    /// `None` when there is no text to show (unreadable, binary or empty file).
+    pub excerpt: Option<Excerpt>,
+}
+
+/// All findings in one file, sorted by position.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// The path as shown to the user (the directory argument joined with the relative path).
+    pub path: String,
+    pub kind: FileKind,
+    pub findings: Vec<Finding>,
+}
+
+/// What happened to `rules.ok` in a directory check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RulesOkStatus {
+    /// Written (atomically), new or changed content.
+    Written,
+    /// Already byte-identical to what would be written; left as is.
+    UpToDate,
+    /// Not written because errors were found; an existing `rules.ok` is left untouched.
+    /// `stale` is true when that existing file differs from the current `rules`.
+    NotWrittenErrors { existing: bool, stale: bool },
+    /// Not written because of `--no-write`.
+    NotWrittenNoWrite { existing: bool, stale: bool },
+    /// Not written because `-r FILE` was given (as Solaris `check -r`).
+    NotWrittenRulesOption,
+}
+
+/// The `rules.ok` outcome of one directory check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RulesOkOutcome {
+    pub path: String,
+    pub status: RulesOkStatus,
+}
+
+impl RulesOkOutcome {
+    /// A one-line human message, e.g. for stderr.
+    pub fn message(&self) -> String {
+        let p = &self.path;
+        match &self.status {
+            RulesOkStatus::Written => format!("wrote {p}"),
+            RulesOkStatus::UpToDate => format!("{p} is up to date"),
+            RulesOkStatus::NotWrittenErrors { existing, stale } => match (existing, stale) {
+                (false, _) => format!("{p} not written: errors were found"),
+                (true, true) => {
+                    format!(
+                        "{p} not written: errors were found; the existing, stale {p} was left untouched"
+                    )
+                }
+                (true, false) => {
+                    format!(
+                        "{p} not written: errors were found; the existing {p} was left untouched"
+                    )
+                }
+            },
+            RulesOkStatus::NotWrittenNoWrite { existing, stale } => match (existing, stale) {
+                (false, _) => format!("{p} not written (--no-write)"),
+                (true, true) => format!("{p} not written (--no-write); the existing {p} is stale"),
+                (true, false) => {
+                    format!("{p} not written (--no-write); the existing {p} is up to date")
+                }
+            },
+            RulesOkStatus::NotWrittenRulesOption => format!("{p} file not created (-r)"),
+        }
+    }
+}
+
+/// The result of checking one or more paths.
+#[derive(Debug, Clone, Default)]
+pub struct CheckReport {
+    /// Every file checked (also the clean ones), sorted by path within each checked argument.
+    pub files: Vec<FileReport>,
+    pub rules_ok: Vec<RulesOkOutcome>,
+}
+
+impl CheckReport {
+    /// All findings, file by file, in output order.
+    pub fn findings(&self) -> impl Iterator<Item = (&FileReport, &Finding)> {
+        self.files
+            .iter()
+            .flat_map(|f| f.findings.iter().map(move |d| (f, d)))
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings()
+            .filter(|(_, d)| d.diagnostic.severity == severity)
+            .count()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.count(Severity::Error) > 0
+    }
+
+    /// The worst severity found, if any.
+    pub fn max_severity(&self) -> Option<Severity> {
+        self.findings().map(|(_, d)| d.diagnostic.severity).max()
+    }
+
+    /// Append another report (several PATH arguments).
+    pub fn extend(&mut self, other: CheckReport) {
+        self.files.extend(other.files);
+        self.rules_ok.extend(other.rules_ok);
+    }
+}
+
+/// A failure of the tool itself (not a finding): exit status 2 in the CLI.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    #[error("{path}: no such file or directory")]
+    NotFound { path: String },
+    #[error("no rules file \"{path}\" found")]
+    RulesFileNotFound { path: String },
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: cannot write rules.ok: {source}")]
+    WriteRulesOk {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Check a directory or a single file.
+pub fn check_path(path: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckError> {
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => CheckError::NotFound {
+            path: path.display().to_string(),
+        },
+        _ => CheckError::Io {
+            path: path.display().to_string(),
+            source: e,
+        },
+    })?;
+    if meta.is_dir() {
+        check_dir(path, opts)
+    } else {
+        let kind = opts.kind.unwrap_or_else(|| FileKind::from_path(path));
+        Ok(CheckReport {
+            files: vec![check_file(path, kind)?],
+            rules_ok: Vec::new(),
+        })
+    }
+}
+
+/// Check a single file as `kind`. An unreadable file is a tool error here (the user named
+/// it); inside a directory check it is a finding (F001).
+pub fn check_file(path: &Path, kind: FileKind) -> Result<FileReport, CheckError> {
+    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => CheckError::NotFound {
+            path: path.display().to_string(),
+        },
+        _ => CheckError::Io {
+            path: path.display().to_string(),
+            source: e,
+        },
+    })?;
+    Ok(check_bytes(&path.display().to_string(), kind, &bytes).report)
+}
+
+/// Lint in-memory text as `kind`; returns the raw diagnostics (spans into `text`), sorted.
+pub fn check_text(path: &str, kind: FileKind, text: &str) -> Vec<Diagnostic> {
+    let file = lint::file::check_bytes(path, text.as_bytes());
+    let mut diags = file.diagnostics;
+    if !file.is_binary {
+        diags.extend(lint_source(kind, &file.source));
+    }
+    sort_diagnostics(&mut diags);
+    diags
+}
+
+/// The result of checking one file's bytes: its report and, when a caller needs the text
+/// (the rules file, for rules.ok and cross-file rules), the decoded source.
+struct Checked {
+    report: FileReport,
+    source: Option<SourceFile>,
+}
+
+fn check_bytes(display: &str, kind: FileKind, bytes: &[u8]) -> Checked {
+    let file = lint::file::check_bytes(display, bytes);
+    let mut diags = file.diagnostics;
+    let source = if file.is_binary {
+        None
+    } else {
+        diags.extend(lint_source(kind, &file.source));
+        Some(file.source)
+    };
+    let report = make_report(display, kind, source.as_ref(), diags);
+    Checked { report, source }
+}
+
+/// Read and check one file of a directory; read errors become F001 findings.
+fn check_member(path: &Path, display: &str, kind: FileKind) -> Checked {
+    match std::fs::read(path) {
+        Ok(bytes) => check_bytes(display, kind, &bytes),
+        Err(e) => Checked {
+            report: make_report(
+                display,
+                kind,
+                None,
+                vec![lint::file::unreadable_file::diagnostic(&e)],
+            ),
+            source: None,
+        },
+    }
+}
+
+/// The format lints for one kind of file.
+fn lint_source(kind: FileKind, src: &SourceFile) -> Vec<Diagnostic> {
+    match kind {
+        FileKind::Rules => formats::rules(src),
+        FileKind::RulesOk => formats::rules_ok(src),
+        FileKind::Profile => formats::profile(src),
+        FileKind::Sysidcfg => formats::sysidcfg(src),
+        FileKind::Bootparams => formats::bootparams(src),
+        FileKind::Begin | FileKind::Finish | FileKind::CustomProbes => {
+            lint::dir::script::check(src)
+        }
+    }
+}
+
+/// Adapters to the format modules (kept in one place so their signatures are used once).
+mod formats {
+    use crate::diagnostic::Diagnostic;
+    use crate::source::SourceFile;
+
+    pub fn rules(src: &SourceFile) -> Vec<Diagnostic> {
+        let (file, mut diags) = crate::rules::parse_as(src, crate::rules::Flavor::Rules);
+        diags.extend(crate::rules::lint(src, &file));
+        diags
+    }
+    pub fn rules_ok(src: &SourceFile) -> Vec<Diagnostic> {
+        let (file, mut diags) = crate::rules::parse_ok(src);
+        diags.extend(crate::rules::lint(src, &file));
+        diags
+    }
+    pub fn profile(_src: &SourceFile) -> Vec<Diagnostic> {
+        Vec::new()
+    }
+    pub fn sysidcfg(_src: &SourceFile) -> Vec<Diagnostic> {
+        Vec::new()
+    }
+    pub fn bootparams(_src: &SourceFile) -> Vec<Diagnostic> {
+        Vec::new()
+    }
+    /// The exact `rules.ok` text for a rules file (stripped lines + checksum trailer).
+    pub fn derive_rules_ok(src: &SourceFile) -> String {
+        crate::rules::rules_ok(src)
+    }
+}
+
+fn sort_diagnostics(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code))
+    });
+}
+
+/// Turn raw diagnostics into findings with positions and masked excerpts.
+fn make_report(
+    display: &str,
+    kind: FileKind,
+    src: Option<&SourceFile>,
+    mut diags: Vec<Diagnostic>,
+) -> FileReport {
+    sort_diagnostics(&mut diags);
+    let secrets = match (kind, src) {
+        (FileKind::Sysidcfg, Some(src)) => secret_spans(&src.text),
+        _ => Vec::new(),
+    };
+    let findings = diags
+        .into_iter()
+        .map(|d| locate(src, &secrets, d))
+        .collect();
+    FileReport {
+        path: display.to_string(),
+        kind,
+        findings,
+    }
+}
+
+fn locate(src: Option<&SourceFile>, secrets: &[Span], d: Diagnostic) -> Finding {
+    let Some(src) = src else {
+        let p = Position { line: 1, column: 1 };
+        return Finding {
+            diagnostic: d,
+            start: p,
+            end: p,
+            excerpt: None,
+        };
+    };
+    let len = src.text.len();
+    let start_off = d.span.start.min(len);
+    let end_off = d.span.end.clamp(start_off, len);
+    let (l0, c0) = src.line_col(start_off);
+    let (l1, c1) = src.line_col(end_off);
+    let start = Position {
+        line: l0,
+        column: c0,
+    };
+    let end = Position {
+        line: l1,
+        column: c1,
+    };
+    let excerpt = if src.text.is_empty() {
+        None
+    } else {
+        Some(excerpt(src, secrets, start_off..end_off, &d.secondary))
+    };
+    Finding {
+        diagnostic: d,
+        start,
+        end,
+        excerpt,
+    }
+}
+
+/// Longest distance (in lines) a secondary label may be from the primary span and still be
+/// drawn in the same excerpt.
+const MAX_EXCERPT_LINES: usize = 12;
+
+fn line_bounds(text: &str, offset: usize) -> Span {
+    let bytes = text.as_bytes();
+    let start = bytes[..offset]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let end = bytes[offset..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(text.len(), |i| offset + i);
+    start..end
+}
+
+fn excerpt(src: &SourceFile, secrets: &[Span], primary: Span, secondary: &[Label]) -> Excerpt {
+    let text = &src.text;
+    let first = line_bounds(text, primary.start);
+    let last = line_bounds(text, primary.end);
+    let mut lo = first.start;
+    let mut hi = last.end.max(first.end);
+    let primary_line = src.line_col(primary.start).0;
+    let mut kept = Vec::new();
+    for label in secondary {
+        let s = label.span.start.min(text.len());
+        let e = label.span.end.clamp(s, text.len());
+        let line = src.line_col(s).0;
+        if line.abs_diff(primary_line) > MAX_EXCERPT_LINES {
+            continue;
+        }
+        lo = lo.min(line_bounds(text, s).start);
+        hi = hi.max(line_bounds(text, e).end);
+        kept.push((s..e, label.message.clone()));
+    }
+    // Mask secrets that intersect the excerpt: each becomes `********`, and every span is
+    // moved to match.
+    let mask: Vec<Span> = secrets
+        .iter()
+        .filter(|s| s.start < hi && s.end > lo)
+        .map(|s| s.start.max(lo)..s.end.min(hi))
+        .collect();
+    let map = |off: usize| -> usize {
+        let mut shift: isize = 0;
+        for m in &mask {
+            if off >= m.end {
+                shift += MASK.len() as isize - m.len() as isize;
+            } else if off > m.start {
+                // Inside a masked value: clamp into the mask.
+                let inside = (off - m.start).min(MASK.len());
+                return ((m.start - lo) as isize + shift) as usize + inside;
+            }
+        }
+        ((off - lo) as isize + shift) as usize
+    };
+    let mut out = String::with_capacity(hi - lo);
+    let mut at = lo;
+    for m in &mask {
+        out.push_str(&text[at..m.start]);
+        out.push_str(MASK);
+        at = m.end;
+    }
+    out.push_str(&text[at..hi]);
+    Excerpt {
+        text: out,
+        first_line: src.line_col(lo).0,
+        primary: map(primary.start)..map(primary.end),
+        secondary: kept
+            .into_iter()
+            .map(|(s, message)| Label {
+                span: map(s.start)..map(s.end),
+                message,
+            })
+            .collect(),
+    }
+}
+
+/// What a secret value is shown as.
+pub const MASK: &str = "********";
+
+/// Spans of values that must never be shown: `root_password=VALUE` in sysidcfg (keyword
+/// case-insensitive, blanks around `=` allowed).
+pub fn secret_spans(text: &str) -> Vec<Span> {
+    const KEY: &[u8] = b"root_password";
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + KEY.len() <= bytes.len() {
+        if bytes[i..i + KEY.len()].eq_ignore_ascii_case(KEY) {
+            let mut j = i + KEY.len();
+            while j < bytes.len() && (bytes[j] == b' ' || bytes[j] == b'\t') {
+                j += 1;
+            }
+            if j < bytes.len() && bytes[j] == b'=' {
+                j += 1;
+                while j < bytes.len() && (bytes[j] == b' ' || bytes[j] == b'\t') {
+                    j += 1;
+                }
+                let start = j;
+                while j < bytes.len() && !bytes[j].is_ascii_whitespace() && bytes[j] != b'}' {
+                    j += 1;
+                }
+                if j > start {
+                    out.push(start..j);
+                }
+            }
+            i = j.max(i + KEY.len());
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+// ------------------------------------------------------------------------------------------
+// Directory check
+
+/// One reference from a rule to a file of the directory.
+struct Reference {
+    kind: FileKind,
+    /// As written in the rule (relative to the JumpStart directory).
+    name: String,
+    span: Span,
+}
+
+/// Check a JumpStart directory; see the module docs.
+pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckError> {
+    let mut files: BTreeMap<String, FileReport> = BTreeMap::new();
+    let shown = |rel: &str| dir.join(rel).display().to_string();
+
+    // custom_probes: function names it defines.
+    let probes_path = dir.join("custom_probes");
+    let custom = if probes_path.is_file() {
+        let checked = check_member(
+            &probes_path,
+            &shown("custom_probes"),
+            FileKind::CustomProbes,
+        );
+        let defined = checked
+            .source
+            .as_ref()
+            .map(|s| lint::dir::custom_probes::defined_functions(&s.text))
+            .unwrap_or_default();
+        files.insert(checked.report.path.clone(), checked.report);
+        Some(defined)
+    } else {
+        None
+    };
+
+    // rules
+    let (rules_path, rules_shown) = match &opts.rules_file {
+        Some(r) => {
+            if !r.is_file() {
+                return Err(CheckError::RulesFileNotFound {
+                    path: r.display().to_string(),
+                });
+            }
+            (r.clone(), r.display().to_string())
+        }
+        None => (dir.join("rules"), shown("rules")),
+    };
+    let mut derived_rules_ok = None;
+    let mut references: BTreeSet<(String, FileKind)> = BTreeSet::new();
+    if rules_path.is_file() || opts.rules_file.is_some() {
+        let mut checked = check_member(&rules_path, &rules_shown, FileKind::Rules);
+        if let Some(src) = &checked.source {
+            let extra = cross_file(dir, src, custom.as_ref(), &mut references);
+            if !extra.is_empty() {
+                let more = make_report(&rules_shown, FileKind::Rules, Some(src), extra);
+                merge(&mut checked.report, more);
+            }
+            derived_rules_ok = Some(formats::derive_rules_ok(src));
+        }
+        files.insert(checked.report.path.clone(), checked.report);
+    }
+
+    // Every file a rule names, once each.
+    for (name, kind) in &references {
+        let path = dir.join(name);
+        if !path.is_file() {
+            continue; // already reported by missing_file (or a directory: F001 below)
+        }
+        let display = shown(name);
+        if files.contains_key(&display) {
+            continue;
+        }
+        let checked = check_member(&path, &display, *kind);
+        files.insert(display, checked.report);
+    }
+
+    // Every sysidcfg and bootparams below the directory.
+    let mut sysid: Vec<(PathBuf, String, FileKind)> = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
+                let io = e
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("filesystem loop"));
+                let d = lint::file::unreadable_file::diagnostic(&io);
+                files.insert(
+                    path.clone(),
+                    make_report(&path, FileKind::Profile, None, vec![d]),
+                );
+                continue;
+            }
+        };
+        let kind = match entry.file_name().to_str() {
+            Some("sysidcfg") => FileKind::Sysidcfg,
+            Some("bootparams") => FileKind::Bootparams,
+            _ => continue,
+        };
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        sysid.push((
+            entry.path().to_path_buf(),
+            entry.path().display().to_string(),
+            kind,
+        ));
+    }
+    for report in check_many(&sysid, opts.threads) {
+        files.insert(report.path.clone(), report);
+    }
+
+    let mut report = CheckReport {
+        files: files.into_values().collect(),
+        rules_ok: Vec::new(),
+    };
+
+    // rules.ok
+    if let Some(derived) = derived_rules_ok {
+        let ok_path = if opts.rules_file.is_some() {
+            let mut p = rules_path.clone().into_os_string();
+            p.push(".ok");
+            PathBuf::from(p)
+        } else {
+            dir.join("rules.ok")
+        };
+        let ok_shown = ok_path.display().to_string();
+        let existing = std::fs::read(&ok_path).ok();
+        let stale = existing.as_deref().is_some_and(|e| e != derived.as_bytes());
+        let status = if opts.rules_file.is_some() {
+            RulesOkStatus::NotWrittenRulesOption
+        } else if report.has_errors() {
+            RulesOkStatus::NotWrittenErrors {
+                existing: existing.is_some(),
+                stale,
+            }
+        } else if !opts.write_rules_ok {
+            RulesOkStatus::NotWrittenNoWrite {
+                existing: existing.is_some(),
+                stale,
+            }
+        } else if existing.is_some() && !stale {
+            RulesOkStatus::UpToDate
+        } else {
+            write_atomic(&ok_path, derived.as_bytes()).map_err(|source| {
+                CheckError::WriteRulesOk {
+                    path: ok_shown.clone(),
+                    source,
+                }
+            })?;
+            RulesOkStatus::Written
+        };
+        // An existing rules.ok that is kept is linted, and flagged when stale.
+        if let (Some(bytes), false) = (&existing, status == RulesOkStatus::UpToDate)
+            && !matches!(status, RulesOkStatus::Written)
+        {
+            let mut checked = check_bytes(&ok_shown, FileKind::RulesOk, bytes);
+            if stale && let Some(src) = &checked.source {
+                let d = lint::dir::stale_rules_ok::diagnostic(src, &derived, &rules_shown);
+                merge(
+                    &mut checked.report,
+                    make_report(&ok_shown, FileKind::RulesOk, Some(src), vec![d]),
+                );
+            }
+            insert_sorted(&mut report.files, checked.report);
+        }
+        report.rules_ok.push(RulesOkOutcome {
+            path: ok_shown,
+            status,
+        });
+    }
+    Ok(report)
+}
+
+/// The J rules of one rules file; collects the files its rules name into `references`.
+fn cross_file(
+    dir: &Path,
+    src: &SourceFile,
+    custom: Option<&BTreeSet<String>>,
+    references: &mut BTreeSet<(String, FileKind)>,
+) -> Vec<Diagnostic> {
+    use crate::rules::{FieldValue, Flavor, is_shell_name};
+    let (file, _) = crate::rules::parse_as(src, Flavor::Rules);
+    let mut out = Vec::new();
+    for rule in file.rules() {
+        let fields = [
+            (FileKind::Begin, &rule.begin),
+            (FileKind::Profile, &rule.profile),
+            (FileKind::Finish, &rule.finish),
+        ];
+        for (kind, field) in fields {
+            let Some(name) = field.path() else { continue };
+            if kind != FileKind::Profile || field.value != FieldValue::Derived {
+                let r = Reference {
+                    kind,
+                    name,
+                    span: field.span.clone(),
+                };
+                out.extend(lint::dir::missing_file::check(
+                    &r.kind,
+                    &r.name,
+                    &dir.join(&r.name),
+                    r.span,
+                ));
+                references.insert((r.name, r.kind));
+            }
+        }
+        out.extend(lint::dir::derived_profile_without_begin::check(
+            rule.begin.value.as_str(),
+            rule.profile.value.as_str(),
+            rule.profile.span.clone(),
+        ));
+    }
+    for (name, span) in file.custom_keywords() {
+        if is_shell_name(&name) {
+            out.extend(lint::dir::undefined_custom_keyword::check(
+                &name, span, custom,
+            ));
+        }
+    }
+    for (name, span) in file.custom_probes() {
+        if is_shell_name(&name) {
+            out.extend(lint::dir::undefined_custom_probe::check(
+                &name, span, custom,
+            ));
+        }
+    }
+    out
+}
+
+fn merge(into: &mut FileReport, more: FileReport) {
+    into.findings.extend(more.findings);
+    into.findings.sort_by(|a, b| {
+        (a.start, a.end, a.diagnostic.code).cmp(&(b.start, b.end, b.diagnostic.code))
+    });
+}
+
+fn insert_sorted(files: &mut Vec<FileReport>, report: FileReport) {
+    let at = files.partition_point(|f| f.path < report.path);
+    files.insert(at, report);
+}
+
+/// Check many small files on up to `threads` threads; the result keeps the input order.
+fn check_many(files: &[(PathBuf, String, FileKind)], threads: usize) -> Vec<FileReport> {
+    let threads = threads.clamp(1, 8);
+    if threads == 1 || files.len() < 64 {
+        return files
+            .iter()
+            .map(|(p, d, k)| check_member(p, d, *k).report)
+            .collect();
+    }
+    let chunk = files.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|(p, d, k)| check_member(p, d, *k).report)
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// Write `bytes` to `path` via a temporary file in the same directory and a rename, so
+/// readers see the old or the new file, never a half-written one.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".rules.ok.")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    // Solaris recommends mode 644 for JumpStart files; tempfile creates 600.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kind_from_name() {
+        assert_eq!(FileKind::from_path(Path::new("a/rules")), FileKind::Rules);
+        assert_eq!(
+            FileKind::from_path(Path::new("rules.ok")),
+            FileKind::RulesOk
+        );
+        assert_eq!(
+            FileKind::from_path(Path::new("x/sysidcfg")),
+            FileKind::Sysidcfg
+        );
+        assert_eq!(
+            FileKind::from_path(Path::new("bootparams")),
+            FileKind::Bootparams
+        );
+        assert_eq!(FileKind::from_path(Path::new("pre.beg")), FileKind::Begin);
+        assert_eq!(FileKind::from_path(Path::new("post.fin")), FileKind::Finish);
+        assert_eq!(
+            FileKind::from_path(Path::new("web.prof")),
+            FileKind::Profile
+        );
+        for k in FileKind::ALL {
+            assert_eq!(FileKind::parse(k.as_str()), Some(*k));
+        }
+    }
+
+    #[test]
+    fn secrets_found_case_insensitively() {
+        let t = "network_interface=none\nROOT_PASSWORD = abc$1x\nroot_password=q}\n";
+        let spans = secret_spans(t);
+        assert_eq!(spans.len(), 2);
+        assert_eq!(&t[spans[0].clone()], "abc$1x");
+        assert_eq!(&t[spans[1].clone()], "q");
+    }
+
+    #[test]
+    fn excerpt_masks_secret_and_moves_spans() {
+        let src = SourceFile::new("sysidcfg", "root_password=0123456789abcdef timezone=Mars\n");
+        let secrets = secret_spans(&src.text);
+        let tz = src.text.find("Mars").unwrap();
+        let ex = excerpt(&src, &secrets, tz..tz + 4, &[]);
+        assert_eq!(ex.text, "root_password=******** timezone=Mars");
+        assert_eq!(&ex.text[ex.primary.clone()], "Mars");
+        let pw = src.text.find("0123").unwrap();
+        let ex = excerpt(&src, &secrets, pw..pw + 16, &[]);
+        assert_eq!(&ex.text[ex.primary.clone()], MASK);
+    }
+
+    #[test]
+    fn derive_matches_worked_example() {
+        let rules = "# Lab rules -- first match wins\nprobe osname\n\nhostname build01                    -        zfs_mirror.prof  post.fin   # build host\nnetwork 10.20.30.0 && karch sun4v   -        t2_server.prof   post.fin\n\tmemsize 2048-65536 && ! model \\\n\t'SUNW,Sun-Fire-V240'               pre.beg  =                -\nany -                               -        fallback.prof    -\n";
+        let ok = formats::derive_rules_ok(&SourceFile::new("rules", rules));
+        assert!(ok.ends_with("# version=2 checksum=20167\n"), "{ok}");
+    }
+}

@@ -1,6 +1,30 @@
-//! Lint rules for the JumpStart directory as a set (cross-file).
+//! Lint rules for the JumpStart directory as a set (cross-file, `J0xx`), and for the
+//! begin/finish scripts and `custom_probes` a rules file names.
 
 use crate::diagnostic::Rule;
 
+pub mod custom_probes;
+pub mod derived_profile_without_begin;
+pub mod missing_begin_script;
+pub mod missing_file;
+pub mod missing_finish_script;
+pub mod missing_profile;
+pub mod non_bourne_syntax;
+pub mod script;
+pub mod script_not_bourne;
+pub mod stale_rules_ok;
+pub mod undefined_custom_keyword;
+pub mod undefined_custom_probe;
+
 /// The rules of this group (one file each).
-pub static RULES: &[&Rule] = &[];
+pub static RULES: &[&Rule] = &[
+    &missing_profile::RULE,
+    &missing_begin_script::RULE,
+    &missing_finish_script::RULE,
+    &derived_profile_without_begin::RULE,
+    &script_not_bourne::RULE,
+    &non_bourne_syntax::RULE,
+    &stale_rules_ok::RULE,
+    &undefined_custom_keyword::RULE,
+    &undefined_custom_probe::RULE,
+];
