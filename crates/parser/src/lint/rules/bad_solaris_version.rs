@@ -1,0 +1,64 @@
+//! R212 bad-solaris-version.
+
+use crate::diagnostic::{Diagnostic, Rule, Severity};
+use crate::rules::values::{MatchValue, is_solaris_version};
+use crate::rules::RulesFile;
+use crate::source::SourceFile;
+
+pub static RULE: Rule = Rule {
+    code: "R212",
+    name: "bad-solaris-version",
+    severity: Severity::Warning,
+    summary: "an `osname` or `installed` version is not `Solaris_<n>`",
+    doc: "\
+## What it does
+Reports an `osname` value that is not `Solaris_<n>` (e.g. `Solaris_10`), and an
+`installed` version that is not `Solaris_<n>`, `any` or `upgrade`.
+
+## Why is this bad?
+The value is compared with the release name the installer reports (`Solaris_10`,
+`Solaris_2.6`); `10`, `5.10` or `s10` never match.
+
+## Example
+```
+osname 5.10 - s10.prof -
+installed c0t0d0s0 9 - upgrade.prof -
+```
+Use instead:
+```
+osname Solaris_10 - s10.prof -
+installed c0t0d0s0 Solaris_9 - upgrade.prof -
+```
+",
+};
+
+pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
+    for rule in file.rules() {
+        for piece in &rule.matches {
+            let (value, tok, extra) = match piece.value() {
+                Ok(MatchValue::Installed { version, .. }) => (version, &piece.values[1], true),
+                Ok(MatchValue::Text(v)) if piece.keyword_name() == Some("osname") => {
+                    (v, &piece.values[0], false)
+                }
+                _ => continue,
+            };
+            if is_solaris_version(&value) || (extra && (value == "any" || value == "upgrade")) {
+                continue;
+            }
+            let expected = if extra {
+                "`Solaris_<n>`, `any` or `upgrade`"
+            } else {
+                "`Solaris_<n>`"
+            };
+            out.push(
+                Diagnostic::new(
+                    &RULE,
+                    tok.span.clone(),
+                    format!("expected {expected}, found `{value}`"),
+                )
+                .label("not a Solaris release name")
+                .help("release names look like `Solaris_10` or `Solaris_2.6`"),
+            );
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! R107 extra-probe-names.
+
+use crate::diagnostic::{Diagnostic, Rule, Severity};
+use crate::rules::RulesFile;
+use crate::source::SourceFile;
+
+pub static RULE: Rule = Rule {
+    code: "R107",
+    name: "extra-probe-names",
+    severity: Severity::Error,
+    summary: "a `probe` line names more than one probe",
+    doc: "\
+## What it does
+Reports a `probe` (or `set`) line followed by more than one word.
+
+## Why is this bad?
+A probe line runs exactly one probe function, `probe_<name>`; the other words are not
+probed (`check`: `Too many arguments for this keyword`). Rules below that rely on the
+`SI_*` variables of the ignored probes see them unset.
+
+## Example
+```
+probe disks memsize
+```
+Use instead:
+```
+probe disks
+probe memsize
+```
+",
+};
+
+pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
+    for p in file.probes() {
+        if p.names.len() > 1 {
+            let extra = &p.names[1..];
+            let span = extra[0].span.start..extra[extra.len() - 1].span.end;
+            out.push(
+                Diagnostic::new(
+                    &RULE,
+                    span,
+                    format!(
+                        "expected one probe name after `{}`, found {}",
+                        p.keyword.text,
+                        p.names.len()
+                    ),
+                )
+                .label("not probed")
+                .help("write one `probe NAME` line per probe"),
+            );
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! R219 no-rules.
+
+use crate::diagnostic::{Diagnostic, Rule, Severity};
+use crate::rules::{Item, RulesFile};
+use crate::source::SourceFile;
+
+pub static RULE: Rule = Rule {
+    code: "R219",
+    name: "no-rules",
+    severity: Severity::Error,
+    summary: "the file holds no rule",
+    doc: "\
+## What it does
+Reports a `rules` (or `rules.ok`) file without a single rule: empty, or only comments,
+blank lines and `probe` lines.
+
+## Why is this bad?
+No client can match, so every install falls back to interactive mode. It is usually
+a rules file whose rules were all commented out, or the wrong file.
+
+## Example
+```
+# hostname web01 - web.prof -
+```
+Use instead:
+```
+hostname web01 - web.prof -
+```
+",
+};
+
+pub fn check(src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
+    // A line that failed to parse as a rule already has its own error.
+    let has_rule_like = file
+        .items
+        .iter()
+        .any(|i| matches!(i, Item::Rule(_) | Item::Invalid(_)));
+    if !has_rule_like {
+        let end = src.text.len();
+        out.push(
+            Diagnostic::new(&RULE, end..end, "expected at least one rule, found none")
+                .label("end of file")
+                .help("add a rule such as `any - - default.prof -`"),
+        );
+    }
+}

@@ -1,0 +1,81 @@
+//! R204 wrong-arity.
+
+use crate::diagnostic::{Diagnostic, Rule, Severity};
+use crate::rules::{RulesFile, ValueError};
+use crate::source::SourceFile;
+
+pub static RULE: Rule = Rule {
+    code: "R204",
+    name: "wrong-arity",
+    severity: Severity::Error,
+    summary: "a match keyword has the wrong number of values",
+    doc: "\
+## What it does
+Reports a built-in match keyword followed by too few or too many values: `disksize` and
+`installed` take exactly two, `any` takes `-`, every other keyword exactly one.
+
+## Why is this bad?
+With too few values `check` stops with `Insufficient arguments for match key`; with too
+many, the extra words are passed to the comparison and the rule never matches as meant.
+A value with blanks (a `model` name) must be single-quoted to stay one value.
+
+## Example
+```
+disksize 400-600 - big.prof -
+model SUNW,Sun Fire V240 - v240.prof -
+```
+Use instead:
+```
+disksize c0t3d0 400-600 - big.prof -
+model 'SUNW,Sun Fire V240' - v240.prof -
+```
+",
+};
+
+fn what(keyword: &str) -> &'static str {
+    match keyword {
+        "disksize" => "a disk name and a size range",
+        "installed" => "a slice name and a Solaris version",
+        "any" => "`-`",
+        "memsize" | "totaldisk" => "a range `low-high`",
+        "hostaddress" | "network" => "an IPv4 address",
+        _ => "one value",
+    }
+}
+
+pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
+    for rule in file.rules() {
+        for piece in &rule.matches {
+            let Err(ValueError::Arity {
+                keyword,
+                expected,
+                found,
+                span,
+            }) = piece.value()
+            else {
+                continue;
+            };
+            let plural = |n: usize| if n == 1 { "value" } else { "values" };
+            let mut d = Diagnostic::new(
+                &RULE,
+                span,
+                format!(
+                    "expected {expected} {} after `{keyword}` ({}), found {found}",
+                    plural(expected),
+                    what(&keyword)
+                ),
+            );
+            if found < expected {
+                d = d
+                    .label("missing value")
+                    .note("`check`: Insufficient arguments for match key");
+            } else {
+                d = d.label("extra values");
+                if keyword == "model" {
+                    d = d.help("quote a model name that contains blanks: `model 'SUNW,Sun 4_50'`");
+                }
+            }
+            out.push(d);
+        }
+    }
+}
