@@ -4,6 +4,13 @@ fn parse_str(text: &str) -> (RulesFile, Vec<Diagnostic>) {
     parse(&SourceFile::new("rules", text))
 }
 
+fn codes(path: &str, text: &str) -> Vec<&'static str> {
+    check(&SourceFile::new(path, text))
+        .iter()
+        .map(|d| d.code)
+        .collect()
+}
+
 #[test]
 fn round_trip_examples() {
     for text in [
@@ -12,8 +19,190 @@ fn round_trip_examples() {
         "probe osname\nmemsize 2048-65536 && ! model \\\n    'SUNW,Sun-Fire-V240'  pick.beg = -  # x\r\n",
         "a 1&&arch sparc - p -",
         "  \t!model 'a b' - p - \n",
+        "any\n",
+        "x \\\n",
+        "hostname a\\\nb - p -\n",
     ] {
         let (f, _) = parse_str(text);
         assert_eq!(f.to_source(), text);
+    }
+}
+
+#[test]
+fn changed_ast_prints_changed() {
+    let (mut f, _) = parse_str("hostname a - p -\n");
+    let Item::Rule(r) = &mut f.items[0] else {
+        panic!("expected a rule")
+    };
+    r.profile.value = FieldValue::Derived;
+    r.begin.value = FieldValue::Path("pick.beg".into());
+    r.matches[0].values[0].text = "web01".into();
+    assert_eq!(f.to_source(), "hostname web01 pick.beg = -\n");
+}
+
+#[test]
+fn structure_of_a_rule() {
+    let (f, diags) = parse_str(
+        "probe disks\nmemsize 2048-65536 && ! model \\\n  'SUNW,Sun Fire' pick.beg = - # c\n",
+    );
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(f.probe_names()[0].0, "disks");
+    let r = f.rules().next().unwrap();
+    assert_eq!(r.line, 2);
+    assert_eq!(r.matches.len(), 2);
+    assert_eq!(r.matches[0].kind(), Some(Keyword::Memsize));
+    assert_eq!(r.matches[1].negation_style(), Some(NegationStyle::Separate));
+    assert_eq!(
+        r.matches[1].value(),
+        Ok(MatchValue::Text("SUNW,Sun_Fire".into()))
+    );
+    assert_eq!(r.begin.value, FieldValue::Path("pick.beg".into()));
+    assert_eq!(r.profile.value, FieldValue::Derived);
+    assert_eq!(r.finish.value, FieldValue::None);
+    let src = "probe disks\nmemsize 2048-65536 && ! model \\\n  'SUNW,Sun Fire' pick.beg = - # c\n";
+    assert_eq!(&src[r.begin.span.clone()], "pick.beg");
+    assert!(r.comment.is_some());
+}
+
+#[test]
+fn attached_negation_and_glued_and() {
+    let (f, _) = parse_str("a 1&&!arch sparc - p -\n");
+    let r = f.rules().next().unwrap();
+    assert_eq!(r.matches.len(), 2);
+    assert_eq!(r.matches[1].negation_style(), Some(NegationStyle::Attached));
+    assert_eq!(r.matches[1].keyword_name(), Some("arch"));
+}
+
+#[test]
+fn custom_keywords_and_probes_are_listed() {
+    let text = "probe diskcount\nprobe disks\ndiskcount 2-4 && totaldisk 1-2 && X-y 1 - p -\n";
+    let (f, _) = parse_str(text);
+    let probes = f.custom_probes();
+    assert_eq!(probes.len(), 1);
+    assert_eq!(&text[probes[0].1.clone()], "diskcount");
+    let kws: Vec<String> = f.custom_keywords().into_iter().map(|k| k.0).collect();
+    assert_eq!(kws, ["diskcount", "X-y"]);
+    let c = codes("rules", text);
+    assert!(c.contains(&"R201") && c.contains(&"R202") && c.contains(&"R203"), "{c:?}");
+}
+
+#[test]
+fn mpxio_disk_names() {
+    let c = codes(
+        "rules",
+        "disksize c0t5000CCA012345678d0 1-2 && installed c0t5000CCA012345678d0s0 Solaris_9 - p -\n",
+    );
+    assert!(c.is_empty(), "{c:?}");
+}
+
+#[test]
+fn did_you_mean_finds_close_keywords() {
+    assert_eq!(did_you_mean("hostnme", Keyword::BUILTIN), Some("hostname"));
+    assert_eq!(did_you_mean("Hostname", Keyword::BUILTIN), Some("hostname"));
+    assert_eq!(did_you_mean("memsiz", Keyword::BUILTIN), Some("memsize"));
+    assert_eq!(did_you_mean("diskcount", Keyword::BUILTIN), None);
+}
+
+/// (code, input that triggers it, a corrected input that must not).
+const CASES: &[(&str, &str, &str, &str)] = &[
+    ("R101", "rules", "any\n", "any - - p -\n"),
+    ("R101", "rules", "probe\nany - - p -\n", "probe disks\nany - - p -\n"),
+    ("R102", "rules", "hostname a p\n", "hostname a - p -\n"),
+    ("R103", "rules", "model 'a b - p -\n", "model 'a b' - p -\n"),
+    ("R104", "rules", "any - - p - \\\n", "any - - p -\n"),
+    ("R105", "rules", "arch sparc && && memsize 1-2 - p -\n", "arch sparc && memsize 1-2 - p -\n"),
+    ("R105", "rules", "&& arch sparc - p -\n", "arch sparc - p -\n"),
+    ("R105", "rules", "arch sparc && ! - p -\n", "arch sparc && ! karch sun4v - p -\n"),
+    ("R106", "rules", "memsize 1-2&&arch sparc - p -\n", "memsize 1-2 && arch sparc - p -\n"),
+    ("R107", "rules", "probe disks memsize\nany - - p -\n", "probe disks\nany - - p -\n"),
+    ("R108", "rules", "memsize 1\u{2013}2 - p -\n", "memsize 1-2 - p -\n"),
+    ("R201", "rules", "hostnme a - p -\n", "hostname a - p -\n"),
+    ("R202", "rules", "host-name a - p -\n", "hostname a - p -\n"),
+    ("R203", "rules", "probe disk\nany - - p -\n", "probe disks\nany - - p -\n"),
+    ("R204", "rules", "disksize 1-2 - p -\n", "disksize c0t0d0 1-2 - p -\n"),
+    ("R204", "rules", "model SUNW,Sun Fire - p -\n", "model 'SUNW,Sun Fire' - p -\n"),
+    ("R204", "rules", "any - - -\n", "any - - p -\n"),
+    ("R205", "rules", "memsize 2G-8G - p -\n", "memsize 2048-8192 - p -\n"),
+    ("R205", "rules", "totaldisk 9-1 - p -\n", "totaldisk 1-9 - p -\n"),
+    ("R205", "rules", "disksize c0t0d0 1-x - p -\n", "disksize c0t0d0 1-9 - p -\n"),
+    ("R206", "rules", "memsize 2048 - p -\n", "memsize 2048-2048 - p -\n"),
+    ("R207", "rules", "disksize c0t3d0s0 1-2 - p -\n", "disksize c0t3d0 1-2 - p -\n"),
+    ("R207", "rules", "installed c0t3d0 Solaris_9 - p -\n", "installed c0t3d0s0 Solaris_9 - p -\n"),
+    ("R208", "rules", "network 10.0.0.0/8 - p -\n", "network 10.0.0.0 - p -\n"),
+    ("R208", "rules", "hostaddress web01 - p -\n", "hostaddress 10.0.0.1 - p -\n"),
+    ("R209", "rules", "network 924.1.1.0 - p -\n", "network 192.1.1.0 - p -\n"),
+    ("R210", "rules", "arch x86 - p -\n", "arch i386 - p -\n"),
+    ("R211", "rules", "karch sun4m - p -\n", "karch sun4v - p -\n"),
+    ("R211", "rules", "karch i386 - p -\n", "karch i86pc - p -\n"),
+    ("R212", "rules", "osname 5.10 - p -\n", "osname Solaris_10 - p -\n"),
+    ("R212", "rules", "installed any 9 - p -\n", "installed any upgrade - p -\n"),
+    ("R213", "rules", "hostname a - - f\n", "hostname a - p f\n"),
+    ("R214", "rules", "hostname a = b.beg -\n", "hostname a b.beg = -\n"),
+    ("R214", "rules", "hostname a - p =\n", "hostname a - p -\n"),
+    ("R215", "rules", "any all - p -\n", "any - - p -\n"),
+    ("R216", "rules", "any - && arch sparc - p -\n", "arch sparc - p -\n"),
+    ("R216", "rules", "! any - - p -\n", "any - - p -\n"),
+    ("R217", "rules", "any - - p -\nhostname a - p -\n", "hostname a - p -\nany - - p -\n"),
+    ("R218", "rules", "hostname a - p -\nhostname  a - q -\n", "hostname a - p -\nhostname b - q -\n"),
+    ("R219", "rules", "# nothing\nprobe disks\n", "probe disks\nany - - p -\n"),
+    ("R219", "rules", "", "any - - p -\n"),
+    ("R220", "rules", "any - - p -\nprobe disks\n", "probe disks\nany - - p -\n"),
+    ("R221", "rules", "!arch sparc - p -\n", "! arch sparc - p -\n"),
+    ("R222", "rules", "model 'a #b' - p -\n", "model 'a b' - p - # c\n"),
+    ("R223", "rules", "any - - /js/p -\n", "any - - js/p -\n"),
+    ("R223", "rules", "any - ../p -\n", "any - - p -\n"),
+    ("R301", "rules.ok", "any - - p -\n", "any - - p -\n# version=2 checksum=713\n"),
+    ("R301", "rules.ok", "any - - p -\n# version=2 checksum=x\n", "any - - p -\n# version=2 checksum=713\n"),
+    ("R301", "rules.ok", "# version=2 checksum=0\nany - - p -\n", "any - - p -\n# version=2 checksum=713\n"),
+    ("R302", "rules.ok", "any - - p -\n# version=3 checksum=713\n", "any - - p -\n# version=2 checksum=713\n"),
+    ("R303", "rules.ok", "any - - p -\n# version=2 checksum=1111\n", "any - - p -\n# version=2 checksum=713"),
+    ("R304", "rules.ok", "# c\nany - - p -\n# version=2 checksum=889\n", "any - - p -\n# version=2 checksum=713\n"),
+    ("R304", "rules.ok", "\tany - - p -\n# version=2 checksum=722\n", "any - - p -\n# version=2 checksum=713\n"),
+];
+
+#[test]
+fn every_rule_fires_on_bad_input_and_not_on_good() {
+    for &(code, path, bad, good) in CASES {
+        let found = codes(path, bad);
+        assert!(found.contains(&code), "{code} not reported for {bad:?}: {found:?}");
+        let found = codes(path, good);
+        assert!(!found.contains(&code), "{code} reported for {good:?}: {found:?}");
+    }
+}
+
+#[test]
+fn every_rule_has_a_case_and_a_fixture() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/lint");
+    for rule in crate::lint::rules::RULES {
+        assert!(
+            CASES.iter().any(|c| c.0 == rule.code),
+            "{} has no unit case",
+            rule.code
+        );
+        let dir = root.join(rule.code);
+        let file = ["rules", "rules.ok"]
+            .iter()
+            .map(|n| dir.join(n))
+            .find(|p| p.is_file())
+            .unwrap_or_else(|| panic!("no fixture for {}", rule.code));
+        let text = std::fs::read_to_string(&file).unwrap();
+        let found = codes(&file.to_string_lossy(), &text);
+        assert!(found.contains(&rule.code), "{}: fixture gives {found:?}", rule.code);
+    }
+}
+
+#[test]
+fn corrected_inputs_are_clean_of_errors() {
+    for &(_, path, _, good) in CASES {
+        let errors: Vec<_> = check(&SourceFile::new(path, good))
+            .into_iter()
+            .filter(|d| d.severity == crate::Severity::Error)
+            .map(|d| d.code)
+            .collect();
+        // `any - ../p -` style corrections are only meant to clear one code.
+        if good.contains("../") {
+            continue;
+        }
+        assert!(errors.is_empty(), "{good:?}: {errors:?}");
     }
 }

@@ -15,17 +15,17 @@ pub static RULE: Rule = Rule {
 Reports `any` whose value is not `-`.
 
 ## Why is this bad?
-`any` takes the placeholder `-` as its value. Anything else is usually the begin field
-moved left: the last three words are still taken as begin, profile and finish, so the
-rule no longer says what was meant.
+`any` takes the placeholder `-` as its value; the documentation and `check` know no
+other. A word such as `all` or `*` suggests a different meaning than \"always\" (and
+`*` is a shell wildcard in a file read by Bourne shell scripts).
 
 ## Example
 ```
-any pick.beg = -
+any all - default.prof -
 ```
 Use instead:
 ```
-any - pick.beg = -
+any - - default.prof -
 ```
 ",
 };

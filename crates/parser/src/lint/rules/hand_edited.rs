@@ -21,7 +21,7 @@ The file was edited by hand, so it may differ from `rules` and has not been vali
 ```
 # web servers
 hostname web01 - web.prof -
-# version=2 checksum=2010
+# version=2 checksum=3514
 ```
 Use instead: put comments in `rules` and regenerate `rules.ok` with `zflash check`.
 ",

@@ -26,7 +26,7 @@ any - - default.prof -
 Use instead: regenerate with `zflash check` (or Solaris `check`), which writes
 ```
 any - - default.prof -
-# version=2 checksum=1882
+# version=2 checksum=1827
 ```
 ",
 };

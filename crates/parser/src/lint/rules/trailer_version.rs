@@ -20,11 +20,11 @@ written by any Solaris 10 `check`.
 
 ## Example
 ```
-# version=3 checksum=1882
+# version=3 checksum=1827
 ```
 Use instead:
 ```
-# version=2 checksum=1882
+# version=2 checksum=1827
 ```
 ",
 };
