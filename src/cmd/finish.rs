@@ -1,10 +1,107 @@
-//! `zflash finish`.
+//! `zflash finish`: the JumpStart finish step — deploy a ZFS archive as the new boot
+//! environment (replaces the seed's `loadzfs` script). See docs/deploy.md.
 
+use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-#[derive(Debug, clap::Args)]
-pub struct Args {}
+use anyhow::Context;
+use zflash_runtime::config::DeployConfig;
+use zflash_runtime::exec::{self, Events, Fault, FinishOptions, Outcome};
+use zflash_runtime::platform::Platform;
 
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`zflash finish` is not built yet")
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Deploy config (YAML, version 1) [default: $SI_CONFIG_DIR/zflash-deploy.yaml]
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Root of the installed system, where the pool's altroot is
+    #[arg(long, value_name = "DIR", default_value = "/a")]
+    altroot: String,
+    /// Print the plan (human, or JSON with --json) and change nothing
+    #[arg(long)]
+    plan: bool,
+    /// Print the final report (or the plan) as JSON on stdout
+    #[arg(long)]
+    json: bool,
+    /// Write JSON-lines events to FILE (`-` = stdout)
+    #[arg(long, value_name = "FILE|-")]
+    events: Option<String>,
+    /// Replace an existing boot environment of the same name not deployed from this archive
+    #[arg(long)]
+    force: bool,
+    /// No step lines on stderr
+    #[arg(long, short)]
+    quiet: bool,
+    /// Skip the free-space preflight check (for tests of a pool filling up)
+    #[arg(long, hide = true)]
+    skip_space_check: bool,
+}
+
+fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_default()
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let si_config_dir = env("SI_CONFIG_DIR");
+    let config_path = match &args.config {
+        Some(p) => p.clone(),
+        None if !si_config_dir.is_empty() => {
+            PathBuf::from(&si_config_dir).join("zflash-deploy.yaml")
+        }
+        None => anyhow::bail!("no deploy config: give --config FILE (or set SI_CONFIG_DIR)"),
+    };
+    let cfg = DeployConfig::load(&config_path)?;
+    let fault = std::env::var("ZFLASH_FAULT")
+        .ok()
+        .and_then(|f| Fault::parse(&f));
+    let opts = FinishOptions {
+        altroot: args.altroot.clone(),
+        si_config_dir,
+        si_hostname: env("SI_HOSTNAME"),
+        si_arch: env("SI_ARCH"),
+        si_karch: env("SI_KARCH"),
+        force: args.force,
+        skip_space_check: args.skip_space_check,
+        progress: !args.quiet,
+        verbose: !args.quiet && !args.plan,
+        fault,
+    };
+
+    if args.plan {
+        let plan = exec::plan_for(&cfg, &opts)?;
+        if args.json {
+            println!("{}", serde_json::to_string_pretty(&plan)?);
+        } else {
+            print!("{plan}");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let sink: Option<Box<dyn Write>> = match args.events.as_deref() {
+        None => None,
+        Some("-") => Some(Box::new(std::io::stdout())),
+        Some(path) => Some(Box::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot create events file {path}"))?,
+        )),
+    };
+    let mut events = Events::new(sink);
+    let report = exec::finish(&cfg, &opts, &Platform::detect(), &mut events);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{report}");
+    }
+    Ok(if report.outcome == Outcome::Failed {
+        if !args.json {
+            eprintln!(
+                "zflash: error: {}",
+                report.error.as_deref().unwrap_or("deployment failed")
+            );
+        }
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -3,5 +3,8 @@
 //! to Bourne shell.
 
 pub mod config;
+pub mod exec;
+pub mod input;
 pub mod plan;
+pub mod platform;
 pub mod testpool;

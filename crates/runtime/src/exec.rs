@@ -1,0 +1,1012 @@
+//! The native executor: runs a [`Plan`] against the system, with recovery, rollback,
+//! progress, events and a final [`Report`].
+//!
+//! Atomicity, in short (details in `docs/deploy.md`):
+//! - everything before `zpool set bootfs=` is undoable: each op's undo is pushed on a stack
+//!   and run newest-first on any failure (the receive's undo — destroy the temporary
+//!   dataset — is pushed *before* the receive starts);
+//! - the received dataset carries its own journal in user properties
+//!   (`org.zflash:state` = `received` → `ready` → `done`, `org.zflash:archive` = archive id),
+//!   so a rerun after SIGKILL recognises its own half-done work: not yet `bootfs` → destroyed
+//!   and deployed again; already `bootfs` → the remaining clean-up is finished;
+//! - `done` with the same archive id → nothing to do (exit 0).
+
+use std::fs;
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use serde_json::json;
+
+use crate::config::DeployConfig;
+use crate::input::{self, ArchiveInput, receivable_features};
+use crate::plan::{
+    self, ARCHIVE_PROPERTY, Action, Check, Plan, PlanEnv, STATE_PROPERTY, Step, StepKind,
+};
+use crate::platform::Platform;
+
+/// Test hook: make the run die or fail right after a step (`ZFLASH_FAULT`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// SIGKILL ourselves after this step completes (`kill-after:<step>`).
+    KillAfter(String),
+    /// Fail with an error after this step completes (`fail-after:<step>`).
+    FailAfter(String),
+}
+
+impl Fault {
+    /// Parse `kill-after:STEP` / `fail-after:STEP`.
+    pub fn parse(s: &str) -> Option<Fault> {
+        let (kind, step) = s.split_once(':')?;
+        match kind {
+            "kill-after" => Some(Fault::KillAfter(step.to_string())),
+            "fail-after" => Some(Fault::FailAfter(step.to_string())),
+            _ => None,
+        }
+    }
+}
+
+/// How to run.
+#[derive(Debug, Clone)]
+pub struct FinishOptions {
+    /// The target root (`/a`).
+    pub altroot: String,
+    /// `SI_CONFIG_DIR`.
+    pub si_config_dir: String,
+    /// `SI_HOSTNAME`.
+    pub si_hostname: String,
+    /// `SI_ARCH` (empty: `uname -p`).
+    pub si_arch: String,
+    /// `SI_KARCH`.
+    pub si_karch: String,
+    /// Replace a foreign BE of the same name.
+    pub force: bool,
+    /// Skip the free-space preflight check (tests of a pool filling up mid-receive).
+    pub skip_space_check: bool,
+    /// Show a progress bar (only drawn when stderr is a terminal).
+    pub progress: bool,
+    /// Print step lines on stderr.
+    pub verbose: bool,
+    /// Fault injection (tests).
+    pub fault: Option<Fault>,
+}
+
+/// How the run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The new BE is deployed and is `bootfs`.
+    Deployed,
+    /// It already was (same archive): nothing done.
+    AlreadyDeployed,
+    /// A killed run had already switched `bootfs`; its clean-up was finished.
+    Resumed,
+    /// Failed; everything before the `bootfs` switch was rolled back.
+    Failed,
+}
+
+/// Time spent in a step.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepTiming {
+    /// Step name.
+    pub step: &'static str,
+    /// Seconds.
+    pub seconds: f64,
+}
+
+/// The final report (human with `Display`, JSON with serde).
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Pool.
+    pub pool: String,
+    /// The BE dataset.
+    pub be_dataset: String,
+    /// Archive file read.
+    pub archive: String,
+    /// Archive identity.
+    pub archive_id: String,
+    /// `bootfs` before.
+    pub previous_bootfs: Option<String>,
+    /// `bootfs` after.
+    pub bootfs: Option<String>,
+    /// Stored bytes read.
+    pub bytes_stored: u64,
+    /// Stream bytes fed to `zfs receive`.
+    pub bytes_received: u64,
+    /// sha256 of the stored bytes.
+    pub sha256: Option<String>,
+    /// Seconds spent receiving.
+    pub receive_seconds: f64,
+    /// Total seconds.
+    pub total_seconds: f64,
+    /// Per step.
+    pub steps: Vec<StepTiming>,
+    /// What a rerun found and cleaned from an interrupted run.
+    pub recovered: Vec<String>,
+    /// Undo actions run after a failure.
+    pub rolled_back: Vec<String>,
+    /// Undo actions that failed (the pool may need attention).
+    pub rollback_errors: Vec<String>,
+    /// Failure message.
+    pub error: Option<String>,
+}
+
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.outcome {
+            Outcome::Deployed => writeln!(
+                f,
+                "deployed {} from {} ({})",
+                self.be_dataset, self.archive, self.archive_id
+            )?,
+            Outcome::AlreadyDeployed => writeln!(
+                f,
+                "nothing to do: {} is already deployed from {} ({})",
+                self.be_dataset, self.archive, self.archive_id
+            )?,
+            Outcome::Resumed => writeln!(
+                f,
+                "finished the interrupted deployment of {} ({})",
+                self.be_dataset, self.archive_id
+            )?,
+            Outcome::Failed => writeln!(
+                f,
+                "FAILED to deploy {}: {}",
+                self.be_dataset,
+                self.error.as_deref().unwrap_or("unknown error")
+            )?,
+        }
+        for r in &self.recovered {
+            writeln!(f, "  recovered: {r}")?;
+        }
+        if self.bytes_received > 0 {
+            let mb = self.bytes_received as f64 / 1e6;
+            writeln!(
+                f,
+                "  received {mb:.1} MB in {:.1} s ({:.0} MB/s), sha256 {}",
+                self.receive_seconds,
+                if self.receive_seconds > 0.0 {
+                    mb / self.receive_seconds
+                } else {
+                    0.0
+                },
+                self.sha256.as_deref().unwrap_or("-")
+            )?;
+        }
+        if self.outcome == Outcome::Failed {
+            if !self.rolled_back.is_empty() {
+                writeln!(f, "  rolled back: {}", self.rolled_back.join("; "))?;
+            }
+            for e in &self.rollback_errors {
+                writeln!(f, "  ROLLBACK ERROR: {e}")?;
+            }
+        }
+        writeln!(
+            f,
+            "  bootfs: {} -> {}; total {:.1} s",
+            self.previous_bootfs.as_deref().unwrap_or("-"),
+            self.bootfs.as_deref().unwrap_or("-"),
+            self.total_seconds
+        )
+    }
+}
+
+/// JSON-lines event sink (`--events FILE|-`).
+pub struct Events {
+    sink: Option<Box<dyn Write>>,
+    start: Instant,
+}
+
+impl Events {
+    /// Events written to `sink`, or dropped.
+    pub fn new(sink: Option<Box<dyn Write>>) -> Events {
+        Events {
+            sink,
+            start: Instant::now(),
+        }
+    }
+
+    fn emit(&mut self, event: &str, mut fields: serde_json::Value) {
+        let Some(sink) = self.sink.as_mut() else {
+            return;
+        };
+        if let Some(m) = fields.as_object_mut() {
+            m.insert("event".into(), json!(event));
+            m.insert(
+                "t".into(),
+                json!((self.start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0),
+            );
+        }
+        // Event output is best effort: a closed pipe must not fail the deployment.
+        let _ = writeln!(sink, "{fields}");
+        let _ = sink.flush();
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+enum RunError {
+    #[error("preflight: {0}")]
+    Preflight(String),
+    #[error("{0}")]
+    Action(String),
+    #[error("archive damaged: {0}")]
+    Damaged(String),
+    #[error("injected failure after step {0}")]
+    Injected(String),
+}
+
+enum Recovery {
+    Fresh,
+    NoOp,
+    Resume,
+}
+
+struct Runner<'a> {
+    cfg: &'a DeployConfig,
+    opts: &'a FinishOptions,
+    platform: &'a Platform,
+    events: &'a mut Events,
+    archive: Option<Box<dyn ArchiveInput>>,
+    undo: Vec<Action>,
+    log: Vec<String>,
+    start: Instant,
+    report: Report,
+}
+
+/// Deploy: the whole `zflash finish` run. Never panics on bad input; failures end in a
+/// [`Report`] with [`Outcome::Failed`] after rollback.
+pub fn finish(
+    cfg: &DeployConfig,
+    opts: &FinishOptions,
+    platform: &Platform,
+    events: &mut Events,
+) -> Report {
+    let mut runner = Runner {
+        cfg,
+        opts,
+        platform,
+        events,
+        archive: None,
+        undo: Vec::new(),
+        log: Vec::new(),
+        start: Instant::now(),
+        report: Report {
+            outcome: Outcome::Failed,
+            pool: cfg.pool.clone(),
+            be_dataset: cfg.be_dataset(),
+            archive: cfg.archive.to_string(),
+            archive_id: String::new(),
+            previous_bootfs: None,
+            bootfs: None,
+            bytes_stored: 0,
+            bytes_received: 0,
+            sha256: None,
+            receive_seconds: 0.0,
+            total_seconds: 0.0,
+            steps: Vec::new(),
+            recovered: Vec::new(),
+            rolled_back: Vec::new(),
+            rollback_errors: Vec::new(),
+            error: None,
+        },
+    };
+    runner.report.previous_bootfs = runner.bootfs();
+    let result = runner.run();
+    if let Err(e) = result {
+        let msg = e.to_string();
+        runner.note(&format!("error: {msg}"));
+        runner.events.emit("error", json!({ "message": msg }));
+        runner.rollback();
+        runner.report.outcome = Outcome::Failed;
+        runner.report.error = Some(msg);
+    }
+    runner.report.bootfs = runner.bootfs();
+    runner.report.total_seconds = runner.start.elapsed().as_secs_f64();
+    let report = serde_json::to_value(&runner.report).unwrap_or_default();
+    runner.events.emit("finished", json!({ "report": report }));
+    runner.report
+}
+
+/// The plan `finish` would run, built from the real environment (for `--plan`). The
+/// archive id is `(read at run time)` since the archive is not opened.
+pub fn plan_for(cfg: &DeployConfig, opts: &FinishOptions) -> Result<Plan, plan::PlanError> {
+    plan::build(cfg, &plan_env(opts, "(read at run time)".into()))
+}
+
+fn plan_env(opts: &FinishOptions, archive_id: String) -> PlanEnv {
+    PlanEnv {
+        altroot: opts.altroot.clone(),
+        si_config_dir: opts.si_config_dir.clone(),
+        si_hostname: opts.si_hostname.clone(),
+        si_arch: opts.si_arch.clone(),
+        si_karch: opts.si_karch.clone(),
+        archive_id,
+        force: opts.force,
+    }
+}
+
+impl Runner<'_> {
+    fn note(&mut self, line: &str) {
+        let t = self.start.elapsed().as_secs_f64();
+        self.log.push(format!("[{t:8.3}] {line}"));
+        if self.opts.verbose {
+            eprintln!("zflash finish: {line}");
+        }
+    }
+
+    fn bootfs(&self) -> Option<String> {
+        self.platform
+            .zpool_get("bootfs", &self.cfg.pool)
+            .ok()
+            .filter(|b| b != "-")
+    }
+
+    fn run(&mut self) -> Result<(), RunError> {
+        let cfg = self.cfg;
+        self.note(&format!(
+            "deploying {} into {} (altroot {})",
+            cfg.archive,
+            cfg.be_dataset(),
+            self.opts.altroot
+        ));
+        let pending = plan::build(cfg, &plan_env(self.opts, "(pending)".into()))
+            .map_err(|e| RunError::Preflight(e.to_string()))?;
+        if let Some(step) = pending
+            .steps
+            .iter()
+            .find(|s| s.kind == StepKind::MountSource)
+        {
+            self.run_step(step, 0, pending.steps.len())?;
+        }
+        let manifest = cfg.manifest.as_deref().map(Path::new);
+        let archive =
+            input::open(Path::new(&pending.archive_path), manifest).map_err(RunError::Preflight)?;
+        let id = archive.info().id.clone();
+        self.report.archive = archive.info().path.clone();
+        self.report.archive_id = id.clone();
+        self.archive = Some(archive);
+        let plan = plan::build(cfg, &plan_env(self.opts, id))
+            .map_err(|e| RunError::Preflight(e.to_string()))?;
+
+        let total = plan.steps.len();
+        match self.recover(&plan)? {
+            Recovery::NoOp => {
+                self.report.outcome = Outcome::AlreadyDeployed;
+                self.run_kinds(&plan, &[StepKind::UnmountSource])?;
+                return Ok(());
+            }
+            Recovery::Resume => {
+                self.run_kinds(&plan, &[StepKind::Cleanup, StepKind::UnmountSource])?;
+                self.report.outcome = Outcome::Resumed;
+                return Ok(());
+            }
+            Recovery::Fresh => {}
+        }
+        for (i, step) in plan.steps.iter().enumerate() {
+            if step.kind == StepKind::MountSource {
+                continue;
+            }
+            self.run_step(step, i, total)?;
+            if step.kind == StepKind::SwitchBootfs {
+                // The commit point: nothing before it is undone any more.
+                self.undo.clear();
+            }
+        }
+        self.report.outcome = Outcome::Deployed;
+        Ok(())
+    }
+
+    fn run_kinds(&mut self, plan: &Plan, kinds: &[StepKind]) -> Result<(), RunError> {
+        let total = plan.steps.len();
+        for (i, step) in plan.steps.iter().enumerate() {
+            if kinds.contains(&step.kind) {
+                self.run_step(step, i, total)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn run_step(&mut self, step: &Step, index: usize, total: usize) -> Result<(), RunError> {
+        let t0 = Instant::now();
+        let name = step.kind.name();
+        self.note(&format!(
+            "[{}/{total}] {name}: {}",
+            index + 1,
+            step.description
+        ));
+        self.events.emit(
+            "step_start",
+            json!({ "step": name, "index": index + 1, "total": total, "description": step.description }),
+        );
+        for op in &step.ops {
+            // The receive may leave a dataset behind even when it fails: its undo is armed first.
+            let armed_first = matches!(op.action, Action::Receive { .. });
+            if armed_first && let Some(u) = &op.undo {
+                self.undo.push(u.clone());
+            }
+            self.note(&format!("  {}", op.action));
+            self.events
+                .emit("action", json!({ "step": name, "action": &op.action }));
+            self.apply(&op.action)?;
+            if !armed_first && let Some(u) = &op.undo {
+                self.undo.push(u.clone());
+            }
+        }
+        let seconds = t0.elapsed().as_secs_f64();
+        self.report.steps.push(StepTiming {
+            step: name,
+            seconds,
+        });
+        self.events
+            .emit("step_done", json!({ "step": name, "seconds": seconds }));
+        match &self.opts.fault {
+            Some(Fault::KillAfter(s)) if s == name => {
+                let pid = std::process::id().to_string();
+                let _ = Command::new("kill").args(["-KILL", &pid]).status();
+                std::thread::sleep(Duration::from_secs(10));
+                Err(RunError::Injected(name.into()))
+            }
+            Some(Fault::FailAfter(s)) if s == name => Err(RunError::Injected(name.into())),
+            _ => Ok(()),
+        }
+    }
+
+    fn rollback(&mut self) {
+        if self.undo.is_empty() {
+            return;
+        }
+        self.note("rolling back");
+        self.events
+            .emit("rollback", json!({ "actions": self.undo.len() }));
+        while let Some(action) = self.undo.pop() {
+            self.note(&format!("  undo: {action}"));
+            self.report.rolled_back.push(action.to_string());
+            if let Err(e) = self.apply(&action) {
+                self.note(&format!("  undo failed: {e}"));
+                self.report.rollback_errors.push(format!("{action}: {e}"));
+            }
+        }
+        let be_root = format!(
+            "{}{}",
+            self.opts.altroot.trim_end_matches('/'),
+            self.cfg.be_mountpoint()
+        );
+        remove_empty_dirs(&be_root, &self.opts.altroot);
+    }
+
+    /// Look for the traces of an interrupted run and settle them before anything else.
+    fn recover(&mut self, plan: &Plan) -> Result<Recovery, RunError> {
+        let p = self.platform;
+        if p.zpool(&["list", "-H", "-o", "name", &plan.pool]).is_err() {
+            // Preflight names the problem.
+            return Ok(Recovery::Fresh);
+        }
+        let be = &plan.be_dataset;
+        let tmp = &plan.temp_dataset;
+        let old = self.cfg.old_dataset();
+        let bootfs = self.bootfs();
+        if p.exists(be) {
+            let state = p.zfs_get(STATE_PROPERTY, be).unwrap_or_default();
+            let archive = p.zfs_get(ARCHIVE_PROPERTY, be).unwrap_or_default();
+            match state.as_str() {
+                "done" if archive == plan.archive_id => {
+                    self.note(&format!("{be} is already deployed from {archive}"));
+                    return Ok(Recovery::NoOp);
+                }
+                "received" | "ready" => {
+                    if bootfs.as_deref() == Some(be.as_str()) {
+                        self.note(&format!(
+                            "{be} is bootfs but its clean-up was interrupted: finishing it"
+                        ));
+                        self.report
+                            .recovered
+                            .push(format!("{be}: finished the interrupted clean-up"));
+                        return Ok(Recovery::Resume);
+                    }
+                    self.note(&format!(
+                        "{be} is a half-done deployment (state {state}): destroying it"
+                    ));
+                    self.destroy_ours(be)?;
+                    self.report
+                        .recovered
+                        .push(format!("destroyed the half-done {be} (state {state})"));
+                }
+                _ => {}
+            }
+        }
+        if p.exists(tmp) {
+            self.note(&format!("destroying the leftover temporary dataset {tmp}"));
+            self.destroy_ours(tmp)?;
+            self.report
+                .recovered
+                .push(format!("destroyed the leftover {tmp}"));
+        }
+        if p.exists(&old) && !p.exists(be) {
+            self.note(&format!("restoring the parked {old} as {be}"));
+            p.zfs(&["rename", &old, be])
+                .map_err(|e| RunError::Action(e.to_string()))?;
+            self.report
+                .recovered
+                .push(format!("renamed the parked {old} back to {be}"));
+        }
+        remove_empty_dirs(&plan.be_root, &self.opts.altroot);
+        Ok(Recovery::Fresh)
+    }
+
+    fn destroy_ours(&mut self, dataset: &str) -> Result<(), RunError> {
+        if self.platform.zfs_get("mounted", dataset).as_deref() == Some("yes") {
+            self.platform
+                .zfs(&["umount", dataset])
+                .map_err(|e| RunError::Action(e.to_string()))?;
+        }
+        self.platform
+            .zfs(&["destroy", "-r", dataset])
+            .map_err(|e| RunError::Action(e.to_string()))?;
+        Ok(())
+    }
+
+    fn apply(&mut self, action: &Action) -> Result<(), RunError> {
+        let p = self.platform;
+        let act = |r: Result<String, crate::platform::CmdError>| {
+            r.map(|_| ()).map_err(|e| RunError::Action(e.to_string()))
+        };
+        let io_err =
+            |what: &str, path: &str, e: io::Error| RunError::Action(format!("{what} {path}: {e}"));
+        match action {
+            Action::Check(c) => self.check(c),
+            Action::Mkdir { path } => {
+                fs::create_dir_all(path).map_err(|e| io_err("cannot create directory", path, e))
+            }
+            Action::RemoveDir { path } => {
+                let _ = fs::remove_dir(path);
+                Ok(())
+            }
+            Action::MountNfs { source, target } => {
+                if p.is_mounted(target) {
+                    self.note(&format!("  {target} is already mounted; using it"));
+                    return Ok(());
+                }
+                p.mount_nfs(source, target)
+                    .map_err(|e| RunError::Action(e.to_string()))
+            }
+            Action::Unmount { target } => {
+                if !p.is_mounted(target) {
+                    return Ok(());
+                }
+                p.unmount(target)
+                    .map_err(|e| RunError::Action(e.to_string()))
+            }
+            Action::Receive { snapshot, archive } => self.receive(snapshot, archive),
+            Action::ZfsSet {
+                dataset,
+                property,
+                value,
+            } => act(p.zfs(&["set", &format!("{property}={value}"), dataset])),
+            Action::ZfsRename {
+                from,
+                to,
+                if_exists,
+            } => {
+                if *if_exists && !p.exists(from) {
+                    return Ok(());
+                }
+                act(p.zfs(&["rename", from, to]))
+            }
+            Action::ZfsMount { dataset } => act(p.zfs(&["mount", dataset])),
+            Action::ZfsUnmount { dataset } => {
+                if p.zfs_get("mounted", dataset).as_deref() != Some("yes") {
+                    return Ok(());
+                }
+                act(p.zfs(&["umount", dataset]))
+            }
+            Action::ZfsDestroy {
+                dataset,
+                recursive,
+                if_exists,
+            } => {
+                if *if_exists && !p.exists(dataset) {
+                    return Ok(());
+                }
+                if *recursive {
+                    if p.zfs_get("mounted", dataset).as_deref() == Some("yes") {
+                        act(p.zfs(&["umount", dataset]))?;
+                    }
+                    act(p.zfs(&["destroy", "-r", dataset]))
+                } else {
+                    act(p.zfs(&["destroy", dataset]))
+                }
+            }
+            Action::ZpoolSet {
+                pool,
+                property,
+                value,
+            } => act(p.zpool(&["set", &format!("{property}={value}"), pool])),
+            Action::Touch { path } => fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .map(|_| ())
+                .map_err(|e| io_err("cannot create", path, e)),
+            Action::Remove { path } => match fs::remove_file(path) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                    Err(io_err("cannot remove", path, e))
+                }
+                _ => Ok(()),
+            },
+            Action::CopyFile { from, to } => fs::copy(from, to)
+                .map(|_| ())
+                .map_err(|e| io_err(&format!("cannot copy {from} to"), to, e)),
+            Action::CopyTree { from, to } => {
+                if !Path::new(from).is_dir() {
+                    self.note(&format!("  {from} is not a directory: nothing to copy"));
+                    return Ok(());
+                }
+                copy_tree(Path::new(from), Path::new(to))
+                    .map_err(|e| io_err(&format!("cannot copy {from} into"), to, e))
+            }
+            Action::WriteLog { to } => {
+                let mut text = self.log.join("\n");
+                text.push('\n');
+                write_atomic(Path::new(to), text.as_bytes())
+                    .map_err(|e| io_err("cannot write the log", to, e))
+            }
+            Action::VerifyPresent { path } => {
+                if fs::symlink_metadata(path).is_ok() {
+                    Ok(())
+                } else {
+                    Err(RunError::Action(format!(
+                        "identity check: {path} should exist after the reset but does not"
+                    )))
+                }
+            }
+            Action::VerifyAbsent { path } => {
+                if fs::symlink_metadata(path).is_err() {
+                    Ok(())
+                } else {
+                    Err(RunError::Action(format!(
+                        "identity check: {path} should be absent after the reset but exists"
+                    )))
+                }
+            }
+            Action::Run { argv } => {
+                let out = Command::new(&argv[0])
+                    .args(&argv[1..])
+                    .stdin(Stdio::null())
+                    .output()
+                    .map_err(|e| RunError::Action(format!("cannot run {}: {e}", argv[0])))?;
+                for l in String::from_utf8_lossy(&out.stdout)
+                    .lines()
+                    .chain(String::from_utf8_lossy(&out.stderr).lines())
+                {
+                    self.note(&format!("    | {l}"));
+                }
+                if out.status.success() {
+                    Ok(())
+                } else {
+                    Err(RunError::Action(format!(
+                        "hook `{}` failed with {}",
+                        argv.join(" "),
+                        out.status
+                    )))
+                }
+            }
+        }
+    }
+
+    fn check(&mut self, c: &Check) -> Result<(), RunError> {
+        let p = self.platform;
+        let fail = |m: String| Err(RunError::Preflight(m));
+        match c {
+            Check::PoolImported { pool, altroot } => {
+                if p.zpool(&["list", "-H", "-o", "name", pool]).is_err() {
+                    return fail(format!("pool {pool} is not imported"));
+                }
+                let actual = p
+                    .zpool_get("altroot", pool)
+                    .map_err(|e| RunError::Preflight(e.to_string()))?;
+                if !same_path(&actual, altroot) {
+                    return fail(format!(
+                        "pool {pool} is imported with altroot {actual}, not {altroot} (use --altroot)"
+                    ));
+                }
+                Ok(())
+            }
+            Check::BootfsSet { pool } => match self.bootfs() {
+                Some(b) if p.exists(&b) => Ok(()),
+                Some(b) => fail(format!("pool {pool}: bootfs {b} does not exist")),
+                None => fail(format!(
+                    "pool {pool} has no bootfs: this does not look like a JumpStart-installed root pool"
+                )),
+            },
+            Check::DatasetFree { dataset } => {
+                if !p.exists(dataset) {
+                    return Ok(());
+                }
+                let force = self.opts.force || self.cfg.options.force;
+                if !force {
+                    let from = p.zfs_get(ARCHIVE_PROPERTY, dataset).unwrap_or_default();
+                    let origin = if from == "-" || from.is_empty() {
+                        "not deployed by zflash".to_string()
+                    } else {
+                        format!("deployed from {from}")
+                    };
+                    return fail(format!(
+                        "boot environment {dataset} already exists ({origin}); use --force to replace it"
+                    ));
+                }
+                if self.bootfs().as_deref() == Some(dataset.as_str()) {
+                    return fail(format!(
+                        "boot environment {dataset} is the pool's bootfs (the installed BE): refusing to replace it even with --force; choose another be_name"
+                    ));
+                }
+                Ok(())
+            }
+            Check::FileReadable { path } => fs::File::open(path)
+                .map(|_| ())
+                .map_err(|e| RunError::Preflight(format!("cannot read {path}: {e}"))),
+            Check::ArchiveReadable { .. } => Ok(()),
+            Check::ArchiveFits { pool, arch, .. } => self.check_fits(pool, arch),
+        }
+    }
+
+    fn check_fits(&mut self, pool: &str, arch: &str) -> Result<(), RunError> {
+        let p = self.platform;
+        let info = self
+            .archive
+            .as_ref()
+            .expect("archive opened")
+            .info()
+            .clone();
+        let h = &info.header;
+        let fail = |m: String| Err(RunError::Preflight(format!("{}: {m}", info.path)));
+        if h.hdrtype != 1 {
+            return fail(format!(
+                "a compound stream (zfs send -R/-I/-p) of {}; deploy a plain full stream of one snapshot",
+                h.toname
+            ));
+        }
+        if h.fromguid != 0 {
+            return fail(format!(
+                "an incremental stream of {} (from guid {:016x}); a boot environment needs a full stream",
+                h.toname, h.fromguid
+            ));
+        }
+        if h.objset_type != 2 {
+            return fail(format!(
+                "the stream of {} is not a ZFS filesystem (objset type {})",
+                h.toname, h.objset_type
+            ));
+        }
+        let version_text = p
+            .zpool_get("version", pool)
+            .map_err(|e| RunError::Preflight(e.to_string()))?;
+        // Feature-flag pools show `-` (or 5000).
+        let version: u64 = version_text.parse().unwrap_or(5000);
+        let refused = h.features & !receivable_features(version);
+        if refused != 0 {
+            return fail(format!(
+                "the stream uses feature(s) {} that pool {pool} (version {version_text}) cannot receive; capture the golden image with a sender matching the target pool version",
+                input::feature_names(refused).join(", ")
+            ));
+        }
+        if !info.architectures.is_empty() {
+            let client_arch = if arch.is_empty() {
+                p.processor()
+            } else {
+                arch.to_string()
+            };
+            let karch = &self.opts.si_karch;
+            let ok = info
+                .architectures
+                .iter()
+                .any(|a| a == &client_arch || (!karch.is_empty() && a == karch));
+            if !ok {
+                return fail(format!(
+                    "the archive is for {} but this client is {client_arch}{}",
+                    info.architectures.join(", "),
+                    if karch.is_empty() {
+                        String::new()
+                    } else {
+                        format!("/{karch}")
+                    }
+                ));
+            }
+        }
+        if !self.opts.skip_space_check {
+            let root = format!("{pool}/ROOT");
+            let avail: u64 = p
+                .zfs_get("available", &root)
+                .and_then(|v| v.parse().ok())
+                .ok_or_else(|| {
+                    RunError::Preflight(format!("cannot read the free space of {root}"))
+                })?;
+            if info.raw_size > avail {
+                return fail(format!(
+                    "not enough space: the stream is {} bytes, {root} has {} bytes available",
+                    info.raw_size, avail
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn receive(&mut self, snapshot: &str, archive_path: &str) -> Result<(), RunError> {
+        let archive = self.archive.as_ref().expect("archive opened");
+        let info = archive.info().clone();
+        let mut reader = archive
+            .reader()
+            .map_err(|e| RunError::Action(format!("cannot read archive {archive_path}: {e}")))?;
+        let mut child = Command::new(&self.platform.zfs)
+            .args(["receive", snapshot])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| RunError::Action(format!("cannot run {}: {e}", self.platform.zfs)))?;
+        let drain = |r: Option<Box<dyn Read + Send>>| {
+            std::thread::spawn(move || {
+                let mut s = String::new();
+                if let Some(mut r) = r {
+                    let _ = r.read_to_string(&mut s);
+                }
+                s
+            })
+        };
+        let err_thread = drain(
+            child
+                .stderr
+                .take()
+                .map(|e| Box::new(e) as Box<dyn Read + Send>),
+        );
+        let out_thread = drain(
+            child
+                .stdout
+                .take()
+                .map(|e| Box::new(e) as Box<dyn Read + Send>),
+        );
+        let mut stdin = child.stdin.take().expect("piped stdin");
+
+        let bar = self.progress_bar(info.stored_size);
+        let t0 = Instant::now();
+        let mut last_event = Instant::now();
+        let mut buf = vec![0u8; 1 << 20];
+        let mut raw = 0u64;
+        let mut read_error = None;
+        let mut write_error = None;
+        loop {
+            let n = match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    read_error = Some(e);
+                    break;
+                }
+            };
+            if let Err(e) = stdin.write_all(&buf[..n]) {
+                write_error = Some(e);
+                break;
+            }
+            raw += n as u64;
+            let (stored, _) = reader.position();
+            if let Some(b) = &bar {
+                b.set_position(stored);
+            }
+            if last_event.elapsed() >= Duration::from_secs(1) {
+                last_event = Instant::now();
+                let secs = t0.elapsed().as_secs_f64();
+                self.events.emit(
+                    "progress",
+                    json!({ "bytes_stored": stored, "bytes_total": info.stored_size,
+                            "bytes_received": raw,
+                            "rate_bytes_per_s": (stored as f64 / secs.max(1e-9)) as u64 }),
+                );
+            }
+        }
+        drop(stdin);
+        let status = child
+            .wait()
+            .map_err(|e| RunError::Action(format!("waiting for zfs receive: {e}")))?;
+        let stderr = err_thread.join().unwrap_or_default();
+        let stdout = out_thread.join().unwrap_or_default();
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        for l in stdout.lines().chain(stderr.lines()) {
+            self.note(&format!("    | {l}"));
+        }
+        self.report.receive_seconds = t0.elapsed().as_secs_f64();
+        self.report.bytes_received = raw;
+        self.report.bytes_stored = reader.position().0;
+        if let Some(e) = read_error {
+            return Err(RunError::Damaged(format!("{archive_path}: {e}")));
+        }
+        if !status.success() {
+            let why = stderr.trim();
+            return Err(RunError::Action(format!(
+                "zfs receive {snapshot} failed: {}",
+                if why.is_empty() {
+                    status.to_string()
+                } else {
+                    why.to_string()
+                }
+            )));
+        }
+        if let Some(e) = write_error {
+            return Err(RunError::Action(format!(
+                "zfs receive {snapshot} stopped reading its input: {e}"
+            )));
+        }
+        let summary = reader
+            .finish()
+            .map_err(|e| RunError::Damaged(format!("{archive_path}: {e}")))?;
+        self.events.emit("received", json!({ "summary": &summary }));
+        self.report.sha256 = Some(summary.sha256);
+        Ok(())
+    }
+
+    fn progress_bar(&self, total: u64) -> Option<indicatif::ProgressBar> {
+        if !self.opts.progress || !io::stderr().is_terminal() {
+            return None;
+        }
+        let bar = indicatif::ProgressBar::new(total);
+        let style = indicatif::ProgressStyle::with_template(
+            "receiving {bar:30} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+        bar.set_style(style);
+        Some(bar)
+    }
+}
+
+fn same_path(a: &str, b: &str) -> bool {
+    let canon = |s: &str| {
+        fs::canonicalize(s)
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|_| s.trim_end_matches('/').to_string())
+    };
+    canon(a) == canon(b)
+}
+
+/// Remove the temporary mount directory and its parent when empty (never the altroot).
+fn remove_empty_dirs(be_root: &str, altroot: &str) {
+    let _ = fs::remove_dir(be_root);
+    if let Some((parent, _)) = be_root.rsplit_once('/')
+        && parent.len() > altroot.trim_end_matches('/').len()
+    {
+        let _ = fs::remove_dir(parent);
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
+    fs::create_dir_all(to)?;
+    for entry in fs::read_dir(from)? {
+        let entry = entry?;
+        let src = entry.path();
+        let dst = to.join(entry.file_name());
+        let ft = entry.file_type()?;
+        if ft.is_dir() {
+            copy_tree(&src, &dst)?;
+            fs::set_permissions(&dst, fs::metadata(&src)?.permissions())?;
+        } else if ft.is_symlink() {
+            let target = fs::read_link(&src)?;
+            let _ = fs::remove_file(&dst);
+            std::os::unix::fs::symlink(target, &dst)?;
+        } else {
+            fs::copy(&src, &dst)?;
+        }
+    }
+    Ok(())
+}
+
+fn write_atomic(path: &Path, data: &[u8]) -> io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(data)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
