@@ -1,0 +1,98 @@
+//! S211 `incomplete-network-interface`: a `network_interface` entry without what a
+//! hands-off static configuration needs.
+
+use super::Ctx;
+use crate::diagnostic::{Diagnostic, Rule, Severity};
+use crate::sysidcfg::{InterfaceSelector, Keyword, SubKeyword};
+
+pub static RULE: Rule = Rule {
+    code: "S211",
+    name: "incomplete-network-interface",
+    severity: Severity::Warning,
+    summary: "a static `network_interface` missing `netmask`, `ip_address`, `hostname` or `protocol_ipv6`",
+    doc: r#"## What it does
+For every `network_interface` other than `NONE` and not using `dhcp`, checks that the
+dependent keywords a hands-off configuration needs are there:
+
+* `ip_address` given without `netmask`;
+* a named interface (e.g. `e1000g1`) without `ip_address` or without `hostname`
+  (`PRIMARY` may omit both: a JumpStart client learns them from RARP/bootparams);
+* `protocol_ipv6` missing (also for `dhcp`).
+
+## Why is this bad?
+Each missing value is asked for at the console, so the installation is no longer hands-off.
+
+## Example
+```
+network_interface=e1000g1 {ip_address=192.168.50.21}
+```
+Use instead:
+```
+network_interface=e1000g1 {hostname=db01-bk ip_address=192.168.50.21
+                           netmask=255.255.255.0 protocol_ipv6=no}
+```
+"#,
+};
+
+pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+    for e in ctx.file.entries() {
+        if e.keyword() != Some(Keyword::NetworkInterface) {
+            continue;
+        }
+        let sel = InterfaceSelector::parse(&e.value.text);
+        if sel == InterfaceSelector::None || e.value.text.is_empty() {
+            continue;
+        }
+        let has = |k| e.sub(k).is_some();
+        let mut missing = Vec::new();
+        if !has(SubKeyword::Dhcp) {
+            if has(SubKeyword::IpAddress) && !has(SubKeyword::Netmask) {
+                missing.push("netmask");
+            }
+            if matches!(sel, InterfaceSelector::Named(_)) {
+                if !has(SubKeyword::IpAddress) {
+                    missing.push("ip_address");
+                    if !has(SubKeyword::Netmask) {
+                        missing.push("netmask");
+                    }
+                }
+                if !has(SubKeyword::Hostname) {
+                    missing.push("hostname");
+                }
+            }
+        }
+        if !has(SubKeyword::ProtocolIpv6) {
+            missing.push("protocol_ipv6");
+        }
+        if missing.is_empty() {
+            continue;
+        }
+        let list = missing
+            .iter()
+            .map(|m| format!("`{m}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.push(
+            Diagnostic::new(
+                &RULE,
+                e.head_span(),
+                format!(
+                    "`network_interface={}` lacks {list}: the installer will ask for it",
+                    e.value.text
+                ),
+            )
+            .label("incomplete interface configuration")
+            .help(format!(
+                "add {} to the `{{ … }}` block",
+                missing
+                    .iter()
+                    .map(|m| match *m {
+                        "protocol_ipv6" => "protocol_ipv6=no".to_string(),
+                        m => format!("{m}=…"),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )),
+        );
+    }
+}

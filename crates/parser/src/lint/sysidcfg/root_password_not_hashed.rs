@@ -1,0 +1,59 @@
+//! S209 `root-password-not-hashed`: `root_password` is not a crypt(3C) hash.
+
+use super::Ctx;
+use crate::diagnostic::{Diagnostic, Rule, Severity};
+use crate::sysidcfg::Keyword;
+use crate::sysidcfg::values::crypt_kind;
+
+pub static RULE: Rule = Rule {
+    code: "S209",
+    name: "root-password-not-hashed",
+    severity: Severity::Warning,
+    summary: "`root_password` is not an encrypted password as in /etc/shadow (plain text?)",
+    doc: r#"## What it does
+`root_password` takes the *encrypted* password exactly as it appears in `/etc/shadow`:
+a traditional DES crypt string (13 characters of `[./0-9A-Za-z]`) or a `$id$salt$hash`
+string (`$1$` MD5, `$md5$` Sun MD5, `$2a$`/`$2b$`/`$2y$` Blowfish, `$5$` SHA-256, `$6$`
+SHA-512, optionally with `rounds=N`). This rule flags anything else. The value is never
+printed in the message.
+
+It is a warning, not an error: sysidtool copies the string into `/etc/shadow` without
+checking it, so the installation completes — but nobody can log in as root with the
+intended password, and a plain-text password now sits in a file served over NFS. Note that
+`$5$`/`$6$`/`$2a$` hashes need a release whose `/etc/security/crypt.conf` supports them.
+
+## Example
+```
+root_password=secret
+```
+Use instead (generate with `openssl passwd -crypt`, `openssl passwd -1`, or
+`perl -e 'print crypt("secret", "Xy")'`):
+```
+root_password=Xy3kP0qLm9ZbA
+```
+"#,
+};
+
+pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
+    let Some(e) = ctx.file.get(Keyword::RootPassword) else {
+        return;
+    };
+    let v = e.value.text.as_str();
+    if v.is_empty() || crypt_kind(v).is_some() {
+        return;
+    }
+    let hint = if v.len() != 13 && !v.starts_with('$') {
+        format!("{} characters, not 13", v.chars().count())
+    } else {
+        "characters outside [./0-9A-Za-z] or an unknown `$id$`".to_string()
+    };
+    out.push(
+        Diagnostic::new(
+            &RULE,
+            e.value.span.clone(),
+            "expected `root_password` to be an encrypted password (a crypt hash as in /etc/shadow); the value does not look like one",
+        )
+        .label(format!("not a crypt hash ({hint}); value not shown"))
+        .help("put the hash from /etc/shadow here, e.g. from `openssl passwd -1` or `openssl passwd -6`"),
+    );
+}

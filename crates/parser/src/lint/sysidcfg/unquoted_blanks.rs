@@ -1,0 +1,28 @@
+//! S104 `unquoted-blanks`: a value with blanks that is not quoted.
+
+use crate::diagnostic::{Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    code: "S104",
+    name: "unquoted-blanks",
+    severity: Severity::Error,
+    summary: "a value containing blanks that is not enclosed in quotes",
+    doc: r#"## What it does
+Finds words that follow a `keyword=value` entry on the same line and are not themselves
+`keyword=value`: the value was meant to contain blanks but is not quoted.
+
+## Why is this bad?
+Blanks separate entries; the extra words are a syntax error, so sysidtool ignores the whole
+file (and the value would be cut at the first blank anyway). Values of `root_password` and
+other secrets are never printed in this message.
+
+## Example
+```
+root_password=<encrypted hash for /etc/shadow>
+```
+Use instead (a quoted value may hold blanks; a crypt hash never does):
+```
+root_password=Xy3kP0qLm9ZbA
+```
+"#,
+};

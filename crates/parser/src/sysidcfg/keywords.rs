@@ -1,0 +1,442 @@
+//! The sysidcfg keyword tables (jumpstart-formats.md §4.3) and the typed values they take.
+//!
+//! Keywords and enumerated values are case-insensitive; lookups here never allocate.
+
+/// A top-level sysidcfg keyword.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Keyword {
+    NameService,
+    NetworkInterface,
+    RootPassword,
+    SecurityPolicy,
+    SystemLocale,
+    Terminal,
+    Timezone,
+    Timeserver,
+    Keyboard,
+    Nfs4Domain,
+    ServiceProfile,
+    AutoReg,
+    /// x86 kdmconfig keywords of Solaris 2.x–9 (`monitor`, `display`, `pointer`).
+    Monitor,
+    Display,
+    Pointer,
+}
+
+impl Keyword {
+    pub const ALL: &'static [Keyword] = &[
+        Keyword::NameService,
+        Keyword::NetworkInterface,
+        Keyword::RootPassword,
+        Keyword::SecurityPolicy,
+        Keyword::SystemLocale,
+        Keyword::Terminal,
+        Keyword::Timezone,
+        Keyword::Timeserver,
+        Keyword::Keyboard,
+        Keyword::Nfs4Domain,
+        Keyword::ServiceProfile,
+        Keyword::AutoReg,
+        Keyword::Monitor,
+        Keyword::Display,
+        Keyword::Pointer,
+    ];
+
+    /// Canonical (lower-case) spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Keyword::NameService => "name_service",
+            Keyword::NetworkInterface => "network_interface",
+            Keyword::RootPassword => "root_password",
+            Keyword::SecurityPolicy => "security_policy",
+            Keyword::SystemLocale => "system_locale",
+            Keyword::Terminal => "terminal",
+            Keyword::Timezone => "timezone",
+            Keyword::Timeserver => "timeserver",
+            Keyword::Keyboard => "keyboard",
+            Keyword::Nfs4Domain => "nfs4_domain",
+            Keyword::ServiceProfile => "service_profile",
+            Keyword::AutoReg => "auto_reg",
+            Keyword::Monitor => "monitor",
+            Keyword::Display => "display",
+            Keyword::Pointer => "pointer",
+        }
+    }
+
+    /// Case-insensitive lookup.
+    pub fn from_name(name: &str) -> Option<Keyword> {
+        Keyword::ALL
+            .iter()
+            .copied()
+            .find(|k| k.as_str().eq_ignore_ascii_case(name))
+    }
+
+    /// Whether the keyword may be followed by a `{ … }` block of dependent keywords.
+    pub fn takes_block(self) -> bool {
+        matches!(
+            self,
+            Keyword::NameService
+                | Keyword::NetworkInterface
+                | Keyword::SecurityPolicy
+                | Keyword::AutoReg
+                | Keyword::Display
+        )
+    }
+
+    /// Legacy keywords that Solaris 10 no longer reads.
+    pub fn is_legacy(self) -> bool {
+        matches!(self, Keyword::Monitor | Keyword::Display | Keyword::Pointer)
+    }
+}
+
+/// A dependent keyword (inside `{ … }`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SubKeyword {
+    // name_service
+    DomainName,
+    NameServer,
+    Search,
+    ProxyDn,
+    ProxyPassword,
+    Profile,
+    ProfileServer,
+    // network_interface
+    Primary,
+    Dhcp,
+    Hostname,
+    IpAddress,
+    Netmask,
+    ProtocolIpv6,
+    DefaultRoute,
+    // security_policy=kerberos
+    DefaultRealm,
+    AdminServer,
+    Kdc,
+    // auto_reg
+    OracleUser,
+    OraclePw,
+    HttpProxyHost,
+    HttpProxyPort,
+    HttpProxyUser,
+    HttpProxyPw,
+    // display (legacy x86)
+    Size,
+    Depth,
+    Resolution,
+}
+
+impl SubKeyword {
+    pub const ALL: &'static [SubKeyword] = &[
+        SubKeyword::DomainName,
+        SubKeyword::NameServer,
+        SubKeyword::Search,
+        SubKeyword::ProxyDn,
+        SubKeyword::ProxyPassword,
+        SubKeyword::Profile,
+        SubKeyword::ProfileServer,
+        SubKeyword::Primary,
+        SubKeyword::Dhcp,
+        SubKeyword::Hostname,
+        SubKeyword::IpAddress,
+        SubKeyword::Netmask,
+        SubKeyword::ProtocolIpv6,
+        SubKeyword::DefaultRoute,
+        SubKeyword::DefaultRealm,
+        SubKeyword::AdminServer,
+        SubKeyword::Kdc,
+        SubKeyword::OracleUser,
+        SubKeyword::OraclePw,
+        SubKeyword::HttpProxyHost,
+        SubKeyword::HttpProxyPort,
+        SubKeyword::HttpProxyUser,
+        SubKeyword::HttpProxyPw,
+        SubKeyword::Size,
+        SubKeyword::Depth,
+        SubKeyword::Resolution,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubKeyword::DomainName => "domain_name",
+            SubKeyword::NameServer => "name_server",
+            SubKeyword::Search => "search",
+            SubKeyword::ProxyDn => "proxy_dn",
+            SubKeyword::ProxyPassword => "proxy_password",
+            SubKeyword::Profile => "profile",
+            SubKeyword::ProfileServer => "profile_server",
+            SubKeyword::Primary => "primary",
+            SubKeyword::Dhcp => "dhcp",
+            SubKeyword::Hostname => "hostname",
+            SubKeyword::IpAddress => "ip_address",
+            SubKeyword::Netmask => "netmask",
+            SubKeyword::ProtocolIpv6 => "protocol_ipv6",
+            SubKeyword::DefaultRoute => "default_route",
+            SubKeyword::DefaultRealm => "default_realm",
+            SubKeyword::AdminServer => "admin_server",
+            SubKeyword::Kdc => "kdc",
+            SubKeyword::OracleUser => "oracle_user",
+            SubKeyword::OraclePw => "oracle_pw",
+            SubKeyword::HttpProxyHost => "http_proxy_host",
+            SubKeyword::HttpProxyPort => "http_proxy_port",
+            SubKeyword::HttpProxyUser => "http_proxy_user",
+            SubKeyword::HttpProxyPw => "http_proxy_pw",
+            SubKeyword::Size => "size",
+            SubKeyword::Depth => "depth",
+            SubKeyword::Resolution => "resolution",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<SubKeyword> {
+        SubKeyword::ALL
+            .iter()
+            .copied()
+            .find(|k| k.as_str().eq_ignore_ascii_case(name))
+    }
+
+    /// Bare flags take no `=value`.
+    pub fn is_flag(self) -> bool {
+        matches!(self, SubKeyword::Primary | SubKeyword::Dhcp)
+    }
+
+    /// Values never to be echoed in a diagnostic.
+    pub fn is_secret(self) -> bool {
+        matches!(
+            self,
+            SubKeyword::ProxyPassword | SubKeyword::OraclePw | SubKeyword::HttpProxyPw
+        )
+    }
+
+    /// The parent keyword this dependent keyword belongs to.
+    pub fn parent(self) -> Keyword {
+        use SubKeyword::*;
+        match self {
+            DomainName | NameServer | Search | ProxyDn | ProxyPassword | Profile
+            | ProfileServer => Keyword::NameService,
+            Primary | Dhcp | Hostname | IpAddress | Netmask | ProtocolIpv6 | DefaultRoute => {
+                Keyword::NetworkInterface
+            }
+            DefaultRealm | AdminServer | Kdc => Keyword::SecurityPolicy,
+            OracleUser | OraclePw | HttpProxyHost | HttpProxyPort | HttpProxyUser | HttpProxyPw => {
+                Keyword::AutoReg
+            }
+            Size | Depth | Resolution => Keyword::Display,
+        }
+    }
+}
+
+/// `name_service=` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NameServiceKind {
+    Nis,
+    NisPlus,
+    Dns,
+    Ldap,
+    None,
+}
+
+impl NameServiceKind {
+    pub fn parse(value: &str) -> Option<Self> {
+        Some(match value.to_ascii_uppercase().as_str() {
+            "NIS" => Self::Nis,
+            "NIS+" => Self::NisPlus,
+            "DNS" => Self::Dns,
+            "LDAP" => Self::Ldap,
+            "NONE" => Self::None,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Nis => "NIS",
+            Self::NisPlus => "NIS+",
+            Self::Dns => "DNS",
+            Self::Ldap => "LDAP",
+            Self::None => "NONE",
+        }
+    }
+
+    /// Dependent keywords accepted under this name service.
+    pub fn allowed(self) -> &'static [SubKeyword] {
+        use SubKeyword::*;
+        match self {
+            Self::Nis | Self::NisPlus => &[DomainName, NameServer],
+            Self::Dns => &[DomainName, NameServer, Search],
+            Self::Ldap => &[DomainName, Profile, ProfileServer, ProxyDn, ProxyPassword],
+            Self::None => &[],
+        }
+    }
+}
+
+/// `network_interface=` values.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum InterfaceSelector {
+    None,
+    Primary,
+    /// An interface name such as `e1000g0` (original spelling).
+    Named(String),
+}
+
+impl InterfaceSelector {
+    pub fn parse(value: &str) -> Self {
+        if value.eq_ignore_ascii_case("none") {
+            Self::None
+        } else if value.eq_ignore_ascii_case("primary") {
+            Self::Primary
+        } else {
+            Self::Named(value.to_string())
+        }
+    }
+}
+
+/// `security_policy=` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SecurityPolicyKind {
+    Kerberos,
+    None,
+}
+
+impl SecurityPolicyKind {
+    pub fn parse(value: &str) -> Option<Self> {
+        if value.eq_ignore_ascii_case("kerberos") {
+            Some(Self::Kerberos)
+        } else if value.eq_ignore_ascii_case("none") {
+            Some(Self::None)
+        } else {
+            None
+        }
+    }
+}
+
+/// `service_profile=` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ServiceProfile {
+    LimitedNet,
+    Open,
+}
+
+impl ServiceProfile {
+    pub fn parse(value: &str) -> Option<Self> {
+        if value.eq_ignore_ascii_case("limited_net") {
+            Some(Self::LimitedNet)
+        } else if value.eq_ignore_ascii_case("open") {
+            Some(Self::Open)
+        } else {
+            None
+        }
+    }
+}
+
+/// `auto_reg=` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AutoRegKind {
+    Anon,
+    NoProxy,
+    All,
+    Disable,
+    /// `none`: seen in real files (veewee templates) but not documented.
+    None,
+}
+
+impl AutoRegKind {
+    pub fn parse(value: &str) -> Option<Self> {
+        Some(match value.to_ascii_lowercase().as_str() {
+            "anon" => Self::Anon,
+            "noproxy" => Self::NoProxy,
+            "all" => Self::All,
+            "disable" => Self::Disable,
+            "none" => Self::None,
+            _ => return None,
+        })
+    }
+}
+
+/// `nfs4_domain=` values.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Nfs4Domain {
+    Dynamic,
+    Domain(String),
+}
+
+/// `timeserver=` values.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Timeserver {
+    Localhost,
+    Ip(std::net::Ipv4Addr),
+    Host(String),
+}
+
+/// Levenshtein distance, for "did you mean" (inputs are short keywords).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().map(|c| c.to_ascii_lowercase()).collect();
+    let b: Vec<char> = b.chars().map(|c| c.to_ascii_lowercase()).collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// The closest candidate within a distance that scales with the word's length, or one that
+/// shares all the word's parts (`ipv6_protocol` → `protocol_ipv6`).
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let limit = (word.len() / 3).clamp(1, 3);
+    let mut best: Option<(usize, &str)> = None;
+    let mut parts_match = None;
+    let mut word_parts: Vec<String> = word.split('_').map(|p| p.to_ascii_lowercase()).collect();
+    word_parts.sort();
+    for c in candidates {
+        let d = edit_distance(word, c);
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+        let mut parts: Vec<&str> = c.split('_').collect();
+        parts.sort_unstable();
+        if word_parts.len() > 1 && parts == word_parts {
+            parts_match = Some(c);
+        }
+    }
+    best.map(|(_, c)| c).or(parts_match)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookups_are_case_insensitive() {
+        assert_eq!(
+            Keyword::from_name("Name_Service"),
+            Some(Keyword::NameService)
+        );
+        assert_eq!(
+            SubKeyword::from_name("IP_ADDRESS"),
+            Some(SubKeyword::IpAddress)
+        );
+        assert_eq!(
+            NameServiceKind::parse("nis+"),
+            Some(NameServiceKind::NisPlus)
+        );
+    }
+
+    #[test]
+    fn suggestions() {
+        let kws = Keyword::ALL.iter().map(|k| k.as_str());
+        assert_eq!(
+            did_you_mean("nfsv4_domain", kws.clone()),
+            Some("nfs4_domain")
+        );
+        assert_eq!(did_you_mean("xyzzy", kws), None);
+        let subs = SubKeyword::ALL.iter().map(|k| k.as_str());
+        assert_eq!(did_you_mean("ipv6_protocol", subs), Some("protocol_ipv6"));
+    }
+}

@@ -1,0 +1,254 @@
+//! Value grammars shared by the sysidcfg and bootparams lints (nom 8, `complete` parsers).
+//!
+//! Each `parse_*` returns `Err(expected)` with a phrase naming what was expected, ready for
+//! "expected …, found `…`" messages.
+
+use nom::{
+    IResult, Parser,
+    bytes::complete::{tag, take_while_m_n, take_while1},
+    character::complete::char,
+    combinator::{all_consuming, map_res, opt, recognize},
+    multi::separated_list1,
+};
+use std::net::Ipv4Addr;
+
+type Res<'a, O> = IResult<&'a str, O>;
+
+fn octet(i: &str) -> Res<'_, u8> {
+    map_res(
+        take_while_m_n(1, 3, |c: char| c.is_ascii_digit()),
+        |s: &str| s.parse::<u8>(),
+    )
+    .parse(i)
+}
+
+fn ipv4(i: &str) -> Res<'_, Ipv4Addr> {
+    (octet, char('.'), octet, char('.'), octet, char('.'), octet)
+        .map(|(a, _, b, _, c, _, d)| Ipv4Addr::new(a, b, c, d))
+        .parse(i)
+}
+
+/// A dotted-quad IPv4 address (four numbers 0–255).
+pub fn parse_ipv4(s: &str) -> Result<Ipv4Addr, &'static str> {
+    all_consuming(ipv4)
+        .parse(s)
+        .map(|(_, ip)| ip)
+        .map_err(|_| "an IPv4 address (four numbers 0-255 separated by dots)")
+}
+
+/// A netmask: an IPv4 address whose one bits are contiguous from the left.
+pub fn parse_netmask(s: &str) -> Result<Ipv4Addr, &'static str> {
+    let ip = parse_ipv4(s)?;
+    let bits = u32::from(ip);
+    if bits.leading_ones() + bits.trailing_zeros() == 32 {
+        Ok(ip)
+    } else {
+        Err("a contiguous netmask such as 255.255.255.0 (one bits first, then zero bits)")
+    }
+}
+
+fn label(i: &str) -> Res<'_, &str> {
+    take_while1(|c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_').parse(i)
+}
+
+fn dotted_name(i: &str) -> Res<'_, &str> {
+    recognize(separated_list1(char('.'), label)).parse(i)
+}
+
+/// A host name: labels of letters, digits and `-`, separated by dots, none starting or
+/// ending with `-`, each at most 63 characters.
+pub fn parse_hostname(s: &str) -> Result<&str, &'static str> {
+    const EXPECTED: &str =
+        "a host name (letters, digits and `-`, dot-separated labels of at most 63 characters)";
+    let (_, name) = all_consuming(dotted_name).parse(s).map_err(|_| EXPECTED)?;
+    let ok = name.len() <= 255
+        && name.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && !l.contains('_')
+        });
+    if ok { Ok(name) } else { Err(EXPECTED) }
+}
+
+/// A domain name (same syntax as a host name; a trailing dot is allowed).
+pub fn parse_domain(s: &str) -> Result<&str, &'static str> {
+    parse_hostname(s.strip_suffix('.').unwrap_or(s))
+        .map_err(|_| "a domain name (dot-separated labels of letters, digits and `-`)")
+}
+
+/// NIS `name_server=host(ip)` (the `(ip)` part is optional).
+pub fn parse_host_with_ip(s: &str) -> Result<(&str, Option<Ipv4Addr>), &'static str> {
+    const EXPECTED: &str = "`hostname` or `hostname(ip-address)`";
+    let (_, (host, ip)) = all_consuming((
+        dotted_name,
+        opt((char('('), ipv4, char(')')).map(|(_, ip, _)| ip)),
+    ))
+    .parse(s)
+    .map_err(|_| EXPECTED)?;
+    parse_hostname(host).map_err(|_| EXPECTED)?;
+    Ok((host, ip))
+}
+
+/// The kind of a crypt(3C) hash as stored in `/etc/shadow`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CryptKind {
+    /// Traditional DES: 13 characters of `[./0-9A-Za-z]`.
+    Des,
+    /// `$1$` (BSD MD5).
+    Md5,
+    /// `$md5$` (Sun MD5).
+    SunMd5,
+    /// `$2a$`, `$2b$`, `$2y$` (Blowfish).
+    Blowfish,
+    /// `$5$` (SHA-256).
+    Sha256,
+    /// `$6$` (SHA-512).
+    Sha512,
+}
+
+fn crypt_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '.' || c == '/'
+}
+
+fn dollar_hash(i: &str) -> Res<'_, CryptKind> {
+    // `$id$[rounds=N$]salt$hash`; Sun MD5 may carry `,rounds=N` in the id field and has an
+    // empty field before the hash (`$md5$salt$$hash`).
+    let (rest, (_, id, _, _)) = (
+        char('$'),
+        take_while1(|c: char| c.is_ascii_alphanumeric()),
+        opt((tag(",rounds="), take_while1(|c: char| c.is_ascii_digit()))),
+        char('$'),
+    )
+        .parse(i)?;
+    let kind = match id {
+        "1" => CryptKind::Md5,
+        "md5" => CryptKind::SunMd5,
+        "2a" | "2b" | "2y" | "2x" => CryptKind::Blowfish,
+        "5" => CryptKind::Sha256,
+        "6" => CryptKind::Sha512,
+        _ => {
+            return Err(nom::Err::Error(nom::error::Error::new(
+                i,
+                nom::error::ErrorKind::Tag,
+            )));
+        }
+    };
+    let (rest, _) = take_while1(|c: char| crypt_char(c) || c == '$' || c == '=').parse(rest)?;
+    Ok((rest, kind))
+}
+
+/// Classify a `root_password` value; `None` when it is not a crypt hash (plain text?).
+pub fn crypt_kind(s: &str) -> Option<CryptKind> {
+    if s.len() == 13 && s.chars().all(crypt_char) {
+        return Some(CryptKind::Des);
+    }
+    all_consuming(dollar_hash).parse(s).ok().map(|(_, k)| k)
+}
+
+/// A locale name: `C`, `POSIX`, or `ll[_TT][.codeset][@modifier]`.
+pub fn is_locale_shape(s: &str) -> bool {
+    if s == "C" || s == "POSIX" {
+        return true;
+    }
+    let parsed: Res<'_, &str> = recognize((
+        take_while_m_n(2, 3, |c: char| c.is_ascii_lowercase()),
+        opt((
+            char('_'),
+            take_while_m_n(2, 2, |c: char| c.is_ascii_uppercase()),
+        )),
+        opt((
+            char('.'),
+            take_while1(|c: char| c.is_ascii_alphanumeric() || c == '-'),
+        )),
+        opt((char('@'), take_while1(|c: char| c.is_ascii_alphanumeric()))),
+    ))
+    .parse(s);
+    matches!(parsed, Ok(("", _)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv4_addresses() {
+        assert_eq!(parse_ipv4("10.1.1.50"), Ok(Ipv4Addr::new(10, 1, 1, 50)));
+        for bad in [
+            "10.1.1",
+            "10.1.1.256",
+            "a.b.c.d",
+            "1.2.3.4.5",
+            "",
+            "xxx.xxx.xxx.xxx",
+        ] {
+            assert!(parse_ipv4(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn netmasks_must_be_contiguous() {
+        assert!(parse_netmask("255.255.255.0").is_ok());
+        assert!(parse_netmask("255.255.0.0").is_ok());
+        assert!(parse_netmask("0.0.0.0").is_ok());
+        assert!(parse_netmask("255.0.255.0").is_err());
+        assert!(parse_netmask("255.255.255.1").is_err());
+    }
+
+    #[test]
+    fn hostnames() {
+        assert!(parse_hostname("web01").is_ok());
+        assert!(parse_hostname("kdc1.corp.example.com").is_ok());
+        assert!(parse_hostname("-bad").is_err());
+        assert!(parse_hostname("<%=").is_err());
+        assert!(parse_hostname("a..b").is_err());
+        assert_eq!(parse_host_with_ip("nis1(10.0.0.1)").unwrap().0, "nis1");
+        assert!(parse_host_with_ip("nis1(10.0.0)").is_err());
+    }
+
+    #[test]
+    fn crypt_hashes() {
+        assert_eq!(crypt_kind("Xy3kP0qLm9ZbA"), Some(CryptKind::Des));
+        assert_eq!(
+            crypt_kind("$1$abcdefgh$K3ur7F0pNhzVZtCQJ9wGz."),
+            Some(CryptKind::Md5)
+        );
+        assert_eq!(
+            crypt_kind("$5$rounds=5000$salt$ZxGQnlGoCu5cVZEgnI3hPJ3rgvqsQSN5FG5CjvYcKm3"),
+            Some(CryptKind::Sha256)
+        );
+        assert_eq!(crypt_kind("$6$salt$abc/def."), Some(CryptKind::Sha512));
+        assert_eq!(
+            crypt_kind("$2a$04$abcdefghijklmnopqrstuuVnR0o0RfQY5aOp9Tlo5u7KxgfIY6LHO"),
+            Some(CryptKind::Blowfish)
+        );
+        assert_eq!(crypt_kind("$md5$salt$$hash"), Some(CryptKind::SunMd5));
+        for bad in [
+            "secret",
+            "REPLACE_WITH_YOU_OWN",
+            "1l9UlhW5sssddd",
+            "$9$x$y",
+            "",
+        ] {
+            assert_eq!(crypt_kind(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn locales() {
+        for ok in [
+            "C",
+            "POSIX",
+            "en_US",
+            "en_US.UTF-8",
+            "en_US.ISO8859-1",
+            "de_DE@euro",
+        ] {
+            assert!(is_locale_shape(ok), "{ok}");
+        }
+        for bad in ["english", "en-US", "EN_us", ""] {
+            assert!(!is_locale_shape(bad), "{bad}");
+        }
+    }
+}
