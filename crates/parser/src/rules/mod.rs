@@ -783,7 +783,19 @@ fn parse_line(
         });
     }
     let n = toks.len();
-    let mut fields = toks.split_off(n - 3).into_iter().map(|(t, _)| t);
+    let field_toks = toks.split_off(n - 3);
+    if let Some((and, _)) = field_toks.iter().find(|(_, is_and)| *is_and) {
+        diags.push(
+            Diagnostic::new(
+                &lints::missing_fields::RULE,
+                and.span.clone(),
+                "expected begin, profile and finish fields after the match expression, found `&&`",
+            )
+            .label("the last three words of a rule are its fields")
+            .help("end the rule with `begin profile finish`, e.g. `- web.prof -`"),
+        );
+    }
+    let mut fields = field_toks.into_iter().map(|(t, _)| t);
     let begin = Field::from_tok(fields.next().expect("3 fields"));
     let profile = Field::from_tok(fields.next().expect("3 fields"));
     let finish = Field::from_tok(fields.next().expect("3 fields"));

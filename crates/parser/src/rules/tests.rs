@@ -116,6 +116,7 @@ const CASES: &[(&str, &str, &str, &str)] = &[
     ("R106", "rules", "memsize 1-2&&arch sparc - p -\n", "memsize 1-2 && arch sparc - p -\n"),
     ("R107", "rules", "probe disks memsize\nany - - p -\n", "probe disks\nany - - p -\n"),
     ("R108", "rules", "memsize 1\u{2013}2 - p -\n", "memsize 1-2 - p -\n"),
+    ("R109", "rules", "set disks\nany - - p -\n", "probe disks\nany - - p -\n"),
     ("R201", "rules", "hostnme a - p -\n", "hostname a - p -\n"),
     ("R202", "rules", "host-name a - p -\n", "hostname a - p -\n"),
     ("R203", "rules", "probe disk\nany - - p -\n", "probe disks\nany - - p -\n"),

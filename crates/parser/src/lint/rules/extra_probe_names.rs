@@ -7,15 +7,15 @@ use crate::source::SourceFile;
 pub static RULE: Rule = Rule {
     code: "R107",
     name: "extra-probe-names",
-    severity: Severity::Error,
+    severity: Severity::Warning,
     summary: "a `probe` line names more than one probe",
     doc: "\
 ## What it does
 Reports a `probe` (or `set`) line followed by more than one word.
 
 ## Why is this bad?
-A probe line runs exactly one probe function, `probe_<name>`; the other words are not
-probed (`check`: `Too many arguments for this keyword`). Rules below that rely on the
+A probe line runs exactly one probe function, `probe_<name>`; `check` silently ignores
+the other words, so they are never probed. Begin and finish scripts that rely on the
 `SI_*` variables of the ignored probes see them unset.
 
 ## Example
@@ -45,7 +45,7 @@ pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
                         p.names.len()
                     ),
                 )
-                .label("not probed")
+                .label("ignored: never probed")
                 .help("write one `probe NAME` line per probe"),
             );
         }

@@ -35,6 +35,7 @@ pub mod no_rules;
 pub mod non_ascii;
 pub mod null_profile;
 pub mod probe_after_rule;
+pub mod set_probe;
 pub mod single_value_range;
 pub mod suspicious_path;
 pub mod trailer_version;
@@ -56,6 +57,7 @@ pub static RULES: &[&Rule] = &[
     &glued_and::RULE,
     &extra_probe_names::RULE,
     &non_ascii::RULE,
+    &set_probe::RULE,
     &unknown_match_keyword::RULE,
     &invalid_match_keyword::RULE,
     &unknown_probe::RULE,
@@ -93,6 +95,7 @@ const CHECKS: &[Check] = &[
     glued_and::check,
     extra_probe_names::check,
     non_ascii::check,
+    set_probe::check,
     unknown_match_keyword::check,
     invalid_match_keyword::check,
     unknown_probe::check,

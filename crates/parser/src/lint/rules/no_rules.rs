@@ -16,7 +16,8 @@ blank lines and `probe` lines.
 
 ## Why is this bad?
 No client can match, so every install falls back to interactive mode. It is usually
-a rules file whose rules were all commented out, or the wrong file.
+a rules file whose rules were all commented out, or the wrong file. (Sun's `check`
+accepts such a file and writes a `rules.ok` holding only the trailer.)
 
 ## Example
 ```

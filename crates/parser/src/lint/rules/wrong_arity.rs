@@ -32,20 +32,28 @@ model 'SUNW,Sun Fire V240' - v240.prof -
 ",
 };
 
-fn what(keyword: &str) -> &'static str {
-    match keyword {
+fn what(keyword: &str) -> String {
+    let what = match keyword {
         "disksize" => "a disk name and a size range",
         "installed" => "a slice name and a Solaris version",
         "any" => "`-`",
         "memsize" | "totaldisk" => "a range `low-high`",
         "hostaddress" | "network" => "an IPv4 address",
-        _ => "one value",
-    }
+        "model" => "a platform name",
+        "arch" => "`sparc` or `i386`",
+        "karch" => "a kernel architecture",
+        "osname" => "`Solaris_<n>`",
+        "hostname" => "a host name",
+        "domainname" => "a domain name",
+        _ => return String::new(),
+    };
+    format!(" ({what})")
 }
 
 pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
     for rule in file.rules() {
-        for piece in &rule.matches {
+        let last = rule.matches.len().saturating_sub(1);
+        for (i, piece) in rule.matches.iter().enumerate() {
             let Err(ValueError::Arity {
                 keyword,
                 expected,
@@ -60,7 +68,7 @@ pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
                 &RULE,
                 span,
                 format!(
-                    "expected {expected} {} after `{keyword}` ({}), found {found}",
+                    "expected {expected} {} after `{keyword}`{}, found {found}",
                     plural(expected),
                     what(&keyword)
                 ),
@@ -69,6 +77,11 @@ pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
                 d = d
                     .label("missing value")
                     .note("`check`: Insufficient arguments for match key");
+                if i == last {
+                    d = d.help(
+                        "the last three words are always begin, profile and finish: is a field missing?",
+                    );
+                }
             } else {
                 d = d.label("extra values");
                 if keyword == "model" {
