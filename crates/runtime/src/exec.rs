@@ -338,6 +338,12 @@ impl Runner<'_> {
         }
     }
 
+    /// Log only (action-level detail), not echoed on stderr.
+    fn detail(&mut self, line: &str) {
+        let t = self.start.elapsed().as_secs_f64();
+        self.log.push(format!("[{t:8.3}] {line}"));
+    }
+
     fn bootfs(&self) -> Option<String> {
         self.platform
             .zpool_get("bootfs", &self.cfg.pool)
@@ -428,7 +434,7 @@ impl Runner<'_> {
             if armed_first && let Some(u) = &op.undo {
                 self.undo.push(u.clone());
             }
-            self.note(&format!("  {}", op.action));
+            self.detail(&format!("  {}", op.action));
             self.events
                 .emit("action", json!({ "step": name, "action": &op.action }));
             self.apply(&op.action)?;
@@ -682,7 +688,7 @@ impl Runner<'_> {
                     .lines()
                     .chain(String::from_utf8_lossy(&out.stderr).lines())
                 {
-                    self.note(&format!("    | {l}"));
+                    self.detail(&format!("    | {l}"));
                 }
                 if out.status.success() {
                     Ok(())
@@ -917,7 +923,7 @@ impl Runner<'_> {
             b.finish_and_clear();
         }
         for l in stdout.lines().chain(stderr.lines()) {
-            self.note(&format!("    | {l}"));
+            self.detail(&format!("    | {l}"));
         }
         self.report.receive_seconds = t0.elapsed().as_secs_f64();
         self.report.bytes_received = raw;

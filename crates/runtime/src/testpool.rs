@@ -186,6 +186,141 @@ impl TestPool {
     pub fn dir(&self) -> &Path {
         self.dir.path()
     }
+
+    /// Make a bare `zfs send` stream of a golden root (a few files of a Solaris root with
+    /// the identity files the finish step resets, plus `random_kb` KiB of random data) in
+    /// a scratch dataset of this pool, write it to `<dir>/<name>`, and destroy the scratch
+    /// dataset again. Returns the stream's path.
+    pub fn golden_stream(&self, name: &str, random_kb: usize) -> PathBuf {
+        let ds = format!(
+            "{}/golden{}",
+            self.name,
+            COUNTER.fetch_add(1, Ordering::SeqCst)
+        );
+        let mp = format!("/{}", ds.replace('/', "_"));
+        run("zfs", &["create", "-o", &format!("mountpoint={mp}"), &ds]);
+        let root = self.altroot.join(mp.trim_start_matches('/'));
+        for d in ["etc", "usr/bin", "var/sadm/system/logs"] {
+            std::fs::create_dir_all(root.join(d)).expect("mkdir in golden");
+        }
+        std::fs::write(root.join("etc/nodename"), "golden\n").unwrap();
+        std::fs::write(root.join("etc/.sysIDtool.state"), "1\n").unwrap();
+        std::fs::write(root.join("etc/motd"), "Golden image\n").unwrap();
+        std::fs::write(root.join("usr/bin/tool"), "#!/bin/sh\necho tool\n").unwrap();
+        std::fs::write(
+            root.join("var/sadm/system/logs/golden_install_log"),
+            "golden install\n",
+        )
+        .unwrap();
+        if random_kb > 0 {
+            let mut data = vec![0u8; random_kb * 1024];
+            let mut x: u64 = 0x9e37_79b9_7f4a_7c15 ^ random_kb as u64;
+            for chunk in data.chunks_mut(8) {
+                // xorshift: incompressible, deterministic.
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let b = x.to_le_bytes();
+                chunk.copy_from_slice(&b[..chunk.len()]);
+            }
+            std::fs::write(root.join("usr/bin/payload"), data).unwrap();
+        }
+        let snap = format!("{ds}@flar");
+        run("zfs", &["snapshot", &snap]);
+        let path = self.dir().join(name);
+        let file = std::fs::File::create(&path).expect("stream file");
+        let st = Command::new("zfs")
+            .args(["send", &snap])
+            .stdout(file)
+            .status()
+            .expect("zfs send");
+        assert!(st.success(), "zfs send {snap} failed");
+        run_retry("zfs", &["destroy", "-r", &ds]).expect("destroy golden");
+        let _ = std::fs::remove_dir(&root);
+        path
+    }
+
+    /// Everything a failed deployment must leave as it was: datasets with their origin,
+    /// mount and zflash properties, `bootfs`, mounts under the test directory and the
+    /// altroot's top two levels. Compare before/after with `assert_eq!`.
+    pub fn state(&self) -> String {
+        let mut s = run(
+            "zfs",
+            &[
+                "list",
+                "-H",
+                "-t",
+                "all",
+                "-r",
+                "-o",
+                "name,origin,mountpoint,canmount,mounted,compression,org.zflash:state,org.zflash:archive",
+                &self.name,
+            ],
+        );
+        s.push_str(&format!("bootfs={}\n", self.bootfs()));
+        let dir = self.dir().display().to_string();
+        let mounts = std::fs::read_to_string("/proc/mounts").unwrap_or_default();
+        let mut m: Vec<&str> = mounts
+            .lines()
+            .filter_map(|l| l.split_whitespace().nth(1))
+            .filter(|mp| mp.starts_with(&dir))
+            .collect();
+        m.sort();
+        for mp in m {
+            s.push_str(&format!("mount {mp}\n"));
+        }
+        let mut files = Vec::new();
+        list_tree(&self.altroot, &self.altroot, 2, &mut files);
+        files.sort();
+        for f in files {
+            s.push_str(&format!("file {f}\n"));
+        }
+        s
+    }
+}
+
+fn list_tree(base: &Path, dir: &Path, depth: usize, out: &mut Vec<String>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        out.push(p.strip_prefix(base).unwrap_or(&p).display().to_string());
+        if depth > 1 && p.is_dir() {
+            list_tree(base, &p, depth - 1, out);
+        }
+    }
+}
+
+/// Every regular file under `root`, as `relative-path: content digest`, sorted, skipping
+/// paths that start with one of `skip`. For comparing two deployments.
+pub fn file_tree(root: &Path, skip: &[&str]) -> Vec<String> {
+    fn walk(base: &Path, dir: &Path, skip: &[&str], out: &mut Vec<String>) {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            let rel = p.strip_prefix(base).unwrap_or(&p).display().to_string();
+            if skip.iter().any(|s| rel.starts_with(s)) {
+                continue;
+            }
+            if p.is_dir() {
+                out.push(format!("{rel}/"));
+                walk(base, &p, skip, out);
+            } else {
+                let data = std::fs::read(&p).unwrap_or_default();
+                let sum: u64 = data.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+                    (h ^ *b as u64).wrapping_mul(0x100_0000_01b3)
+                });
+                out.push(format!("{rel}: {} bytes {sum:016x}", data.len()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(root, root, skip, &mut out);
+    out.sort();
+    out
 }
 
 impl Drop for TestPool {

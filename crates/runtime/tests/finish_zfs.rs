@@ -1,0 +1,331 @@
+//! `exec::finish` against real zfs-fuse pools: the seed scenario and the fault matrix.
+//! Each failure case asserts that the pool (datasets, properties, bootfs, mounts, altroot
+//! top levels) is exactly as before.
+
+use std::path::{Path, PathBuf};
+
+use zflash_runtime::config::DeployConfig;
+use zflash_runtime::exec::{self, Events, Fault, FinishOptions, Outcome, Report};
+use zflash_runtime::platform::Platform;
+use zflash_runtime::testpool::{TestPool, require_zfs, run};
+
+const BE: &str = "s10u6_req";
+const NEW: &str = "s10gold";
+
+struct Site {
+    pool: TestPool,
+    config_dir: tempfile::TempDir,
+}
+
+fn site(tag: &str, mb: u64) -> Site {
+    let pool = TestPool::miniroot(tag, mb, BE);
+    let config_dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        config_dir.path().join("sysidcfg"),
+        "network_interface=primary {dhcp protocol_ipv6=no}\n",
+    )
+    .unwrap();
+    Site { pool, config_dir }
+}
+
+fn config(site: &Site, archive: &Path, extra: &str) -> DeployConfig {
+    DeployConfig::from_yaml(&format!(
+        "version: 1\narchive: {}\npool: {}\nbe_name: {NEW}\nproperties: {{compression: \"on\"}}\n{extra}",
+        archive.display(),
+        site.pool.name
+    ))
+    .unwrap()
+}
+
+fn opts(site: &Site) -> FinishOptions {
+    FinishOptions {
+        altroot: site.pool.altroot.display().to_string(),
+        si_config_dir: site.config_dir.path().display().to_string(),
+        si_hostname: "client1".into(),
+        si_arch: "i386".into(),
+        si_karch: "i86pc".into(),
+        force: false,
+        skip_space_check: false,
+        progress: false,
+        verbose: false,
+        fault: None,
+    }
+}
+
+fn deploy(cfg: &DeployConfig, o: &FinishOptions) -> Report {
+    exec::finish(cfg, o, &Platform::detect(), &mut Events::new(None))
+}
+
+fn be(site: &Site) -> String {
+    format!("{}/ROOT/{NEW}", site.pool.name)
+}
+
+/// Mount the deployed BE read-only somewhere to look at it, return the root.
+fn inspect(site: &Site) -> PathBuf {
+    let ds = be(site);
+    run("zfs", &["set", "mountpoint=/inspect", &ds]);
+    run("zfs", &["mount", &ds]);
+    site.pool.altroot.join("inspect")
+}
+
+fn uninspect(site: &Site) {
+    let ds = be(site);
+    zflash_runtime::testpool::run_retry("zfs", &["umount", &ds]).unwrap();
+    run("zfs", &["set", "mountpoint=/", &ds]);
+}
+
+fn assert_failed_and_unchanged(site: &Site, before: &str, report: &Report, want: &str) {
+    assert_eq!(report.outcome, Outcome::Failed, "{report}");
+    let err = report.error.clone().unwrap_or_default();
+    assert!(err.contains(want), "error {err:?} should mention {want:?}");
+    assert!(report.rollback_errors.is_empty(), "{report}");
+    assert_eq!(
+        site.pool.state(),
+        before,
+        "pool changed after a failed deployment"
+    );
+}
+
+#[test]
+fn seed_scenario_end_to_end_then_rerun_is_a_noop() {
+    if !require_zfs() {
+        return;
+    }
+    let s = site("seed", 128);
+    let stream = s.pool.golden_stream("gold.zfs", 256);
+    let cfg = config(&s, &stream, "");
+    let report = deploy(&cfg, &opts(&s));
+    assert_eq!(report.outcome, Outcome::Deployed, "{report}");
+    let ds = be(&s);
+    let p = &s.pool;
+    assert_eq!(p.bootfs(), ds);
+    assert_eq!(
+        p.datasets(),
+        vec![
+            p.name.clone(),
+            format!("{}/ROOT", p.name),
+            ds.clone(),
+            format!("{}/ROOT/{BE}", p.name)
+        ],
+        "no temporary dataset, no @flar snapshot"
+    );
+    assert_eq!(p.zfs_get("origin", &ds), "-");
+    assert_eq!(p.zfs_get("canmount", &ds), "noauto");
+    assert_eq!(
+        p.zfs_get("mountpoint", &ds),
+        p.altroot.display().to_string(),
+        "mountpoint=/ (shown under the altroot)"
+    );
+    assert_eq!(p.zfs_get("compression", &ds), "on");
+    assert_eq!(p.zfs_get("mounted", &ds), "no");
+    assert_eq!(p.zfs_get("org.zflash:state", &ds), "done");
+    assert!(
+        !p.altroot.join(".zflash").exists(),
+        "temporary mountpoint left behind"
+    );
+    // Installed BE still mounted at the altroot, untouched.
+    assert_eq!(
+        std::fs::read_to_string(p.altroot.join("etc/nodename")).unwrap(),
+        "miniroot\n"
+    );
+
+    let root = inspect(&s);
+    assert!(root.join("reconfigure").is_file());
+    assert!(root.join("etc/.UNCONFIGURED").is_file());
+    assert!(!root.join("etc/nodename").exists());
+    assert!(!root.join("etc/.sysIDtool.state").exists());
+    assert_eq!(
+        std::fs::read_to_string(root.join("etc/sysidcfg")).unwrap(),
+        "network_interface=primary {dhcp protocol_ipv6=no}\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("etc/motd")).unwrap(),
+        "Golden image\n"
+    );
+    let logs = root.join("var/sadm/system/logs");
+    assert!(
+        logs.join("install_log").is_file(),
+        "installed BE's logs copied"
+    );
+    assert!(logs.join("golden_install_log").is_file());
+    let own = std::fs::read_to_string(logs.join("zflash-finish.log")).unwrap();
+    assert!(own.contains("reset_identity"), "{own}");
+    assert_eq!(
+        std::fs::metadata(root.join("usr/bin/payload"))
+            .unwrap()
+            .len(),
+        256 * 1024
+    );
+    uninspect(&s);
+
+    let before = p.state();
+    let again = deploy(&cfg, &opts(&s));
+    assert_eq!(again.outcome, Outcome::AlreadyDeployed, "{again}");
+    assert_eq!(p.state(), before);
+}
+
+#[test]
+fn damaged_streams_roll_back_completely() {
+    if !require_zfs() {
+        return;
+    }
+    let s = site("damage", 128);
+    let stream = s.pool.golden_stream("gold.zfs", 512);
+    let data = std::fs::read(&stream).unwrap();
+    let flipped = s.pool.dir().join("flipped.zfs");
+    let mut d = data.clone();
+    let at = d.len() / 2;
+    d[at] ^= 0x10;
+    std::fs::write(&flipped, &d).unwrap();
+    let truncated = s.pool.dir().join("truncated.zfs");
+    std::fs::write(&truncated, &data[..data.len() * 2 / 3]).unwrap();
+    let before = s.pool.state();
+    let r = deploy(&config(&s, &flipped, ""), &opts(&s));
+    assert_failed_and_unchanged(&s, &before, &r, "zfs receive");
+    let r = deploy(&config(&s, &truncated, ""), &opts(&s));
+    assert_failed_and_unchanged(&s, &before, &r, "zfs receive");
+    // Not a stream at all: refused before any change.
+    let junk = s.pool.dir().join("junk.zfs");
+    std::fs::write(&junk, vec![7u8; 4096]).unwrap();
+    let r = deploy(&config(&s, &junk, ""), &opts(&s));
+    assert_failed_and_unchanged(&s, &before, &r, "not a `zfs send` stream");
+    let r = deploy(
+        &config(&s, &s.pool.dir().join("missing.zfs"), ""),
+        &opts(&s),
+    );
+    assert_failed_and_unchanged(&s, &before, &r, "cannot open archive");
+}
+
+#[test]
+fn failure_after_every_step_before_the_switch_leaves_the_pool_as_it_was() {
+    if !require_zfs() {
+        return;
+    }
+    let s = site("failstep", 128);
+    let stream = s.pool.golden_stream("gold.zfs", 64);
+    let cfg = config(
+        &s,
+        &stream,
+        "hooks: [{name: mark, argv: [/bin/sh, -c, 'touch \"$0/etc/hooked\"'], mode: argument}]\n",
+    );
+    let before = s.pool.state();
+    for step in [
+        "preflight",
+        "receive",
+        "make_standalone",
+        "set_properties",
+        "mount_temporary",
+        "reset_identity",
+        "copy_sysidcfg",
+        "verify_identity",
+        "preserve_logs",
+        "run_hooks",
+        "unmount",
+        "set_mountpoint",
+    ] {
+        let mut o = opts(&s);
+        o.fault = Some(Fault::FailAfter(step.into()));
+        let r = deploy(&cfg, &o);
+        assert_failed_and_unchanged(&s, &before, &r, &format!("after step {step}"));
+    }
+    // And the same config then deploys, hook included.
+    let r = deploy(&cfg, &opts(&s));
+    assert_eq!(r.outcome, Outcome::Deployed, "{r}");
+    let root = inspect(&s);
+    assert!(root.join("etc/hooked").is_file());
+    uninspect(&s);
+}
+
+#[test]
+fn failing_hook_rolls_back() {
+    if !require_zfs() {
+        return;
+    }
+    let s = site("hook", 128);
+    let stream = s.pool.golden_stream("gold.zfs", 16);
+    let cfg = config(
+        &s,
+        &stream,
+        "hooks: [{name: bad, argv: [/bin/sh, -c, 'exit 3'], mode: argument}]\n",
+    );
+    let before = s.pool.state();
+    let r = deploy(&cfg, &opts(&s));
+    assert_failed_and_unchanged(&s, &before, &r, "hook");
+}
+
+#[test]
+fn existing_be_is_refused_unless_forced() {
+    if !require_zfs() {
+        return;
+    }
+    let s = site("exists", 128);
+    let stream = s.pool.golden_stream("gold.zfs", 16);
+    run("zfs", &["create", "-o", "canmount=noauto", &be(&s)]);
+    let before = s.pool.state();
+    let cfg = config(&s, &stream, "");
+    let r = deploy(&cfg, &opts(&s));
+    assert_failed_and_unchanged(&s, &before, &r, "already exists (not deployed by zflash)");
+    // The installed BE itself: refused even with --force.
+    let mut installed = cfg.clone();
+    installed.be_name = BE.into();
+    let mut o = opts(&s);
+    o.force = true;
+    let r = deploy(&installed, &o);
+    assert_failed_and_unchanged(&s, &before, &r, "refusing to replace it even with --force");
+    // --force replaces the foreign BE.
+    let r = deploy(&cfg, &o);
+    assert_eq!(r.outcome, Outcome::Deployed, "{r}");
+    assert_eq!(s.pool.zfs_get("org.zflash:state", &be(&s)), "done");
+    assert!(!s.pool.datasets().iter().any(|d| d.contains(".zflash")));
+}
+
+#[test]
+fn pool_too_small_is_refused_by_preflight_and_rolled_back_when_it_fills_up() {
+    if !require_zfs() {
+        return;
+    }
+    let big = TestPool::create("bigsrc", 128);
+    let stream = big.golden_stream("big.zfs", 48 * 1024);
+    let s = site("full", 64);
+    let cfg = config(&s, &stream, "");
+    let before = s.pool.state();
+    let r = deploy(&cfg, &opts(&s));
+    assert_failed_and_unchanged(&s, &before, &r, "not enough space");
+    let mut o = opts(&s);
+    o.skip_space_check = true;
+    let r = deploy(&cfg, &o);
+    assert_failed_and_unchanged(&s, &before, &r, "zfs receive");
+}
+
+#[test]
+fn modern_openzfs_stream_is_refused_naming_its_features() {
+    if !require_zfs() {
+        return;
+    }
+    let s = site("features", 128);
+    let out = std::process::Command::new("bzip2")
+        .args(["-dc"])
+        .arg(fixture("decompress.zsend.bz2"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stream = s.pool.dir().join("openzfs.zsend");
+    std::fs::write(&stream, out.stdout).unwrap();
+    let before = s.pool.state();
+    let r = deploy(&config(&s, &stream, ""), &opts(&s));
+    assert_failed_and_unchanged(&s, &before, &r, "LZ4");
+    let err = r.error.unwrap();
+    assert!(err.contains("version 23"), "{err}");
+    assert!(err.contains("ZSTD"), "{err}");
+}
+
+/// An OpenZFS test-suite stream: from fixtures/streams when the archive helper has copied
+/// them there, else from the shared fixture directory.
+fn fixture(name: &str) -> PathBuf {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/streams/openzfs");
+    let local = repo.join(name);
+    if local.is_file() {
+        return local;
+    }
+    Path::new("/work/shared/fixtures/zfs-streams/openzfs").join(name)
+}
