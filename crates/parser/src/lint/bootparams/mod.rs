@@ -1,17 +1,44 @@
-//! Lint rules for bootparams (codes `B1xx` syntax, raised by the parser; `B2xx` semantics).
+//! Lint rules for bootparams (codes `B1xx` syntax and value form; `B2xx` semantics).
 
 use crate::bootparams::Bootparams;
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::source::SourceFile;
 
+pub mod boottype_not_install;
+pub mod duplicate_client;
+pub mod duplicate_key;
+pub mod incomplete_install_client;
+pub mod malformed_value;
+pub mod not_hands_free;
 pub mod syntax_error;
+pub mod unknown_key;
 
 /// The rules of this group (one file each).
-pub static RULES: &[&Rule] = &[&syntax_error::RULE];
+pub static RULES: &[&Rule] = &[
+    &syntax_error::RULE,
+    &malformed_value::RULE,
+    &unknown_key::RULE,
+    &duplicate_client::RULE,
+    &duplicate_key::RULE,
+    &incomplete_install_client::RULE,
+    &not_hands_free::RULE,
+    &boottype_not_install::RULE,
+];
 
 /// Run every semantic rule of the group.
 pub(crate) fn run(_src: &SourceFile, file: &Bootparams) -> Vec<Diagnostic> {
-    let out = Vec::new();
-    let _ = file;
+    let mut out = Vec::new();
+    let checks: &[fn(&Bootparams, &mut Vec<Diagnostic>)] = &[
+        malformed_value::check,
+        unknown_key::check,
+        duplicate_client::check,
+        duplicate_key::check,
+        incomplete_install_client::check,
+        not_hands_free::check,
+        boottype_not_install::check,
+    ];
+    for check in checks {
+        check(file, &mut out);
+    }
     out
 }
