@@ -9,7 +9,10 @@ use zflash_parser::{Severity, SourceFile, bootparams};
 
 #[test]
 fn corpus_verdicts_are_reproduced() {
-    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/corpus/bootparams"));
+    let dir = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fixtures/corpus/bootparams"
+    ));
     let index = std::fs::read_to_string(dir.join("INDEX.tsv")).expect("INDEX.tsv");
     let mut checked = 0;
     for row in index.lines().skip(1) {

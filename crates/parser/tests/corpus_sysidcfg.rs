@@ -8,7 +8,11 @@ use std::path::Path;
 use zflash_parser::{Severity, SourceFile, sysidcfg};
 
 fn dir() -> std::path::PathBuf {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/corpus/sysidcfg")).to_path_buf()
+    Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fixtures/corpus/sysidcfg"
+    ))
+    .to_path_buf()
 }
 
 /// The error codes each `invalid` file must get (all of them).
@@ -67,7 +71,15 @@ fn corpus_verdicts_are_reproduced() {
         let errors: Vec<String> = diags
             .iter()
             .filter(|d| d.severity == Severity::Error)
-            .map(|d| format!("{}:{:?} {} {}", name, src.line_col(d.span.start), d.code, d.message))
+            .map(|d| {
+                format!(
+                    "{}:{:?} {} {}",
+                    name,
+                    src.line_col(d.span.start),
+                    d.code,
+                    d.message
+                )
+            })
             .collect();
         let verdict = cols[5];
         if verdict == "valid" {
@@ -75,7 +87,9 @@ fn corpus_verdicts_are_reproduced() {
         } else if verdict.starts_with("invalid") {
             for code in expected_errors(name) {
                 assert!(
-                    diags.iter().any(|d| d.code == *code && d.severity == Severity::Error),
+                    diags
+                        .iter()
+                        .any(|d| d.code == *code && d.severity == Severity::Error),
                     "{name} is {verdict}: expected error {code}, got {errors:#?}"
                 );
             }
@@ -84,7 +98,10 @@ fn corpus_verdicts_are_reproduced() {
             let (has_errors, expected) = unknown_outcome(name);
             assert_eq!(!errors.is_empty(), has_errors, "{name}: {errors:#?}");
             for code in expected {
-                assert!(codes.contains(code), "{name}: expected {code}, got {codes:?}");
+                assert!(
+                    codes.contains(code),
+                    "{name}: expected {code}, got {codes:?}"
+                );
             }
         }
         // Secrets never appear in messages.
@@ -92,7 +109,11 @@ fn corpus_verdicts_are_reproduced() {
             && pw.value.text.len() > 3
         {
             for d in &diags {
-                assert!(!d.message.contains(&pw.value.text), "{name}: {} echoes the password", d.code);
+                assert!(
+                    !d.message.contains(&pw.value.text),
+                    "{name}: {} echoes the password",
+                    d.code
+                );
                 assert!(!d.label.as_deref().unwrap_or("").contains(&pw.value.text));
             }
         }
