@@ -672,6 +672,8 @@ pub struct Trivia {
     pub eol: String,
 }
 
+// Nearly every item of a profile is a keyword line, so boxing it would only add indirection.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Item {
     Trivia(Trivia),

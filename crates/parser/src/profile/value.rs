@@ -130,10 +130,11 @@ pub fn parse_disk_like(word: &str) -> Option<(DiskName, Option<(char, u8)>)> {
     let (target, rest) = if let Some(after_t) = rest.strip_prefix(['t', 'T']) {
         let split = after_t
             .char_indices()
-            .filter(|&(i, c)| (c == 'd' || c == 'D') && i > 0)
-            .map(|(i, _)| i)
-            .filter(|&i| disk_tail(&after_t[i + 1..]).is_some())
-            .last()?;
+            .rev()
+            .find(|&(i, c)| {
+                (c == 'd' || c == 'D') && i > 0 && disk_tail(&after_t[i + 1..]).is_some()
+            })
+            .map(|(i, _)| i)?;
         let target = &after_t[..split];
         whole(target, take_while1(|c: char| c.is_ascii_hexdigit())).ok()?;
         (Some(target.to_string()), &after_t[split..])
