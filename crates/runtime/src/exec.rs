@@ -21,7 +21,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::config::DeployConfig;
-use crate::input::{self, ArchiveInput, receivable_features};
+use crate::input::{self, ArchiveInput};
 use crate::plan::{
     self, ARCHIVE_PROPERTY, Action, Check, Plan, PlanEnv, STATE_PROPERTY, Step, StepKind,
 };
@@ -792,11 +792,11 @@ impl Runner<'_> {
             .map_err(|e| RunError::Preflight(e.to_string()))?;
         // Feature-flag pools show `-` (or 5000).
         let version: u64 = version_text.parse().unwrap_or(5000);
-        let refused = h.features & !receivable_features(version);
-        if refused != 0 {
+        let refused = input::unsupported_features(h.features, version);
+        if !refused.is_empty() {
             return fail(format!(
                 "the stream uses feature(s) {} that pool {pool} (version {version_text}) cannot receive; capture the golden image with a sender matching the target pool version",
-                input::feature_names(refused).join(", ")
+                refused.join(", ")
             ));
         }
         if !info.architectures.is_empty() {

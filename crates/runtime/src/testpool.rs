@@ -279,6 +279,51 @@ impl TestPool {
     }
 }
 
+/// Write the sidecar manifest `<stream>.manifest.json` for a bare stream, as a zflash
+/// archive of it would carry: `architecture` as given, the real sha256 unless
+/// `sha256_override` (to fake a digest mismatch).
+pub fn write_manifest(stream: &Path, architecture: &str, sha256_override: Option<&str>) -> PathBuf {
+    use zflash_archive::manifest::{Content, Manifest, Source, StreamInfo};
+    let _ = std::fs::remove_file(zflash_archive::manifest_path(stream));
+    let archive = zflash_archive::Archive::open(stream).expect("open stream");
+    let verified = archive
+        .reader_with(true)
+        .expect("reader")
+        .finish()
+        .expect("stream verifies");
+    let manifest = Manifest {
+        format: zflash_archive::MANIFEST_FORMAT.to_string(),
+        name: stream
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        created: "2026-11-25T20:00:00Z".into(),
+        host: "golden".into(),
+        source: Source {
+            dataset: "rpool/ROOT/golden".into(),
+            snapshot: "flar".into(),
+            pool: "rpool".into(),
+            ..Source::default()
+        },
+        content: Content {
+            architecture: architecture.into(),
+            platform: String::new(),
+            os_release: "test".into(),
+        },
+        stream: StreamInfo::from_summary(&verified.summary),
+        raw_bytes: verified.raw_bytes,
+        stored_bytes: verified.stored_bytes,
+        compression: zflash_archive::Compression::None,
+        sha256: sha256_override
+            .map(str::to_string)
+            .unwrap_or_else(|| verified.sha256.clone().unwrap_or_default()),
+        tool: "zflash test".into(),
+    };
+    let path = zflash_archive::manifest_path(stream);
+    std::fs::write(&path, manifest.to_json()).expect("write manifest");
+    path
+}
+
 fn list_tree(base: &Path, dir: &Path, depth: usize, out: &mut Vec<String>) {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return;

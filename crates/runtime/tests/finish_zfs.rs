@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use zflash_runtime::config::DeployConfig;
 use zflash_runtime::exec::{self, Events, Fault, FinishOptions, Outcome, Report};
 use zflash_runtime::platform::Platform;
-use zflash_runtime::testpool::{TestPool, require_zfs, run};
+use zflash_runtime::testpool::{TestPool, require_zfs, run, write_manifest};
 
 const BE: &str = "s10u6_req";
 const NEW: &str = "s10gold";
@@ -181,19 +181,50 @@ fn damaged_streams_roll_back_completely() {
     std::fs::write(&truncated, &data[..data.len() * 2 / 3]).unwrap();
     let before = s.pool.state();
     let r = deploy(&config(&s, &flipped, ""), &opts(&s));
-    assert_failed_and_unchanged(&s, &before, &r, "zfs receive");
+    assert_failed_and_unchanged(&s, &before, &r, "archive damaged");
     let r = deploy(&config(&s, &truncated, ""), &opts(&s));
-    assert_failed_and_unchanged(&s, &before, &r, "zfs receive");
+    assert_failed_and_unchanged(&s, &before, &r, "archive damaged");
     // Not a stream at all: refused before any change.
     let junk = s.pool.dir().join("junk.zfs");
     std::fs::write(&junk, vec![7u8; 4096]).unwrap();
     let r = deploy(&config(&s, &junk, ""), &opts(&s));
-    assert_failed_and_unchanged(&s, &before, &r, "not a `zfs send` stream");
+    assert_failed_and_unchanged(&s, &before, &r, "not a ZFS send stream");
     let r = deploy(
         &config(&s, &s.pool.dir().join("missing.zfs"), ""),
         &opts(&s),
     );
-    assert_failed_and_unchanged(&s, &before, &r, "cannot open archive");
+    assert_failed_and_unchanged(&s, &before, &r, "missing.zfs");
+}
+
+#[test]
+fn manifest_digest_and_architecture_are_enforced() {
+    if !require_zfs() {
+        return;
+    }
+    let s = site("manifest", 128);
+    let stream = s.pool.golden_stream("gold.zfs", 128);
+    let before = s.pool.state();
+    // Wrong digest: the whole stream is received, then the mismatch is caught before bootfs.
+    write_manifest(&stream, "i386", Some(&"0".repeat(64)));
+    let r = deploy(&config(&s, &stream, ""), &opts(&s));
+    assert_failed_and_unchanged(&s, &before, &r, "does not match its manifest");
+    // Wrong architecture: refused by preflight.
+    write_manifest(&stream, "sparc", None);
+    let r = deploy(&config(&s, &stream, ""), &opts(&s));
+    assert_failed_and_unchanged(
+        &s,
+        &before,
+        &r,
+        "the archive is for sparc but this client is i386",
+    );
+    // Right one: deployed, identified by the manifest digest; a rerun is a no-op.
+    write_manifest(&stream, "i386", None);
+    let r = deploy(&config(&s, &stream, ""), &opts(&s));
+    assert_eq!(r.outcome, Outcome::Deployed, "{r}");
+    assert!(r.archive_id.starts_with("sha256:"), "{}", r.archive_id);
+    assert_eq!(Some(&r.archive_id[7..]), r.sha256.as_deref());
+    let r = deploy(&config(&s, &stream, ""), &opts(&s));
+    assert_eq!(r.outcome, Outcome::AlreadyDeployed, "{r}");
 }
 
 #[test]
