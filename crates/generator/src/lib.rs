@@ -1,1 +1,78 @@
-//! zflash-generator
+//! zflash-generator: one YAML site file → a complete, self-checked JumpStart directory.
+//!
+//! Pipeline: [`site`] (serde shape, JSON Schema) → [`validate`] (every value checked,
+//! defaults resolved, all problems collected) → [`model::Site`] → [`render`] (tera
+//! templates from the top-level `templates/`, embedded; the `loadzfs` finish script is
+//! rendered from the runtime's deployment [`zflash_runtime::plan`]) → self-check with the
+//! parser's linter → [`output`] (plan of changes, all-or-nothing writes).
+
+pub mod error;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod validate;
+
+use std::path::Path;
+
+pub use error::{GenerateError, SiteErrors, SiteProblem};
+pub use output::{Change, ChangeKind};
+pub use render::{Files, GenFile};
+
+use zflash_parser::check::FileKind;
+
+/// Read and validate a site file.
+pub fn load_site(path: &Path) -> Result<model::Site, GenerateError> {
+    let text = std::fs::read_to_string(path).map_err(|e| GenerateError::io("cannot read site file", path, e))?;
+    validate::load(path, &text).map_err(GenerateError::Site)
+}
+
+/// Render every file for the site file at `path`, and lint the result (rules, profiles,
+/// sysidcfg, finish scripts) with the parser's checker: any finding is an error, since
+/// the generated directory must pass `zflash check` clean.
+pub fn generate(path: &Path) -> Result<Files, GenerateError> {
+    let site = load_site(path)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".into());
+    let files = render::render_site(&site, &name)?;
+    self_check(&files)?;
+    Ok(files)
+}
+
+/// Lint every generated file in memory, as `zflash check` would on disk.
+pub fn self_check(files: &Files) -> Result<(), GenerateError> {
+    let mut report = String::new();
+    for (path, file) in files {
+        let kind = if path == "rules" {
+            FileKind::Rules
+        } else if path == "rules.ok" {
+            FileKind::RulesOk
+        } else if path.starts_with("profiles/") {
+            FileKind::Profile
+        } else if path.starts_with("sysidcfg/") {
+            FileKind::Sysidcfg
+        } else if path.starts_with("finish/") {
+            FileKind::Finish
+        } else if path == "server/bootparams" {
+            FileKind::Bootparams
+        } else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&file.bytes);
+        for d in zflash_parser::check::check_text(path, kind, &text) {
+            report.push_str(&format!(
+                "  {path}: {} [{}] {}\n",
+                d.severity.as_str(),
+                d.code,
+                d.message
+            ));
+        }
+    }
+    if report.is_empty() {
+        Ok(())
+    } else {
+        Err(GenerateError::SelfCheck(report))
+    }
+}

@@ -1,0 +1,130 @@
+//! The validated site: every value checked, every default resolved. Templates render
+//! from these types only, so nothing unchecked reaches a generated file.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+pub use crate::site::{Compression, FinishKind, MatchBy};
+
+/// A validated site.
+#[derive(Debug, Clone, Serialize)]
+pub struct Site {
+    /// The install server.
+    pub server: Server,
+    /// Classes, sorted by name.
+    pub classes: Vec<Class>,
+    /// Clients, in site-file order.
+    pub clients: Vec<Client>,
+}
+
+/// The install server.
+#[derive(Debug, Clone, Serialize)]
+pub struct Server {
+    pub hostname: String,
+    pub ip: String,
+    pub install_image: String,
+    pub config_dir: String,
+}
+
+/// Where a class's archive is read from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Location {
+    /// A path in the miniroot.
+    Path { path: String },
+    /// `server:/dir/file`, mounted read-only.
+    Nfs { server: String, path: String },
+}
+
+impl Location {
+    /// The location as written in a site file.
+    pub fn display(&self) -> String {
+        match self {
+            Location::Path { path } => path.clone(),
+            Location::Nfs { server, path } => format!("{server}:{path}"),
+        }
+    }
+}
+
+/// A validated archive.
+#[derive(Debug, Clone, Serialize)]
+pub struct Archive {
+    pub name: String,
+    pub location: Location,
+    pub sha256: Option<String>,
+    pub compression: Compression,
+    /// Architecture the archive was captured on (`uname -p`), from its manifest.
+    pub arch: Option<String>,
+}
+
+/// A validated class.
+#[derive(Debug, Clone, Serialize)]
+pub struct Class {
+    pub name: String,
+    pub archive: Archive,
+    pub profile: Profile,
+    pub deploy: Deploy,
+    pub finish: FinishKind,
+}
+
+/// A validated profile.
+#[derive(Debug, Clone, Serialize)]
+pub struct Profile {
+    pub pool: String,
+    pub disks: Vec<String>,
+    pub pool_size: String,
+    pub swap_size: String,
+    pub dump_size: String,
+    pub bename: String,
+    pub cluster: String,
+    pub locale: Option<String>,
+}
+
+/// Validated deployment options.
+#[derive(Debug, Clone, Serialize)]
+pub struct Deploy {
+    pub be: String,
+    pub properties: BTreeMap<String, String>,
+    pub identity_create: Vec<String>,
+    pub identity_remove: Vec<String>,
+    pub hooks: Vec<zflash_runtime::config::Hook>,
+}
+
+/// A validated client.
+#[derive(Debug, Clone, Serialize)]
+pub struct Client {
+    pub hostname: String,
+    /// Ethernet address in ethers(4) form: lower case, no leading zeros.
+    pub mac: String,
+    pub ip: String,
+    pub arch: String,
+    pub karch: String,
+    /// Index into [`Site::classes`].
+    pub class: usize,
+    /// Rule match pieces, joined with ` && ` in `rules`.
+    pub match_pieces: Vec<String>,
+    pub sysidcfg: Sysidcfg,
+}
+
+/// Fully resolved sysidcfg values of one client.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sysidcfg {
+    pub locale: String,
+    pub timezone: String,
+    pub terminal: String,
+    pub timeserver: String,
+    pub keyboard: String,
+    /// The `name_service=…` entry, without the keyword (e.g. `NONE` or `DNS {…}`).
+    pub name_service: String,
+    pub interface: String,
+    pub netmask: String,
+    pub default_route: Option<String>,
+    pub protocol_ipv6: bool,
+    pub root_password: String,
+    /// The `security_policy=…` entry, without the keyword.
+    pub security_policy: String,
+    pub nfs4_domain: String,
+    pub service_profile: Option<String>,
+    pub auto_reg: String,
+}

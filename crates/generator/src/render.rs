@@ -1,0 +1,398 @@
+//! Validated site → the bytes of every generated file (in memory; [`crate::output`]
+//! writes them). Templates live in the top-level `templates/` and are embedded here.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use tera::{Context, Kwargs, State, Tera};
+use zflash_runtime::config::{ArchiveLocation, DeployConfig, IdentityEntry, Options, PreserveLogs};
+use zflash_runtime::plan::{self, Action, PlanEnv};
+
+use crate::error::GenerateError;
+use crate::model::{Class, Client, Compression, FinishKind, Location, Site};
+
+/// One generated file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GenFile {
+    /// Contents.
+    pub bytes: Vec<u8>,
+    /// Unix permission bits.
+    pub mode: u32,
+    /// The client the file belongs to (for `--plan`), if any.
+    pub client: Option<String>,
+}
+
+/// Every generated file by path relative to the output directory (`/`-separated).
+pub type Files = BTreeMap<String, GenFile>;
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("rules", include_str!("../../../templates/rules.tera")),
+    ("profile", include_str!("../../../templates/profile.tera")),
+    ("sysidcfg", include_str!("../../../templates/sysidcfg.tera")),
+    ("bootparams", include_str!("../../../templates/bootparams.tera")),
+    ("ethers", include_str!("../../../templates/ethers.tera")),
+    ("hosts", include_str!("../../../templates/hosts.tera")),
+    (
+        "add_install_client",
+        include_str!("../../../templates/add_install_client.tera"),
+    ),
+    ("native", include_str!("../../../templates/native.tera")),
+    ("loadzfs", include_str!("../../../templates/loadzfs.tera")),
+];
+
+/// Quote for Bourne shell inside double quotes: `"`, `\` and `` ` `` are escaped, `$` is
+/// not, so the `${SI_…}` references the plan carries expand and nothing else does. Every
+/// literal value was validated free of `$` before it got here.
+pub fn sh_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        if matches!(c, '"' | '\\' | '`') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
+fn engine() -> Result<Tera, GenerateError> {
+    let mut tera = Tera::new();
+    tera.autoescape_on(Vec::<&str>::new());
+    tera.register_filter("sh", |s: &str, _: Kwargs, _: &State| sh_quote(s));
+    tera.add_raw_templates(TEMPLATES.iter().copied())
+        .map_err(|e| GenerateError::Template {
+            name: "templates".into(),
+            message: error_chain(&e),
+        })?;
+    Ok(tera)
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        cur = c.source();
+    }
+    s
+}
+
+fn render(tera: &Tera, name: &str, ctx: &Context) -> Result<String, GenerateError> {
+    tera.render(name, ctx).map_err(|e| GenerateError::Template {
+        name: name.into(),
+        message: error_chain(&e),
+    })
+}
+
+/// Where a class's files are, relative to the JumpStart directory.
+pub fn profile_path(class: &Class) -> String {
+    format!("profiles/{}", class.name)
+}
+/// The Bourne-shell finish script of a class.
+pub fn loadzfs_path(class: &Class) -> String {
+    format!("finish/{}.loadzfs", class.name)
+}
+/// The native wrapper finish script of a class.
+pub fn native_path(class: &Class) -> String {
+    format!("finish/{}.native", class.name)
+}
+/// The sysidcfg of a client.
+pub fn sysidcfg_path(client: &Client) -> String {
+    format!("sysidcfg/{}/sysidcfg", client.hostname)
+}
+/// The deploy config of a client.
+pub fn deploy_path(client: &Client) -> String {
+    format!("deploy/{}.yaml", client.hostname)
+}
+
+/// Render every file of the JumpStart directory for `site`. `site_name` (the site file's
+/// name, not its path, so output does not depend on the working directory) goes into
+/// headers.
+pub fn render_site(site: &Site, site_name: &str) -> Result<Files, GenerateError> {
+    let tera = engine()?;
+    let mut files = Files::new();
+    let mut base = Context::new();
+    base.insert("site_file", site_name);
+    base.insert("server", &site.server);
+
+    // rules + rules.ok
+    #[derive(Serialize)]
+    struct Rule {
+        r#match: String,
+        profile: String,
+        finish: String,
+    }
+    let rules: Vec<Rule> = site
+        .clients
+        .iter()
+        .map(|c| {
+            let class = &site.classes[c.class];
+            Rule {
+                r#match: c.match_pieces.join(" && "),
+                profile: profile_path(class),
+                finish: match class.finish {
+                    FinishKind::Shell => loadzfs_path(class),
+                    FinishKind::Native => native_path(class),
+                },
+            }
+        })
+        .collect();
+    let mut ctx = base.clone();
+    ctx.insert("rules", &rules);
+    let rules_text = render(&tera, "rules", &ctx)?;
+    let rules_ok = zflash_parser::rules::derive_rules_ok(rules_text.as_bytes());
+    add(&mut files, "rules", rules_text.into_bytes(), 0o644, None);
+    add(&mut files, "rules.ok", rules_ok, 0o644, None);
+
+    // Per class: profile, finish scripts.
+    for class in &site.classes {
+        let mut ctx = base.clone();
+        ctx.insert("class", class);
+        add(
+            &mut files,
+            &profile_path(class),
+            render(&tera, "profile", &ctx)?.into_bytes(),
+            0o644,
+            None,
+        );
+        add(
+            &mut files,
+            &loadzfs_path(class),
+            loadzfs(&tera, class, site_name)?.into_bytes(),
+            0o644,
+            None,
+        );
+        if class.finish == FinishKind::Native {
+            add(
+                &mut files,
+                &native_path(class),
+                render(&tera, "native", &ctx)?.into_bytes(),
+                0o644,
+                None,
+            );
+        }
+    }
+
+    // Per client: sysidcfg (secret: the root password hash) and deploy config.
+    for client in &site.clients {
+        let mut ctx = Context::new();
+        ctx.insert("c", client);
+        ctx.insert("s", &client.sysidcfg);
+        add(
+            &mut files,
+            &sysidcfg_path(client),
+            render(&tera, "sysidcfg", &ctx)?.into_bytes(),
+            0o600,
+            Some(&client.hostname),
+        );
+        let class = &site.classes[client.class];
+        let cfg = deploy_config(class, &format!("sysidcfg/{}/sysidcfg", client.hostname));
+        let yaml = serde_yaml::to_string(&cfg).map_err(|e| GenerateError::Template {
+            name: "deploy config".into(),
+            message: e.to_string(),
+        })?;
+        let text = format!(
+            "# deploy config of {} (class {}) -- generated by `zflash generate` from {site_name}; do not edit.\n\
+             # Used by finish/{}.native: zflash finish --config deploy/{}.yaml\n{yaml}",
+            client.hostname, class.name, class.name, client.hostname
+        );
+        add(
+            &mut files,
+            &deploy_path(client),
+            text.into_bytes(),
+            0o644,
+            Some(&client.hostname),
+        );
+    }
+
+    // Install-server fragments.
+    let mut ctx = base.clone();
+    ctx.insert("clients", &site.clients);
+    for (name, path, mode) in [
+        ("bootparams", "server/bootparams", 0o644),
+        ("ethers", "server/ethers", 0o644),
+        ("hosts", "server/hosts", 0o644),
+        ("add_install_client", "server/add_install_client", 0o755),
+    ] {
+        add(
+            &mut files,
+            path,
+            render(&tera, name, &ctx)?.into_bytes(),
+            mode,
+            None,
+        );
+    }
+    Ok(files)
+}
+
+fn add(files: &mut Files, path: &str, bytes: Vec<u8>, mode: u32, client: Option<&str>) {
+    files.insert(
+        path.to_string(),
+        GenFile {
+            bytes,
+            mode,
+            client: client.map(str::to_string),
+        },
+    );
+}
+
+/// The deploy config of a class, with the given sysidcfg (relative to `SI_CONFIG_DIR`).
+pub fn deploy_config(class: &Class, sysidcfg: &str) -> DeployConfig {
+    let archive = match &class.archive.location {
+        Location::Path { path } => ArchiveLocation::Path(path.clone()),
+        Location::Nfs { server, path } => ArchiveLocation::Nfs {
+            server: server.clone(),
+            path: path.clone(),
+        },
+    };
+    let d = &class.deploy;
+    let identity_reset = d
+        .identity_create
+        .iter()
+        .map(|p| IdentityEntry::Touch(p.clone()))
+        .chain(d.identity_remove.iter().map(|p| IdentityEntry::Remove(p.clone())))
+        .collect();
+    DeployConfig {
+        version: zflash_runtime::config::CONFIG_VERSION,
+        archive,
+        manifest: None,
+        pool: class.profile.pool.clone(),
+        be_name: d.be.clone(),
+        properties: d.properties.clone(),
+        identity_reset,
+        sysidcfg: Some(sysidcfg.to_string()),
+        hooks: d.hooks.clone(),
+        preserve_logs: PreserveLogs::default(),
+        keep_snapshot: false,
+        options: Options::default(),
+    }
+}
+
+/// The plan environment of the Bourne-shell finish script: shell references, expanded by
+/// `/sbin/sh` at install time.
+pub fn shell_plan_env() -> PlanEnv {
+    PlanEnv {
+        altroot: "${ZFLASH_ALTROOT}".into(),
+        si_config_dir: "${SI_CONFIG_DIR}".into(),
+        si_hostname: "${SI_HOSTNAME}".into(),
+        si_arch: "${SI_ARCH}".into(),
+        si_karch: "${SI_KARCH}".into(),
+        archive_id: "${ZF_ARCHIVE_ID}".into(),
+        force: false,
+    }
+}
+
+#[derive(Serialize)]
+struct OpView<'a> {
+    action: &'a Action,
+    /// 1-based number of this op's undo in the rollback, 0 when it has none.
+    undo_index: usize,
+}
+
+#[derive(Serialize)]
+struct StepView<'a> {
+    index: usize,
+    kind: &'static str,
+    description: &'a str,
+    ops: Vec<OpView<'a>>,
+}
+
+#[derive(Serialize)]
+struct UndoView<'a> {
+    index: usize,
+    action: &'a Action,
+}
+
+#[derive(Serialize)]
+struct ArchiveView<'a> {
+    location: String,
+    compression: Compression,
+    sha256: Option<&'a str>,
+    arch: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Extra<'a> {
+    archive: &'a ArchiveView<'a>,
+    state_property: &'static str,
+    archive_property: &'static str,
+    temp_dataset: &'a str,
+}
+
+/// The Bourne-shell finish script of a class, rendered from the runtime's plan.
+pub fn loadzfs(tera: &Tera, class: &Class, site_name: &str) -> Result<String, GenerateError> {
+    let cfg = deploy_config(class, "sysidcfg/${SI_HOSTNAME}/sysidcfg");
+    let plan = plan::build(&cfg, &shell_plan_env()).map_err(|e| GenerateError::Template {
+        name: format!("plan of class {}", class.name),
+        message: e.to_string(),
+    })?;
+    let mut undo_count = 0;
+    let mut undos = Vec::new();
+    let steps: Vec<StepView> = plan
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| StepView {
+            index: i + 1,
+            kind: s.kind.name(),
+            description: &s.description,
+            ops: s
+                .ops
+                .iter()
+                .map(|o| {
+                    let undo_index = match &o.undo {
+                        Some(u) => {
+                            undo_count += 1;
+                            undos.push(UndoView {
+                                index: undo_count,
+                                action: u,
+                            });
+                            undo_count
+                        }
+                        None => 0,
+                    };
+                    OpView {
+                        action: &o.action,
+                        undo_index,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    undos.reverse();
+    let archive = ArchiveView {
+        location: class.archive.location.display(),
+        compression: class.archive.compression,
+        sha256: class.archive.sha256.as_deref(),
+        arch: class.archive.arch.as_deref(),
+    };
+    let archive_id = match &class.archive.sha256 {
+        Some(d) => format!("sha256:{d}"),
+        None => "unknown".to_string(),
+    };
+    let mut ctx = Context::new();
+    ctx.insert("site_file", site_name);
+    ctx.insert("class", class);
+    ctx.insert("plan", &plan);
+    ctx.insert("steps", &steps);
+    ctx.insert("undos", &undos);
+    ctx.insert("archive", &archive);
+    ctx.insert("archive_id", &archive_id);
+    ctx.insert(
+        "x",
+        &Extra {
+            archive: &archive,
+            state_property: plan::STATE_PROPERTY,
+            archive_property: plan::ARCHIVE_PROPERTY,
+            temp_dataset: &plan.temp_dataset,
+        },
+    );
+    render(tera, "loadzfs", &ctx)
+}
+
+/// Render the loadzfs of one class on its own (tests, `--plan` previews).
+pub fn loadzfs_for(class: &Class, site_name: &str) -> Result<String, GenerateError> {
+    loadzfs(&engine()?, class, site_name)
+}

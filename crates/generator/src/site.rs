@@ -1,0 +1,379 @@
+//! The site file: one YAML document describing an install server, its archives, its
+//! classes of machines and every client (see `docs/site-file.md`).
+//!
+//! These types are only the *shape* (serde + JSON Schema); [`crate::validate`] checks the
+//! values and resolves defaults into a [`crate::model::Site`].
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The only site-file version this generator understands.
+pub const SITE_VERSION: u32 = 1;
+
+/// A whole site file.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SiteFile {
+    /// Format version of this file; must be `1`.
+    pub version: u32,
+    /// The install / boot / JumpStart server the clients boot from.
+    pub server: Server,
+    /// Archives (ZFS send streams made by `zflash capture`), by name.
+    pub archives: BTreeMap<String, Archive>,
+    /// Site-wide defaults.
+    #[serde(default)]
+    pub defaults: Defaults,
+    /// Classes of machines, by name (the name becomes the profile file name).
+    pub classes: BTreeMap<String, Class>,
+    /// The machines to install.
+    pub clients: Vec<Client>,
+}
+
+/// The install server.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Server {
+    /// Host name of the server, as clients know it.
+    pub hostname: String,
+    /// IPv4 address of the server.
+    pub ip: String,
+    /// Path of the Solaris install image on the server (`add_install_client -s`).
+    pub install_image: String,
+    /// Path where the generated JumpStart directory is shared (`add_install_client -c`).
+    /// The per-client sysidcfg directories are `<config_dir>/sysidcfg/<hostname>`.
+    pub config_dir: String,
+}
+
+/// One archive.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Archive {
+    /// Where clients read the archive: an absolute path in the miniroot, or an NFS
+    /// location `server:/path/file` that the finish script mounts read-only.
+    pub location: String,
+    /// The archive's manifest (`zflash capture` writes `<archive>.manifest.json`), read at
+    /// generate time, relative to the site file. Its SHA-256 and compression are used.
+    #[serde(default)]
+    pub manifest: Option<String>,
+    /// SHA-256 of the stored archive bytes (64 hex digits), when there is no manifest.
+    #[serde(default)]
+    pub sha256: Option<String>,
+    /// Compression of the stored archive; by default from the file suffix
+    /// (`.zst` → zstd, `.gz` → gzip, otherwise none).
+    #[serde(default)]
+    pub compression: Option<Compression>,
+}
+
+/// Compression of an archive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Compression {
+    /// A bare `zfs send` stream.
+    None,
+    /// gzip (`gzip -dc` in the miniroot).
+    Gzip,
+    /// zstd (the Solaris 10 miniroot has no zstd: native finish only).
+    Zstd,
+}
+
+/// Site-wide defaults.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Defaults {
+    /// Default class of clients that name none.
+    #[serde(default)]
+    pub class: Option<String>,
+    /// Rule keyword the generated rules match clients by (`hostname`, the default, or
+    /// `hostaddress`). A client's own `match` list replaces it.
+    #[serde(default)]
+    pub match_by: Option<MatchBy>,
+    /// sysidcfg values for every client (classes and clients override them).
+    #[serde(default)]
+    pub sysidcfg: Sysidcfg,
+}
+
+/// Which per-client rule keyword the generated rules use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchBy {
+    /// `hostname <name>`.
+    Hostname,
+    /// `hostaddress <ip>`.
+    Hostaddress,
+}
+
+/// A class of machines: one profile and one deployment.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Class {
+    /// Name of the archive (key of `archives`) deployed on this class.
+    pub archive: String,
+    /// The JumpStart profile (what the installer lays down before the finish script).
+    #[serde(default)]
+    pub profile: Profile,
+    /// What the finish step does with the archive.
+    #[serde(default)]
+    pub deploy: Deploy,
+    /// Which finish script the rules name: `shell` (the Bourne-shell `loadzfs`, the
+    /// default, runs in any Solaris 10 miniroot) or `native` (runs `zflash finish`, falling
+    /// back to `loadzfs` when no binary for the client's architecture is in `bin/`).
+    #[serde(default)]
+    pub finish: Option<FinishKind>,
+    /// sysidcfg values for the clients of this class (override `defaults.sysidcfg`).
+    #[serde(default)]
+    pub sysidcfg: Sysidcfg,
+}
+
+/// Which finish script a class uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FinishKind {
+    /// `finish/<class>.loadzfs`, Bourne shell.
+    Shell,
+    /// `finish/<class>.native`, runs `zflash finish`.
+    Native,
+}
+
+/// Profile settings of a class (a ZFS-root initial install).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Root pool name (default `rpool`).
+    #[serde(default)]
+    pub pool: Option<String>,
+    /// Root-pool slices: one (single disk) or several (a mirror). Default the seed's mirror
+    /// `c0t0d0s0 c0t1d0s0`.
+    #[serde(default)]
+    pub disks: Option<Vec<String>>,
+    /// Pool size: `auto`, `existing` or a size such as `20g`, `4096m`, `4096` (MB).
+    #[serde(default)]
+    pub pool_size: Option<String>,
+    /// Swap volume size (`auto` or a size).
+    #[serde(default)]
+    pub swap_size: Option<String>,
+    /// Dump volume size (`auto` or a size).
+    #[serde(default)]
+    pub dump_size: Option<String>,
+    /// Name of the boot environment the installer creates (default `s10u6_req`).
+    #[serde(default)]
+    pub bename: Option<String>,
+    /// Software group (default `SUNWCreq`: the finish script replaces it anyway).
+    #[serde(default)]
+    pub cluster: Option<String>,
+    /// Locale to install (`locale` profile keyword), optional.
+    #[serde(default)]
+    pub locale: Option<String>,
+}
+
+/// Deployment options of a class (what the finish step does).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Deploy {
+    /// Name of the new boot environment (dataset `<pool>/ROOT/<be>`); default the class name.
+    #[serde(default)]
+    pub be: Option<String>,
+    /// ZFS properties set on the new boot environment (e.g. `compression: on`).
+    #[serde(default)]
+    pub properties: BTreeMap<String, String>,
+    /// Identity reset: paths relative to the new root. Default: the Solaris 10 sysid set.
+    #[serde(default)]
+    pub identity: Option<Identity>,
+    /// Commands run with the new boot environment mounted, after the identity reset.
+    #[serde(default)]
+    pub hooks: Vec<Hook>,
+}
+
+/// A hook: a command run while the new boot environment is mounted.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Hook {
+    /// A name for logs.
+    pub name: String,
+    /// Program and arguments. No shell is involved natively; the shell finish script
+    /// double-quotes each argument (so `$SI_…` references expand there, as they do when
+    /// the argv is `[/bin/sh, -c, "…"]` natively).
+    pub argv: Vec<String>,
+    /// `chroot` (default: the command sees the new BE as `/`) or `argument` (run in the
+    /// miniroot with the BE's mount path appended as the last argument).
+    #[serde(default)]
+    pub mode: Option<HookMode>,
+}
+
+/// How a hook runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum HookMode {
+    /// `chroot <BE> argv…`.
+    Chroot,
+    /// `argv… <BE>`.
+    Argument,
+}
+
+/// Identity-reset list.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Identity {
+    /// Files created empty (default `reconfigure`, `etc/.UNCONFIGURED`).
+    #[serde(default)]
+    pub create: Vec<String>,
+    /// Files removed (default `etc/nodename`, `etc/.sysIDtool.state`).
+    #[serde(default)]
+    pub remove: Vec<String>,
+}
+
+/// One client.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Client {
+    /// Host name (letters, digits, `-`).
+    pub hostname: String,
+    /// Ethernet address, e.g. `8:0:20:a1:b2:c3`.
+    pub mac: String,
+    /// IPv4 address.
+    pub ip: String,
+    /// Processor architecture: `sparc` (default) or `i386`.
+    #[serde(default)]
+    pub arch: Option<String>,
+    /// Platform group: `sun4u` (default for sparc), `sun4v` or `i86pc` (default for i386).
+    #[serde(default)]
+    pub karch: Option<String>,
+    /// Class name (default `defaults.class`, or the only class).
+    #[serde(default)]
+    pub class: Option<String>,
+    /// Rule match pieces replacing the default `hostname <name>`, e.g.
+    /// `["karch sun4u", "network 10.1.1.0"]` (joined with `&&`).
+    #[serde(default, rename = "match")]
+    pub match_pieces: Option<Vec<String>>,
+    /// sysidcfg values for this client (override class and site defaults).
+    #[serde(default)]
+    pub sysidcfg: Sysidcfg,
+}
+
+/// sysidcfg values. Every field is optional at each level; the merged result must give
+/// everything a hands-off install needs.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Sysidcfg {
+    /// `system_locale` (default `C`).
+    #[serde(default)]
+    pub locale: Option<String>,
+    /// `timezone`, e.g. `US/Eastern` (required somewhere).
+    #[serde(default)]
+    pub timezone: Option<String>,
+    /// `terminal` (default `vt100`).
+    #[serde(default)]
+    pub terminal: Option<String>,
+    /// `timeserver` (default `localhost`).
+    #[serde(default)]
+    pub timeserver: Option<String>,
+    /// `keyboard` layout (default `US-English`).
+    #[serde(default)]
+    pub keyboard: Option<String>,
+    /// `name_service` (default `NONE`).
+    #[serde(default)]
+    pub name_service: Option<NameService>,
+    /// `network_interface` settings; host name and IP come from the client.
+    #[serde(default)]
+    pub network_interface: Option<NetworkInterface>,
+    /// `root_password`: a crypt(3) hash as in `/etc/shadow` (required somewhere).
+    #[serde(default)]
+    pub root_password: Option<String>,
+    /// `security_policy` (default `NONE`).
+    #[serde(default)]
+    pub security_policy: Option<SecurityPolicy>,
+    /// `nfs4_domain` (default `dynamic`).
+    #[serde(default)]
+    pub nfs4_domain: Option<String>,
+    /// `service_profile`: `limited_net` or `open` (omitted by default).
+    #[serde(default)]
+    pub service_profile: Option<String>,
+    /// `auto_reg` (default `disable`).
+    #[serde(default)]
+    pub auto_reg: Option<String>,
+}
+
+/// `name_service`.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, tag = "type")]
+pub enum NameService {
+    /// No name service.
+    #[serde(rename = "NONE")]
+    None,
+    /// DNS.
+    #[serde(rename = "DNS")]
+    Dns {
+        /// `domain_name`.
+        domain_name: String,
+        /// `name_server` (1 to 3 IPv4 addresses).
+        name_servers: Vec<String>,
+        /// `search` list (up to 6 domains).
+        #[serde(default)]
+        search: Vec<String>,
+    },
+    /// NIS.
+    #[serde(rename = "NIS")]
+    Nis {
+        /// `domain_name`.
+        domain_name: String,
+        /// `name_server` as `host(ip)`; omitted = broadcast.
+        #[serde(default)]
+        name_server: Option<String>,
+    },
+    /// LDAP.
+    #[serde(rename = "LDAP")]
+    Ldap {
+        /// `domain_name`.
+        domain_name: String,
+        /// `profile`.
+        profile: String,
+        /// `profile_server` (IPv4).
+        profile_server: String,
+    },
+}
+
+/// `network_interface` settings shared by a site or class.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkInterface {
+    /// Interface: `PRIMARY` (default) or a name such as `e1000g0`.
+    #[serde(default)]
+    pub interface: Option<String>,
+    /// Netmask (required somewhere), e.g. `255.255.255.0`.
+    #[serde(default)]
+    pub netmask: Option<String>,
+    /// Default route (IPv4 or `NONE`).
+    #[serde(default)]
+    pub default_route: Option<String>,
+    /// `protocol_ipv6` (default false).
+    #[serde(default)]
+    pub protocol_ipv6: Option<bool>,
+}
+
+/// `security_policy`.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, tag = "type")]
+pub enum SecurityPolicy {
+    /// No policy.
+    #[serde(rename = "NONE")]
+    None,
+    /// Kerberos.
+    #[serde(rename = "kerberos")]
+    Kerberos {
+        /// `default_realm`.
+        default_realm: String,
+        /// `admin_server`.
+        admin_server: String,
+        /// `kdc` list (1 to 3).
+        kdc: Vec<String>,
+    },
+}
+
+/// The JSON Schema of the site file, pretty-printed.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(SiteFile);
+    let mut text = serde_json::to_string_pretty(&schema).expect("a schema always serialises");
+    text.push('\n');
+    text
+}
