@@ -19,6 +19,7 @@
 //!   rule names, `custom_probes`, every `sysidcfg` and `bootparams` below the directory; then
 //!   writes `rules.ok` atomically when the whole run found no error (see [`RulesOkStatus`]).
 //! - [`check_file`]: one file; its kind from `--kind` or from its name ([`FileKind::from_path`]).
+//! - [`check_bytes_as`]: check in-memory bytes as a given kind, for rendering;
 //! - [`check_text`]: lint in-memory text as a given kind (no file system), e.g. for a
 //!   generator that checks what it is about to write.
 //!
@@ -328,6 +329,12 @@ pub fn check_file(path: &Path, kind: FileKind) -> Result<FileReport, CheckError>
     Ok(check_bytes(&path.display().to_string(), kind, &bytes).report)
 }
 
+/// Check in-memory bytes as `kind`, shown as `display` (no file system access): what a
+/// generator calls on the files it is about to write, to render them with [`crate::render`].
+pub fn check_bytes_as(display: &str, kind: FileKind, bytes: &[u8]) -> FileReport {
+    check_bytes(display, kind, bytes).report
+}
+
 /// Lint in-memory text as `kind`; returns the raw diagnostics (spans into `text`), sorted.
 pub fn check_text(path: &str, kind: FileKind, text: &str) -> Vec<Diagnostic> {
     let file = lint::file::check_bytes(path, text.as_bytes());
@@ -404,14 +411,14 @@ mod formats {
         diags.extend(crate::rules::lint(src, &file));
         diags
     }
-    pub fn profile(_src: &SourceFile) -> Vec<Diagnostic> {
-        Vec::new()
+    pub fn profile(src: &SourceFile) -> Vec<Diagnostic> {
+        crate::profile::check(src)
     }
-    pub fn sysidcfg(_src: &SourceFile) -> Vec<Diagnostic> {
-        Vec::new()
+    pub fn sysidcfg(src: &SourceFile) -> Vec<Diagnostic> {
+        crate::sysidcfg::check(src)
     }
-    pub fn bootparams(_src: &SourceFile) -> Vec<Diagnostic> {
-        Vec::new()
+    pub fn bootparams(src: &SourceFile) -> Vec<Diagnostic> {
+        crate::bootparams::check(src)
     }
     /// The exact `rules.ok` text for a rules file (stripped lines + checksum trailer).
     pub fn derive_rules_ok(src: &SourceFile) -> String {
@@ -565,36 +572,59 @@ fn excerpt(src: &SourceFile, secrets: &[Span], primary: Span, secondary: &[Label
 /// What a secret value is shown as.
 pub const MASK: &str = "********";
 
-/// Spans of values that must never be shown: `root_password=VALUE` in sysidcfg (keyword
-/// case-insensitive, blanks around `=` allowed).
+/// sysidcfg keywords whose values are secrets (case-insensitive).
+const SECRET_KEYS: &[&str] = &[
+    "root_password",
+    "proxy_password",
+    "oracle_pw",
+    "http_proxy_pw",
+];
+
+/// Spans of values that must never be shown: `KEY=VALUE` in sysidcfg for every key of
+/// [`SECRET_KEYS`] (case-insensitive, blanks around `=` allowed, `"quoted values"` whole).
 pub fn secret_spans(text: &str) -> Vec<Span> {
-    const KEY: &[u8] = b"root_password";
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
-    while i + KEY.len() <= bytes.len() {
-        if bytes[i..i + KEY.len()].eq_ignore_ascii_case(KEY) {
-            let mut j = i + KEY.len();
+    while i < bytes.len() {
+        // Keys start a word.
+        let at_word_start =
+            i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
+        let key = SECRET_KEYS.iter().find(|k| {
+            at_word_start
+                && bytes.len() - i >= k.len()
+                && bytes[i..i + k.len()].eq_ignore_ascii_case(k.as_bytes())
+        });
+        let Some(key) = key else {
+            i += 1;
+            continue;
+        };
+        let mut j = i + key.len();
+        while j < bytes.len() && (bytes[j] == b' ' || bytes[j] == b'\t') {
+            j += 1;
+        }
+        if j < bytes.len() && bytes[j] == b'=' {
+            j += 1;
             while j < bytes.len() && (bytes[j] == b' ' || bytes[j] == b'\t') {
                 j += 1;
             }
-            if j < bytes.len() && bytes[j] == b'=' {
+            let start = j;
+            if j < bytes.len() && bytes[j] == b'"' {
                 j += 1;
-                while j < bytes.len() && (bytes[j] == b' ' || bytes[j] == b'\t') {
+                while j < bytes.len() && bytes[j] != b'"' && bytes[j] != b'\n' {
                     j += 1;
                 }
-                let start = j;
+                j = (j + 1).min(bytes.len());
+            } else {
                 while j < bytes.len() && !bytes[j].is_ascii_whitespace() && bytes[j] != b'}' {
                     j += 1;
                 }
-                if j > start {
-                    out.push(start..j);
-                }
             }
-            i = j.max(i + KEY.len());
-        } else {
-            i += 1;
+            if j > start {
+                out.push(start..j);
+            }
         }
+        i = j.max(i + key.len());
     }
     out
 }
@@ -648,10 +678,18 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
     };
     let mut derived_rules_ok = None;
     let mut references: BTreeSet<(String, FileKind)> = BTreeSet::new();
-    if rules_path.is_file() || opts.rules_file.is_some() {
+    // A `rules` that exists but is not a readable file (a directory…) is an F001 finding.
+    if rules_path.exists() || opts.rules_file.is_some() {
         let mut checked = check_member(&rules_path, &rules_shown, FileKind::Rules);
         if let Some(src) = &checked.source {
-            let extra = cross_file(dir, src, custom.as_ref(), &mut references);
+            if let Some(custom) = &custom {
+                let allowed = custom_defined_spans(src, custom);
+                checked.report.findings.retain(|f| {
+                    let d = &f.diagnostic;
+                    !(matches!(d.code, "R201" | "R203") && allowed.contains(&d.span))
+                });
+            }
+            let extra = cross_file(dir, src, &mut references);
             if !extra.is_empty() {
                 let more = make_report(&rules_shown, FileKind::Rules, Some(src), extra);
                 merge(&mut checked.report, more);
@@ -780,10 +818,9 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
 fn cross_file(
     dir: &Path,
     src: &SourceFile,
-    custom: Option<&BTreeSet<String>>,
     references: &mut BTreeSet<(String, FileKind)>,
 ) -> Vec<Diagnostic> {
-    use crate::rules::{FieldValue, Flavor, is_shell_name};
+    use crate::rules::{FieldValue, Flavor};
     let (file, _) = crate::rules::parse_as(src, Flavor::Rules);
     let mut out = Vec::new();
     for rule in file.rules() {
@@ -815,21 +852,23 @@ fn cross_file(
             rule.profile.span.clone(),
         ));
     }
-    for (name, span) in file.custom_keywords() {
-        if is_shell_name(&name) {
-            out.extend(lint::dir::undefined_custom_keyword::check(
-                &name, span, custom,
-            ));
-        }
-    }
-    for (name, span) in file.custom_probes() {
-        if is_shell_name(&name) {
-            out.extend(lint::dir::undefined_custom_probe::check(
-                &name, span, custom,
-            ));
-        }
-    }
     out
+}
+
+/// Spans of the custom match keywords (R201) and probes (R203) of a rules file that
+/// `custom_probes` defines as `cmp_NAME()` / `probe_NAME()`: those findings are dropped in a
+/// directory check, as Solaris `check` accepts them.
+fn custom_defined_spans(src: &SourceFile, custom: &BTreeSet<String>) -> Vec<Span> {
+    let (file, _) = crate::rules::parse_as(src, crate::rules::Flavor::Rules);
+    let keywords = file
+        .custom_keywords()
+        .into_iter()
+        .filter(|(name, _)| custom.contains(&format!("cmp_{name}")));
+    let probes = file
+        .custom_probes()
+        .into_iter()
+        .filter(|(name, _)| custom.contains(&format!("probe_{name}")));
+    keywords.chain(probes).map(|(_, span)| span).collect()
 }
 
 fn merge(into: &mut FileReport, more: FileReport) {
@@ -927,11 +966,12 @@ mod tests {
 
     #[test]
     fn secrets_found_case_insensitively() {
-        let t = "network_interface=none\nROOT_PASSWORD = abc$1x\nroot_password=q}\n";
+        let t = "network_interface=none\nROOT_PASSWORD = abc$1x\nroot_password=q}\nname_service=LDAP {proxy_password=\"a b\" x_root_password=no}\n";
         let spans = secret_spans(t);
-        assert_eq!(spans.len(), 2);
+        assert_eq!(spans.len(), 3);
         assert_eq!(&t[spans[0].clone()], "abc$1x");
         assert_eq!(&t[spans[1].clone()], "q");
+        assert_eq!(&t[spans[2].clone()], "\"a b\"");
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! `custom_probes`: which `probe_NAME` / `cmp_NAME` functions it defines.
+//! `custom_probes`: which `probe_NAME` / `cmp_NAME` functions it defines, so that a
+//! directory check can accept the custom keywords (R201) and probes (R203) defined there.
 
 use std::collections::BTreeSet;
 

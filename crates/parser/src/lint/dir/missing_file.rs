@@ -25,10 +25,7 @@ pub fn check(kind: &FileKind, name: &str, path: &Path, span: Span) -> Option<Dia
     let d = Diagnostic::new(
         rule,
         span,
-        format!(
-            "expected a {what} `{name}` in the JumpStart directory, found {found} at {}",
-            path.display()
-        ),
+        format!("expected a {what} `{name}` in the JumpStart directory, found {found}"),
     )
     .label(format!("{what} named here"));
     Some(match kind {

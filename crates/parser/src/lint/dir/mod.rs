@@ -13,8 +13,6 @@ pub mod non_bourne_syntax;
 pub mod script;
 pub mod script_not_bourne;
 pub mod stale_rules_ok;
-pub mod undefined_custom_keyword;
-pub mod undefined_custom_probe;
 
 /// The rules of this group (one file each).
 pub static RULES: &[&Rule] = &[
@@ -25,6 +23,4 @@ pub static RULES: &[&Rule] = &[
     &script_not_bourne::RULE,
     &non_bourne_syntax::RULE,
     &stale_rules_ok::RULE,
-    &undefined_custom_keyword::RULE,
-    &undefined_custom_probe::RULE,
 ];

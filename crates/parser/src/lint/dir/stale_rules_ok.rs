@@ -41,11 +41,12 @@ pub fn diagnostic(src: &SourceFile, derived: &str, rules_path: &str) -> Diagnost
         .find('\n')
         .map_or(src.text.len(), |i| line_start + i);
     let (line, _) = src.line_col(line_start);
+    let rules_name = rules_path.rsplit('/').next().unwrap_or(rules_path);
     Diagnostic::new(
         &RULE,
         line_start..line_end,
         format!(
-            "rules.ok is stale: it differs from what `{rules_path}` gives, from line {line} on"
+            "rules.ok is stale: it differs from what `{rules_name}` gives, from line {line} on"
         ),
     )
     .label("first difference")
