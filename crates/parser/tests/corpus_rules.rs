@@ -24,7 +24,10 @@ fn diagnostics(src: &SourceFile, flavor: Flavor) -> Vec<(Severity, String)> {
         .into_iter()
         .map(|d| {
             let (l, c) = src.line_col(d.span.start);
-            (d.severity, format!("{}:{l}:{c}: {} {}", src.path, d.code, d.message))
+            (
+                d.severity,
+                format!("{}:{l}:{c}: {} {}", src.path, d.code, d.message),
+            )
         })
         .collect()
 }
@@ -110,6 +113,9 @@ fn corpus_warnings_worth_knowing() {
     );
     assert!(w.iter().any(|d| d.contains("R211")), "{w:#?}");
     // The catch-all of rules.SAMPLE has a null profile.
-    let w = codes("rules/mwarner1__sst-ce__proto__SUNWsst__rules.SAMPLE", Flavor::Rules);
+    let w = codes(
+        "rules/mwarner1__sst-ce__proto__SUNWsst__rules.SAMPLE",
+        Flavor::Rules,
+    );
     assert!(w.iter().any(|d| d.contains("R213")), "{w:#?}");
 }

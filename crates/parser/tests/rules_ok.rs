@@ -21,7 +21,10 @@ fn rules_files() -> Vec<PathBuf> {
         .filter(|p| p.extension().is_some_and(|e| e == "rules"))
         .collect();
     files.sort();
-    assert!(files.len() >= 8, "expected the rules-ok fixtures, found {files:?}");
+    assert!(
+        files.len() >= 8,
+        "expected the rules-ok fixtures, found {files:?}"
+    );
     files
 }
 
@@ -84,13 +87,21 @@ fn checksum_matches_gnu_sum_s() {
         let expected = gnu_sum_s(&body);
         assert_eq!(ok::sysv_sum(&body), expected, "{}", path.display());
         // Raw files too (CR, UTF-8, missing newline, empty).
-        assert_eq!(ok::sysv_sum(&bytes), gnu_sum_s(&bytes), "{} (raw)", path.display());
+        assert_eq!(
+            ok::sysv_sum(&bytes),
+            gnu_sum_s(&bytes),
+            "{} (raw)",
+            path.display()
+        );
         let full = ok::derive_rules_ok(&bytes);
         let trailer = format!("# version=2 checksum={expected}\n");
         assert!(full.ends_with(trailer.as_bytes()), "{}", path.display());
         assert_eq!(&full[..body.len()], &body[..]);
         // Through the SourceFile API (all fixtures are UTF-8).
-        let src = SourceFile::new(path.display().to_string(), String::from_utf8(bytes).unwrap());
+        let src = SourceFile::new(
+            path.display().to_string(),
+            String::from_utf8(bytes).unwrap(),
+        );
         assert_eq!(rules::rules_ok(&src).as_bytes(), &full[..]);
     }
 }
@@ -141,7 +152,8 @@ fn corpus_rules_ok_files_are_recomputed() {
     )
     .unwrap();
     let shipped = std::fs::read_to_string(
-        corpus.join("rules.ok/jedi4ever__veewee__templates__solaris-10-ga-x86__jumpstart__rules.ok"),
+        corpus
+            .join("rules.ok/jedi4ever__veewee__templates__solaris-10-ga-x86__jumpstart__rules.ok"),
     )
     .unwrap();
     let (body, trailer) = shipped.split_at(shipped.find("# version=").unwrap());

@@ -228,7 +228,9 @@ impl MatchPiece {
 
     /// What the keyword is.
     pub fn kind(&self) -> Option<Keyword> {
-        self.keyword.as_ref().map(|k| Keyword::from_name(&k.value()))
+        self.keyword
+            .as_ref()
+            .map(|k| Keyword::from_name(&k.value()))
     }
 
     /// Typed value, checked against the keyword's value syntax (§1.4).
@@ -667,7 +669,10 @@ pub fn check(src: &SourceFile) -> Vec<Diagnostic> {
 
 /// Byte offset just past the logical line's terminator.
 fn line_end_with_terminator(line: &LogicalLine) -> usize {
-    let last = line.lines.last().expect("a logical line has a physical line");
+    let last = line
+        .lines
+        .last()
+        .expect("a logical line has a physical line");
     last.span.end + usize::from(last.has_cr) + usize::from(last.has_newline)
 }
 
@@ -862,7 +867,11 @@ fn build_pieces(toks: Vec<(Tok, bool)>) -> Vec<MatchPiece> {
 /// Split the logical text into tokens like `check`: blanks separate, single quotes
 /// protect blanks, `&&` splits outside quotes even when glued. Returns spans into the
 /// logical text and whether the token is `&&`.
-fn tokenize(src: &SourceFile, line: &LogicalLine, diags: &mut Vec<Diagnostic>) -> Vec<(Span, bool)> {
+fn tokenize(
+    src: &SourceFile,
+    line: &LogicalLine,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(Span, bool)> {
     let text = line.text.as_str();
     let bytes = text.as_bytes();
     let quotes = bytes.iter().filter(|&&b| b == b'\'').count();

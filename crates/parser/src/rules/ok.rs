@@ -112,7 +112,10 @@ any -                               -        fallback.prof    -\n\
 
     #[test]
     fn body_rules() {
-        assert_eq!(derive_body(b"a\n\t \t\n# c\n  \t# c\n\t\tb \\\n\t c"), b"a\nb \\\n c\n");
+        assert_eq!(
+            derive_body(b"a\n\t \t\n# c\n  \t# c\n\t\tb \\\n\t c"),
+            b"a\nb \\\n c\n"
+        );
         // Spaces before tabs stop the tab stripping; a lone CR is content.
         assert_eq!(derive_body(b" \tx\n\r\n"), b" \tx\n\r\n");
         assert_eq!(derive_body(b""), b"");

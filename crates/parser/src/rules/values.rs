@@ -80,20 +80,20 @@ pub(super) fn match_value(piece: &MatchPiece) -> Result<MatchValue, ValueError> 
     let kw_tok = piece.keyword.as_ref().ok_or(ValueError::NoKeyword)?;
     let kw = Keyword::from_name(&kw_tok.value());
     let vals = &piece.values;
-    if let Some(expected) = kw.arity() {
-        if vals.len() != expected {
-            let span = if vals.len() < expected {
-                kw_tok.span.start..vals.last().unwrap_or(kw_tok).span.end
-            } else {
-                vals[expected].span.start..vals[vals.len() - 1].span.end
-            };
-            return Err(ValueError::Arity {
-                keyword: kw_tok.value(),
-                expected,
-                found: vals.len(),
-                span,
-            });
-        }
+    if let Some(expected) = kw.arity()
+        && vals.len() != expected
+    {
+        let span = if vals.len() < expected {
+            kw_tok.span.start..vals.last().unwrap_or(kw_tok).span.end
+        } else {
+            vals[expected].span.start..vals[vals.len() - 1].span.end
+        };
+        return Err(ValueError::Arity {
+            keyword: kw_tok.value(),
+            expected,
+            found: vals.len(),
+            span,
+        });
     }
     let text = |t: &Tok| t.match_value();
     Ok(match kw {
@@ -249,7 +249,10 @@ pub fn parse_range(s: &str) -> Result<Range, String> {
         }),
         Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
             let col = s.len() - e.at.len();
-            let found = e.at.chars().next().map_or("the end".to_string(), |c| format!("`{c}`"));
+            let found =
+                e.at.chars()
+                    .next()
+                    .map_or("the end".to_string(), |c| format!("`{c}`"));
             Err(format!(
                 "expected {} at character {}, found {found}",
                 e.expected.unwrap_or("the end of the range"),
@@ -364,7 +367,10 @@ mod tests {
         );
         assert!(parse_range("512").unwrap().single);
         let e = parse_range("64-").unwrap_err();
-        assert!(e.contains("whole number") && e.contains("character 4"), "{e}");
+        assert!(
+            e.contains("whole number") && e.contains("character 4"),
+            "{e}"
+        );
         assert!(parse_range("1G-2G").is_err());
         assert!(parse_range("-5").is_err());
         assert!(parse_range("1-2-3").is_err());
@@ -373,10 +379,18 @@ mod tests {
 
     #[test]
     fn disks_and_slices() {
-        for ok in ["c0t3d0", "c1d0", "c0t5000CCA012345678d0", "c10t0d12", "c0tDd0"] {
+        for ok in [
+            "c0t3d0",
+            "c1d0",
+            "c0t5000CCA012345678d0",
+            "c10t0d12",
+            "c0tDd0",
+        ] {
             assert!(is_disk_name(ok), "{ok}");
         }
-        for bad in ["c0t3d0s0", "c0t3", "d0", "c0t3d", "ct3d0", "c0tXd0", "c0t3d0p1", ""] {
+        for bad in [
+            "c0t3d0s0", "c0t3", "d0", "c0t3d", "ct3d0", "c0tXd0", "c0t3d0p1", "",
+        ] {
             assert!(!is_disk_name(bad), "{bad}");
         }
         for ok in ["c0t3d0s0", "c1d0s7", "c0t5000CCA012345678d0s2"] {
@@ -391,7 +405,14 @@ mod tests {
     fn ipv4() {
         assert_eq!(parse_ipv4("192.168.2.0"), Some([192, 168, 2, 0]));
         assert_eq!(parse_ipv4("924.222.43.0"), Some([924, 222, 43, 0]));
-        for bad in ["1.2.3", "1.2.3.4.5", "a.b.c.d", "1..2.3", "1.2.3.4 ", "1000.1.1.1"] {
+        for bad in [
+            "1.2.3",
+            "1.2.3.4.5",
+            "a.b.c.d",
+            "1..2.3",
+            "1.2.3.4 ",
+            "1000.1.1.1",
+        ] {
             assert_eq!(parse_ipv4(bad), None, "{bad}");
         }
     }
@@ -401,7 +422,13 @@ mod tests {
         for ok in ["Solaris_9", "Solaris_2.6", "solaris_2.1", "Solaris_10"] {
             assert!(is_solaris_version(ok), "{ok}");
         }
-        for bad in ["Solaris", "Solaris_", "Solaris_x", "Solaris_9.", "SunOS_5.10"] {
+        for bad in [
+            "Solaris",
+            "Solaris_",
+            "Solaris_x",
+            "Solaris_9.",
+            "SunOS_5.10",
+        ] {
             assert!(!is_solaris_version(bad), "{bad}");
         }
     }

@@ -36,9 +36,13 @@ pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
             }
             if piece.is_negated() {
                 out.push(
-                    Diagnostic::new(&RULE, piece.span(), "expected `any`, found `! any`, which never matches")
-                        .label("this rule can never match")
-                        .help("remove the rule, or the `!`"),
+                    Diagnostic::new(
+                        &RULE,
+                        piece.span(),
+                        "expected `any`, found `! any`, which never matches",
+                    )
+                    .label("this rule can never match")
+                    .help("remove the rule, or the `!`"),
                 );
             } else if rule.matches.len() > 1 {
                 out.push(

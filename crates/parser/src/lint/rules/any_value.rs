@@ -41,9 +41,13 @@ pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
             }) = piece.value()
             {
                 out.push(
-                    Diagnostic::new(&RULE, span, format!("expected `-` after `any`, found `{found}`"))
-                        .label("`any` takes `-`")
-                        .help("write `any -` followed by begin, profile and finish"),
+                    Diagnostic::new(
+                        &RULE,
+                        span,
+                        format!("expected `-` after `any`, found `{found}`"),
+                    )
+                    .label("`any` takes `-`")
+                    .help("write `any -` followed by begin, profile and finish"),
                 );
             }
         }

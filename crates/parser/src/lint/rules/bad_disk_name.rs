@@ -44,17 +44,16 @@ pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
                 ..
             }) = piece.value()
             {
-                let mut d = Diagnostic::new(
-                    &RULE,
-                    span,
-                    format!("expected {expected}, found `{found}`"),
-                )
-                .label(if kind == ValueKind::Disk {
-                    "not a disk name"
-                } else {
-                    "not a slice name"
-                });
-                let stem = found.trim_start_matches("/dev/dsk/").trim_start_matches("/dev/rdsk/");
+                let mut d =
+                    Diagnostic::new(&RULE, span, format!("expected {expected}, found `{found}`"))
+                        .label(if kind == ValueKind::Disk {
+                            "not a disk name"
+                        } else {
+                            "not a slice name"
+                        });
+                let stem = found
+                    .trim_start_matches("/dev/dsk/")
+                    .trim_start_matches("/dev/rdsk/");
                 if kind == ValueKind::Disk && crate::rules::values::is_slice_name(stem) {
                     d = d.help(format!(
                         "`disksize` takes a whole disk: `{}`",

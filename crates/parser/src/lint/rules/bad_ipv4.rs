@@ -42,12 +42,9 @@ pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
                 ..
             }) = piece.value()
             {
-                let mut d = Diagnostic::new(
-                    &RULE,
-                    span,
-                    format!("expected {expected}, found `{found}`"),
-                )
-                .label("not an IPv4 address");
+                let mut d =
+                    Diagnostic::new(&RULE, span, format!("expected {expected}, found `{found}`"))
+                        .label("not an IPv4 address");
                 if let Some((addr, _)) = found.split_once('/') {
                     d = d.help(format!(
                         "write the network number without the prefix length: `{addr}`"

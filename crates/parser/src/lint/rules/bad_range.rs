@@ -44,12 +44,9 @@ pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
                 reason,
             }) = piece.value()
             {
-                let mut d = Diagnostic::new(
-                    &RULE,
-                    span,
-                    format!("expected {expected}, found `{found}`"),
-                )
-                .label("not a valid range");
+                let mut d =
+                    Diagnostic::new(&RULE, span, format!("expected {expected}, found `{found}`"))
+                        .label("not a valid range");
                 if let Some(r) = reason {
                     d = d.note(r);
                 }

@@ -1,8 +1,8 @@
 //! R212 bad-solaris-version.
 
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::rules::values::{MatchValue, is_solaris_version};
 use crate::rules::RulesFile;
+use crate::rules::values::{MatchValue, is_solaris_version};
 use crate::source::SourceFile;
 
 pub static RULE: Rule = Rule {

@@ -37,7 +37,10 @@ pub fn check(src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
     let Some(found) = t.checksum else { return };
     let expected = sysv_sum(&src.text.as_bytes()[..t.span.start]);
     if found != u64::from(expected) {
-        let at = t.text.find("checksum=").map_or(t.span.start, |i| t.span.start + i + 9);
+        let at = t
+            .text
+            .find("checksum=")
+            .map_or(t.span.start, |i| t.span.start + i + 9);
         out.push(
             Diagnostic::new(
                 &RULE,

@@ -38,13 +38,9 @@ pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
             let glued_after = next.is_some_and(|t| t.pre.is_empty());
             if and.pre.is_empty() || glued_after {
                 out.push(
-                    Diagnostic::new(
-                        &RULE,
-                        and.span.clone(),
-                        "expected blanks around `&&`",
-                    )
-                    .label("glued to the next or previous word")
-                    .help("write ` && ` with a blank on each side"),
+                    Diagnostic::new(&RULE, and.span.clone(), "expected blanks around `&&`")
+                        .label("glued to the next or previous word")
+                        .help("write ` && ` with a blank on each side"),
                 );
             }
         }

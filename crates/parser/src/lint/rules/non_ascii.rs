@@ -44,7 +44,10 @@ pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     &RULE,
                     start..start + c.len_utf8(),
-                    format!("expected ASCII text, found `{c}` (U+{:04X}){hint}", c as u32),
+                    format!(
+                        "expected ASCII text, found `{c}` (U+{:04X}){hint}",
+                        c as u32
+                    ),
                 )
                 .label("non-ASCII character"),
             );

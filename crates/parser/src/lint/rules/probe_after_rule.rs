@@ -43,7 +43,10 @@ pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
                         Diagnostic::new(
                             &RULE,
                             p.keyword.span.start..p.name().unwrap_or(&p.keyword).span.end,
-                            format!("expected probe lines before the first rule (line {})", r.line),
+                            format!(
+                                "expected probe lines before the first rule (line {})",
+                                r.line
+                            ),
                         )
                         .label("runs only after the rules above it were tried")
                         .help("move `probe` lines to the top of the file"),

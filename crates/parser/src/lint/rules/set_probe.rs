@@ -34,9 +34,13 @@ pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
     for p in file.probes() {
         if p.keyword.value() == "set" {
             out.push(
-                Diagnostic::new(&RULE, p.keyword.span.clone(), "expected `probe`, found its synonym `set`")
-                    .label("`check` only knows `probe`")
-                    .help("write `probe` instead of `set`"),
+                Diagnostic::new(
+                    &RULE,
+                    p.keyword.span.clone(),
+                    "expected `probe`, found its synonym `set`",
+                )
+                .label("`check` only knows `probe`")
+                .help("write `probe` instead of `set`"),
             );
         }
     }

@@ -1,8 +1,8 @@
 //! R206 single-value-range.
 
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::rules::values::MatchValue;
 use crate::rules::RulesFile;
+use crate::rules::values::MatchValue;
 use crate::source::SourceFile;
 
 pub static RULE: Rule = Rule {
@@ -47,10 +47,16 @@ pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
                     Diagnostic::new(
                         &RULE,
                         tok.span.clone(),
-                        format!("expected a range `low-high`, found the single number `{}`", r.low),
+                        format!(
+                            "expected a range `low-high`, found the single number `{}`",
+                            r.low
+                        ),
                     )
                     .label("single value")
-                    .help(format!("write `{0}-{0}` for an exact size, or a wider range", r.low)),
+                    .help(format!(
+                        "write `{0}-{0}` for an exact size, or a wider range",
+                        r.low
+                    )),
                 );
             }
         }

@@ -45,7 +45,9 @@ pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
             let mut d = Diagnostic::new(
                 &RULE,
                 tok.span.clone(),
-                format!("unknown match keyword `{name}`: expected a built-in keyword or a custom probe"),
+                format!(
+                    "unknown match keyword `{name}`: expected a built-in keyword or a custom probe"
+                ),
             )
             .label("not a built-in match keyword");
             d = match did_you_mean(&name, Keyword::BUILTIN) {
