@@ -1,1 +1,496 @@
-//! CLI tests for the check commands.
+//! CLI tests for `zflash check` and `zflash explain`.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn zflash() -> Command {
+    let mut cmd = Command::cargo_bin("zflash").expect("zflash binary");
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+fn example_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/examples/jumpstart")
+}
+
+/// A copy of the example JumpStart directory in a fresh temp dir (without its rules.ok).
+fn example_copy() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    copy_dir(&example_dir(), tmp.path());
+    let _ = std::fs::remove_file(tmp.path().join("rules.ok"));
+    tmp
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn json_of(output: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(output).expect("stdout is one JSON document")
+}
+
+fn codes(json: &serde_json::Value) -> Vec<String> {
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// System V checksum, computed here independently of the library.
+fn sysv_sum(bytes: &[u8]) -> u32 {
+    let s: u32 = bytes
+        .iter()
+        .map(|&b| u32::from(b))
+        .fold(0, u32::wrapping_add);
+    let r = (s & 0xffff) + (s >> 16);
+    (r & 0xffff) + (r >> 16)
+}
+
+#[test]
+fn example_directory_is_clean_and_gets_a_correct_rules_ok() {
+    let tmp = example_copy();
+    zflash()
+        .arg("check")
+        .arg(tmp.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("no problems found"))
+        .stderr(predicate::str::contains("wrote"));
+    let ok = std::fs::read(tmp.path().join("rules.ok")).expect("rules.ok written");
+    let text = String::from_utf8(ok.clone()).unwrap();
+    let (body, trailer) = text.split_at(text.trim_end_matches('\n').rfind('\n').unwrap() + 1);
+    assert_eq!(
+        trailer,
+        format!("# version=2 checksum={}\n", sysv_sum(body.as_bytes()))
+    );
+    assert!(!body.contains('#'), "comments are stripped: {body}");
+    assert!(
+        !body.lines().any(|l| l.starts_with('\t')),
+        "leading tabs stripped"
+    );
+    // GNU `sum -s` agrees, where it is installed.
+    if let Ok(out) = std::process::Command::new("sum")
+        .arg("-s")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(body.as_bytes())?;
+            child.wait_with_output()
+        })
+    {
+        let first = String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        assert_eq!(first, sysv_sum(body.as_bytes()).to_string());
+    }
+    // The committed example rules.ok is what check writes.
+    let committed = std::fs::read(example_dir().join("rules.ok")).expect("committed rules.ok");
+    assert_eq!(committed, ok);
+    // A second run leaves it alone.
+    zflash()
+        .arg("check")
+        .arg(tmp.path())
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("up to date"));
+}
+
+#[test]
+fn no_write_does_not_create_rules_ok() {
+    let tmp = example_copy();
+    zflash()
+        .args(["check", "--no-write"])
+        .arg(tmp.path())
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("--no-write"));
+    assert!(!tmp.path().join("rules.ok").exists());
+}
+
+#[test]
+fn rules_option_checks_another_file_and_writes_nothing() {
+    let tmp = example_copy();
+    let other = tmp.path().join("rules.test");
+    std::fs::copy(tmp.path().join("rules"), &other).unwrap();
+    zflash()
+        .arg("check")
+        .arg(tmp.path())
+        .arg("-r")
+        .arg(&other)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("file not created"));
+    assert!(!tmp.path().join("rules.ok").exists());
+    assert!(!tmp.path().join("rules.test.ok").exists());
+    // A missing -r file is a tool error, as in Solaris check.
+    zflash()
+        .arg("check")
+        .arg(tmp.path())
+        .args(["-r", "/nonexistent/rules.x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no rules file"));
+}
+
+#[test]
+fn errors_leave_an_old_rules_ok_untouched() {
+    let tmp = example_copy();
+    let old = b"any - - old.prof -\n# version=2 checksum=1\n";
+    std::fs::write(tmp.path().join("rules.ok"), old).unwrap();
+    std::fs::remove_file(tmp.path().join("loadzfs.fin")).unwrap();
+    let out = zflash()
+        .args(["check", "--format", "json"])
+        .arg(tmp.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("left untouched"))
+        .get_output()
+        .stdout
+        .clone();
+    let json = json_of(&out);
+    let codes = codes(&json);
+    assert!(codes.contains(&"J003".to_string()), "{codes:?}");
+    assert!(
+        codes.contains(&"J008".to_string()),
+        "stale rules.ok flagged: {codes:?}"
+    );
+    assert_eq!(json["rules_ok"][0]["status"], "not-written-errors");
+    assert_eq!(std::fs::read(tmp.path().join("rules.ok")).unwrap(), old);
+    // No temporary file is left behind either.
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".rules.ok"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+/// A directory with one error, one warning-only file and nothing else.
+fn broken_dir() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path();
+    std::fs::write(p.join("rules"), "hostname web01 - web.prof post.fin\n").unwrap();
+    std::fs::write(
+        p.join("web.prof"),
+        "install_type initial_install\ncluster SUNWCreq\nsystem_type standalone\npool rpool auto auto auto mirror c0t0d0s0 c0t1d0s0\nbootenv installbe bename be1\n",
+    )
+    .unwrap();
+    tmp
+}
+
+#[test]
+fn every_format_reports_the_same_finding() {
+    let tmp = broken_dir();
+    let run = |format: &str| {
+        zflash()
+            .args(["check", "--no-write", "--format", format])
+            .arg(tmp.path())
+            .assert()
+            .code(1)
+            .get_output()
+            .stdout
+            .clone()
+    };
+    let human = String::from_utf8(run("human")).unwrap();
+    assert!(human.contains("error[J003]"), "{human}");
+    assert!(human.contains("rules:1:27"), "{human}");
+    assert!(human.contains("1 error"), "{human}");
+    assert!(
+        !human.contains('\u{1b}'),
+        "no colour when stdout is not a terminal"
+    );
+
+    let json = json_of(&run("json"));
+    assert_eq!(json["version"], 1);
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["code"], "J003");
+    assert_eq!(d["name"], "missing-finish-script");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(1), Some(27))
+    );
+    assert_eq!(
+        (d["end_line"].as_u64(), d["end_column"].as_u64()),
+        (Some(1), Some(35))
+    );
+    assert!(d["help"].is_string());
+    assert!(d["notes"].is_array());
+
+    let sarif = json_of(&run("sarif"));
+    assert_eq!(sarif["version"], "2.1.0");
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "J003");
+    assert_eq!(result["level"], "error");
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 1);
+    assert_eq!(region["startColumn"], 27);
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let idx = result["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(rules[idx]["id"], "J003");
+    assert!(
+        rules[idx]["help"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Finish script missing")
+    );
+
+    let gh = String::from_utf8(run("github")).unwrap();
+    let line = gh.lines().next().unwrap();
+    assert!(
+        line.starts_with("::error title=zflash (J003),file="),
+        "{line}"
+    );
+    assert!(
+        line.contains(",line=1,endLine=1,col=27,endColumn=35::"),
+        "{line}"
+    );
+    assert!(
+        !gh.contains("\nhelp"),
+        "newlines in messages are escaped: {gh}"
+    );
+}
+
+#[test]
+fn color_always_uses_ansi_and_never_does_not() {
+    let tmp = broken_dir();
+    let out = zflash()
+        .args(["check", "--no-write", "--color", "always"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
+    let out = zflash()
+        .args(["check", "--no-write", "--color", "never"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
+}
+
+#[test]
+fn fail_on_sets_the_threshold() {
+    // Only a warning (J005) and an info (F007): exit 0 by default.
+    let tmp = example_copy();
+    std::fs::write(tmp.path().join("loadzfs.fin"), "#!/bin/bash\necho done").unwrap();
+    let check = |fail_on: Option<&str>| {
+        let mut cmd = zflash();
+        cmd.args(["check", "--no-write"]);
+        if let Some(f) = fail_on {
+            cmd.args(["--fail-on", f]);
+        }
+        cmd.arg(tmp.path()).output().unwrap().status.code()
+    };
+    assert_eq!(check(None), Some(0));
+    assert_eq!(check(Some("error")), Some(0));
+    assert_eq!(check(Some("warning")), Some(1));
+    assert_eq!(check(Some("info")), Some(1));
+    std::fs::write(tmp.path().join("loadzfs.fin"), "echo done").unwrap();
+    assert_eq!(check(Some("warning")), Some(0));
+    assert_eq!(check(Some("info")), Some(1));
+}
+
+#[test]
+fn tool_errors_exit_2() {
+    zflash()
+        .args(["check", "/nonexistent/jumpstart"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no such file or directory"));
+    zflash().args(["check", "--bogus-flag"]).assert().code(2);
+    zflash()
+        .args(["check", "--format", "xml", "."])
+        .assert()
+        .code(2);
+    zflash()
+        .args(["check", "--kind", "nope", "."])
+        .assert()
+        .code(2);
+    zflash()
+        .args(["check", "--fail-on", "never", "."])
+        .assert()
+        .code(2);
+    zflash()
+        .args(["check", "-p", "/nonexistent/image", "."])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a valid Solaris image"));
+}
+
+#[test]
+fn kind_overrides_the_file_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("client.cfg");
+    std::fs::write(&f, "timezone=Mars/Olympus\n").unwrap();
+    let as_sysid = json_of(
+        &zflash()
+            .args(["check", "--format", "json", "--kind", "sysidcfg"])
+            .arg(&f)
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert!(
+        codes(&as_sysid).iter().any(|c| c.starts_with('S')),
+        "{as_sysid}"
+    );
+    let as_profile = json_of(
+        &zflash()
+            .args(["check", "--format", "json"])
+            .arg(&f)
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert!(
+        codes(&as_profile).iter().all(|c| !c.starts_with('S')),
+        "{as_profile}"
+    );
+    assert!(
+        codes(&as_profile).iter().any(|c| c.starts_with('P')),
+        "{as_profile}"
+    );
+}
+
+#[test]
+fn bad_bytes_are_findings_not_crashes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path();
+    std::fs::write(
+        p.join("rules"),
+        "hostname a - latin.prof -\r\nhostname b - bin.prof -\r\nhostname c - empty.prof -\r\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("latin.prof"),
+        b"# g\xe9n\xe9rique\ninstall_type initial_install\n",
+    )
+    .unwrap();
+    std::fs::write(p.join("bin.prof"), b"\x7fELF\0\0\0\x01").unwrap();
+    std::fs::write(p.join("empty.prof"), b"").unwrap();
+    let out = zflash()
+        .args(["check", "--format", "json"])
+        .arg(p)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json = json_of(&out);
+    let found = codes(&json);
+    for code in ["F002", "F003", "F004", "F005"] {
+        assert!(
+            found.iter().any(|c| c == code),
+            "{code} missing from {found:?}"
+        );
+    }
+    let f002 = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "F002")
+        .unwrap();
+    assert!(
+        f002["message"].as_str().unwrap().contains("byte 3"),
+        "{f002}"
+    );
+    assert!(!p.join("rules.ok").exists(), "no rules.ok with errors");
+    // Findings are sorted by file, then position.
+    let keys: Vec<(String, u64, u64)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+}
+
+#[test]
+fn secrets_never_reach_the_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("web01");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(
+        dir.join("sysidcfg"),
+        "root_password=TopSecretHash\nroot_password=TopSecretHash2 timezone=Nowhere\n\
+         name_service=LDAP {domain_name=x.example profile=p profile_server=10.0.0.1 proxy_dn=\"cn=a\" proxy_password=Sesame99}\n",
+    )
+    .unwrap();
+    for format in ["human", "json", "sarif", "github"] {
+        let out = zflash()
+            .args(["check", "--format", format])
+            .arg(tmp.path())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(!stdout.contains("TopSecret"), "{format}: {stdout}");
+        assert!(!stdout.contains("Sesame"), "{format}: {stdout}");
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("TopSecret"));
+    }
+}
+
+#[test]
+fn several_paths_and_single_files() {
+    let tmp = example_copy();
+    zflash()
+        .args(["check", "--no-write"])
+        .arg(tmp.path().join("zfs_mirror.prof"))
+        .arg(tmp.path().join("clients/web01/sysidcfg"))
+        .arg(tmp.path().join("bootparams"))
+        .arg(tmp.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Checked 12 files"));
+}
+
+#[test]
+fn explain_prints_docs_and_lists_codes() {
+    zflash().args(["explain", "F005"]).assert().code(0).stdout(
+        predicate::str::contains("crlf-line-endings").and(predicate::str::contains("dos2unix")),
+    );
+    zflash()
+        .args(["explain", "missing-finish-script"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("J003"));
+    zflash().args(["explain", "f005"]).assert().code(0);
+    zflash()
+        .args(["explain", "F05"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean"));
+    zflash().args(["explain"]).assert().code(2);
+    let list = zflash().args(["explain", "--list"]).output().unwrap();
+    assert_eq!(list.status.code(), Some(0));
+    let text = String::from_utf8(list.stdout).unwrap();
+    for code in ["F001", "F007", "J001", "J008"] {
+        assert!(text.contains(code), "{code} in --list");
+    }
+}
