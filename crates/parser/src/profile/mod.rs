@@ -38,3 +38,6 @@ pub fn check(src: &SourceFile) -> Vec<Diagnostic> {
     diags.sort_by_key(|d| (d.span.start, d.span.end));
     diags
 }
+
+#[cfg(test)]
+mod tests;

@@ -66,13 +66,19 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-/// The closest candidate within a small edit distance.
+/// The closest candidate (compared case-insensitively) within a small edit distance, or
+/// one that is a prefix of the word or the other way round.
 pub(crate) fn did_you_mean<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
     let lower = word.to_ascii_lowercase();
     candidates
         .iter()
-        .map(|c| (edit_distance(&lower, c), *c))
-        .filter(|&(d, c)| d <= (c.len() / 3).max(2))
+        .filter_map(|c| {
+            let lc = c.to_ascii_lowercase();
+            let d = edit_distance(&lower, &lc);
+            let close = d <= (lc.len() / 3).max(2)
+                || (lower.len() >= 4 && (lc.starts_with(&lower) || lower.starts_with(&lc)));
+            close.then_some((d, *c))
+        })
         .min_by_key(|&(d, _)| d)
         .map(|(_, c)| c)
 }

@@ -23,3 +23,24 @@ root_device rootdisk.s0     # expected cXtYdZsN
 usedisk     c0t0d0s0        # expected a disk, c0t0d0
 ```"#,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::super::codes;
+
+    #[test]
+    fn flags_bad_input() {
+        let bad = r#"install_type initial_install
+root_device rootdisk.s0
+"#;
+        assert!(codes(bad).contains(&"P106"), "{:?}", codes(bad));
+    }
+
+    #[test]
+    fn accepts_good_input() {
+        let good = r#"install_type initial_install
+root_device c0t0d0s0
+"#;
+        assert!(!codes(good).contains(&"P106"), "{:?}", codes(good));
+    }
+}

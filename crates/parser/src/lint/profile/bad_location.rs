@@ -25,3 +25,24 @@ archive_location http://flar/web.flar timeout 5      # no path after the host
 archive_location /export/flar/web.flar               # write local_file /export/flar/web.flar
 ```"#,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::super::codes;
+
+    #[test]
+    fn flags_bad_input() {
+        let bad = r#"install_type flash_install
+archive_location /export/flar/web.flar
+"#;
+        assert!(codes(bad).contains(&"P108"), "{:?}", codes(bad));
+    }
+
+    #[test]
+    fn accepts_good_input() {
+        let good = r#"install_type flash_install
+archive_location local_file /export/flar/web.flar
+"#;
+        assert!(!codes(good).contains(&"P108"), "{:?}", codes(good));
+    }
+}

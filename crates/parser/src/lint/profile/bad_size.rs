@@ -22,3 +22,24 @@ pool rpool 20GB auto auto c0t0d0s0     # write 20g
 num_clients five
 ```"#,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::super::codes;
+
+    #[test]
+    fn flags_bad_input() {
+        let bad = r#"install_type initial_install
+pool rpool 20GB auto auto c0t0d0s0
+"#;
+        assert!(codes(bad).contains(&"P107"), "{:?}", codes(bad));
+    }
+
+    #[test]
+    fn accepts_good_input() {
+        let good = r#"install_type initial_install
+pool rpool 20G auto auto c0t0d0s0
+"#;
+        assert!(!codes(good).contains(&"P107"), "{:?}", codes(good));
+    }
+}

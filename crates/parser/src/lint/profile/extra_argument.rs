@@ -19,3 +19,24 @@ for another line, or a trailing note that should be a `#` comment).
 system_type standalone server
 ```"#,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::super::codes;
+
+    #[test]
+    fn flags_bad_input() {
+        let bad = r#"install_type initial_install
+system_type standalone server
+"#;
+        assert!(codes(bad).contains(&"P105"), "{:?}", codes(bad));
+    }
+
+    #[test]
+    fn accepts_good_input() {
+        let good = r#"install_type initial_install
+system_type standalone
+"#;
+        assert!(!codes(good).contains(&"P105"), "{:?}", codes(good));
+    }
+}

@@ -23,3 +23,22 @@ install_type initial_instal      # expected initial_install, upgrade, flash_inst
 boot_device  c0t0d0s0 yes        # expected update or preserve
 ```"#,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::super::codes;
+
+    #[test]
+    fn flags_bad_input() {
+        let bad = r#"install_type initial_instal
+"#;
+        assert!(codes(bad).contains(&"P102"), "{:?}", codes(bad));
+    }
+
+    #[test]
+    fn accepts_good_input() {
+        let good = r#"install_type initial_install
+"#;
+        assert!(!codes(good).contains(&"P102"), "{:?}", codes(good));
+    }
+}

@@ -20,3 +20,24 @@ boot_device c0t0d0s0            # needs `update` or `preserve` too
 pool rpool auto auto auto        # needs a vdev list
 ```"#,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::super::codes;
+
+    #[test]
+    fn flags_bad_input() {
+        let bad = r#"install_type initial_install
+boot_device c0t0d0s0
+"#;
+        assert!(codes(bad).contains(&"P103"), "{:?}", codes(bad));
+    }
+
+    #[test]
+    fn accepts_good_input() {
+        let good = r#"install_type initial_install
+boot_device c0t0d0s0 update
+"#;
+        assert!(!codes(good).contains(&"P103"), "{:?}", codes(good));
+    }
+}

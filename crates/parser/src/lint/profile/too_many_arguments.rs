@@ -21,3 +21,24 @@ filesys c0t0d0s0 4096 / logging extra
 layout_constraint c0t0d0s3 movable 500   # minimum size only with changeable
 ```"#,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::super::codes;
+
+    #[test]
+    fn flags_bad_input() {
+        let bad = r#"install_type initial_install
+filesys c0t0d0s0 4096 / logging extra
+"#;
+        assert!(codes(bad).contains(&"P104"), "{:?}", codes(bad));
+    }
+
+    #[test]
+    fn accepts_good_input() {
+        let good = r#"install_type initial_install
+filesys c0t0d0s0 4096 / logging
+"#;
+        assert!(!codes(good).contains(&"P104"), "{:?}", codes(good));
+    }
+}

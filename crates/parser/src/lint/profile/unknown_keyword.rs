@@ -21,3 +21,24 @@ install_type initial_install
 pooll rpool auto auto auto c0t0d0s0    # did you mean `pool`?
 ```"#,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::super::codes;
+
+    #[test]
+    fn flags_bad_input() {
+        let bad = r#"install_type initial_install
+pooll rpool auto auto auto c0t0d0s0
+"#;
+        assert!(codes(bad).contains(&"P101"), "{:?}", codes(bad));
+    }
+
+    #[test]
+    fn accepts_good_input() {
+        let good = r#"install_type initial_install
+pool rpool auto auto auto c0t0d0s0
+"#;
+        assert!(!codes(good).contains(&"P101"), "{:?}", codes(good));
+    }
+}

@@ -65,13 +65,8 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     format!("unknown geographic region `{}`", g.value),
                 )
                 .label("expected a region such as `W_Europe` or `N_America`");
-                let lower: Vec<String> =
-                    GEO_REGIONS.iter().map(|r| r.to_ascii_lowercase()).collect();
-                let refs: Vec<&str> = lower.iter().map(String::as_str).collect();
-                if let Some(m) = did_you_mean(&g.value, &refs)
-                    && let Some(real) = GEO_REGIONS.iter().find(|r| r.eq_ignore_ascii_case(m))
-                {
-                    d = d.help(format!("did you mean `{real}`?"));
+                if let Some(m) = did_you_mean(&g.value, GEO_REGIONS) {
+                    d = d.help(format!("did you mean `{m}`?"));
                 }
                 out.push(d);
             }

@@ -63,6 +63,9 @@ cluster SUNWCssh
 
     #[test]
     fn accepts_good_input() {
+        let near = "install_type initial_install\ncluster SUNWCrq\n";
+        let d = crate::profile::check(&crate::SourceFile::new("p", near));
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `SUNWCreq`?"));
         let good = r#"install_type initial_install
 cluster SUNWCreq
 cluster SUNWCssh add
