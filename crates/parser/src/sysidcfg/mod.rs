@@ -30,6 +30,8 @@ pub struct Sysidcfg {
 }
 
 /// One top-level item.
+// Entries are by far the common variant; boxing them would cost an allocation each.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Item {
     Entry(Entry),

@@ -103,10 +103,10 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                                 }
                             }
                         }
-                        (Some(NameServiceKind::Ldap), SubKeyword::ProfileServer) => {
-                            if parse_ipv4(v).is_err() {
-                                bad(out, "profile_server", span, v);
-                            }
+                        (Some(NameServiceKind::Ldap), SubKeyword::ProfileServer)
+                            if parse_ipv4(v).is_err() =>
+                        {
+                            bad(out, "profile_server", span, v);
                         }
                         _ => {}
                     }
