@@ -1,1 +1,386 @@
-//! CLI tests for the finish commands.
+//! CLI tests for `zflash finish`: the plan, bad input, SIGKILL at every step then rerun,
+//! events, and parity with the seed's own `loadzfs` script on zfs-fuse.
+
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use zflash_runtime::testpool::{TestPool, file_tree, require_zfs, run, run_retry};
+
+const INSTALLED: &str = "s10u6_req";
+const NEW: &str = "s10gold";
+
+fn zflash() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_zflash"))
+}
+
+fn write_config(dir: &Path, body: &str) -> PathBuf {
+    let p = dir.join("zflash-deploy.yaml");
+    std::fs::write(&p, body).unwrap();
+    p
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn plan_prints_every_step_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(
+        dir.path(),
+        "version: 1\narchive: js-server:/export/flash/s10u6.zfs\nbe_name: s10gold\nproperties: {compression: \"on\"}\n",
+    );
+    let out = zflash()
+        .args(["finish", "--plan", "--config"])
+        .arg(&cfg)
+        .env("SI_CONFIG_DIR", "/tmp/install_config")
+        .env("SI_ARCH", "sparc")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    insta::assert_snapshot!("finish_plan_human", text(&out.stdout));
+
+    let out = zflash()
+        .args(["finish", "--plan", "--json", "--altroot", "/a", "--config"])
+        .arg(&cfg)
+        .env("SI_CONFIG_DIR", "/tmp/install_config")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let steps: Vec<&str> = plan["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(steps.first(), Some(&"mount_source"));
+    assert_eq!(steps.last(), Some(&"unmount_source"));
+    assert!(steps.contains(&"switch_bootfs"));
+    assert_eq!(plan["be_dataset"], "rpool/ROOT/s10gold");
+}
+
+#[test]
+fn bad_input_is_refused_before_anything_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(
+        dir.path(),
+        "version: 1\narchive: /x.zfs\nbe_name: s10gold\ncompresion: on\n",
+    );
+    let out = zflash()
+        .args(["finish", "--config"])
+        .arg(&cfg)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("zflash-deploy.yaml"), "{err}");
+    assert!(err.contains("unknown field `compresion`"), "{err}");
+    assert!(err.contains("line 4"), "{err}");
+
+    let cfg = write_config(
+        dir.path(),
+        "version: 1\narchive: https://js/x.zfs\nbe_name: b\n",
+    );
+    let out = zflash()
+        .args(["finish", "--plan", "--config"])
+        .arg(&cfg)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("not supported yet"));
+
+    let cfg = write_config(
+        dir.path(),
+        "version: 1\narchive: /x.zfs\nbe_name: 'bad name'\n",
+    );
+    let out = zflash()
+        .args(["finish", "--config"])
+        .arg(&cfg)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("be_name"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = zflash()
+        .args(["finish"])
+        .env_remove("SI_CONFIG_DIR")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--config"));
+}
+
+struct Site {
+    pool: TestPool,
+    config_dir: tempfile::TempDir,
+    config: PathBuf,
+}
+
+fn site(tag: &str, extra: &str) -> Site {
+    let pool = TestPool::miniroot(tag, 128, INSTALLED);
+    let stream = pool.golden_stream("gold.zfs", 256);
+    let config_dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        config_dir.path().join("sysidcfg"),
+        "network_interface=primary {dhcp protocol_ipv6=no}\n",
+    )
+    .unwrap();
+    let config = write_config(
+        config_dir.path(),
+        &format!(
+            "version: 1\narchive: {}\npool: {}\nbe_name: {NEW}\nproperties: {{compression: \"on\"}}\n{extra}",
+            stream.display(),
+            pool.name
+        ),
+    );
+    Site {
+        pool,
+        config_dir,
+        config,
+    }
+}
+
+impl Site {
+    fn finish(&self, args: &[&str], fault: Option<&str>) -> Output {
+        let mut c = zflash();
+        c.args(["finish", "--config"])
+            .arg(&self.config)
+            .arg("--altroot")
+            .arg(&self.pool.altroot)
+            .args(args)
+            .env("SI_CONFIG_DIR", self.config_dir.path())
+            .env("SI_ARCH", "i386")
+            .env_remove("ZFLASH_FAULT");
+        if let Some(f) = fault {
+            c.env("ZFLASH_FAULT", f);
+        }
+        c.output().unwrap()
+    }
+
+    fn be(&self) -> String {
+        format!("{}/ROOT/{NEW}", self.pool.name)
+    }
+
+    /// Put the pool back as JumpStart left it.
+    fn reset(&self) {
+        run(
+            "zpool",
+            &[
+                "set",
+                &format!("bootfs={}/ROOT/{INSTALLED}", self.pool.name),
+                &self.pool.name,
+            ],
+        );
+        run_retry("zfs", &["destroy", "-r", &self.be()]).unwrap();
+    }
+
+    fn assert_deployed(&self, context: &str) {
+        let p = &self.pool;
+        let be = self.be();
+        assert_eq!(p.bootfs(), be, "{context}");
+        let mut want = vec![
+            p.name.clone(),
+            format!("{}/ROOT", p.name),
+            be.clone(),
+            format!("{}/ROOT/{INSTALLED}", p.name),
+        ];
+        want.sort();
+        assert_eq!(p.datasets(), want, "{context}: leftovers");
+        assert_eq!(p.zfs_get("org.zflash:state", &be), "done", "{context}");
+        assert_eq!(p.zfs_get("mounted", &be), "no", "{context}");
+        assert_eq!(p.zfs_get("canmount", &be), "noauto", "{context}");
+        assert_eq!(p.zfs_get("compression", &be), "on", "{context}");
+        assert!(
+            !p.altroot.join(".zflash").exists(),
+            "{context}: mount dir left"
+        );
+    }
+}
+
+#[test]
+fn sigkill_at_every_step_then_rerun_finishes() {
+    if !require_zfs() {
+        return;
+    }
+    let s = site("kill", "");
+    // Killed mid-stream: the partial receive is discarded, the rerun deploys.
+    let out = s.finish(&["-q"], Some("kill-during:receive"));
+    assert_eq!(out.status.signal(), Some(9), "{}", text(&out.stderr));
+    let out = s.finish(&["-q"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    s.assert_deployed("after kill during receive and rerun");
+    s.reset();
+    for step in [
+        "preflight",
+        "receive",
+        "make_standalone",
+        "set_properties",
+        "mount_temporary",
+        "reset_identity",
+        "copy_sysidcfg",
+        "verify_identity",
+        "preserve_logs",
+        "unmount",
+        "set_mountpoint",
+        "switch_bootfs",
+        "cleanup",
+    ] {
+        let out = s.finish(&["-q"], Some(&format!("kill-after:{step}")));
+        assert_eq!(
+            out.status.signal(),
+            Some(9),
+            "after {step}: {}",
+            text(&out.stderr)
+        );
+        let out = s.finish(&["-q", "--json"], None);
+        assert!(
+            out.status.success(),
+            "rerun after kill at {step}: {}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let outcome = report["outcome"].as_str().unwrap();
+        let want = match step {
+            "switch_bootfs" => "resumed",
+            "cleanup" => "already_deployed",
+            _ => "deployed",
+        };
+        assert_eq!(outcome, want, "rerun after kill at {step}: {report}");
+        s.assert_deployed(&format!("after kill at {step} and rerun"));
+        s.reset();
+    }
+}
+
+#[test]
+fn events_and_json_report() {
+    if !require_zfs() {
+        return;
+    }
+    let s = site("events", "");
+    let events = s.config_dir.path().join("events.jsonl");
+    let out = s.finish(&["--json", "--events", events.to_str().unwrap()], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["outcome"], "deployed");
+    assert_eq!(report["bootfs"], s.be());
+    assert!(report["bytes_received"].as_u64().unwrap() > 256 * 1024);
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&events)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let kinds: Vec<&str> = lines.iter().map(|e| e["event"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"step_start"));
+    assert!(kinds.contains(&"received"));
+    assert_eq!(kinds.last(), Some(&"finished"));
+    assert!(lines.iter().any(|e| e["step"] == "switch_bootfs"));
+    // Human report on a rerun: nothing to do, exit 0.
+    let out = s.finish(&["-q"], None);
+    assert!(out.status.success());
+    assert!(
+        text(&out.stdout).contains("nothing to do"),
+        "{}",
+        text(&out.stdout)
+    );
+    // A failure exits 1 with the error on stderr and the pool untouched.
+    s.reset();
+    let before = s.pool.state();
+    let out = s.finish(&["-q"], Some("fail-after:reset_identity"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("injected failure after step reset_identity"));
+    assert_eq!(s.pool.state(), before);
+}
+
+/// The seed's `loadzfs` (fixtures/seed, run by its wrapper) and `zflash finish` deploy the
+/// same stream into two identical miniroot pools: same datasets, same files, same
+/// canmount/mountpoint/origin/bootfs. The one documented difference: the seed sets
+/// compression on the temporary dataset, which does not survive clone + promote, so its
+/// BE ends with compression inherited (off); zflash sets it on the final BE.
+#[test]
+fn seed_script_and_zflash_reach_the_same_state() {
+    if !require_zfs() {
+        return;
+    }
+    let z = site("parityz", "preserve_logs: {enabled: false}\n");
+    let out = z.finish(&["-q"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let seed = TestPool::miniroot("paritys", 128, INSTALLED);
+    let archive_dir = seed.dir().join("flash");
+    std::fs::create_dir_all(&archive_dir).unwrap();
+    std::fs::copy(
+        z.pool.dir().join("gold.zfs"),
+        archive_dir.join("s10s_u6wos_07_flar.zfs"),
+    )
+    .unwrap();
+    let mnt = seed.dir().join("flarmnt");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::new("sh")
+        .arg(repo.join("fixtures/seed/loadzfs-test-wrapper.sh"))
+        .arg(repo.join("fixtures/seed/loadzfs"))
+        .arg(&seed.altroot)
+        .arg(&seed.name)
+        .arg(&archive_dir)
+        .arg("s10s_u6wos_07_flar.zfs")
+        .arg(&mnt)
+        .arg(format!("{}/ROOT/zfsBE_tmp", seed.name))
+        .arg(format!("{}/ROOT/{NEW}", seed.name))
+        .env("SI_CONFIG_DIR", z.config_dir.path())
+        .output()
+        .unwrap();
+    let trace = text(&out.stderr);
+
+    let strip = |p: &TestPool| -> Vec<String> {
+        p.datasets()
+            .iter()
+            .map(|d| d.replacen(&p.name, "POOL", 1))
+            .collect()
+    };
+    assert_eq!(
+        strip(&seed),
+        strip(&z.pool),
+        "datasets differ; seed trace:\n{trace}"
+    );
+    let be_z = z.be();
+    let be_s = format!("{}/ROOT/{NEW}", seed.name);
+    for prop in ["canmount", "origin", "mounted"] {
+        assert_eq!(
+            seed.zfs_get(prop, &be_s),
+            z.pool.zfs_get(prop, &be_z),
+            "{prop}; seed trace:\n{trace}"
+        );
+    }
+    assert_eq!(
+        seed.zfs_get("mountpoint", &be_s),
+        seed.altroot.display().to_string()
+    );
+    assert_eq!(
+        z.pool.zfs_get("mountpoint", &be_z),
+        z.pool.altroot.display().to_string()
+    );
+    assert_eq!(seed.bootfs(), be_s);
+    assert_eq!(z.pool.bootfs(), be_z);
+    assert_eq!(seed.zfs_get("compression", &be_s), "off");
+    assert_eq!(z.pool.zfs_get("compression", &be_z), "on");
+
+    let look = |p: &TestPool, be: &str| -> Vec<String> {
+        run("zfs", &["set", "mountpoint=/inspect", be]);
+        run("zfs", &["mount", be]);
+        let files = file_tree(&p.altroot.join("inspect"), &[]);
+        run_retry("zfs", &["umount", be]).unwrap();
+        run("zfs", &["set", "mountpoint=/", be]);
+        files
+    };
+    let files_s = look(&seed, &be_s);
+    let files_z = look(&z.pool, &be_z);
+    assert!(files_z.iter().any(|f| f.starts_with("etc/sysidcfg:")));
+    assert!(files_z.iter().any(|f| f.starts_with("reconfigure:")));
+    assert_eq!(files_s, files_z, "seed trace:\n{trace}");
+}

@@ -34,6 +34,9 @@ pub enum Fault {
     KillAfter(String),
     /// Fail with an error after this step completes (`fail-after:<step>`).
     FailAfter(String),
+    /// SIGKILL ourselves once half of the archive has been fed to `zfs receive`
+    /// (`kill-during:receive`).
+    KillDuringReceive,
 }
 
 impl Fault {
@@ -41,6 +44,7 @@ impl Fault {
     pub fn parse(s: &str) -> Option<Fault> {
         let (kind, step) = s.split_once(':')?;
         match kind {
+            "kill-during" if step == "receive" => Some(Fault::KillDuringReceive),
             "kill-after" => Some(Fault::KillAfter(step.to_string())),
             "fail-after" => Some(Fault::FailAfter(step.to_string())),
             _ => None,
@@ -451,9 +455,7 @@ impl Runner<'_> {
             .emit("step_done", json!({ "step": name, "seconds": seconds }));
         match &self.opts.fault {
             Some(Fault::KillAfter(s)) if s == name => {
-                let pid = std::process::id().to_string();
-                let _ = Command::new("kill").args(["-KILL", &pid]).status();
-                std::thread::sleep(Duration::from_secs(10));
+                kill_self();
                 Err(RunError::Injected(name.into()))
             }
             Some(Fault::FailAfter(s)) if s == name => Err(RunError::Injected(name.into())),
@@ -893,12 +895,21 @@ impl Runner<'_> {
                     break;
                 }
             };
+            let half = info.stored_size / 2;
+            if self.opts.fault == Some(Fault::KillDuringReceive) && raw + n as u64 > half {
+                // Feed exactly half of the stream, then die mid-receive.
+                let _ = stdin.write_all(&buf[..(half.saturating_sub(raw)) as usize]);
+                let _ = stdin.flush();
+                std::thread::sleep(Duration::from_millis(200));
+                kill_self();
+            }
             if let Err(e) = stdin.write_all(&buf[..n]) {
                 write_error = Some(e);
                 break;
             }
             raw += n as u64;
             let (stored, _) = reader.position();
+
             if let Some(b) = &bar {
                 b.set_position(stored);
             }
@@ -967,6 +978,13 @@ impl Runner<'_> {
         bar.set_style(style);
         Some(bar)
     }
+}
+
+/// Fault injection: die as a power cut or `kill -9` would, without any clean-up.
+fn kill_self() {
+    let pid = std::process::id().to_string();
+    let _ = Command::new("kill").args(["-KILL", &pid]).status();
+    std::thread::sleep(Duration::from_secs(10));
 }
 
 fn same_path(a: &str, b: &str) -> bool {

@@ -344,7 +344,8 @@ impl fmt::Display for Check {
                 arch,
             } => write!(
                 f,
-                "check {archive}: architecture {arch}, stream features receivable by pool {pool}, enough free space"
+                "check {archive}: made for architecture {}, stream features receivable by pool {pool}, enough free space",
+                if arch.is_empty() { "`uname -p`" } else { arch }
             ),
         }
     }
@@ -358,7 +359,7 @@ impl fmt::Display for Action {
             Action::Mkdir { path } => write!(f, "mkdir -p {}", q(path)),
             Action::RemoveDir { path } => write!(f, "rmdir {} (if empty)", q(path)),
             Action::MountNfs { source, target } => {
-                write!(f, "mount -o ro nfs {} {}", q(source), q(target))
+                write!(f, "mount -o ro (nfs) {} {}", q(source), q(target))
             }
             Action::Unmount { target } => write!(f, "umount {}", q(target)),
             Action::Receive { snapshot, archive } => {
