@@ -157,3 +157,85 @@ fn sarif_output() {
     }
     insta::assert_snapshot!(serde_json::to_string_pretty(&doc).unwrap());
 }
+
+mod random_directories {
+    use super::*;
+    use proptest::prelude::*;
+    use zflash_parser::render::Format;
+
+    /// Bytes that are mostly JumpStart-looking text, with the odd NUL, CR, high byte.
+    fn content() -> impl Strategy<Value = Vec<u8>> {
+        let word = prop::sample::select(vec![
+            "hostname",
+            "any",
+            "-",
+            "=",
+            "web.prof",
+            "post.fin",
+            "pre.beg",
+            "&&",
+            "!",
+            "probe",
+            "install_type",
+            "initial_install",
+            "pool",
+            "root_password=x",
+            "{",
+            "}",
+            "\\",
+            "#",
+            "'",
+            "\"",
+            "karch",
+            "sun4v",
+            "memsize",
+            "1-2",
+            "network_interface=PRIMARY",
+            "\r",
+            "\0",
+            "\u{e9}",
+            "root=js:/x",
+            "*",
+        ]);
+        let sep = prop::sample::select(vec![" ", "\t", "\n", "\\\n", " && "]);
+        let piece = (word, sep).prop_map(|(w, s)| format!("{w}{s}"));
+        prop_oneof![
+            prop::collection::vec(piece, 0..40).prop_map(|v| v.concat().into_bytes()),
+            prop::collection::vec(any::<u8>(), 0..200),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn checking_never_panics(
+            rules in content(),
+            profile in content(),
+            script in content(),
+            sysidcfg in content(),
+            bootparams in content(),
+            probes in content(),
+        ) {
+            let tmp = tempfile::tempdir().unwrap();
+            let p = tmp.path();
+            std::fs::write(p.join("rules"), &rules).unwrap();
+            std::fs::write(p.join("web.prof"), &profile).unwrap();
+            std::fs::write(p.join("post.fin"), &script).unwrap();
+            std::fs::write(p.join("custom_probes"), &probes).unwrap();
+            std::fs::create_dir(p.join("c1")).unwrap();
+            std::fs::write(p.join("c1/sysidcfg"), &sysidcfg).unwrap();
+            std::fs::write(p.join("bootparams"), &bootparams).unwrap();
+            let report = check_dir(p, &CheckOptions::default()).unwrap();
+            for format in Format::ALL {
+                let _ = render(&report, *format, &RenderOptions::default());
+            }
+            // rules.ok exists only for an error-free run, and is then complete.
+            let ok = p.join("rules.ok");
+            prop_assert_eq!(ok.exists(), !report.has_errors());
+            if ok.exists() {
+                let text = std::fs::read_to_string(&ok).unwrap();
+                prop_assert!(text.ends_with('\n') && text.contains("# version=2 checksum="));
+            }
+        }
+    }
+}
