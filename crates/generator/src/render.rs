@@ -308,6 +308,7 @@ struct UndoView<'a> {
 #[derive(Serialize)]
 struct ArchiveView<'a> {
     location: String,
+    nfs: bool,
     compression: Compression,
     sha256: Option<&'a str>,
     arch: Option<&'a str>,
@@ -364,6 +365,7 @@ pub fn loadzfs(tera: &Tera, class: &Class, site_name: &str) -> Result<String, Ge
     undos.reverse();
     let archive = ArchiveView {
         location: class.archive.location.display(),
+        nfs: matches!(class.archive.location, Location::Nfs { .. }),
         compression: class.archive.compression,
         sha256: class.archive.sha256.as_deref(),
         arch: class.archive.arch.as_deref(),

@@ -995,7 +995,7 @@ fn read_manifest(path: &Path) -> Result<ManifestFacts, String> {
         "none" => Some(Compression::None),
         _ => None,
     });
-    let arch = find(&["arch", "content_arch", "architecture", "source.arch", "content.arch"])
+    let arch = find(&["content.architecture", "arch", "architecture"])
         .filter(|a| a == "sparc" || a == "i386");
     Ok((digest, compression, arch))
 }
@@ -1020,7 +1020,7 @@ pub(crate) fn locate(text: &str, key: &str, value: Option<&str>, nth: usize) -> 
         let rest = rest.trim_matches(|c| c == '"' || c == '\'');
         let hit = match value {
             None => true,
-            Some(v) => rest == v || rest.split(['\n']).next() == Some(v),
+            Some(v) => rest == v || rest == v.escape_default().to_string(),
         };
         if hit {
             if count == nth {

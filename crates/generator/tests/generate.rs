@@ -1,0 +1,416 @@
+//! Generator tests: snapshots of every generated file, `check` clean, bad input, the
+//! Bourne-shell rules for the finish scripts, shellcheck, property test.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use proptest::prelude::*;
+use zflash_generator::{GenerateError, generate, output};
+use zflash_parser::check::{CheckOptions, check_dir};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn site(name: &str) -> PathBuf {
+    repo().join("fixtures/sites").join(name)
+}
+
+fn fixture_sites() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(repo().join("fixtures/sites"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    v.push(repo().join("fixtures/examples/site.yaml"));
+    v.sort();
+    v
+}
+
+/// Write a generated directory and check it with the parser's `check_dir`, as
+/// `zflash check DIR` does; returns the findings rendered one per line.
+fn check_findings(dir: &Path) -> Vec<String> {
+    let opts = CheckOptions {
+        write_rules_ok: false,
+        ..CheckOptions::default()
+    };
+    let report = check_dir(dir, &opts).expect("check runs");
+    report
+        .findings()
+        .map(|(file, f)| format!("{}: {f:?}", file.path))
+        .collect()
+}
+
+#[test]
+fn every_fixture_site_generates_a_directory_that_checks_clean() {
+    for path in fixture_sites() {
+        let files = generate(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("js");
+        output::write(&out, &files, false).unwrap();
+        let findings = check_findings(&out);
+        assert!(findings.is_empty(), "{}:\n{}", path.display(), findings.join("\n"));
+        // rules.ok is byte-identical to what check derives.
+        let rules = std::fs::read(out.join("rules")).unwrap();
+        assert_eq!(
+            std::fs::read(out.join("rules.ok")).unwrap(),
+            zflash_parser::rules::derive_rules_ok(&rules)
+        );
+    }
+}
+
+#[test]
+fn snapshots_of_every_generated_file() {
+    for path in fixture_sites() {
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let files = generate(&path).unwrap();
+        for (rel, file) in &files {
+            let name = format!("{stem}__{}", rel.replace(['/', '.'], "_"));
+            let text = format!(
+                "mode: {:o}\n---\n{}",
+                file.mode,
+                String::from_utf8(file.bytes.clone()).unwrap()
+            );
+            insta::assert_snapshot!(name, text);
+        }
+    }
+}
+
+#[test]
+fn default_class_profile_is_the_seed_profile() {
+    let files = generate(&site("minimal.yaml")).unwrap();
+    let profile = String::from_utf8(files["profiles/s10u6"].bytes.clone()).unwrap();
+    let body: Vec<&str> = profile
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .map(|w| Box::leak(w.join(" ").into_boxed_str()) as &str)
+        .collect();
+    assert_eq!(
+        body,
+        [
+            "install_type initial_install",
+            "cluster SUNWCreq",
+            "system_type standalone",
+            "pool rpool auto auto auto mirror c0t0d0s0 c0t1d0s0",
+            "bootenv installbe bename s10u6_req",
+        ]
+    );
+}
+
+#[test]
+fn same_input_same_bytes() {
+    for path in fixture_sites() {
+        assert_eq!(generate(&path).unwrap(), generate(&path).unwrap());
+    }
+}
+
+#[test]
+fn sysidcfg_is_private_and_scripts_are_readable() {
+    let files = generate(&site("mixed.yaml")).unwrap();
+    for (rel, f) in &files {
+        if rel.starts_with("sysidcfg/") {
+            assert_eq!(f.mode, 0o600, "{rel}");
+        }
+    }
+    assert_eq!(files["server/add_install_client"].mode, 0o755);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("js");
+    output::write(&out, &files, false).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(out.join("sysidcfg/web01/sysidcfg")).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+fn site_errors(name: &str) -> String {
+    match generate(&site(name)) {
+        Err(GenerateError::Site(e)) => e.to_string(),
+        other => panic!("{name}: expected site errors, got {other:?}"),
+    }
+}
+
+#[test]
+fn bad_sites_report_every_problem_with_path_and_line() {
+    let cases: &[(&str, &[&str])] = &[
+        ("bad/unknown-key.yaml", &["unknown-key.yaml:19:5", "unknown field `colour`"]),
+        (
+            "bad/duplicates.yaml",
+            &[
+                "duplicates.yaml:23: duplicate host name \"WS1\"",
+                "duplicates.yaml:24: duplicate MAC address",
+                "duplicates.yaml:25: duplicate IP address \"10.1.1.11\"",
+            ],
+        ),
+        (
+            "bad/malformed.yaml",
+            &[
+                "malformed.yaml:21: invalid netmask \"255.0.255.0\"",
+                "malformed.yaml:24: invalid MAC address",
+                "malformed.yaml:25: invalid IP address",
+            ],
+        ),
+        ("bad/unknown-class.yaml", &["unknown-class.yaml:23:", "unknown class \"laptop\""]),
+        (
+            "bad/metacharacters.yaml",
+            &[
+                "5 problems",
+                "contains the shell metacharacter `$`",
+                "\"ws2\\nws3\" (contains a newline)",
+                "metacharacters.yaml:9: invalid location of archive \"a\"",
+                "contains `..`",
+                "metacharacters.yaml:20: invalid boot environment name \"gold;rm -rf /\"",
+                "metacharacters.yaml:32: timezone \"../../etc/passwd\" contains `..`",
+            ],
+        ),
+        ("bad/syntax.yaml", &["syntax.yaml:21:10", "expected a string"]),
+    ];
+    for (name, wants) in cases {
+        let text = site_errors(name);
+        assert!(text.contains(&site(name).display().to_string()), "{text}");
+        for want in *wants {
+            assert!(text.contains(want), "{name}: missing {want:?} in:\n{text}");
+        }
+    }
+}
+
+#[test]
+fn zstd_archive_with_the_shell_finish_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("zstd.yaml");
+    let text = std::fs::read_to_string(site("minimal.yaml"))
+        .unwrap()
+        .replace("s10s_u6wos_07_flar.zfs", "s10s_u6wos_07_flar.zfs.zst");
+    std::fs::write(&p, text).unwrap();
+    let err = generate(&p).unwrap_err().to_string();
+    assert!(err.contains("zstd-compressed"), "{err}");
+    assert!(err.contains("finish: native"), "{err}");
+}
+
+/// Constructs Solaris 10 `/sbin/sh` lacks (jumpstart-formats.md §6.4).
+fn bourne_violations(text: &str) -> Vec<String> {
+    let mut bad = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let code = line.trim_start();
+        if code.starts_with('#') {
+            continue;
+        }
+        let checks: &[(&str, bool)] = &[
+            ("$( )", line.contains("$(")),
+            ("$(( ))", line.contains("$((")),
+            ("[[", line.contains("[[")),
+            ("local", code.starts_with("local ") || line.contains("; local ")),
+            ("${var#…}/${var%…}", has_param_op(line)),
+            ("test -e", line.contains("test -e") || line.contains("[ -e ")),
+            ("! cmd", code.starts_with("! ") || line.contains("&& ! ") || line.contains("|| ! ") || line.contains("if ! ")),
+            ("function", code.starts_with("function ")),
+            ("export VAR=", code.starts_with("export ") && code.contains('=')),
+            ("source", code.starts_with("source ")),
+            ("echo -n/-e", line.contains("echo -n") || line.contains("echo -e")),
+        ];
+        for (what, hit) in checks {
+            if *hit {
+                bad.push(format!("line {}: {what}: {line}", i + 1));
+            }
+        }
+    }
+    bad
+}
+
+fn has_param_op(line: &str) -> bool {
+    let mut rest = line;
+    while let Some(i) = rest.find("${") {
+        let after = &rest[i + 2..];
+        let end = after.find('}').unwrap_or(after.len());
+        let inner = &after[..end];
+        if inner.contains('#') || inner.contains('%') || inner.contains('/') && !inner.contains(":-") {
+            return true;
+        }
+        rest = &after[end.min(after.len())..];
+    }
+    false
+}
+
+#[test]
+fn bourne_scan_catches_what_it_must() {
+    for bad in [
+        "x=$(date)",
+        "x=$((1+2))",
+        "if [[ -f x ]]; then :; fi",
+        "local x=1",
+        "y=${x#pre}",
+        "y=${x%suf}",
+        "[ -e /x ]",
+        "! grep x y",
+    ] {
+        assert!(!bourne_violations(bad).is_empty(), "not caught: {bad}");
+    }
+    assert!(bourne_violations("x=`date`\ny=${x:-/a}\nif [ -f \"$x\" ]; then :; fi").is_empty());
+}
+
+#[test]
+fn finish_scripts_use_only_solaris_10_bourne_shell() {
+    for path in fixture_sites() {
+        let files = generate(&path).unwrap();
+        for (rel, f) in files.iter().filter(|(r, _)| r.starts_with("finish/")) {
+            let text = String::from_utf8(f.bytes.clone()).unwrap();
+            let bad = bourne_violations(&text);
+            assert!(bad.is_empty(), "{} {rel}:\n{}", path.display(), bad.join("\n"));
+        }
+    }
+}
+
+fn require_tool(tool: &str) -> bool {
+    let ok = Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {tool}"))
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{tool} is missing under CI: run scripts/setup"
+        );
+        eprintln!("SKIPPED: {tool} is not installed (scripts/setup installs it)");
+    }
+    ok
+}
+
+#[test]
+fn generated_scripts_are_shellcheck_clean() {
+    if !require_tool("shellcheck") {
+        return;
+    }
+    for path in fixture_sites() {
+        let files = generate(&path).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("js");
+        output::write(&out, &files, false).unwrap();
+        let scripts: Vec<PathBuf> = files
+            .keys()
+            .filter(|r| r.starts_with("finish/") || *r == "server/add_install_client")
+            .map(|r| out.join(r))
+            .collect();
+        let o = Command::new("shellcheck")
+            .args(["-s", "sh"])
+            .args(&scripts)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{}:\n{}",
+            path.display(),
+            String::from_utf8_lossy(&o.stdout)
+        );
+    }
+}
+
+#[test]
+fn example_with_600_clients_generates_and_checks_clean() {
+    let path = repo().join("fixtures/examples/site-600.yaml");
+    let files = generate(&path).unwrap();
+    assert_eq!(files.keys().filter(|k| k.starts_with("sysidcfg/")).count(), 600);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("js");
+    output::write(&out, &files, false).unwrap();
+    let findings = check_findings(&out);
+    assert!(findings.is_empty(), "{}", findings.join("\n"));
+}
+
+#[test]
+fn rewrite_plans_changes_and_removes_dropped_clients() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("js");
+    let files = generate(&repo().join("fixtures/examples/site.yaml")).unwrap();
+    output::write(&out, &files, false).unwrap();
+    let again = output::plan(&out, &files).unwrap();
+    assert!(again.iter().all(|c| c.kind == output::ChangeKind::Unchanged), "{again:?}");
+    // Drop client lab01 (the last one) and its class's only client.
+    let text = std::fs::read_to_string(repo().join("fixtures/examples/site.yaml")).unwrap();
+    let cut = text.find("  - hostname: lab01").unwrap();
+    let site2 = tmp.path().join("site.yaml");
+    std::fs::write(&site2, &text[..cut]).unwrap();
+    let files2 = generate(&site2).unwrap();
+    let plan = output::plan(&out, &files2).unwrap();
+    let removed: Vec<&str> = plan
+        .iter()
+        .filter(|c| c.kind == output::ChangeKind::Remove)
+        .map(|c| c.path.as_str())
+        .collect();
+    assert_eq!(removed, ["deploy/lab01.yaml", "sysidcfg/lab01/sysidcfg"]);
+    assert!(plan.iter().any(|c| c.path == "rules" && c.kind == output::ChangeKind::Change));
+    output::write(&out, &files2, false).unwrap();
+    assert!(!out.join("sysidcfg/lab01").exists());
+    assert!(output::plan(&out, &files2).unwrap().iter().all(|c| c.kind == output::ChangeKind::Unchanged));
+}
+
+#[test]
+fn foreign_directory_is_refused_without_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("precious"), "x").unwrap();
+    let files = generate(&site("minimal.yaml")).unwrap();
+    let err = output::write(tmp.path(), &files, false).unwrap_err();
+    assert!(matches!(err, GenerateError::ForeignOutput { .. }), "{err}");
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
+    output::write(tmp.path(), &files, true).unwrap();
+    assert!(tmp.path().join("precious").exists());
+    assert!(tmp.path().join("rules.ok").exists());
+}
+
+fn arb_site() -> impl Strategy<Value = String> {
+    let client = (
+        "[a-z][a-z0-9]{0,6}(-[a-z0-9]{1,4})?",
+        any::<[u8; 6]>(),
+        any::<u16>(),
+        prop::bool::ANY,
+        0usize..2,
+    );
+    (
+        prop::collection::vec(client, 1..12),
+        prop::bool::ANY,
+        prop::collection::vec("c[0-9]t[0-9A-F]{1,4}d[0-9]s[0-7]", 1..3),
+        prop::sample::select(vec!["auto", "8g", "4096", "existing"]),
+    )
+        .prop_map(|(clients, by_ip, disks, pool_size)| {
+            let mut seen = std::collections::HashSet::new();
+            let mut s = format!(
+                "version: 1\nserver: {{hostname: js, ip: 10.0.0.1, install_image: /export/img, config_dir: /export/js}}\n\
+                 archives: {{a: {{location: /flash/a.zfs}}, b: {{location: 'js:/flash/b.zfs.gz'}}}}\n\
+                 defaults:\n  match_by: {}\n  sysidcfg: {{timezone: GMT, root_password: Xy3kP0qLm9ZbA, network_interface: {{netmask: 255.255.0.0}}}}\n\
+                 classes:\n  c0: {{archive: a, profile: {{disks: [{}], pool_size: {pool_size}}}}}\n  c1: {{archive: b, finish: native}}\nclients:\n",
+                if by_ip { "hostaddress" } else { "hostname" },
+                disks.iter().cloned().collect::<std::collections::BTreeSet<_>>().into_iter().collect::<Vec<_>>().join(", ")
+            );
+            for (i, (host, mac, ip, sparc, class)) in clients.into_iter().enumerate() {
+                if !seen.insert(host.clone()) {
+                    continue;
+                }
+                let mac = mac.iter().map(|b| format!("{b:x}")).collect::<Vec<_>>().join(":");
+                let mac = format!("{mac}{}", "");
+                let karch = if sparc { "sun4u" } else { "i86pc" };
+                s.push_str(&format!(
+                    "  - {{hostname: {host}, mac: '{}:{i:x}', ip: 10.{}.{}.{}, karch: {karch}, class: c{class}}}\n",
+                    &mac[..mac.rfind(':').unwrap()],
+                    1 + i,
+                    ip >> 8,
+                    ip & 0xff
+                ));
+            }
+            s
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn generated_directories_always_check_clean(text in arb_site()) {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path().join("site.yaml");
+        std::fs::write(&p, &text).unwrap();
+        let files = generate(&p).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let out = tmp.path().join("js");
+        output::write(&out, &files, false).unwrap();
+        let findings = check_findings(&out);
+        prop_assert!(findings.is_empty(), "{}\n{}", findings.join("\n"), text);
+    }
+}
