@@ -18,6 +18,7 @@ pub mod manifest;
 pub mod nvlist;
 pub mod record;
 pub mod stream;
+pub mod writer;
 
 use std::fmt;
 use std::fs::File;
@@ -28,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use manifest::{MANIFEST_FORMAT, Manifest, manifest_path};
+pub use writer::{ArchiveWriter, WrittenArchive, write_manifest};
 pub use record::{ByteOrder, FEATURES, RecordType, features_unsupported_by_pool_version};
 pub use stream::{
     BeginInfo, Guid, RecordCounts, StreamError, StreamErrorKind, StreamSummary, StreamVerifier,
