@@ -197,7 +197,7 @@ impl<'a, 'w> Cursor<'a, 'w> {
         from_word: fn(&str) -> Option<E>,
         names: &[&str],
     ) -> PResult<Tok<E>> {
-        let w = self.next(what)?;
+        let w = self.next(&format!("a {what} ({})", list(names)))?;
         match from_word(w.text) {
             Some(v) => Ok(Tok::parsed(v, w.span.clone(), w.raw)),
             None => Err(invalid(self.keyword, w, what, names)),

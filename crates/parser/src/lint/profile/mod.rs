@@ -21,6 +21,7 @@ pub mod explicit_without_root;
 pub mod extra_argument;
 pub mod fdisk_type_size;
 pub mod filesys_size_conflict;
+pub mod filesys_size_unit;
 pub mod flash_without_archive;
 pub mod free_not_last;
 pub mod ignore_without_existing;
@@ -88,6 +89,7 @@ pub static RULES: &[&Rule] = &[
     &x86_boot_device_update::RULE,
     &root_device_conflict::RULE,
     &unknown_locale::RULE,
+    &filesys_size_unit::RULE,
 ];
 
 /// What every semantic rule needs to know about the profile, computed once.
@@ -176,6 +178,7 @@ pub fn run(src: &SourceFile, profile: &Profile) -> Vec<Diagnostic> {
     x86_boot_device_update::check(&ctx, &mut out);
     root_device_conflict::check(&ctx, &mut out);
     unknown_locale::check(&ctx, &mut out);
+    filesys_size_unit::check(&ctx, &mut out);
     out
 }
 

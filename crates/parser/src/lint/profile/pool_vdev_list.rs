@@ -26,7 +26,7 @@ pool rpool auto auto auto mirror c0t0d0s0 c0t0d0s0   # same slice twice
 };
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    let Some((line, pool)) = ctx.pool else { return };
+    let Some((_, pool)) = ctx.pool else { return };
     let devs = &pool.devices;
     let Some(first) = devs.first() else { return };
     let whole = first.span.start..devs.last().map_or(first.span.end, |d| d.span.end);
@@ -47,8 +47,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             )
             .label("several devices without `mirror`")
             .help(format!(
-                "to mirror them write `mirror` before the devices: `{} … mirror {}`",
-                line.keyword.text(),
+                "to mirror them write `mirror` before the devices: `mirror {}`",
                 devs.iter().map(|d| d.text()).collect::<Vec<_>>().join(" ")
             )),
         ),
