@@ -187,10 +187,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn choose_compression(
-    output: &Path,
-    arg: Option<CompressArg>,
-) -> anyhow::Result<Compression> {
+fn choose_compression(output: &Path, arg: Option<CompressArg>) -> anyhow::Result<Compression> {
     let by_suffix = Compression::from_suffix(output);
     match (arg.map(Compression::from), by_suffix) {
         (Some(a), Some(s)) if a != s => bail!(
@@ -251,7 +248,11 @@ impl Drop for SnapshotGuard {
         args.push(&self.name);
         // zfs-fuse answers "dataset is busy" for a moment after a send.
         for attempt in 0..10 {
-            match Command::new("zfs").args(&args).stderr(Stdio::null()).status() {
+            match Command::new("zfs")
+                .args(&args)
+                .stderr(Stdio::null())
+                .status()
+            {
                 Ok(s) if s.success() => return,
                 _ => std::thread::sleep(Duration::from_millis(100 * (attempt + 1))),
             }
@@ -393,9 +394,7 @@ fn os_release() -> String {
         return first.to_string();
     }
     if let Ok(text) = std::fs::read_to_string("/etc/os-release")
-        && let Some(v) = text
-            .lines()
-            .find_map(|l| l.strip_prefix("PRETTY_NAME="))
+        && let Some(v) = text.lines().find_map(|l| l.strip_prefix("PRETTY_NAME="))
     {
         return v.trim_matches('"').to_string();
     }

@@ -221,7 +221,12 @@ fn print_begin(out: &mut impl Write, b: &BeginInfo) -> std::io::Result<()> {
         b.features,
         names(&b.feature_names)
     )?;
-    writeln!(out, "  flags:          {:#x} ({})", b.flags, names(&b.flag_names))?;
+    writeln!(
+        out,
+        "  flags:          {:#x} ({})",
+        b.flags,
+        names(&b.flag_names)
+    )?;
     if let Some(enc) = &b.nvlist_encoding {
         writeln!(out, "  nvlist:         {enc}")?;
     }

@@ -29,12 +29,12 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use manifest::{MANIFEST_FORMAT, Manifest, manifest_path};
-pub use writer::{ArchiveWriter, WrittenArchive, write_manifest};
 pub use record::{ByteOrder, FEATURES, RecordType, features_unsupported_by_pool_version};
 pub use stream::{
     BeginInfo, Guid, RecordCounts, StreamError, StreamErrorKind, StreamSummary, StreamVerifier,
     SubstreamSummary,
 };
+pub use writer::{ArchiveWriter, WrittenArchive, write_manifest};
 
 /// How the stream is stored in the archive file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -209,10 +209,12 @@ impl Archive {
 
         let mpath = manifest_path(path);
         let manifest = match std::fs::read_to_string(&mpath) {
-            Ok(text) => Some(Manifest::from_json(&text).map_err(|m| ArchiveError::BadInput {
-                path: mpath.clone(),
-                message: m,
-            })?),
+            Ok(text) => Some(
+                Manifest::from_json(&text).map_err(|m| ArchiveError::BadInput {
+                    path: mpath.clone(),
+                    message: m,
+                })?,
+            ),
             Err(e) if e.kind() == io::ErrorKind::NotFound => None,
             Err(e) => {
                 return Err(ArchiveError::Io {

@@ -114,7 +114,10 @@ pub struct SubstreamInfo {
 impl StreamInfo {
     pub fn from_summary(s: &StreamSummary) -> StreamInfo {
         let features = s.all_features();
-        let first = s.compound.as_ref().or(s.substreams.first().map(|x| &x.begin));
+        let first = s
+            .compound
+            .as_ref()
+            .or(s.substreams.first().map(|x| &x.begin));
         StreamInfo {
             byte_order: Some(s.byte_order),
             compound: s.compound.is_some(),

@@ -307,9 +307,7 @@ fn xdr_list(cur: &mut Cursor<'_>, depth: usize) -> Result<NvList, NvError> {
             STRING_ARRAY => {
                 let declared = u64::from(cur.be_u32()?);
                 let n = cur.count(declared, 4)?;
-                let v = (0..n)
-                    .map(|_| xdr_string(cur))
-                    .collect::<Result<_, _>>()?;
+                let v = (0..n).map(|_| xdr_string(cur)).collect::<Result<_, _>>()?;
                 NvValue::StringArray(v)
             }
             NVLIST => NvValue::List(xdr_list(cur, depth + 1)?),
@@ -359,8 +357,8 @@ fn native_pairs(cur: &mut Cursor<'_>, o: ByteOrder, depth: usize) -> Result<NvLi
             .filter(|&e| e <= size && name_sz > 0)
             .ok_or_else(|| err(start, "nvpair name runs past the pair"))?;
         let name_raw = &pair[16..name_end];
-        let name = String::from_utf8_lossy(name_raw.strip_suffix(&[0]).unwrap_or(name_raw))
-            .into_owned();
+        let name =
+            String::from_utf8_lossy(name_raw.strip_suffix(&[0]).unwrap_or(name_raw)).into_owned();
         let voff = name_end.div_ceil(8) * 8;
         let value = pair.get(voff..).unwrap_or(&[]);
         let need = |n: usize| -> Result<&[u8], NvError> {
@@ -419,16 +417,12 @@ fn native_pairs(cur: &mut Cursor<'_>, o: ByteOrder, depth: usize) -> Result<NvLi
                     .map(|i| u64::from(o.u32(value, 4 * i)))
                     .collect(),
             ),
-            BOOLEAN_ARRAY => NvValue::BoolArray(
-                (0..elems(4)?)
-                    .map(|i| o.u32(value, 4 * i) != 0)
-                    .collect(),
-            ),
-            INT64_ARRAY => NvValue::IntArray(
-                (0..elems(8)?)
-                    .map(|i| o.u64(value, 8 * i) as i64)
-                    .collect(),
-            ),
+            BOOLEAN_ARRAY => {
+                NvValue::BoolArray((0..elems(4)?).map(|i| o.u32(value, 4 * i) != 0).collect())
+            }
+            INT64_ARRAY => {
+                NvValue::IntArray((0..elems(8)?).map(|i| o.u64(value, 8 * i) as i64).collect())
+            }
             UINT64_ARRAY => {
                 NvValue::UintArray((0..elems(8)?).map(|i| o.u64(value, 8 * i)).collect())
             }

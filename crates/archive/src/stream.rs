@@ -220,7 +220,10 @@ impl BeginInfo {
         let features = (vi >> 2) & ((1u64 << 56) - 1);
         let flags = o.u32(h, 36);
         let name_raw = &h[56..HEADER_LEN];
-        let name_end = name_raw.iter().position(|&c| c == 0).unwrap_or(name_raw.len());
+        let name_end = name_raw
+            .iter()
+            .position(|&c| c == 0)
+            .unwrap_or(name_raw.len());
         let hdrtype = (vi & 3) as u32;
         let fromguid = o.u64(h, 48);
         BeginInfo {
@@ -896,8 +899,42 @@ impl StreamVerifier {
         rec_offset: u64,
         rref: &RecordRef,
     ) -> Result<(), StreamError> {
+        // The END header itself is covered by no checksum in old streams (its stored
+        // value is for the bytes before it), so its unused bytes must be zero.
+        let unused_end = if self.state == State::Between {
+            // The conclusion record: 312 zero bytes but the type.
+            h[4..].iter().position(|&b| b != 0).map(|p| p + 4)
+        } else {
+            h[4..8]
+                .iter()
+                .position(|&b| b != 0)
+                .map(|p| p + 4)
+                .or_else(|| {
+                    h[48..RECORD_CHECKSUM_OFFSET]
+                        .iter()
+                        .position(|&b| b != 0)
+                        .map(|p| p + 48)
+                })
+        };
+        if let Some(at) = unused_end {
+            return Err(self.damaged_at(
+                rec_offset + at as u64,
+                rref,
+                format!("nonzero byte {at} in the unused part of an END record"),
+            ));
+        }
         match self.state {
-            State::CompoundHeader => self.state = State::Between,
+            State::CompoundHeader => {
+                // libzfs writes the package header's END with toguid 0.
+                if order.u64(h, 40) != 0 {
+                    return Err(self.damaged_at(
+                        rec_offset + 40,
+                        rref,
+                        "nonzero toguid in the END of a compound header".into(),
+                    ));
+                }
+                self.state = State::Between;
+            }
             State::Between => self.state = State::Done,
             State::InSubstream { compound } => {
                 let toguid = order.u64(h, 40);
@@ -911,14 +948,14 @@ impl StreamVerifier {
                         ),
                     ));
                 }
-                self.state = if compound { State::Between } else { State::Done };
+                self.state = if compound {
+                    State::Between
+                } else {
+                    State::Done
+                };
             }
             State::Start | State::Done => {
-                return Err(self.damaged_at(
-                    rec_offset,
-                    rref,
-                    "END outside a substream".into(),
-                ));
+                return Err(self.damaged_at(rec_offset, rref, "END outside a substream".into()));
             }
         }
         if self.state == State::Done

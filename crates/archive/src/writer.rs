@@ -223,7 +223,11 @@ fn persist(temp: tempfile::NamedTempFile, to: &Path, overwrite: bool) -> Result<
 }
 
 /// Write `manifest` to `path` atomically (temporary file + rename).
-pub fn write_manifest(path: &Path, manifest: &Manifest, overwrite: bool) -> Result<(), ArchiveError> {
+pub fn write_manifest(
+    path: &Path,
+    manifest: &Manifest,
+    overwrite: bool,
+) -> Result<(), ArchiveError> {
     let io_err = |source| ArchiveError::Io {
         path: path.to_path_buf(),
         source,

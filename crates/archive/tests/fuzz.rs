@@ -1,0 +1,140 @@
+//! Property tests: arbitrary and mutated input never panics, never allocates beyond
+//! the documented bounds, and chunking never changes the verdict.
+
+use std::io::Read;
+use std::path::Path;
+
+use proptest::prelude::*;
+use zflash_archive::{Archive, StreamVerifier, nvlist};
+
+fn raw(rel: &str) -> Vec<u8> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/streams")
+        .join(rel);
+    let mut v = Vec::new();
+    Archive::open(&p)
+        .unwrap()
+        .reader_with(false)
+        .unwrap()
+        .read_to_end(&mut v)
+        .unwrap();
+    v
+}
+
+fn run(bytes: &[u8], chunk: usize) -> Result<String, String> {
+    let mut v = StreamVerifier::new();
+    for c in bytes.chunks(chunk.max(1)) {
+        v.update(c).map_err(|e| e.to_string())?;
+    }
+    v.finish()
+        .map(|s| format!("{} {}", s.records.short(), s.raw_bytes))
+        .map_err(|e| e.to_string())
+}
+
+#[derive(Debug, Clone)]
+enum Mutation {
+    Flip(usize, u8),
+    Truncate(usize),
+    Insert(usize, Vec<u8>),
+    Overwrite(usize, u64),
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    prop_oneof![
+        (any::<usize>(), 0u8..8).prop_map(|(at, bit)| Mutation::Flip(at, bit)),
+        any::<usize>().prop_map(Mutation::Truncate),
+        (
+            any::<usize>(),
+            proptest::collection::vec(any::<u8>(), 1..16)
+        )
+            .prop_map(|(at, b)| Mutation::Insert(at, b)),
+        (any::<usize>(), any::<u64>()).prop_map(|(at, v)| Mutation::Overwrite(at, v)),
+    ]
+}
+
+fn apply(base: &[u8], muts: &[Mutation]) -> Vec<u8> {
+    let mut b = base.to_vec();
+    for m in muts {
+        if b.is_empty() {
+            break;
+        }
+        match m {
+            Mutation::Flip(at, bit) => {
+                let i = at % b.len();
+                b[i] ^= 1 << bit;
+            }
+            Mutation::Truncate(at) => b.truncate(at % b.len()),
+            Mutation::Insert(at, bytes) => {
+                let i = at % b.len();
+                b.splice(i..i, bytes.iter().copied());
+            }
+            Mutation::Overwrite(at, v) => {
+                // Aligned u64 overwrite: hits length and type fields.
+                let i = (at % b.len()) & !7;
+                let end = (i + 8).min(b.len());
+                b[i..end].copy_from_slice(&v.to_le_bytes()[..end - i]);
+            }
+        }
+    }
+    b
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, .. ProptestConfig::default() })]
+
+    #[test]
+    fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..4096), chunk in 1usize..700) {
+        let _ = run(&bytes, chunk);
+        let _ = nvlist::unpack(&bytes);
+    }
+
+    #[test]
+    fn random_bytes_after_a_valid_begin_never_panic(tail in proptest::collection::vec(any::<u8>(), 0..4096)) {
+        let base = raw("zfs-fuse/empty.zs");
+        let mut b = base[..312].to_vec();
+        b.extend_from_slice(&tail);
+        prop_assert!(run(&b, 1000).is_err());
+    }
+
+    #[test]
+    fn mutated_streams_never_panic_and_are_rejected(muts in proptest::collection::vec(mutation(), 1..4), chunk in 1usize..5000) {
+        let base = raw("zfs-fuse/empty.zs");
+        let bad = apply(&base, &muts);
+        let result = run(&bad, chunk);
+        if bad != base {
+            prop_assert!(result.is_err(), "mutation {:?} not detected", muts);
+        }
+    }
+
+    #[test]
+    fn mutated_new_format_streams_never_panic(muts in proptest::collection::vec(mutation(), 1..4)) {
+        let base = raw("openzfs/little-endian-all-drr-types-incr-NATIVE.zsend.zst");
+        let bad = apply(&base, &muts);
+        let _ = run(&bad, 65536);
+    }
+
+    #[test]
+    fn chunking_never_changes_the_verdict(chunk in 64usize..20000) {
+        let base = raw("zfs-fuse/rep.zs");
+        prop_assert_eq!(run(&base, chunk), run(&base, base.len()));
+    }
+
+    #[test]
+    fn nvlist_mutations_never_panic(muts in proptest::collection::vec(mutation(), 1..6)) {
+        let base = raw("openzfs/little-endian-all-drr-types-incr-NATIVE.zsend.zst");
+        // The compound header's XDR nvlist sits right after the first header.
+        let len = u32::from_le_bytes(base[4..8].try_into().unwrap()) as usize;
+        let nv = &base[312..312 + len];
+        let _ = nvlist::unpack(&apply(nv, &muts));
+    }
+}
+
+#[test]
+fn a_header_promising_a_huge_payload_fails_before_allocating() {
+    // BEGIN with payloadlen 0xffffffff: refused from the header (limit 64 MiB).
+    let mut b = raw("zfs-fuse/empty.zs")[..312].to_vec();
+    b[4..8].copy_from_slice(&u32::MAX.to_le_bytes());
+    let mut v = StreamVerifier::new();
+    let e = v.update(&b).unwrap_err();
+    assert!(e.message.contains("exceeds the limit"), "{e}");
+}
