@@ -396,14 +396,23 @@ impl Runner<'_> {
             }
             Recovery::Fresh => {}
         }
+        let mut committed = false;
         for (i, step) in plan.steps.iter().enumerate() {
             if step.kind == StepKind::MountSource {
                 continue;
             }
-            self.run_step(step, i, total)?;
+            let result = self.run_step(step, i, total);
+            if committed && let Err(e) = result {
+                return Err(RunError::Action(format!(
+                    "{} is deployed and is bootfs, but the clean-up failed: {e}; run zflash finish again to finish it",
+                    plan.be_dataset
+                )));
+            }
+            result?;
             if step.kind == StepKind::SwitchBootfs {
                 // The commit point: nothing before it is undone any more.
                 self.undo.clear();
+                committed = true;
             }
         }
         self.report.outcome = Outcome::Deployed;

@@ -187,6 +187,14 @@ fn damaged_streams_roll_back_completely() {
     // Not a stream at all: refused before any change.
     let junk = s.pool.dir().join("junk.zfs");
     std::fs::write(&junk, vec![7u8; 4096]).unwrap();
+    let mut no_pool = config(&s, &stream, "");
+    no_pool.pool = "zflashnosuchpool".into();
+    let r = deploy(&no_pool, &opts(&s));
+    assert_failed_and_unchanged(&s, &before, &r, "pool zflashnosuchpool is not imported");
+    let mut elsewhere = opts(&s);
+    elsewhere.altroot = "/nonexistent-altroot".into();
+    let r = deploy(&config(&s, &stream, ""), &elsewhere);
+    assert_failed_and_unchanged(&s, &before, &r, "is imported with altroot");
     let r = deploy(&config(&s, &junk, ""), &opts(&s));
     assert_failed_and_unchanged(&s, &before, &r, "not a ZFS send stream");
     let r = deploy(
@@ -350,13 +358,9 @@ fn modern_openzfs_stream_is_refused_naming_its_features() {
     assert!(err.contains("ZSTD"), "{err}");
 }
 
-/// An OpenZFS test-suite stream: from fixtures/streams when the archive helper has copied
-/// them there, else from the shared fixture directory.
+/// An OpenZFS test-suite stream kept in tests/data (see its README).
 fn fixture(name: &str) -> PathBuf {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/streams/openzfs");
-    let local = repo.join(name);
-    if local.is_file() {
-        return local;
-    }
-    Path::new("/work/shared/fixtures/zfs-streams/openzfs").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
 }
