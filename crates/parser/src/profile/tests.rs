@@ -111,6 +111,49 @@ fn changed_values_print_changed_and_spelling_is_kept_otherwise() {
     );
 }
 
+/// The examples of the format reference (§3.6) and a ZFS flash profile check without errors.
+#[test]
+fn reference_examples_check_clean() {
+    let examples = [
+        "install_type    initial_install\nsystem_type     standalone\npartitioning    explicit\ncluster         SUNWCreq\ncluster         SUNWCssh        add\npackage         SUNWbash        add\nfilesys         rootdisk.s0     12288   /\nfilesys         rootdisk.s1     4096    swap\nfilesys         rootdisk.s7     free    /export/home   logging\nfilesys         nfs01:/export/tools  -  /opt/tools   ro,soft\nroot_device     c0t0d0s0\nboot_device     c0t0d0s0        update\n",
+        "install_type    initial_install\ncluster         SUNWCall\npool            rpool  auto  4g  2g  mirror  c1t0d0s0  c1t1d0s0\nbootenv         installbe  bename  s10u9  dataset  /var\nlocale          en_US.UTF-8\n",
+        "install_type      flash_install\narchive_location  http://10.1.1.5:8080/flar/web-$HOST.flar  timeout 5\npartitioning      explicit\nfilesys           c0t0d0s0  20480  /\nfilesys           c0t0d0s1  4096   swap\nfilesys           c0t0d0s7  free   /data\n",
+        "install_type    upgrade\nroot_device     c0t0d0s0\npackage         SUNWman   delete\nlocale          de_DE.UTF-8\n",
+        "install_type flash_install\narchive_location nfs 10.0.0.5:/export/flar/zfs.flar\npool rpool auto auto auto c0t0d0s0\nbootenv installbe bename zfsBE\n",
+    ];
+    for text in examples {
+        let p = parse_ok(text);
+        let diags = lint(&SourceFile::new("p", text), &p);
+        assert!(diags.is_empty(), "{text}\n{diags:#?}");
+    }
+}
+
+#[test]
+fn lines_built_in_code_print_canonically() {
+    let mut p = Profile::new();
+    p.push_comment("built in code")
+        .push(Directive::InstallType(Tok::new(InstallType::FlashInstall)))
+        .push(Directive::ArchiveLocation(Location {
+            retrieval: Retrieval::LocalFile {
+                keyword: Tok::new("local_file".to_string()),
+                path: Tok::new("/cdrom/a.flar".to_string()),
+            },
+            options: Vec::new(),
+        }))
+        .push(Directive::NoContentCheck);
+    p.items
+        .push(Item::Keyword(KeywordLine::unknown("frobnicate", &["x"])));
+    assert_eq!(
+        p.to_source(),
+        "# built in code\ninstall_type    flash_install\narchive_location local_file /cdrom/a.flar\nno_content_check\nfrobnicate      x\n"
+    );
+    let codes: Vec<_> = check(&SourceFile::new("p", p.to_source()))
+        .iter()
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(codes, ["P204", "P101"]);
+}
+
 #[test]
 fn filesys_forms() {
     let p = parse_ok(
