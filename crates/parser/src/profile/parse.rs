@@ -7,8 +7,8 @@ use super::ast::*;
 use super::value;
 use crate::diagnostic::Diagnostic;
 use crate::lint::profile::{
-    bad_device, bad_location, bad_size, extra_argument, invalid_value, missing_argument,
-    too_many_arguments, unknown_keyword,
+    bad_device, bad_location, bad_size, extra_argument, invalid_value, line_continuation,
+    missing_argument, too_many_arguments, unknown_keyword,
 };
 use crate::source::{LineSyntax, LogicalLine, SourceFile, Span, logical_lines};
 
@@ -945,6 +945,21 @@ fn parse_line(src: &SourceFile, line: &LogicalLine, diags: &mut Vec<Diagnostic>)
         eol,
     };
     let span = first.span.start..line.span.end;
+    if line.lines.len() > 1 {
+        let at = line.lines[0].span.end.saturating_sub(1);
+        diags.push(
+            Diagnostic::new(
+                &line_continuation::RULE,
+                at..line.lines[0].span.end,
+                format!(
+                    "`{}` line is continued on the next line; profiles do not document `\\` continuations",
+                    first.text
+                ),
+            )
+            .label("joins the next line")
+            .help("write the whole keyword line on one line"),
+        );
+    }
     let args = &words[1..];
     let Some(keyword) = Keyword::from_word(first.text) else {
         let mut d = Diagnostic::new(

@@ -289,9 +289,10 @@ fn other_keywords_are_typed() {
 
 #[test]
 fn hex_wwn_targets_and_continuations() {
-    let p = parse_ok(
-        "install_type initial_install\npool rpool auto auto auto mirror \\\n  c0t5000CCA012345678d0s0 c0t5000CCA0123456D8d0s0\n",
-    );
+    let text = "install_type initial_install\npool rpool auto auto auto mirror \\\n  c0t5000CCA012345678d0s0 c0t5000CCA0123456D8d0s0\n";
+    let (p, diags) = parse(&SourceFile::new("p", text));
+    assert_eq!(p.to_source(), text);
+    assert_eq!(diags.iter().map(|d| d.code).collect::<Vec<_>>(), ["P109"]);
     assert_eq!(p.pool().unwrap().devices.len(), 2);
 }
 

@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::profile::{Directive, Filesys};
+use crate::profile::{Directive, Filesys, FsSize};
 
 pub static RULE: Rule = Rule {
     code: "P223",
@@ -10,7 +10,8 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "filesys mirror with a bad metadevice name or identical halves",
     doc: r#"## What
-A `filesys mirror:NAME` whose NAME is not `d0`–`d127`, or whose two slices are the same.
+A `filesys mirror:NAME` whose NAME is not `d0`–`d127`, whose two slices are the same, or whose
+size is not a number of MB (`free`, `all`, `auto`… are not accepted for mirrors).
 
 ## Why
 Solaris Volume Manager metadevices for JumpStart mirrors are `d0`–`d127`; a mirror of a slice
@@ -44,6 +45,19 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     .label("expected `d0` to `d127`"),
                 );
             }
+        }
+        if !matches!(m.size.value, FsSize::Size(_)) {
+            out.push(
+                Diagnostic::new(
+                    &RULE,
+                    m.size.span.clone(),
+                    format!(
+                        "a mirrored file system needs a size in MB, found `{}`",
+                        m.size.text()
+                    ),
+                )
+                .label("expected a number of MB"),
+            );
         }
         if m.slices[0].value == m.slices[1].value {
             out.push(

@@ -29,6 +29,7 @@ pub mod install_type_not_first;
 pub mod installbe_without_pool;
 pub mod invalid_value;
 pub mod legacy_keyword;
+pub mod line_continuation;
 pub mod mirror_filesys;
 pub mod missing_argument;
 pub mod missing_install_type;
@@ -59,6 +60,7 @@ pub static RULES: &[&Rule] = &[
     &bad_device::RULE,
     &bad_size::RULE,
     &bad_location::RULE,
+    &line_continuation::RULE,
     &missing_install_type::RULE,
     &install_type_not_first::RULE,
     &duplicate_keyword::RULE,
