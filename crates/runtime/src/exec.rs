@@ -6,9 +6,10 @@
 //!   and run newest-first on any failure (the receive's undo — destroy the temporary
 //!   dataset — is pushed *before* the receive starts);
 //! - the received dataset carries its own journal in user properties
-//!   (`org.zflash:state` = `received` → `ready` → `done`, `org.zflash:archive` = archive id),
-//!   so a rerun after SIGKILL recognises its own half-done work: not yet `bootfs` → destroyed
-//!   and deployed again; already `bootfs` → the remaining clean-up is finished;
+//!   (`org.zflash:archive` = archive id, set right after the receive = work in progress;
+//!   `org.zflash:state=done` at the end), so a rerun after SIGKILL recognises its own
+//!   half-done work: not yet `bootfs` → destroyed and deployed again; already `bootfs` →
+//!   the remaining clean-up is finished;
 //! - `done` with the same archive id → nothing to do (exit 0).
 
 use std::fs;
@@ -509,12 +510,13 @@ impl Runner<'_> {
         if p.exists(be) {
             let state = p.zfs_get(STATE_PROPERTY, be).unwrap_or_default();
             let archive = p.zfs_get(ARCHIVE_PROPERTY, be).unwrap_or_default();
+            let ours_in_progress = state != "done" && !archive.is_empty() && archive != "-";
             match state.as_str() {
                 "done" if archive == plan.archive_id => {
                     self.note(&format!("{be} is already deployed from {archive}"));
                     return Ok(Recovery::NoOp);
                 }
-                "received" | "ready" => {
+                _ if ours_in_progress => {
                     if bootfs.as_deref() == Some(be.as_str()) {
                         self.note(&format!(
                             "{be} is bootfs but its clean-up was interrupted: finishing it"
@@ -525,12 +527,12 @@ impl Runner<'_> {
                         return Ok(Recovery::Resume);
                     }
                     self.note(&format!(
-                        "{be} is a half-done deployment (state {state}): destroying it"
+                        "{be} is a half-done deployment of {archive}: destroying it"
                     ));
                     self.destroy_ours(be)?;
                     self.report
                         .recovered
-                        .push(format!("destroyed the half-done {be} (state {state})"));
+                        .push(format!("destroyed the half-done {be} (from {archive})"));
                 }
                 _ => {}
             }

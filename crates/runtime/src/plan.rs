@@ -38,9 +38,11 @@
 //! | `verify_present` / `verify_absent` | `[ -f PATH ]` / `[ ! -f PATH ]`, failing with the path named |
 //! | `run` | the argv, each argument quoted |
 //!
-//! State journal: the ops of the plan set the user properties `org.zflash:state`
-//! (`received` → `ready` → `done`) and `org.zflash:archive` on the new dataset, so that a
-//! rerun after a kill can tell its own half-done work from a foreign BE (see `crate::exec`).
+//! State journal: right after the receive the plan sets the user property
+//! `org.zflash:archive` (the archive id) on the new dataset — work in progress of this
+//! runtime — and at the very end `org.zflash:state=done`, so that a rerun after a kill can
+//! tell its own half-done work from a finished or foreign BE (see `crate::exec`). A shell
+//! renderer keeps both, with the same meaning.
 
 use std::fmt;
 
@@ -610,11 +612,9 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
                     if_exists: true,
                 },
             ),
-            // The parent ROOT is legacy, so the received filesystem is not mounted; noauto
-            // keeps it so when its mountpoint changes below.
-            op(set(&tmp, "canmount", "noauto")),
+            // The parent ROOT is legacy, so the received filesystem is not mounted. The
+            // archive id marks it as this runtime's work in progress (journal).
             op(set(&tmp, ARCHIVE_PROPERTY, &env.archive_id)),
-            op(set(&tmp, STATE_PROPERTY, "received")),
         ],
     });
 
@@ -796,10 +796,7 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
     steps.push(Step {
         kind: StepKind::SetMountpoint,
         description: format!("make {be} ready to be the root: mountpoint=/"),
-        ops: vec![
-            op(set(&be, "mountpoint", "/")),
-            op(set(&be, STATE_PROPERTY, "ready")),
-        ],
+        ops: vec![op(set(&be, "mountpoint", "/"))],
     });
 
     steps.push(Step {
