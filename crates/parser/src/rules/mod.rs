@@ -16,6 +16,7 @@ pub mod values;
 use crate::diagnostic::Diagnostic;
 use crate::lint::rules as lints;
 use crate::source::{LineSyntax, LogicalLine, SourceFile, Span};
+use std::borrow::Cow;
 
 pub use ok::{derive_rules_ok, rules_ok, sysv_sum};
 pub use values::{MatchValue, ValueError};
@@ -89,15 +90,28 @@ impl Tok {
 
     /// The token as the shell sees it after joining continuations (quotes kept).
     pub fn value(&self) -> String {
-        join_continuations(&self.text)
+        self.value_str().into_owned()
+    }
+
+    /// Like [`Tok::value`], borrowing when the token holds no continuation.
+    pub fn value_str(&self) -> Cow<'_, str> {
+        if self.text.contains('\\') {
+            Cow::Owned(join_continuations(&self.text))
+        } else {
+            Cow::Borrowed(&self.text)
+        }
     }
 
     /// The value as `chkprobe` compares it: quotes dropped, blanks inside quotes turned
     /// into `_` (`'SUNW,Sun 4_50'` → `SUNW,Sun_4_50`).
     pub fn match_value(&self) -> String {
-        let mut out = String::new();
+        let value = self.value_str();
+        if !value.contains('\'') {
+            return value.into_owned();
+        }
+        let mut out = String::with_capacity(value.len());
         let mut quoted = false;
-        for c in self.value().chars() {
+        for c in value.chars() {
             match c {
                 '\'' => quoted = !quoted,
                 ' ' | '\t' if quoted => out.push('_'),
@@ -505,7 +519,7 @@ impl Rule {
     pub fn unknown_keywords(&self) -> impl Iterator<Item = &Tok> {
         self.matches.iter().filter_map(|m| {
             let k = m.keyword.as_ref()?;
-            (!Keyword::from_name(&k.value()).is_builtin()).then_some(k)
+            (!Keyword::from_name(&k.value_str()).is_builtin()).then_some(k)
         })
     }
 
@@ -516,22 +530,31 @@ impl Rule {
             && self.matches[0].kind() == Some(Keyword::Any)
     }
 
-    /// The match expression normalised (single blanks, `&&` spaced), for comparing rules.
+    /// The match expression normalised (single blanks, `&&` spaced, quoted blanks as
+    /// `_`), for comparing rules.
     pub fn match_expr_normalised(&self) -> String {
-        let mut parts = Vec::new();
+        let mut out = String::new();
+        let mut push = |s: &str| {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(s);
+        };
         for (i, m) in self.matches.iter().enumerate() {
             if i > 0 {
-                parts.push("&&".to_string());
+                push("&&");
             }
             if m.is_negated() {
-                parts.push("!".into());
+                push("!");
             }
             if let Some(k) = &m.keyword {
-                parts.push(k.value());
+                push(&k.value_str());
             }
-            parts.extend(m.values.iter().map(Tok::match_value));
+            for v in &m.values {
+                push(&v.match_value());
+            }
         }
-        parts.join(" ")
+        out
     }
 
     fn write(&self, out: &mut String) {
@@ -728,7 +751,7 @@ fn parse_line(
     }
     let post = src.text[prev..end].to_string();
     let comment = line.comment.clone();
-    let first = toks[0].0.value();
+    let first = toks[0].0.value_str();
     if first == "probe" || first == "set" {
         let mut it = toks.into_iter().map(|(t, _)| t);
         let keyword = it.next().expect("non-empty");

@@ -78,7 +78,7 @@ pub enum ValueError {
 
 pub(super) fn match_value(piece: &MatchPiece) -> Result<MatchValue, ValueError> {
     let kw_tok = piece.keyword.as_ref().ok_or(ValueError::NoKeyword)?;
-    let kw = Keyword::from_name(&kw_tok.value());
+    let kw = Keyword::from_name(&kw_tok.value_str());
     let vals = &piece.values;
     if let Some(expected) = kw.arity()
         && vals.len() != expected
@@ -98,7 +98,7 @@ pub(super) fn match_value(piece: &MatchPiece) -> Result<MatchValue, ValueError> 
     let text = |t: &Tok| t.match_value();
     Ok(match kw {
         Keyword::Any => {
-            if vals[0].value() != "-" {
+            if vals[0].value_str() != "-" {
                 return Err(syntax(ValueKind::AnyDash, &vals[0], "`-`", None));
             }
             MatchValue::Any

@@ -1,8 +1,8 @@
 //! R216 any-combined.
 
+use super::Cx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::rules::{Keyword, RulesFile};
-use crate::source::SourceFile;
+use crate::rules::Keyword;
 
 pub static RULE: Rule = Rule {
     code: "R216",
@@ -28,7 +28,8 @@ arch sparc - sparc.prof -
 ",
 };
 
-pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    let file = cx.file;
     for rule in file.rules() {
         for piece in &rule.matches {
             if piece.kind() != Some(Keyword::Any) {

@@ -1,9 +1,9 @@
 //! R215 any-value.
 
+use super::Cx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
+use crate::rules::ValueError;
 use crate::rules::values::ValueKind;
-use crate::rules::{RulesFile, ValueError};
-use crate::source::SourceFile;
 
 pub static RULE: Rule = Rule {
     code: "R215",
@@ -30,20 +30,20 @@ any - - default.prof -
 ",
 };
 
-pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
-    for rule in file.rules() {
-        for piece in &rule.matches {
+pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    for (_, values) in cx.rules() {
+        for value in values {
             if let Err(ValueError::Syntax {
                 kind: ValueKind::AnyDash,
                 span,
                 found,
                 ..
-            }) = piece.value()
+            }) = value
             {
                 out.push(
                     Diagnostic::new(
                         &RULE,
-                        span,
+                        span.clone(),
                         format!("expected `-` after `any`, found `{found}`"),
                     )
                     .label("`any` takes `-`")

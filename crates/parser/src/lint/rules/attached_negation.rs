@@ -1,8 +1,8 @@
 //! R221 attached-negation.
 
+use super::Cx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::rules::{NegationStyle, RulesFile};
-use crate::source::SourceFile;
+use crate::rules::NegationStyle;
 
 pub static RULE: Rule = Rule {
     code: "R221",
@@ -29,7 +29,8 @@ Use instead:
 ",
 };
 
-pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    let file = cx.file;
     for rule in file.rules() {
         for piece in &rule.matches {
             if piece.negation_style() != Some(NegationStyle::Attached) {

@@ -1,9 +1,9 @@
 //! R207 bad-disk-name.
 
+use super::Cx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
+use crate::rules::ValueError;
 use crate::rules::values::ValueKind;
-use crate::rules::{RulesFile, ValueError};
-use crate::source::SourceFile;
 
 pub static RULE: Rule = Rule {
     code: "R207",
@@ -33,33 +33,36 @@ installed c0t3d0s0 Solaris_9 - upgrade.prof -
 ",
 };
 
-pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
-    for rule in file.rules() {
-        for piece in &rule.matches {
+pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    for (_, values) in cx.rules() {
+        for value in values {
             if let Err(ValueError::Syntax {
                 kind: kind @ (ValueKind::Disk | ValueKind::Slice),
                 span,
                 expected,
                 found,
                 ..
-            }) = piece.value()
+            }) = value
             {
-                let mut d =
-                    Diagnostic::new(&RULE, span, format!("expected {expected}, found `{found}`"))
-                        .label(if kind == ValueKind::Disk {
-                            "not a disk name"
-                        } else {
-                            "not a slice name"
-                        });
+                let mut d = Diagnostic::new(
+                    &RULE,
+                    span.clone(),
+                    format!("expected {expected}, found `{found}`"),
+                )
+                .label(if *kind == ValueKind::Disk {
+                    "not a disk name"
+                } else {
+                    "not a slice name"
+                });
                 let stem = found
                     .trim_start_matches("/dev/dsk/")
                     .trim_start_matches("/dev/rdsk/");
-                if kind == ValueKind::Disk && crate::rules::values::is_slice_name(stem) {
+                if *kind == ValueKind::Disk && crate::rules::values::is_slice_name(stem) {
                     d = d.help(format!(
                         "`disksize` takes a whole disk: `{}`",
                         &stem[..stem.len() - 2]
                     ));
-                } else if kind == ValueKind::Slice && crate::rules::values::is_disk_name(stem) {
+                } else if *kind == ValueKind::Slice && crate::rules::values::is_disk_name(stem) {
                     d = d.help(format!("`installed` takes a slice: `{stem}s0`"));
                 } else if stem != found {
                     d = d.help(format!("write the bare device name `{stem}`"));

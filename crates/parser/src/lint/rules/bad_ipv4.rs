@@ -1,9 +1,9 @@
 //! R208 bad-ipv4.
 
+use super::Cx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
+use crate::rules::ValueError;
 use crate::rules::values::ValueKind;
-use crate::rules::{RulesFile, ValueError};
-use crate::source::SourceFile;
 
 pub static RULE: Rule = Rule {
     code: "R208",
@@ -31,20 +31,23 @@ network 10.20.30.0 - lab.prof -
 ",
 };
 
-pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
-    for rule in file.rules() {
-        for piece in &rule.matches {
+pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    for (_, values) in cx.rules() {
+        for value in values {
             if let Err(ValueError::Syntax {
                 kind: ValueKind::Ipv4,
                 span,
                 expected,
                 found,
                 ..
-            }) = piece.value()
+            }) = value
             {
-                let mut d =
-                    Diagnostic::new(&RULE, span, format!("expected {expected}, found `{found}`"))
-                        .label("not an IPv4 address");
+                let mut d = Diagnostic::new(
+                    &RULE,
+                    span.clone(),
+                    format!("expected {expected}, found `{found}`"),
+                )
+                .label("not an IPv4 address");
                 if let Some((addr, _)) = found.split_once('/') {
                     d = d.help(format!(
                         "write the network number without the prefix length: `{addr}`"

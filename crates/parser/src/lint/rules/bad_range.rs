@@ -1,9 +1,9 @@
 //! R205 bad-range.
 
+use super::Cx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
+use crate::rules::ValueError;
 use crate::rules::values::ValueKind;
-use crate::rules::{RulesFile, ValueError};
-use crate::source::SourceFile;
 
 pub static RULE: Rule = Rule {
     code: "R205",
@@ -33,20 +33,23 @@ totaldisk 140000-600000 - two_disk.prof -
 ",
 };
 
-pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
-    for rule in file.rules() {
-        for piece in &rule.matches {
+pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    for (_, values) in cx.rules() {
+        for value in values {
             if let Err(ValueError::Syntax {
                 kind: ValueKind::Range,
                 span,
                 expected,
                 found,
                 reason,
-            }) = piece.value()
+            }) = value
             {
-                let mut d =
-                    Diagnostic::new(&RULE, span, format!("expected {expected}, found `{found}`"))
-                        .label("not a valid range");
+                let mut d = Diagnostic::new(
+                    &RULE,
+                    span.clone(),
+                    format!("expected {expected}, found `{found}`"),
+                )
+                .label("not a valid range");
                 if let Some(r) = reason {
                     d = d.note(r);
                 }

@@ -1,9 +1,8 @@
 //! R212 bad-solaris-version.
 
+use super::Cx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::rules::RulesFile;
 use crate::rules::values::{MatchValue, is_solaris_version};
-use crate::source::SourceFile;
 
 pub static RULE: Rule = Rule {
     code: "R212",
@@ -32,17 +31,17 @@ installed c0t0d0s0 Solaris_9 - upgrade.prof -
 ",
 };
 
-pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
-    for rule in file.rules() {
-        for piece in &rule.matches {
-            let (value, tok, extra) = match piece.value() {
+pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    for (rule, values) in cx.rules() {
+        for (piece, value) in rule.matches.iter().zip(values) {
+            let (value, tok, extra) = match value {
                 Ok(MatchValue::Installed { version, .. }) => (version, &piece.values[1], true),
                 Ok(MatchValue::Text(v)) if piece.keyword_name() == Some("osname") => {
                     (v, &piece.values[0], false)
                 }
                 _ => continue,
             };
-            if is_solaris_version(&value) || (extra && (value == "any" || value == "upgrade")) {
+            if is_solaris_version(value) || (extra && (value == "any" || value == "upgrade")) {
                 continue;
             }
             let expected = if extra {

@@ -1,8 +1,8 @@
 //! R303 checksum-mismatch.
 
+use super::Cx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::rules::{Flavor, RulesFile, sysv_sum};
-use crate::source::SourceFile;
+use crate::rules::{Flavor, sysv_sum};
 
 pub static RULE: Rule = Rule {
     code: "R303",
@@ -29,7 +29,8 @@ Use instead: regenerate `rules.ok` from `rules` with `zflash check`.
 ",
 };
 
-pub fn check(src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    let (src, file) = (cx.src, cx.file);
     if file.flavor != Flavor::RulesOk {
         return;
     }

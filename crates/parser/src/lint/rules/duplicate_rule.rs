@@ -1,8 +1,7 @@
 //! R218 duplicate-rule.
 
+use super::Cx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::rules::RulesFile;
-use crate::source::SourceFile;
 use std::collections::HashMap;
 
 pub static RULE: Rule = Rule {
@@ -32,7 +31,8 @@ hostname db01  - db.prof  -
 ",
 };
 
-pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    let file = cx.file;
     let mut seen: HashMap<String, (usize, crate::source::Span)> = HashMap::new();
     for rule in file.rules() {
         if rule.matches.iter().any(|m| m.keyword.is_none()) {

@@ -1,8 +1,7 @@
 //! R105 empty-match-piece.
 
+use super::Cx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::rules::RulesFile;
-use crate::source::SourceFile;
 
 pub static RULE: Rule = Rule {
     code: "R105",
@@ -29,7 +28,8 @@ arch sparc && memsize 512-1024 - sparc.prof -
 ",
 };
 
-pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    let file = cx.file;
     for rule in file.rules() {
         for piece in &rule.matches {
             if piece.keyword.is_some() {
@@ -44,9 +44,13 @@ pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
                 ),
             };
             out.push(
-                Diagnostic::new(&RULE, span, format!("expected a match keyword: {what}"))
-                    .label("empty match piece")
-                    .help("write `keyword value` between two `&&`, or remove the extra `&&`"),
+                Diagnostic::new(
+                    &RULE,
+                    span.clone(),
+                    format!("expected a match keyword: {what}"),
+                )
+                .label("empty match piece")
+                .help("write `keyword value` between two `&&`, or remove the extra `&&`"),
             );
         }
     }

@@ -1,8 +1,7 @@
 //! R107 extra-probe-names.
 
+use super::Cx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::rules::RulesFile;
-use crate::source::SourceFile;
 
 pub static RULE: Rule = Rule {
     code: "R107",
@@ -30,7 +29,8 @@ probe memsize
 ",
 };
 
-pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    let file = cx.file;
     for p in file.probes() {
         if p.names.len() > 1 {
             let extra = &p.names[1..];
@@ -38,7 +38,7 @@ pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::new(
                     &RULE,
-                    span,
+                    span.clone(),
                     format!(
                         "expected one probe name after `{}`, found {}",
                         p.keyword.text,

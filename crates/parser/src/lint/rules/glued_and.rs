@@ -1,8 +1,7 @@
 //! R106 glued-and.
 
+use super::Cx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::rules::RulesFile;
-use crate::source::SourceFile;
 
 pub static RULE: Rule = Rule {
     code: "R106",
@@ -30,7 +29,8 @@ memsize 64-128 && arch sparc - small.prof -
 ",
 };
 
-pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    let file = cx.file;
     for rule in file.rules() {
         for piece in &rule.matches {
             let Some(and) = &piece.and else { continue };

@@ -1,8 +1,8 @@
 //! R304 hand-edited.
 
+use super::Cx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::rules::{Flavor, RulesFile};
-use crate::source::SourceFile;
+use crate::rules::Flavor;
 
 pub static RULE: Rule = Rule {
     code: "R304",
@@ -27,7 +27,8 @@ Use instead: put comments in `rules` and regenerate `rules.ok` with `zflash chec
 ",
 };
 
-pub fn check(src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    let (src, file) = (cx.src, cx.file);
     if file.flavor != Flavor::RulesOk {
         return;
     }
@@ -56,7 +57,7 @@ pub fn check(src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
     };
     let mut d = Diagnostic::new(
         &RULE,
-        span,
+        span.clone(),
         format!("expected `rules.ok` as `check` writes it, found {what}"),
     )
     .label("`check` never writes this")

@@ -1,8 +1,8 @@
 //! R222 hash-in-quote.
 
+use super::Cx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::rules::{Item, RulesFile};
-use crate::source::SourceFile;
+use crate::rules::Item;
 
 pub static RULE: Rule = Rule {
     code: "R222",
@@ -26,7 +26,8 @@ Use instead: leave the `#` out of the value (values cannot contain it).
 ",
 };
 
-pub fn check(src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    let (src, file) = (cx.src, cx.file);
     for item in &file.items {
         let (span, comment) = match item {
             Item::Rule(r) => (&r.span, &r.comment),

@@ -1,8 +1,8 @@
 //! R202 invalid-match-keyword.
 
+use super::Cx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::rules::{Keyword, RulesFile, did_you_mean};
-use crate::source::SourceFile;
+use crate::rules::{Keyword, did_you_mean};
 
 pub static RULE: Rule = Rule {
     code: "R202",
@@ -31,7 +31,8 @@ hostname web01 - web.prof -
 ",
 };
 
-pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    let file = cx.file;
     for rule in file.rules() {
         for piece in &rule.matches {
             let Some(tok) = &piece.keyword else { continue };

@@ -1,9 +1,8 @@
 //! R209 ipv4-octet-range.
 
+use super::Cx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::rules::RulesFile;
 use crate::rules::values::MatchValue;
-use crate::source::SourceFile;
 
 pub static RULE: Rule = Rule {
     code: "R209",
@@ -29,10 +28,10 @@ network 192.222.43.0 - lab.prof -
 ",
 };
 
-pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
-    for rule in file.rules() {
-        for piece in &rule.matches {
-            let Ok(MatchValue::Ipv4(octets)) = piece.value() else {
+pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    for (rule, values) in cx.rules() {
+        for (piece, value) in rule.matches.iter().zip(values) {
+            let Ok(MatchValue::Ipv4(octets)) = value else {
                 continue;
             };
             if let Some(bad) = octets.iter().find(|&&o| o > 255) {

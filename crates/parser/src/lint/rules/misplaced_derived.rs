@@ -1,8 +1,8 @@
 //! R214 misplaced-derived.
 
+use super::Cx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::rules::{FieldValue, RulesFile};
-use crate::source::SourceFile;
+use crate::rules::FieldValue;
 
 pub static RULE: Rule = Rule {
     code: "R214",
@@ -30,7 +30,8 @@ hostname web01 pick.beg = -
 ",
 };
 
-pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    let file = cx.file;
     for rule in file.rules() {
         for (field, name) in [(&rule.begin, "begin"), (&rule.finish, "finish")] {
             if field.value == FieldValue::Derived {

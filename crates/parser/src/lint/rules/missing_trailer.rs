@@ -1,8 +1,8 @@
 //! R301 missing-trailer.
 
+use super::Cx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::rules::{Flavor, Item, RulesFile};
-use crate::source::SourceFile;
+use crate::rules::{Flavor, Item};
 
 pub static RULE: Rule = Rule {
     code: "R301",
@@ -31,7 +31,8 @@ any - - default.prof -
 ",
 };
 
-pub fn check(src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    let (src, file) = (cx.src, cx.file);
     if file.flavor != Flavor::RulesOk {
         return;
     }

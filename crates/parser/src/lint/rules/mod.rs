@@ -7,7 +7,7 @@
 //! point at the keyword or probe name token, whose text is the name.
 
 use crate::diagnostic::{Diagnostic, Rule};
-use crate::rules::RulesFile;
+use crate::rules::{MatchValue, RulesFile, ValueError};
 use crate::source::SourceFile;
 
 pub mod any_combined;
@@ -87,7 +87,33 @@ pub static RULES: &[&Rule] = &[
     &hand_edited::RULE,
 ];
 
-type Check = fn(&SourceFile, &RulesFile, &mut Vec<Diagnostic>);
+/// What every check sees: the file, its source, and each match piece's typed value
+/// (computed once: most checks look at values).
+pub struct Cx<'a> {
+    pub src: &'a SourceFile,
+    pub file: &'a RulesFile,
+    values: Vec<Vec<Result<MatchValue, ValueError>>>,
+}
+
+impl<'a> Cx<'a> {
+    pub fn new(src: &'a SourceFile, file: &'a RulesFile) -> Self {
+        let values = file
+            .rules()
+            .map(|r| r.matches.iter().map(|m| m.value()).collect())
+            .collect();
+        Cx { src, file, values }
+    }
+
+    /// Each rule with the typed values of its match pieces, in piece order.
+    pub fn rules(
+        &self,
+    ) -> impl Iterator<Item = (&'a crate::rules::Rule, &[Result<MatchValue, ValueError>])> + '_
+    {
+        self.file.rules().zip(self.values.iter().map(Vec::as_slice))
+    }
+}
+
+type Check = fn(&Cx, &mut Vec<Diagnostic>);
 
 /// The semantic checks, run in this order.
 const CHECKS: &[Check] = &[
@@ -127,7 +153,8 @@ const CHECKS: &[Check] = &[
 
 /// Run every semantic rule over a parsed file.
 pub(crate) fn run(src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
+    let cx = Cx::new(src, file);
     for check in CHECKS {
-        check(src, file, out);
+        check(&cx, out);
     }
 }

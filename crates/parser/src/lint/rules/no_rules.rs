@@ -1,8 +1,8 @@
 //! R219 no-rules.
 
+use super::Cx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::rules::{Item, RulesFile};
-use crate::source::SourceFile;
+use crate::rules::Item;
 
 pub static RULE: Rule = Rule {
     code: "R219",
@@ -30,7 +30,8 @@ hostname web01 - web.prof -
 ",
 };
 
-pub fn check(src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    let (src, file) = (cx.src, cx.file);
     // A line that failed to parse as a rule already has its own error.
     let has_rule_like = file
         .items

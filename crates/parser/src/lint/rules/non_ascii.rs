@@ -1,8 +1,9 @@
 //! R108 non-ascii.
 
+use super::Cx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::rules::{Item, RulesFile, Tok};
-use crate::source::SourceFile;
+use crate::rules::Item;
+use crate::source::Span;
 
 pub static RULE: Rule = Rule {
     code: "R108",
@@ -30,10 +31,14 @@ memsize 64-128 - small.prof -
 ",
 };
 
-pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
-    let mut report = |t: &Tok| {
-        if let Some((i, c)) = t.text.char_indices().find(|(_, c)| !c.is_ascii()) {
-            let start = t.span.start + i;
+pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    let file = cx.file;
+    if cx.src.text.is_ascii() {
+        return;
+    }
+    let mut report = |text: &str, span: &Span| {
+        if let Some((i, c)) = text.char_indices().find(|(_, c)| !c.is_ascii()) {
+            let start = span.start + i;
             let hint = match c {
                 '\u{2018}' | '\u{2019}' => " (a typographic quote: use `'`)",
                 '\u{2013}' | '\u{2014}' => " (a typographic dash: use `-`)",
@@ -56,26 +61,29 @@ pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
     for item in &file.items {
         match item {
             Item::Probe(p) => {
-                report(&p.keyword);
-                p.names.iter().for_each(&mut report);
+                for t in std::iter::once(&p.keyword).chain(&p.names) {
+                    report(&t.text, &t.span);
+                }
             }
             Item::Rule(r) => {
                 for m in &r.matches {
-                    [&m.negation, &m.keyword]
+                    for t in [&m.negation, &m.keyword]
                         .into_iter()
                         .flatten()
                         .chain(&m.values)
-                        .for_each(&mut report);
+                    {
+                        report(&t.text, &t.span);
+                    }
                 }
                 for f in [&r.begin, &r.profile, &r.finish] {
-                    report(&Tok {
-                        pre: String::new(),
-                        text: f.value.as_str().to_string(),
-                        span: f.span.clone(),
-                    });
+                    report(f.value.as_str(), &f.span);
                 }
             }
-            Item::Invalid(l) => l.toks.iter().for_each(&mut report),
+            Item::Invalid(l) => {
+                for t in &l.toks {
+                    report(&t.text, &t.span);
+                }
+            }
             Item::Trivia(_) | Item::Trailer(_) => {}
         }
     }

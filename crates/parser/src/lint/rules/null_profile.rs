@@ -1,8 +1,8 @@
 //! R213 null-profile.
 
+use super::Cx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::rules::{FieldValue, RulesFile};
-use crate::source::SourceFile;
+use crate::rules::FieldValue;
 
 pub static RULE: Rule = Rule {
     code: "R213",
@@ -29,7 +29,8 @@ hostname web01 - web.prof post.fin
 ",
 };
 
-pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    let file = cx.file;
     for rule in file.rules() {
         if rule.profile.value == FieldValue::None {
             out.push(

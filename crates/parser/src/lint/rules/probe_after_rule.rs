@@ -1,8 +1,8 @@
 //! R220 probe-after-rule.
 
+use super::Cx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::rules::{Item, RulesFile};
-use crate::source::SourceFile;
+use crate::rules::Item;
 
 pub static RULE: Rule = Rule {
     code: "R220",
@@ -32,7 +32,8 @@ hostname web01 - web.prof -
 ",
 };
 
-pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    let file = cx.file;
     let mut first_rule = None;
     for item in &file.items {
         match item {

@@ -1,8 +1,7 @@
 //! R109 set-probe.
 
+use super::Cx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::rules::RulesFile;
-use crate::source::SourceFile;
 
 pub static RULE: Rule = Rule {
     code: "R109",
@@ -30,7 +29,8 @@ probe disks
 ",
 };
 
-pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    let file = cx.file;
     for p in file.probes() {
         if p.keyword.value() == "set" {
             out.push(

@@ -1,9 +1,8 @@
 //! R206 single-value-range.
 
+use super::Cx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::rules::RulesFile;
 use crate::rules::values::MatchValue;
-use crate::source::SourceFile;
 
 pub static RULE: Rule = Rule {
     code: "R206",
@@ -33,10 +32,10 @@ or a real range such as `memsize 1024-4096`.
 ",
 };
 
-pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
-    for rule in file.rules() {
-        for piece in &rule.matches {
-            let range = match piece.value() {
+pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    for (rule, values) in cx.rules() {
+        for (piece, value) in rule.matches.iter().zip(values) {
+            let range = match value {
                 Ok(MatchValue::Range(r)) => (r, piece.values.first()),
                 Ok(MatchValue::DiskSize { range, .. }) => (range, piece.values.get(1)),
                 _ => continue,

@@ -1,8 +1,7 @@
 //! R223 suspicious-path.
 
+use super::Cx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::rules::RulesFile;
-use crate::source::SourceFile;
 
 pub static RULE: Rule = Rule {
     code: "R223",
@@ -31,14 +30,17 @@ hostname web01 - web.prof -
 ",
 };
 
-pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    let file = cx.file;
     for rule in file.rules() {
         for (field, name) in [
             (&rule.begin, "begin script"),
             (&rule.profile, "profile"),
             (&rule.finish, "finish script"),
         ] {
-            let Some(path) = field.path() else { continue };
+            let Some(path) = field.value.path() else {
+                continue;
+            };
             let reason = if path.starts_with('/') {
                 "an absolute path"
             } else if path.split('/').any(|c| c == "..") {

@@ -1,8 +1,8 @@
 //! R302 trailer-version.
 
+use super::Cx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::rules::{Flavor, RulesFile, ok};
-use crate::source::SourceFile;
+use crate::rules::{Flavor, ok};
 
 pub static RULE: Rule = Rule {
     code: "R302",
@@ -29,7 +29,8 @@ Use instead:
 ",
 };
 
-pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    let file = cx.file;
     if file.flavor != Flavor::RulesOk {
         return;
     }

@@ -1,9 +1,9 @@
 //! R210 unknown-arch.
 
+use super::Cx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
+use crate::rules::Keyword;
 use crate::rules::values::MatchValue;
-use crate::rules::{Keyword, RulesFile};
-use crate::source::SourceFile;
 
 pub static RULE: Rule = Rule {
     code: "R210",
@@ -30,13 +30,13 @@ arch i386 - x86.prof -
 ",
 };
 
-pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
-    for rule in file.rules() {
-        for piece in &rule.matches {
+pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    for (rule, values) in cx.rules() {
+        for (piece, value) in rule.matches.iter().zip(values) {
             if piece.kind() != Some(Keyword::Arch) {
                 continue;
             }
-            let Ok(MatchValue::Text(v)) = piece.value() else {
+            let Ok(MatchValue::Text(v)) = value else {
                 continue;
             };
             if v == "sparc" || v == "i386" {

@@ -1,9 +1,9 @@
 //! R211 unknown-karch.
 
+use super::Cx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
+use crate::rules::Keyword;
 use crate::rules::values::MatchValue;
-use crate::rules::{Keyword, RulesFile};
-use crate::source::SourceFile;
 
 pub static RULE: Rule = Rule {
     code: "R211",
@@ -31,13 +31,13 @@ karch i86pc - x86.prof -
 ",
 };
 
-pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
-    for rule in file.rules() {
-        for piece in &rule.matches {
+pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    for (rule, values) in cx.rules() {
+        for (piece, value) in rule.matches.iter().zip(values) {
             if piece.kind() != Some(Keyword::Karch) {
                 continue;
             }
-            let Ok(MatchValue::Text(v)) = piece.value() else {
+            let Ok(MatchValue::Text(v)) = value else {
                 continue;
             };
             let (message, help) = match v.as_str() {

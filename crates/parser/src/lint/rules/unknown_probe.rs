@@ -1,8 +1,8 @@
 //! R203 unknown-probe.
 
+use super::Cx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::rules::{BUILTIN_PROBES, RulesFile, did_you_mean, is_shell_name};
-use crate::source::SourceFile;
+use crate::rules::{BUILTIN_PROBES, did_you_mean, is_shell_name};
 
 pub static RULE: Rule = Rule {
     code: "R203",
@@ -32,7 +32,8 @@ probe disks
 ",
 };
 
-pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    let file = cx.file;
     for p in file.probes() {
         let Some(tok) = p.name() else { continue };
         let name = tok.value();

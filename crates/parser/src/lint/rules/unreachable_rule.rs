@@ -1,8 +1,7 @@
 //! R217 unreachable-rule.
 
+use super::Cx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::rules::RulesFile;
-use crate::source::SourceFile;
 
 pub static RULE: Rule = Rule {
     code: "R217",
@@ -30,7 +29,8 @@ any -            - default.prof -
 ",
 };
 
-pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    let file = cx.file;
     let mut catch_all = None;
     for rule in file.rules() {
         match &catch_all {

@@ -1,8 +1,8 @@
 //! R204 wrong-arity.
 
+use super::Cx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::rules::{RulesFile, ValueError};
-use crate::source::SourceFile;
+use crate::rules::ValueError;
 
 pub static RULE: Rule = Rule {
     code: "R204",
@@ -50,27 +50,27 @@ fn what(keyword: &str) -> String {
     format!(" ({what})")
 }
 
-pub fn check(_src: &SourceFile, file: &RulesFile, out: &mut Vec<Diagnostic>) {
-    for rule in file.rules() {
+pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
+    for (rule, values) in cx.rules() {
         let last = rule.matches.len().saturating_sub(1);
-        for (i, piece) in rule.matches.iter().enumerate() {
-            let Err(ValueError::Arity {
-                keyword,
+        for (i, value) in values.iter().enumerate() {
+            let &Err(ValueError::Arity {
+                ref keyword,
                 expected,
                 found,
-                span,
-            }) = piece.value()
+                ref span,
+            }) = value
             else {
                 continue;
             };
             let plural = |n: usize| if n == 1 { "value" } else { "values" };
             let mut d = Diagnostic::new(
                 &RULE,
-                span,
+                span.clone(),
                 format!(
                     "expected {expected} {} after `{keyword}`{}, found {found}",
                     plural(expected),
-                    what(&keyword)
+                    what(keyword)
                 ),
             );
             if found < expected {
