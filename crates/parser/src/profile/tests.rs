@@ -457,3 +457,39 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn pool_vdev_list_problems() {
+    let cases = [
+        ("mirror c0t0d0s0 c0t0d0s0", 1),
+        ("mirror c0t0d0s0", 1),
+        ("mirror any c0t1d0s0", 1),
+        ("mirror any any", 0),
+        ("any", 0),
+        ("rootdisk.s0", 0),
+    ];
+    for (vdevs, n) in cases {
+        let text = format!("install_type initial_install\npool rpool auto auto auto {vdevs}\n");
+        let got = check(&SourceFile::new("p", text.as_str()))
+            .iter()
+            .filter(|d| d.code == "P214")
+            .count();
+        assert_eq!(got, n, "{vdevs}");
+    }
+}
+
+#[test]
+fn big_profiles_are_linear() {
+    // 20,000 duplicate pools and 20,000 `free` slices on one disk: one diagnostic each,
+    // found in one pass (a quadratic rule would take minutes here).
+    let mut text = String::from("install_type initial_install\n");
+    for i in 0..20_000 {
+        text.push_str(&format!(
+            "pool p{i} auto auto auto c0t0d0s0\nfilesys c1t0d0s{} free /x\n",
+            i % 8
+        ));
+    }
+    let diags = check(&SourceFile::new("p", text.as_str()));
+    assert_eq!(diags.iter().filter(|d| d.code == "P203").count(), 19_999);
+    assert_eq!(diags.iter().filter(|d| d.code == "P207").count(), 19_999);
+}

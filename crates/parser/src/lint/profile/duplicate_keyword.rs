@@ -3,6 +3,8 @@
 use super::Ctx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::profile::Keyword;
+use crate::source::Span;
+use std::collections::HashMap;
 
 pub static RULE: Rule = Rule {
     code: "P203",
@@ -42,21 +44,26 @@ const SINGLE: &[Keyword] = &[
 ];
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for (i, l) in ctx.lines.iter().enumerate() {
+    // First occurrence of each single-use keyword: one pass, whatever the file size.
+    let mut first: HashMap<Keyword, Span> = HashMap::new();
+    for l in &ctx.lines {
         let Some(k) = l.known_keyword() else { continue };
         if !SINGLE.contains(&k) {
             continue;
         }
-        if let Some(first) = ctx.lines[..i].iter().find(|p| p.known_keyword() == Some(k)) {
-            out.push(
+        match first.get(&k) {
+            None => {
+                first.insert(k, l.keyword.span.clone());
+            }
+            Some(span) => out.push(
                 Diagnostic::new(
                     &RULE,
                     l.keyword.span.clone(),
                     format!("duplicate `{k}`: it may be given only once"),
                 )
                 .label("repeated here")
-                .secondary(first.keyword.span.clone(), "first given here"),
-            );
+                .secondary(span.clone(), "first given here"),
+            ),
         }
     }
 }

@@ -3,6 +3,8 @@
 use super::Ctx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::profile::{Device, Directive, Filesys, FsSize};
+use crate::source::Span;
+use std::collections::HashMap;
 
 pub static RULE: Rule = Rule {
     code: "P207",
@@ -32,39 +34,32 @@ fn disk_key(d: &Device) -> Option<String> {
 }
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    let locals: Vec<_> = ctx
-        .lines
-        .iter()
-        .filter_map(|l| match &l.directive {
-            Directive::Filesys(Filesys::Local(fs)) => Some(fs),
-            _ => None,
-        })
-        .collect();
-    for (i, fs) in locals.iter().enumerate() {
-        if fs.size.value != FsSize::Free {
+    // Walk backwards remembering the next slice seen on each disk: one pass.
+    let mut next_on_disk: HashMap<String, Span> = HashMap::new();
+    let mut found = Vec::new();
+    for l in ctx.lines.iter().rev() {
+        let Directive::Filesys(Filesys::Local(fs)) = &l.directive else {
             continue;
-        }
+        };
         let Some(disk) = disk_key(&fs.slice.value) else {
             continue;
         };
-        if let Some(later) = locals[i + 1..]
-            .iter()
-            .find(|o| disk_key(&o.slice.value).as_deref() == Some(&disk))
+        if fs.size.value == FsSize::Free
+            && let Some(later) = next_on_disk.get(&disk)
         {
-            out.push(
+            found.push(
                 Diagnostic::new(
                     &RULE,
                     fs.size.span.clone(),
                     format!("`free` should be the last `filesys` on disk `{disk}`"),
                 )
                 .label("takes the rest of the disk")
-                .secondary(
-                    later.slice.span.clone(),
-                    "another slice of the same disk follows",
-                ),
+                .secondary(later.clone(), "another slice of the same disk follows"),
             );
         }
+        next_on_disk.insert(disk, fs.slice.span.clone());
     }
+    out.extend(found.into_iter().rev());
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 
 use super::Ctx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::profile::Device;
+use crate::profile::{Device, Tok};
+use std::collections::HashMap;
 
 pub static RULE: Rule = Rule {
     code: "P214",
@@ -64,10 +65,12 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             .label("expected either all `any` or all slices"),
         );
     }
-    for (i, d) in devs.iter().enumerate() {
-        if d.value != Device::Any
-            && let Some(prev) = devs[..i].iter().find(|p| p.value == d.value)
-        {
+    let mut seen: HashMap<&Device, &Tok<Device>> = HashMap::new();
+    for d in devs {
+        if d.value == Device::Any {
+            continue;
+        }
+        if let Some(prev) = seen.get(&d.value) {
             out.push(
                 Diagnostic::new(
                     &RULE,
@@ -77,6 +80,8 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 .label("duplicate mirror member")
                 .secondary(prev.span.clone(), "first given here"),
             );
+        } else {
+            seen.insert(&d.value, d);
         }
     }
 }
