@@ -364,3 +364,49 @@ fn fixture(name: &str) -> PathBuf {
         .join("tests/data")
         .join(name)
 }
+
+/// An NFS source, with the platform's `mount` replaced by a script that bind-mounts the
+/// server path locally: mounted read-only before preflight, unmounted at the end, and
+/// unmounted by the rollback when the deployment fails.
+#[test]
+fn nfs_source_is_mounted_read_only_and_unmounted() {
+    if !require_zfs() {
+        return;
+    }
+    let s = site("nfs", 128);
+    let stream = s.pool.golden_stream("gold.zfs", 16);
+    let fake = s.config_dir.path().join("fake-mount");
+    std::fs::write(
+        &fake,
+        "#!/bin/sh\n# fake-mount -t nfs -o ro SERVER:/DIR TARGET\n[ \"$1 $2 $3 $4\" = \"-t nfs -o ro\" ] || exit 9\nmount --bind \"${5#*:}\" \"$6\" && mount -o remount,ro,bind \"$6\"\n",
+    )
+    .unwrap();
+    run("chmod", &["+x", fake.to_str().unwrap()]);
+    let mnt = s.config_dir.path().join("src");
+    let cfg = DeployConfig::from_yaml(&format!(
+        "version: 1\narchive: localhost:{}\npool: {}\nbe_name: {NEW}\noptions: {{source_mountpoint: {}}}\n",
+        stream.display(),
+        s.pool.name,
+        mnt.display()
+    ))
+    .unwrap();
+    let mut platform = Platform::detect();
+    platform.mount = fake.display().to_string();
+    let mounted = |p: &Path| {
+        std::fs::read_to_string("/proc/mounts")
+            .unwrap()
+            .lines()
+            .any(|l| l.split_whitespace().nth(1) == Some(p.to_str().unwrap()))
+    };
+    let before = s.pool.state();
+    let mut o = opts(&s);
+    o.fault = Some(Fault::FailAfter("receive".into()));
+    let r = exec::finish(&cfg, &o, &platform, &mut Events::new(None));
+    assert_failed_and_unchanged(&s, &before, &r, "after step receive");
+    assert!(!mounted(&mnt), "source left mounted after a failure");
+    let r = exec::finish(&cfg, &opts(&s), &platform, &mut Events::new(None));
+    assert_eq!(r.outcome, Outcome::Deployed, "{r}");
+    assert_eq!(r.archive, mnt.join("gold.zfs").display().to_string());
+    assert!(!mounted(&mnt), "source left mounted");
+    assert!(!mnt.exists(), "source mountpoint left behind");
+}
