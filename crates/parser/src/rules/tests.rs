@@ -41,6 +41,19 @@ fn changed_ast_prints_changed() {
 }
 
 #[test]
+fn trailer_round_trips_and_changes() {
+    let text = "any - - p -\n# version=2 checksum=713";
+    let (mut f, _) = parse(&SourceFile::new("rules.ok", text));
+    assert_eq!(f.to_source(), text);
+    let Some(Item::Trailer(t)) = f.items.last_mut() else {
+        panic!("expected a trailer")
+    };
+    assert_eq!((t.version, t.checksum), (Some(2), Some(713)));
+    t.checksum = Some(1);
+    assert_eq!(f.to_source(), "any - - p -\n# version=2 checksum=1");
+}
+
+#[test]
 fn structure_of_a_rule() {
     let (f, diags) = parse_str(
         "probe disks\nmemsize 2048-65536 && ! model \\\n  'SUNW,Sun Fire' pick.beg = - # c\n",
@@ -310,6 +323,12 @@ const CASES: &[(&str, &str, &str, &str)] = &[
     ),
     ("R223", "rules", "any - - /js/p -\n", "any - - js/p -\n"),
     ("R223", "rules", "any - ../p -\n", "any - - p -\n"),
+    (
+        "R224",
+        "rules",
+        "# a \\\nany - - p -\n",
+        "# a\nany - - p -\n",
+    ),
     (
         "R301",
         "rules.ok",

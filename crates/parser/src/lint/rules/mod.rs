@@ -18,6 +18,7 @@ pub mod bad_ipv4;
 pub mod bad_range;
 pub mod bad_solaris_version;
 pub mod checksum_mismatch;
+pub mod comment_continuation;
 pub mod dangling_continuation;
 pub mod duplicate_rule;
 pub mod empty_match_piece;
@@ -81,6 +82,7 @@ pub static RULES: &[&Rule] = &[
     &attached_negation::RULE,
     &hash_in_quote::RULE,
     &suspicious_path::RULE,
+    &comment_continuation::RULE,
     &missing_trailer::RULE,
     &trailer_version::RULE,
     &checksum_mismatch::RULE,
@@ -145,6 +147,7 @@ const CHECKS: &[Check] = &[
     attached_negation::check,
     hash_in_quote::check,
     suspicious_path::check,
+    comment_continuation::check,
     missing_trailer::check,
     trailer_version::check,
     checksum_mismatch::check,
