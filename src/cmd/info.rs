@@ -111,7 +111,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             writeln!(out)?;
         }
         match r {
-            Err(e) => writeln!(out, "{}: {}: {e}", path.display(), status_name(e.class()))?,
+            Err(e) => writeln!(
+                out,
+                "{}: {}: {}",
+                path.display(),
+                status_name(e.class()),
+                e.detail()
+            )?,
             Ok((a, h)) => print_info(&mut out, path, a, h)?,
         }
         for (_, m) in chain_problems.iter().filter(|(j, _)| *j == i) {

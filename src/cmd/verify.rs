@@ -128,7 +128,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     )?;
                 }
                 Outcome::Failed(e) => {
-                    writeln!(out, "{}: {}: {e}", path.display(), status_name(e.class()))?;
+                    writeln!(
+                        out,
+                        "{}: {}: {}",
+                        path.display(),
+                        status_name(e.class()),
+                        e.detail()
+                    )?;
                 }
             }
             for (_, m) in chain_problems.iter().filter(|(j, _)| *j == i) {

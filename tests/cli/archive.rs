@@ -1,1 +1,439 @@
-//! CLI tests for the archive commands.
+//! CLI tests for `zflash capture`, `zflash info` and `zflash verify`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command as StdCommand, Stdio};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use zflash_runtime::testpool::{TestPool, require_zfs, run, run_retry};
+
+fn zflash() -> Command {
+    let mut cmd = Command::cargo_bin("zflash").expect("zflash binary");
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+fn fixture(rel: &str) -> String {
+    format!("fixtures/streams/{rel}")
+}
+
+fn json_of(out: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(out).expect("JSON output")
+}
+
+#[test]
+fn verify_accepts_every_fixture() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/streams");
+    for dir in ["zfs-fuse", "openzfs"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let name = format!("{dir}/{}", entry.unwrap().file_name().to_string_lossy());
+            let out = zflash()
+                .args(["verify", "--json", &fixture(&name)])
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(0), "{name}: {out:?}");
+            let v = json_of(&out.stdout);
+            assert_eq!(v["archives"][0]["status"], "valid", "{name}");
+        }
+    }
+}
+
+#[test]
+fn verify_text_output_and_exit_codes() {
+    zflash()
+        .args(["verify", &fixture("zfs-fuse/full.zs")])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "valid: 1 substream, 127 records (B1 O30 FO3 W56 F36 E1), 3993528 raw bytes",
+        ));
+
+    let tmp = tempfile::tempdir().unwrap();
+    let mut bytes =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture("zfs-fuse/full.zs")))
+            .unwrap();
+    // A flipped bit in a WRITE payload of an old stream: caught at END.
+    bytes[2_000_000] ^= 0x01;
+    let bad = tmp.path().join("bad.zfs");
+    std::fs::write(&bad, &bytes).unwrap();
+    zflash()
+        .args(["verify"])
+        .arg(&bad)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("damaged"))
+        .stdout(predicate::str::contains("END checksum mismatch (stored"))
+        .stdout(predicate::str::contains(
+            "at offset 3993224 (in record #126 (END) at offset 3993216)",
+        ))
+        .stdout(predicate::str::contains("(END) at offset 3993216"));
+
+    // Truncated inside a payload.
+    let cut = tmp.path().join("cut.zfs");
+    std::fs::write(&cut, &bytes[..1_234_567]).unwrap();
+    zflash()
+        .args(["verify", "--json"])
+        .arg(&cut)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("\"status\": \"damaged\""))
+        .stdout(predicate::str::contains("stream ends inside a payload"))
+        .stdout(predicate::str::contains("\"offset\": 1234567"));
+
+    // Missing file: I/O error, exit 2, even next to a damaged one.
+    zflash()
+        .args(["verify", "/nonexistent/x.zfs"])
+        .arg(&cut)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("/nonexistent/x.zfs: error"));
+
+    // A raw stream under a .zst name: wrong suffix, exit 2.
+    let wrong = tmp.path().join("x.zfs.zst");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture("zfs-fuse/empty.zs")),
+        &wrong,
+    )
+    .unwrap();
+    zflash()
+        .args(["info"])
+        .arg(&wrong)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("promises zstd-compressed data"));
+
+    // Not a stream at all.
+    let text = tmp.path().join("notes.txt");
+    std::fs::write(&text, "hello, this is not a send stream at all\n").unwrap();
+    zflash()
+        .args(["verify"])
+        .arg(&text)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("not a ZFS send stream"));
+}
+
+#[test]
+fn chains_of_increments_are_checked() {
+    zflash()
+        .args([
+            "verify",
+            &fixture("zfs-fuse/full.zs"),
+            &fixture("zfs-fuse/incr.zs"),
+        ])
+        .assert()
+        .code(0);
+    zflash()
+        .args([
+            "verify",
+            &fixture("zfs-fuse/incr.zs"),
+            &fixture("zfs-fuse/incr.zs"),
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("chain broken"))
+        .stdout(predicate::str::contains("57ee0afb6c0b227f"));
+    zflash()
+        .args([
+            "info",
+            &fixture("zfs-fuse/full.zs"),
+            &fixture("zfs-fuse/incr.zs"),
+        ])
+        .assert()
+        .code(0);
+    // rep.zs already holds @r2; repincr.zs is the -R increment from @r1.
+    zflash()
+        .args([
+            "info",
+            &fixture("zfs-fuse/rep.zs"),
+            &fixture("zfs-fuse/repincr.zs"),
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("chain broken"));
+}
+
+#[test]
+fn info_shows_header_and_pool_v23_receivability() {
+    let out = zflash()
+        .args(["info", &fixture("zfs-fuse/rep.zs")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    insta::assert_snapshot!("info_rep", String::from_utf8_lossy(&out.stdout));
+
+    let out = zflash()
+        .args([
+            "info",
+            "--json",
+            &fixture("openzfs/big-endian-all-drr-types-base-XDR.zsend.zst"),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v = json_of(&out.stdout);
+    let a = &v["archives"][0];
+    assert_eq!(a["compression"], "zstd");
+    assert_eq!(a["header"]["byte_order"], "big");
+    assert_eq!(a["header"]["begin"]["name"], "test/source@baseline");
+    assert_eq!(a["header"]["begin"]["nvlist_encoding"], "xdr");
+    assert_eq!(a["receivable_by_pool_v23"], false);
+    assert_eq!(
+        a["features"],
+        serde_json::json!(["SA_SPILL", "EMBED_DATA", "LZ4", "REDACTED", "COMPRESSED"])
+    );
+}
+
+// ---------------------------------------------------------------- zfs-fuse round trips
+
+/// Fill `dir` with text, zeros and pseudo-random data (deterministic).
+fn fill(dir: &Path, seed: u64, kb: usize) {
+    std::fs::create_dir_all(dir.join("etc")).unwrap();
+    std::fs::create_dir_all(dir.join("var/log")).unwrap();
+    let text: String = (0..kb * 10)
+        .map(|i| format!("line {i} of seed {seed}: the quick brown fox\n"))
+        .collect();
+    std::fs::write(dir.join("etc/text"), text).unwrap();
+    std::fs::write(dir.join("var/zeros"), vec![0u8; kb * 1024]).unwrap();
+    let mut x = 0x9e37_79b9_7f4a_7c15u64 ^ seed;
+    let random: Vec<u8> = (0..kb * 1024)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect();
+    std::fs::write(dir.join("var/log/random"), random).unwrap();
+    std::fs::write(dir.join("etc/nodename"), format!("golden{seed}\n")).unwrap();
+}
+
+/// Relative path → content of every regular file under `dir`.
+fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(
+                    p.strip_prefix(dir).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Feed an archive's verified raw stream to `zfs receive ARGS`.
+fn receive(archive: &Path, args: &[&str]) {
+    let a = zflash_archive::Archive::open(archive).unwrap();
+    let mut reader = a.reader().unwrap();
+    let mut child = StdCommand::new("zfs")
+        .arg("receive")
+        .args(args)
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    std::io::copy(&mut reader, &mut stdin).unwrap();
+    drop(stdin);
+    assert!(child.wait().unwrap().success(), "zfs receive {args:?}");
+}
+
+fn mountpoint(pool: &TestPool, ds: &str) -> PathBuf {
+    PathBuf::from(pool.zfs_get("mountpoint", ds))
+}
+
+#[test]
+fn capture_verify_receive_round_trips() {
+    if !require_zfs() {
+        return;
+    }
+    let pool = TestPool::create("arch", 128);
+    let p = &pool.name;
+    let src = format!("{p}/src");
+    run("zfs", &["create", &src]);
+    let src_dir = mountpoint(&pool, &src);
+    fill(&src_dir, 1, 256);
+    let s1_tree = tree(&src_dir);
+    let out = tempfile::tempdir().unwrap();
+
+    // Full archive, zstd, explicit snapshot name.
+    let full = out.path().join("full.zfs.zst");
+    zflash()
+        .args(["capture", &src, "--snapshot", "s1", "-o"])
+        .arg(&full)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(format!("{src}@s1")));
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(out.path().join("full.zfs.zst.manifest.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(manifest["format"], "zflash-archive/1");
+    assert_eq!(manifest["compression"], "zstd");
+    assert_eq!(manifest["source"]["dataset"], src.as_str());
+    assert_eq!(manifest["source"]["snapshot"], "s1");
+    assert_eq!(manifest["source"]["pool_version"], 23);
+    assert_eq!(manifest["source"]["zpl_version"], 4);
+    assert_eq!(
+        manifest["stored_bytes"].as_u64(),
+        Some(std::fs::metadata(&full).unwrap().len())
+    );
+    assert!(manifest["raw_bytes"].as_u64().unwrap() > manifest["stored_bytes"].as_u64().unwrap());
+    zflash()
+        .args(["verify"])
+        .arg(&full)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("SHA-256 matches the manifest"));
+
+    // Incremental, gzip.
+    std::fs::write(src_dir.join("etc/added"), "added after s1\n").unwrap();
+    std::fs::remove_file(src_dir.join("var/zeros")).unwrap();
+    fill(&src_dir.join("more"), 2, 64);
+    let incr = out.path().join("incr.zfs.gz");
+    zflash()
+        .args(["capture", &src, "--snapshot", "s2", "--from", "s1", "-o"])
+        .arg(&incr)
+        .assert()
+        .code(0);
+    let m2: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(out.path().join("incr.zfs.gz.manifest.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(m2["stream"]["fromguid"], manifest["stream"]["toguid"]);
+    assert_eq!(m2["source"]["from_snapshot"], "s1");
+    zflash()
+        .args(["verify"])
+        .arg(&full)
+        .arg(&incr)
+        .assert()
+        .code(0);
+    zflash()
+        .args(["info"])
+        .arg(&full)
+        .arg(&incr)
+        .assert()
+        .code(0);
+    // In the wrong order the chain is broken.
+    zflash()
+        .args(["verify"])
+        .arg(&incr)
+        .arg(&incr)
+        .assert()
+        .code(1);
+
+    // Receive both into a new dataset and compare contents at each step.
+    let dst = format!("{p}/dst");
+    receive(&full, &[&dst]);
+    let dst_dir = mountpoint(&pool, &dst);
+    assert_eq!(tree(&dst_dir), s1_tree);
+    receive(&incr, &["-F", &dst]);
+    assert_eq!(tree(&dst_dir), tree(&src_dir));
+
+    // Recursive, uncompressed, with a child dataset.
+    let child = format!("{src}/child");
+    run("zfs", &["create", &child]);
+    fill(&mountpoint(&pool, &child), 3, 32);
+    let rec = out.path().join("rec.zfs");
+    zflash()
+        .args(["capture", &src, "--recursive", "--snapshot", "r1", "-o"])
+        .arg(&rec)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("(none, ratio 1.00)"));
+    zflash()
+        .args(["verify", "--json"])
+        .arg(&rec)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("\"substreams\""));
+    let rcv = format!("{p}/rcv");
+    run("zfs", &["create", &rcv]);
+    receive(&rec, &["-d", &rcv]);
+    assert_eq!(
+        tree(&mountpoint(&pool, &format!("{rcv}/src/child"))),
+        tree(&mountpoint(&pool, &child))
+    );
+    assert_eq!(
+        tree(&mountpoint(&pool, &format!("{rcv}/src"))).get(Path::new("etc/added")),
+        Some(&b"added after s1\n".to_vec())
+    );
+    let snaps = pool.datasets();
+    assert!(snaps.contains(&format!("{child}@r1")), "{snaps:?}");
+}
+
+#[test]
+fn capture_refuses_overwrite_and_cleans_up_on_failure() {
+    if !require_zfs() {
+        return;
+    }
+    let pool = TestPool::create("archfail", 64);
+    let src = format!("{}/src", pool.name);
+    run("zfs", &["create", &src]);
+    fill(&mountpoint(&pool, &src), 4, 16);
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("a.zfs.zst");
+    std::fs::write(&target, "precious").unwrap();
+    let before = pool.datasets();
+
+    // Existing file without --force: refused, nothing changed, no snapshot taken.
+    zflash()
+        .args(["capture", &src, "-o"])
+        .arg(&target)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("exists (use --force"));
+    assert_eq!(std::fs::read(&target).unwrap(), b"precious");
+    assert_eq!(pool.datasets(), before);
+
+    // zfs send fails (no such --from snapshot): no file, no temp file, and the snapshot
+    // capture created is destroyed again.
+    let other = out.path().join("b.zfs.zst");
+    zflash()
+        .args([
+            "capture",
+            &src,
+            "--snapshot",
+            "new",
+            "--from",
+            "missing",
+            "-o",
+        ])
+        .arg(&other)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("zfs send"));
+    assert!(!other.exists());
+    let names: Vec<_> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["a.zfs.zst"]);
+    assert_eq!(pool.datasets(), before);
+
+    // Suffix and --compress disagree: usage error before anything happens.
+    zflash()
+        .args(["capture", &src, "--compress", "gzip", "-o"])
+        .arg(&other)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("the suffix says zstd"));
+
+    // --force overwrites; an existing snapshot is used and kept.
+    run("zfs", &["snapshot", &format!("{src}@keep")]);
+    zflash()
+        .args(["capture", &src, "--snapshot", "keep", "--force", "-o"])
+        .arg(&target)
+        .assert()
+        .code(0);
+    zflash().args(["verify"]).arg(&target).assert().code(0);
+    assert!(pool.datasets().contains(&format!("{src}@keep")));
+    let _ = run_retry("zfs", &["destroy", &format!("{src}@keep")]);
+}

@@ -147,6 +147,15 @@ impl ArchiveError {
         }
     }
 
+    /// The message without the leading file name (for output that already names it).
+    pub fn detail(&self) -> String {
+        let full = self.to_string();
+        let prefix = format!("{}: ", self.path().display());
+        full.strip_prefix(&prefix)
+            .map(str::to_string)
+            .unwrap_or(full)
+    }
+
     /// Raw-stream offset of a stream error.
     pub fn offset(&self) -> Option<u64> {
         match self {

@@ -510,7 +510,23 @@ impl StreamVerifier {
         if self.state == State::Done {
             return Ok(());
         }
-        let e = if self.phase == Phase::Header && self.header_fill > 0 {
+        let e = if self.state == State::Start
+            && (self.header_fill < 16 || ByteOrder::detect(&self.header).is_none())
+        {
+            StreamError {
+                kind: StreamErrorKind::NotAStream,
+                offset: 0,
+                record: None,
+                message: if self.header_fill == 0 {
+                    "empty input".into()
+                } else {
+                    format!(
+                        "{} bytes without DMU_BACKUP_MAGIC at byte 8",
+                        self.header_fill
+                    )
+                },
+            }
+        } else if self.phase == Phase::Header && self.header_fill > 0 {
             self.damaged(format!(
                 "stream ends inside a record header ({} of {HEADER_LEN} bytes)",
                 self.header_fill
