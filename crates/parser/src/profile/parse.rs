@@ -122,15 +122,16 @@ pub fn parse_device(word: &str) -> Option<Device> {
     if word.eq_ignore_ascii_case("rootdisk") {
         return Some(Device::Rootdisk);
     }
+    // Slices are s0-s7 (SPARC VTOC) or s0-s15 (x86); fdisk partitions p0 (whole disk)-p4.
     if let Some(s) = value::parse_rootdisk_slice(word) {
-        return Some(Device::RootdiskSlice(s));
+        return (s <= 15).then_some(Device::RootdiskSlice(s));
     }
     let (disk, suffix) = value::parse_disk_like(word)?;
-    Some(match suffix {
-        None => Device::Disk(disk),
-        Some(('s', n)) => Device::Slice(disk, n),
-        Some((_, n)) => Device::Partition(disk, n),
-    })
+    match suffix {
+        None => Some(Device::Disk(disk)),
+        Some(('s', n)) => (n <= 15).then_some(Device::Slice(disk, n)),
+        Some((_, n)) => (n <= 4).then_some(Device::Partition(disk, n)),
+    }
 }
 
 impl<'a, 'w> Cursor<'a, 'w> {
@@ -166,6 +167,11 @@ impl<'a, 'w> Cursor<'a, 'w> {
     fn string(&mut self, what: &str) -> PResult<Tok<String>> {
         let w = self.next(what)?;
         Ok(Tok::parsed(w.text.to_string(), w.span.clone(), w.raw))
+    }
+
+    /// A word kept as written (names, paths, options).
+    fn literal_keep(w: &Word<'_>) -> Tok<String> {
+        Tok::parsed(w.text.to_string(), w.span.clone(), w.raw)
     }
 
     /// A literal keyword word, stored lower-cased.
@@ -399,12 +405,6 @@ fn filesys(c: &mut Cursor<'_, '_>) -> PResult<Filesys> {
         mount,
         option,
     }))
-}
-
-impl Cursor<'_, '_> {
-    fn literal_keep(w: &Word<'_>) -> Tok<String> {
-        Tok::parsed(w.text.to_string(), w.span.clone(), w.raw)
-    }
 }
 
 fn pool(c: &mut Cursor<'_, '_>) -> PResult<Pool> {

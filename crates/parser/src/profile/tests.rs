@@ -493,3 +493,17 @@ fn big_profiles_are_linear() {
     assert_eq!(diags.iter().filter(|d| d.code == "P203").count(), 19_999);
     assert_eq!(diags.iter().filter(|d| d.code == "P207").count(), 19_999);
 }
+
+#[test]
+fn device_numbers_are_bounded() {
+    assert!(parse_device("c0t0d0s15").is_some());
+    assert!(parse_device("c0t0d0s16").is_none());
+    assert!(parse_device("c0t0d0p4").is_some());
+    assert!(parse_device("c0t0d0p5").is_none());
+    assert!(parse_device("rootdisk.s7").is_some());
+    assert_eq!(parse_device("ANY"), Some(Device::Any));
+    assert_eq!(
+        parse_device("c0t600A0B800026D63A0000A4994E9E3A5Dd0s0").map(|d| d.is_slice()),
+        Some(true)
+    );
+}
