@@ -77,7 +77,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
                 d = d
                     .label("missing value")
                     .note("`check`: Insufficient arguments for match key");
-                if i == last {
+                if i == last && found == 0 {
                     d = d.help(
                         "the last three words are always begin, profile and finish: is a field missing?",
                     );
