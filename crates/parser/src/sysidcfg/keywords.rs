@@ -63,12 +63,27 @@ impl Keyword {
         }
     }
 
-    /// Case-insensitive lookup.
+    /// Case-insensitive lookup (no allocation: it runs for every entry of every file).
     pub fn from_name(name: &str) -> Option<Keyword> {
-        Keyword::ALL
-            .iter()
-            .copied()
-            .find(|k| k.as_str().eq_ignore_ascii_case(name))
+        let mut buf = [0u8; 24];
+        Some(match lower(name, &mut buf)? {
+            b"name_service" => Keyword::NameService,
+            b"network_interface" => Keyword::NetworkInterface,
+            b"root_password" => Keyword::RootPassword,
+            b"security_policy" => Keyword::SecurityPolicy,
+            b"system_locale" => Keyword::SystemLocale,
+            b"terminal" => Keyword::Terminal,
+            b"timezone" => Keyword::Timezone,
+            b"timeserver" => Keyword::Timeserver,
+            b"keyboard" => Keyword::Keyboard,
+            b"nfs4_domain" => Keyword::Nfs4Domain,
+            b"service_profile" => Keyword::ServiceProfile,
+            b"auto_reg" => Keyword::AutoReg,
+            b"monitor" => Keyword::Monitor,
+            b"display" => Keyword::Display,
+            b"pointer" => Keyword::Pointer,
+            _ => return None,
+        })
     }
 
     /// Whether the keyword may be followed by a `{ … }` block of dependent keywords.
@@ -186,11 +201,39 @@ impl SubKeyword {
         }
     }
 
+    /// Case-insensitive lookup, without allocation.
     pub fn from_name(name: &str) -> Option<SubKeyword> {
-        SubKeyword::ALL
-            .iter()
-            .copied()
-            .find(|k| k.as_str().eq_ignore_ascii_case(name))
+        use SubKeyword::*;
+        let mut buf = [0u8; 24];
+        Some(match lower(name, &mut buf)? {
+            b"domain_name" => DomainName,
+            b"name_server" => NameServer,
+            b"search" => Search,
+            b"proxy_dn" => ProxyDn,
+            b"proxy_password" => ProxyPassword,
+            b"profile" => Profile,
+            b"profile_server" => ProfileServer,
+            b"primary" => Primary,
+            b"dhcp" => Dhcp,
+            b"hostname" => Hostname,
+            b"ip_address" => IpAddress,
+            b"netmask" => Netmask,
+            b"protocol_ipv6" => ProtocolIpv6,
+            b"default_route" => DefaultRoute,
+            b"default_realm" => DefaultRealm,
+            b"admin_server" => AdminServer,
+            b"kdc" => Kdc,
+            b"oracle_user" => OracleUser,
+            b"oracle_pw" => OraclePw,
+            b"http_proxy_host" => HttpProxyHost,
+            b"http_proxy_port" => HttpProxyPort,
+            b"http_proxy_user" => HttpProxyUser,
+            b"http_proxy_pw" => HttpProxyPw,
+            b"size" => Size,
+            b"depth" => Depth,
+            b"resolution" => Resolution,
+            _ => return None,
+        })
     }
 
     /// Bare flags take no `=value`.
@@ -224,6 +267,16 @@ impl SubKeyword {
     }
 }
 
+/// ASCII-lower-case `name` into `buf`; `None` when it is too long to be a keyword.
+fn lower<'b>(name: &str, buf: &'b mut [u8; 24]) -> Option<&'b [u8]> {
+    let bytes = name.as_bytes();
+    let out = buf.get_mut(..bytes.len())?;
+    for (o, b) in out.iter_mut().zip(bytes) {
+        *o = b.to_ascii_lowercase();
+    }
+    Some(out)
+}
+
 /// `name_service=` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NameServiceKind {
@@ -236,12 +289,13 @@ pub enum NameServiceKind {
 
 impl NameServiceKind {
     pub fn parse(value: &str) -> Option<Self> {
-        Some(match value.to_ascii_uppercase().as_str() {
-            "NIS" => Self::Nis,
-            "NIS+" => Self::NisPlus,
-            "DNS" => Self::Dns,
-            "LDAP" => Self::Ldap,
-            "NONE" => Self::None,
+        let mut buf = [0u8; 24];
+        Some(match lower(value, &mut buf)? {
+            b"nis" => Self::Nis,
+            b"nis+" => Self::NisPlus,
+            b"dns" => Self::Dns,
+            b"ldap" => Self::Ldap,
+            b"none" => Self::None,
             _ => return None,
         })
     }
@@ -340,12 +394,13 @@ pub enum AutoRegKind {
 
 impl AutoRegKind {
     pub fn parse(value: &str) -> Option<Self> {
-        Some(match value.to_ascii_lowercase().as_str() {
-            "anon" => Self::Anon,
-            "noproxy" => Self::NoProxy,
-            "all" => Self::All,
-            "disable" => Self::Disable,
-            "none" => Self::None,
+        let mut buf = [0u8; 24];
+        Some(match lower(value, &mut buf)? {
+            b"anon" => Self::Anon,
+            b"noproxy" => Self::NoProxy,
+            b"all" => Self::All,
+            b"disable" => Self::Disable,
+            b"none" => Self::None,
             _ => return None,
         })
     }
@@ -438,5 +493,29 @@ mod tests {
         assert_eq!(did_you_mean("xyzzy", kws), None);
         let subs = SubKeyword::ALL.iter().map(|k| k.as_str());
         assert_eq!(did_you_mean("ipv6_protocol", subs), Some("protocol_ipv6"));
+    }
+}
+
+#[cfg(test)]
+mod table_tests {
+    use super::*;
+
+    #[test]
+    fn names_and_lookups_agree() {
+        for k in Keyword::ALL {
+            assert_eq!(Keyword::from_name(k.as_str()), Some(*k));
+            assert_eq!(
+                Keyword::from_name(&k.as_str().to_ascii_uppercase()),
+                Some(*k)
+            );
+        }
+        for k in SubKeyword::ALL {
+            assert_eq!(SubKeyword::from_name(k.as_str()), Some(*k));
+        }
+        assert_eq!(
+            Keyword::from_name("a_very_long_word_that_is_no_keyword_at_all"),
+            None
+        );
+        assert_eq!(Keyword::from_name("tïmezone"), None);
     }
 }

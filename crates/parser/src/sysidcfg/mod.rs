@@ -702,6 +702,33 @@ impl<'a> Parser<'a> {
                         close: Some(tok.span),
                     };
                 }
+                // A top-level `keyword=` at the start of a line means the `}` was forgotten:
+                // end the block here so the rest of the file is still read as entries.
+                TokenKind::Word
+                    if tok.newline_before
+                        && self.next_is_eq(self.pos + 1, false)
+                        && Keyword::from_name(self.slice(&tok.span)).is_some() =>
+                {
+                    self.diags.push(
+                        Diagnostic::new(
+                            &rules::unbalanced_braces::RULE,
+                            open_tok.span.clone(),
+                            format!(
+                                "unbalanced `{{`: expected `}}` before `{}`",
+                                self.slice(&tok.span)
+                            ),
+                        )
+                        .label("this block is never closed")
+                        .secondary(tok.span.clone(), "the next entry starts here"),
+                    );
+                    return Block {
+                        gap: self.trivia(&open_tok),
+                        open: open_tok.span,
+                        items,
+                        close_decor: String::new(),
+                        close: None,
+                    };
+                }
                 TokenKind::Word => {
                     self.pos += 1;
                     let key = Word {

@@ -325,3 +325,12 @@ mod props {
         }
     }
 }
+
+#[test]
+fn unclosed_block_ends_at_the_next_top_level_keyword() {
+    let text = "network_interface=PRIMARY {dhcp protocol_ipv6=no\ntimezone=UTC\n";
+    let (file, diags) = parse_str(text);
+    assert_eq!(diags.iter().map(|d| d.code).collect::<Vec<_>>(), ["S102"]);
+    assert_eq!(file.entries().count(), 2);
+    assert_eq!(file.to_source(), text);
+}

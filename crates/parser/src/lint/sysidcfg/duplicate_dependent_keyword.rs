@@ -2,7 +2,6 @@
 
 use super::Ctx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use std::collections::HashMap;
 
 pub static RULE: Rule = Rule {
     code: "S205",
@@ -29,10 +28,10 @@ name_service=DNS {domain_name=lab.example.net name_server=10.1.1.2,10.1.1.3}
 
 pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     for e in ctx.file.entries() {
-        let mut seen = HashMap::new();
+        let mut seen: Vec<(crate::sysidcfg::SubKeyword, std::ops::Range<usize>)> = Vec::new();
         for s in e.sub_entries() {
             let Some(kw) = s.keyword() else { continue };
-            if let Some(first) = seen.get(&kw) {
+            if let Some((_, first)) = seen.iter().find(|(k, _)| *k == kw) {
                 out.push(
                     Diagnostic::new(
                         &RULE,
@@ -47,7 +46,7 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                     .secondary(std::ops::Range::clone(first), "first given here"),
                 );
             } else {
-                seen.insert(kw, s.key.span.clone());
+                seen.push((kw, s.key.span.clone()));
             }
         }
     }

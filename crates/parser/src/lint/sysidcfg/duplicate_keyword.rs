@@ -3,7 +3,6 @@
 use super::Ctx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::sysidcfg::{InterfaceSelector, Keyword};
-use std::collections::HashMap;
 
 pub static RULE: Rule = Rule {
     code: "S204",
@@ -33,14 +32,15 @@ timeserver=10.1.1.1
 "#,
 };
 
-#[derive(Hash, PartialEq, Eq)]
+#[derive(PartialEq, Eq)]
 enum DupKey {
     Keyword(Keyword),
     Interface(InterfaceSelector),
 }
 
 pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<DupKey, &crate::sysidcfg::Entry> = HashMap::new();
+    // A file has a dozen keywords: a linear scan beats hashing.
+    let mut seen: Vec<(DupKey, &crate::sysidcfg::Entry)> = Vec::new();
     for e in ctx.file.entries() {
         let Some(kw) = e.keyword() else { continue };
         let key = if kw == Keyword::NetworkInterface {
@@ -48,7 +48,7 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
         } else {
             DupKey::Keyword(kw)
         };
-        match seen.get(&key) {
+        match seen.iter().find(|(k, _)| *k == key).map(|(_, e)| *e) {
             Some(first) => {
                 let what = if kw == Keyword::NetworkInterface {
                     format!("`network_interface={}` is given twice", e.value.text)
@@ -67,7 +67,7 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                 );
             }
             None => {
-                seen.insert(key, e);
+                seen.push((key, e));
             }
         }
     }
