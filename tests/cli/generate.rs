@@ -41,11 +41,7 @@ fn generate_then_check_is_clean_and_rerun_changes_nothing() {
         .assert()
         .success()
         .stdout(predicate::str::contains("created"));
-    zflash()
-        .arg("check")
-        .arg(&out)
-        .assert()
-        .success();
+    zflash().arg("check").arg(&out).assert().success();
     zflash()
         .args(["generate"])
         .arg(&site)
@@ -67,7 +63,9 @@ fn plan_lists_files_per_client_and_writes_nothing() {
         .arg(&out)
         .assert()
         .success()
-        .stdout(predicate::str::contains("ws001:\n  create  deploy/ws001.yaml\n  create  sysidcfg/ws001/sysidcfg"))
+        .stdout(predicate::str::contains(
+            "ws001:\n  create  deploy/ws001.yaml\n  create  sysidcfg/ws001/sysidcfg",
+        ))
         .stdout(predicate::str::contains("create  rules.ok"));
     assert!(!out.exists());
 }
@@ -84,7 +82,10 @@ fn bad_site_writes_nothing_and_names_the_file() {
         .arg(&out)
         .assert()
         .code(1)
-        .stderr(predicate::str::contains(format!("{}:23: duplicate host name", site.display())))
+        .stderr(predicate::str::contains(format!(
+            "{}:23: duplicate host name",
+            site.display()
+        )))
         .stderr(predicate::str::contains("nothing was written"));
     assert!(!out.exists());
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
@@ -155,7 +156,10 @@ fn have(tool: &str) -> bool {
         .output()
         .is_ok_and(|o| o.status.success());
     if !ok {
-        assert!(std::env::var_os("CI").is_none(), "{tool} missing under CI: run scripts/setup");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{tool} missing under CI: run scripts/setup"
+        );
         eprintln!("SKIPPED: {tool} is not installed");
     }
     ok
@@ -206,13 +210,27 @@ fn loadzfs_under_posh_and_dash_reaches_the_same_end_state_as_zflash_finish() {
             String::from_utf8_lossy(&out.stderr)
         );
         let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(stdout.contains("verified"), "{shell}: digest not checked:\n{stdout}");
+        assert!(
+            stdout.contains("verified"),
+            "{shell}: digest not checked:\n{stdout}"
+        );
         let got = end_state(&pool);
-        assert_eq!(got.0, want.0, "{shell}: pool state differs from zflash finish");
+        assert_eq!(
+            got.0, want.0,
+            "{shell}: pool state differs from zflash finish"
+        );
         assert_eq!(got.1, want.1, "{shell}: files differ from zflash finish");
         // The identity was reset and the client's sysidcfg copied.
-        assert!(got.1.iter().any(|f| f.starts_with("etc/sysidcfg:")), "{:?}", got.1);
-        assert!(!got.1.iter().any(|f| f.starts_with("etc/nodename:")), "{:?}", got.1);
+        assert!(
+            got.1.iter().any(|f| f.starts_with("etc/sysidcfg:")),
+            "{:?}",
+            got.1
+        );
+        assert!(
+            !got.1.iter().any(|f| f.starts_with("etc/nodename:")),
+            "{:?}",
+            got.1
+        );
     }
 }
 
@@ -253,7 +271,13 @@ fn loadzfs_stops_at_the_first_failure_and_undoes_everything() {
         .replace("properties: {compression: \"on\"}", "properties: {compression: \"on\"}, hooks: [{name: fails, argv: [/bin/false], mode: argument}]");
     std::fs::write(&site, text).unwrap();
     let js2 = tmp.path().join("js");
-    zflash().arg("generate").arg(&site).arg("-o").arg(&js2).assert().success();
+    zflash()
+        .arg("generate")
+        .arg(&site)
+        .arg("-o")
+        .arg(&js2)
+        .assert()
+        .success();
     let out = run_it(&js2);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(!out.status.success(), "{stdout}");

@@ -79,7 +79,11 @@ pub enum GenerateError {
 }
 
 impl GenerateError {
-    pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub(crate) fn io(
+        action: &'static str,
+        path: impl Into<PathBuf>,
+        source: std::io::Error,
+    ) -> Self {
         GenerateError::Io {
             action,
             path: path.into(),

@@ -23,7 +23,8 @@ use zflash_parser::check::FileKind;
 
 /// Read and validate a site file.
 pub fn load_site(path: &Path) -> Result<model::Site, GenerateError> {
-    let text = std::fs::read_to_string(path).map_err(|e| GenerateError::io("cannot read site file", path, e))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| GenerateError::io("cannot read site file", path, e))?;
     validate::load(path, &text).map_err(GenerateError::Site)
 }
 

@@ -59,7 +59,9 @@ pub struct Change {
 
 /// The marker file's contents for a set of files.
 pub fn marker_text(files: &Files) -> Vec<u8> {
-    let mut s = String::from("# files written by `zflash generate`; it removes the ones it no longer generates\n");
+    let mut s = String::from(
+        "# files written by `zflash generate`; it removes the ones it no longer generates\n",
+    );
     for path in files.keys() {
         s.push_str(path);
         s.push('\n');
@@ -112,7 +114,8 @@ pub fn plan(dir: &Path, files: &Files) -> Result<Vec<Change>, GenerateError> {
                 let same_mode = meta.permissions().mode() & 0o7777 == file.mode;
                 let same_bytes = meta.is_file()
                     && meta.len() == file.bytes.len() as u64
-                    && fs::read(&target).map_err(|e| GenerateError::io("cannot read", &target, e))?
+                    && fs::read(&target)
+                        .map_err(|e| GenerateError::io("cannot read", &target, e))?
                         == file.bytes;
                 if same_mode && same_bytes {
                     ChangeKind::Unchanged
@@ -247,14 +250,17 @@ fn update(dir: &Path, files: &Files, changes: &[Change]) -> Result<(), GenerateE
                     missing.push(p.to_path_buf());
                     p = p.parent().expect("under dir");
                 }
-                fs::create_dir_all(parent).map_err(|e| GenerateError::io("cannot create", parent, e))?;
+                fs::create_dir_all(parent)
+                    .map_err(|e| GenerateError::io("cannot create", parent, e))?;
                 created_dirs.extend(missing.into_iter().rev());
             }
             let tmp = tempfile::Builder::new()
                 .prefix(".zflash-tmp-")
                 .tempfile_in(parent)
                 .map_err(|e| GenerateError::io("cannot stage a file in", parent, e))?;
-            let (mut f, tmp_path) = tmp.keep().map_err(|e| GenerateError::io("cannot stage", &target, e.error))?;
+            let (mut f, tmp_path) = tmp
+                .keep()
+                .map_err(|e| GenerateError::io("cannot stage", &target, e.error))?;
             staged.push((tmp_path.clone(), target.clone()));
             f.set_permissions(fs::Permissions::from_mode(file.mode))
                 .and_then(|_| f.write_all(&file.bytes))
@@ -274,7 +280,8 @@ fn update(dir: &Path, files: &Files, changes: &[Change]) -> Result<(), GenerateE
     // The marker goes last: until it is renamed, a rerun still knows the old set.
     staged.sort_by_key(|(_, target)| target.ends_with(MARKER));
     for (tmp, target) in &staged {
-        fs::rename(tmp, target).map_err(|e| GenerateError::io("cannot rename a staged file to", target, e))?;
+        fs::rename(tmp, target)
+            .map_err(|e| GenerateError::io("cannot rename a staged file to", target, e))?;
     }
     for c in changes.iter().filter(|c| c.kind == ChangeKind::Remove) {
         let target = dir.join(&c.path);

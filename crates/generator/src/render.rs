@@ -29,7 +29,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("rules", include_str!("../../../templates/rules.tera")),
     ("profile", include_str!("../../../templates/profile.tera")),
     ("sysidcfg", include_str!("../../../templates/sysidcfg.tera")),
-    ("bootparams", include_str!("../../../templates/bootparams.tera")),
+    (
+        "bootparams",
+        include_str!("../../../templates/bootparams.tera"),
+    ),
     ("ethers", include_str!("../../../templates/ethers.tera")),
     ("hosts", include_str!("../../../templates/hosts.tera")),
     (
@@ -252,7 +255,11 @@ pub fn deploy_config(class: &Class, sysidcfg: &str) -> DeployConfig {
         .identity_create
         .iter()
         .map(|p| IdentityEntry::Touch(p.clone()))
-        .chain(d.identity_remove.iter().map(|p| IdentityEntry::Remove(p.clone())))
+        .chain(
+            d.identity_remove
+                .iter()
+                .map(|p| IdentityEntry::Remove(p.clone())),
+        )
         .collect();
     DeployConfig {
         version: zflash_runtime::config::CONFIG_VERSION,
@@ -363,6 +370,15 @@ pub fn loadzfs(tera: &Tera, class: &Class, site_name: &str) -> Result<String, Ge
         })
         .collect();
     undos.reverse();
+    let remove_dirs: Vec<&str> = plan
+        .steps
+        .iter()
+        .flat_map(|s| &s.ops)
+        .filter_map(|o| match &o.action {
+            Action::RemoveDir { path } => Some(path.as_str()),
+            _ => None,
+        })
+        .collect();
     let archive = ArchiveView {
         location: class.archive.location.display(),
         nfs: matches!(class.archive.location, Location::Nfs { .. }),
@@ -380,6 +396,7 @@ pub fn loadzfs(tera: &Tera, class: &Class, site_name: &str) -> Result<String, Ge
     ctx.insert("plan", &plan);
     ctx.insert("steps", &steps);
     ctx.insert("undos", &undos);
+    ctx.insert("remove_dirs", &remove_dirs);
     ctx.insert("archive", &archive);
     ctx.insert("archive_id", &archive_id);
     ctx.insert(

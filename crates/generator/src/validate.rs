@@ -107,9 +107,7 @@ fn is_slice(s: &str) -> bool {
 }
 
 fn is_size(s: &str) -> bool {
-    let body = s
-        .strip_suffix(['g', 'G', 'm', 'M'])
-        .unwrap_or(s);
+    let body = s.strip_suffix(['g', 'G', 'm', 'M']).unwrap_or(s);
     !body.is_empty() && body.len() < 10 && body.bytes().all(|b| b.is_ascii_digit())
 }
 
@@ -166,8 +164,9 @@ fn is_dataset_component(s: &str) -> bool {
 }
 
 fn is_crypt_hash(s: &str) -> bool {
-    let traditional =
-        s.len() == 13 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'/');
+    let traditional = s.len() == 13
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'/');
     let modular = s.starts_with('$')
         && s.len() > 4
         && s[1..].contains('$')
@@ -184,15 +183,14 @@ fn is_relative_path(s: &str) -> bool {
             !c.is_empty()
                 && c != "."
                 && c != ".."
-                && c.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'+' | b','))
+                && c.bytes().all(|b| {
+                    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'+' | b',')
+                })
         })
 }
 
 fn is_absolute_path(s: &str) -> bool {
-    s.len() > 1
-        && s.starts_with('/')
-        && is_relative_path(&s[1..])
+    s.len() > 1 && s.starts_with('/') && is_relative_path(&s[1..])
 }
 
 const RULE_KEYWORDS: &[(&str, usize)] = &[
@@ -237,7 +235,12 @@ impl Validator<'_> {
             return false;
         }
         if value.split('/').any(|c| c == "..") {
-            self.problem(key, Some(value), 0, format!("{what} {value:?} contains `..`"));
+            self.problem(
+                key,
+                Some(value),
+                0,
+                format!("{what} {value:?} contains `..`"),
+            );
             return false;
         }
         true
@@ -282,7 +285,10 @@ impl Validator<'_> {
                         "class",
                         Some(c),
                         0,
-                        format!("defaults.class {c:?} is not a class (classes: {})", names(&f.classes)),
+                        format!(
+                            "defaults.class {c:?} is not a class (classes: {})",
+                            names(&f.classes)
+                        ),
                     );
                 }
                 class_index.get(c.as_str()).copied()
@@ -335,9 +341,20 @@ impl Validator<'_> {
                 let name = f.classes.keys().nth(ci).expect("index from the same map");
                 &f.classes[name].sysidcfg
             });
-            let client = self.client(c, class.unwrap_or(0), match_by, &f.defaults.sysidcfg, class_sysid);
+            let client = self.client(
+                c,
+                class.unwrap_or(0),
+                match_by,
+                &f.defaults.sysidcfg,
+                class_sysid,
+            );
             for (seen, key, value, what) in [
-                (&mut seen_host, "hostname", c.hostname.to_ascii_lowercase(), "host name"),
+                (
+                    &mut seen_host,
+                    "hostname",
+                    c.hostname.to_ascii_lowercase(),
+                    "host name",
+                ),
                 (&mut seen_mac, "mac", client.mac.clone(), "MAC address"),
                 (&mut seen_ip, "ip", client.ip.clone(), "IP address"),
             ] {
@@ -387,14 +404,32 @@ impl Validator<'_> {
 
     fn server(&mut self, s: &site::Server) -> model::Server {
         if !is_hostname(&s.hostname) {
-            self.bad_value("hostname", &s.hostname, "server host name", "letters, digits and `-`");
+            self.bad_value(
+                "hostname",
+                &s.hostname,
+                "server host name",
+                "letters, digits and `-`",
+            );
         }
         if parse_ipv4(&s.ip).is_none() {
-            self.bad_value("ip", &s.ip, "server IP address", "a dotted-quad IPv4 address such as 10.1.1.5");
+            self.bad_value(
+                "ip",
+                &s.ip,
+                "server IP address",
+                "a dotted-quad IPv4 address such as 10.1.1.5",
+            );
         }
-        for (key, value) in [("install_image", &s.install_image), ("config_dir", &s.config_dir)] {
+        for (key, value) in [
+            ("install_image", &s.install_image),
+            ("config_dir", &s.config_dir),
+        ] {
             if !is_absolute_path(value) {
-                self.bad_value(key, value, key, "an absolute path of letters, digits and `_ - . + ,`, without `..`");
+                self.bad_value(
+                    key,
+                    value,
+                    key,
+                    "an absolute path of letters, digits and `_ - . + ,`, without `..`",
+                );
             }
         }
         model::Server {
@@ -421,7 +456,8 @@ impl Validator<'_> {
     fn archive(&mut self, name: &str, a: &site::Archive) -> model::Archive {
         let location = match a.location.split_once(':') {
             Some((server, path)) if !a.location.starts_with('/') => {
-                if !(is_hostname(server) || parse_ipv4(server).is_some()) || !is_absolute_path(path) {
+                if !(is_hostname(server) || parse_ipv4(server).is_some()) || !is_absolute_path(path)
+                {
                     self.bad_value(
                         "location",
                         &a.location,
@@ -462,13 +498,23 @@ impl Validator<'_> {
                         compression = comp;
                     }
                 }
-                Err(e) => self.problem("manifest", Some(manifest), 0, format!("archive {name:?}: {e}")),
+                Err(e) => self.problem(
+                    "manifest",
+                    Some(manifest),
+                    0,
+                    format!("archive {name:?}: {e}"),
+                ),
             }
         }
-        if let Some(d) = &sha256 {
-            if d.len() != 64 || !d.bytes().all(|b| b.is_ascii_hexdigit()) {
-                self.bad_value("sha256", d, &format!("sha256 of archive {name:?}"), "64 hexadecimal digits");
-            }
+        if let Some(d) = &sha256
+            && (d.len() != 64 || !d.bytes().all(|b| b.is_ascii_hexdigit()))
+        {
+            self.bad_value(
+                "sha256",
+                d,
+                &format!("sha256 of archive {name:?}"),
+                "64 hexadecimal digits",
+            );
         }
         let compression = compression.unwrap_or_else(|| {
             if a.location.ends_with(".zst") {
@@ -495,7 +541,7 @@ impl Validator<'_> {
         archives: &BTreeMap<String, model::Archive>,
     ) -> model::Class {
         let class_line = locate(self.text, name, None, 0);
-        let mut at_class = |v: &mut Self, message: String| {
+        let at_class = |v: &mut Self, message: String| {
             v.problems.push(SiteProblem {
                 line: class_line,
                 column: None,
@@ -548,29 +594,56 @@ impl Validator<'_> {
         let pool = p.pool.clone().unwrap_or_else(|| "rpool".into());
         if !is_dataset_component(&pool)
             || !pool.as_bytes()[0].is_ascii_alphabetic()
-            || ["mirror", "raidz", "spare", "log", "cache"].iter().any(|r| pool.starts_with(r))
+            || ["mirror", "raidz", "spare", "log", "cache"]
+                .iter()
+                .any(|r| pool.starts_with(r))
         {
-            self.bad_value("pool", &pool, "pool name", "a ZFS pool name (a letter, then letters, digits, `_ - . :`; at most 30)");
+            self.bad_value(
+                "pool",
+                &pool,
+                "pool name",
+                "a ZFS pool name (a letter, then letters, digits, `_ - . :`; at most 30)",
+            );
         }
         let disks: Vec<String> = p
             .disks
             .clone()
             .unwrap_or_else(|| DEFAULT_DISKS.iter().map(|s| s.to_string()).collect());
         if disks.is_empty() {
-            self.problem("disks", None, 0, format!("class {name:?}: disks is empty: give one slice, or several for a mirror"));
+            self.problem(
+                "disks",
+                None,
+                0,
+                format!("class {name:?}: disks is empty: give one slice, or several for a mirror"),
+            );
         }
         for (i, d) in disks.iter().enumerate() {
             if !is_slice(d) {
-                self.bad_value("disks", d, "root-pool slice", "a slice such as c0t0d0s0 (root pools live on slices)");
+                self.bad_value(
+                    "disks",
+                    d,
+                    "root-pool slice",
+                    "a slice such as c0t0d0s0 (root pools live on slices)",
+                );
             }
             if disks[..i].contains(d) {
-                self.problem("disks", None, 0, format!("class {name:?}: slice {d} is listed twice"));
+                self.problem(
+                    "disks",
+                    None,
+                    0,
+                    format!("class {name:?}: slice {d} is listed twice"),
+                );
             }
         }
-        let mut size = |v: &mut Self, key: &str, value: &Option<String>, existing_ok: bool| -> String {
+        let size = |v: &mut Self, key: &str, value: &Option<String>, existing_ok: bool| -> String {
             let s = value.clone().unwrap_or_else(|| "auto".into());
             if !(s == "auto" || (existing_ok && s == "existing") || is_size(&s)) {
-                v.bad_value(key, &s, key, "`auto` or a size such as 20g, 4096m or 4096 (MB)");
+                v.bad_value(
+                    key,
+                    &s,
+                    key,
+                    "`auto` or a size such as 20g, 4096m or 4096 (MB)",
+                );
             }
             s
         };
@@ -579,11 +652,24 @@ impl Validator<'_> {
         let dump_size = size(self, "dump_size", &p.dump_size, false);
         let bename = p.bename.clone().unwrap_or_else(|| "s10u6_req".into());
         if !is_dataset_component(&bename) {
-            self.bad_value("bename", &bename, "installed BE name", "a dataset name component (letters, digits, `_ - . :`; at most 30)");
+            self.bad_value(
+                "bename",
+                &bename,
+                "installed BE name",
+                "a dataset name component (letters, digits, `_ - . :`; at most 30)",
+            );
         }
         let cluster = p.cluster.clone().unwrap_or_else(|| "SUNWCreq".into());
-        if !(cluster.starts_with("SUNWC") && cluster.len() > 5 && cluster.bytes().all(|b| b.is_ascii_alphanumeric())) {
-            self.bad_value("cluster", &cluster, "software group", "a software group such as SUNWCreq");
+        if !(cluster.starts_with("SUNWC")
+            && cluster.len() > 5
+            && cluster.bytes().all(|b| b.is_ascii_alphanumeric()))
+        {
+            self.bad_value(
+                "cluster",
+                &cluster,
+                "software group",
+                "a software group such as SUNWCreq",
+            );
         }
         if let Some(l) = &p.locale {
             self.word("locale", l, "locale");
@@ -591,45 +677,93 @@ impl Validator<'_> {
         let d = &c.deploy;
         let be = d.be.clone().unwrap_or_else(|| name.to_string());
         if !is_dataset_component(&be) {
-            self.bad_value("be", &be, "boot environment name", "a dataset name component (letters, digits, `_ - . :`; at most 30)");
+            self.bad_value(
+                "be",
+                &be,
+                "boot environment name",
+                "a dataset name component (letters, digits, `_ - . :`; at most 30)",
+            );
         }
         if be == bename {
             at_class(
                 self,
-                format!("class {name:?}: deploy.be {be:?} is the installed BE's name: choose another name for the new BE"),
+                format!(
+                    "class {name:?}: deploy.be {be:?} is the installed BE's name: choose another name for the new BE"
+                ),
             );
         }
         for (k, v) in &d.properties {
-            if k.is_empty() || !k.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b':' | b'.' | b'-')) {
-                self.bad_value(k, k, "property name", "a ZFS property name (lower case, digits, `_ : . -`)");
+            if k.is_empty()
+                || !k.bytes().all(|b| {
+                    b.is_ascii_lowercase()
+                        || b.is_ascii_digit()
+                        || matches!(b, b'_' | b':' | b'.' | b'-')
+                })
+            {
+                self.bad_value(
+                    k,
+                    k,
+                    "property name",
+                    "a ZFS property name (lower case, digits, `_ : . -`)",
+                );
             }
             if ["mountpoint", "canmount"].contains(&k.as_str()) {
                 self.problem(k, None, 0, format!("class {name:?}: property {k} is managed by the finish step and cannot be set"));
             }
-            if v.is_empty() || !v.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'.' | b'-' | b',' | b'@' | b'+' | b'/')) || v.contains("..") {
-                self.bad_value(k, v, &format!("value of property {k}"), "letters, digits and `_ : . - , @ + /`");
+            if v.is_empty()
+                || !v.bytes().all(|b| {
+                    b.is_ascii_alphanumeric()
+                        || matches!(b, b'_' | b':' | b'.' | b'-' | b',' | b'@' | b'+' | b'/')
+                })
+                || v.contains("..")
+            {
+                self.bad_value(
+                    k,
+                    v,
+                    &format!("value of property {k}"),
+                    "letters, digits and `_ : . - , @ + /`",
+                );
             }
         }
         let (create, remove) = match &d.identity {
             Some(id) => (id.create.clone(), id.remove.clone()),
             None => (
-                DEFAULT_IDENTITY_CREATE.iter().map(|s| s.to_string()).collect(),
-                DEFAULT_IDENTITY_REMOVE.iter().map(|s| s.to_string()).collect(),
+                DEFAULT_IDENTITY_CREATE
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect(),
+                DEFAULT_IDENTITY_REMOVE
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect(),
             ),
         };
         for p in create.iter().chain(&remove) {
             if !is_relative_path(p) {
-                self.bad_value(p, p, "identity path", "a path relative to the new root, without `..`");
+                self.bad_value(
+                    p,
+                    p,
+                    "identity path",
+                    "a path relative to the new root, without `..`",
+                );
             }
         }
         let mut hooks = Vec::new();
         for h in &d.hooks {
             self.word("name", &h.name, "hook name");
             if h.argv.is_empty() || h.argv[0].is_empty() {
-                self.problem("argv", None, 0, format!("class {name:?}: hook {:?} has an empty argv", h.name));
+                self.problem(
+                    "argv",
+                    None,
+                    0,
+                    format!("class {name:?}: hook {:?} has an empty argv", h.name),
+                );
             }
             for arg in &h.argv {
-                if let Some(c) = arg.chars().find(|c| c.is_control() || matches!(c, '"' | '\\' | '`')) {
+                if let Some(c) = arg
+                    .chars()
+                    .find(|c| c.is_control() || matches!(c, '"' | '\\' | '`'))
+                {
                     self.problem(
                         "argv",
                         None,
@@ -681,23 +815,44 @@ impl Validator<'_> {
     ) -> model::Client {
         let host = &c.hostname;
         if !is_hostname(host) {
-            self.bad_value("hostname", host, "host name", "letters, digits and `-` (not first or last), at most 63");
+            self.bad_value(
+                "hostname",
+                host,
+                "host name",
+                "letters, digits and `-` (not first or last), at most 63",
+            );
         }
         let mac = match normalise_mac(&c.mac) {
             Some(m) => m,
             None => {
-                self.bad_value("mac", &c.mac, &format!("MAC address of {host:?}"), "six hexadecimal bytes such as 8:0:20:a1:b2:c3");
+                self.bad_value(
+                    "mac",
+                    &c.mac,
+                    &format!("MAC address of {host:?}"),
+                    "six hexadecimal bytes such as 8:0:20:a1:b2:c3",
+                );
                 String::new()
             }
         };
         if parse_ipv4(&c.ip).is_none() {
-            self.bad_value("ip", &c.ip, &format!("IP address of {host:?}"), "a dotted-quad IPv4 address such as 10.1.1.101");
+            self.bad_value(
+                "ip",
+                &c.ip,
+                &format!("IP address of {host:?}"),
+                "a dotted-quad IPv4 address such as 10.1.1.101",
+            );
         }
         let arch = c.arch.clone().unwrap_or_else(|| match c.karch.as_deref() {
             Some("i86pc") => "i386".into(),
             _ => "sparc".into(),
         });
-        let karch = c.karch.clone().unwrap_or_else(|| if arch == "i386" { "i86pc".into() } else { "sun4u".into() });
+        let karch = c.karch.clone().unwrap_or_else(|| {
+            if arch == "i386" {
+                "i86pc".into()
+            } else {
+                "sun4u".into()
+            }
+        });
         let valid_pair = matches!(
             (arch.as_str(), karch.as_str()),
             ("sparc", "sun4u" | "sun4v" | "sun4us") | ("i386", "i86pc")
@@ -722,7 +877,10 @@ impl Validator<'_> {
                 for piece in pieces {
                     self.match_piece(host, piece);
                 }
-                pieces.iter().map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ")).collect()
+                pieces
+                    .iter()
+                    .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+                    .collect()
             }
         };
         let sysidcfg = self.sysidcfg(host, site_sysid, class_sysid, &c.sysidcfg);
@@ -746,7 +904,12 @@ impl Validator<'_> {
         };
         let _ = negated;
         let Some((kw, values)) = words.split_first() else {
-            self.problem("match", None, 0, format!("client {host:?}: empty match piece"));
+            self.problem(
+                "match",
+                None,
+                0,
+                format!("client {host:?}: empty match piece"),
+            );
             return;
         };
         let Some((_, arity)) = RULE_KEYWORDS.iter().find(|(k, _)| k == kw) else {
@@ -771,7 +934,12 @@ impl Validator<'_> {
         }
         for v in values {
             if let Some(why) = describe_bad_char(v).filter(|_| !(*kw == "any" && *v == "-")) {
-                self.problem("match", None, 0, format!("client {host:?}: match value {v:?} {why}"));
+                self.problem(
+                    "match",
+                    None,
+                    0,
+                    format!("client {host:?}: match value {v:?} {why}"),
+                );
             }
         }
     }
@@ -784,20 +952,30 @@ impl Validator<'_> {
         client: &site::Sysidcfg,
     ) -> model::Sysidcfg {
         // Most specific first.
-        let levels: Vec<&site::Sysidcfg> = [Some(client), class, Some(site)].into_iter().flatten().collect();
+        let levels: Vec<&site::Sysidcfg> = [Some(client), class, Some(site)]
+            .into_iter()
+            .flatten()
+            .collect();
         macro_rules! pick {
             ($field:ident) => {
                 levels.iter().find_map(|l| l.$field.clone())
             };
         }
         let ni = |f: fn(&site::NetworkInterface) -> Option<String>| {
-            levels.iter().find_map(|l| l.network_interface.as_ref().and_then(f))
+            levels
+                .iter()
+                .find_map(|l| l.network_interface.as_ref().and_then(f))
         };
-        let mut word = |v: &mut Self, key: &str, value: String, what: &str| -> String {
+        let word = |v: &mut Self, key: &str, value: String, what: &str| -> String {
             v.word(key, &value, what);
             value
         };
-        let locale = word(self, "locale", pick!(locale).unwrap_or_else(|| "C".into()), "locale");
+        let locale = word(
+            self,
+            "locale",
+            pick!(locale).unwrap_or_else(|| "C".into()),
+            "locale",
+        );
         let timezone = match pick!(timezone) {
             Some(t) => word(self, "timezone", t, "timezone"),
             None => {
@@ -805,20 +983,50 @@ impl Validator<'_> {
                 String::new()
             }
         };
-        let terminal = word(self, "terminal", pick!(terminal).unwrap_or_else(|| "vt100".into()), "terminal");
+        let terminal = word(
+            self,
+            "terminal",
+            pick!(terminal).unwrap_or_else(|| "vt100".into()),
+            "terminal",
+        );
         let timeserver = pick!(timeserver).unwrap_or_else(|| "localhost".into());
-        if !(timeserver == "localhost" || parse_ipv4(&timeserver).is_some() || is_domain(&timeserver)) {
-            self.bad_value("timeserver", &timeserver, "timeserver", "localhost, a host name or an IPv4 address");
+        if !(timeserver == "localhost"
+            || parse_ipv4(&timeserver).is_some()
+            || is_domain(&timeserver))
+        {
+            self.bad_value(
+                "timeserver",
+                &timeserver,
+                "timeserver",
+                "localhost, a host name or an IPv4 address",
+            );
         }
-        let keyboard = word(self, "keyboard", pick!(keyboard).unwrap_or_else(|| "US-English".into()), "keyboard");
+        let keyboard = word(
+            self,
+            "keyboard",
+            pick!(keyboard).unwrap_or_else(|| "US-English".into()),
+            "keyboard",
+        );
         let name_service = match pick!(name_service).unwrap_or(NameService::None) {
             NameService::None => "NONE".to_string(),
-            NameService::Dns { domain_name, name_servers, search } => {
+            NameService::Dns {
+                domain_name,
+                name_servers,
+                search,
+            } => {
                 if !is_domain(&domain_name) {
                     self.bad_value("domain_name", &domain_name, "DNS domain", "a domain name");
                 }
                 if name_servers.is_empty() || name_servers.len() > 3 {
-                    self.problem("name_servers", None, 0, format!("DNS name_servers: expected 1 to 3 addresses, got {}", name_servers.len()));
+                    self.problem(
+                        "name_servers",
+                        None,
+                        0,
+                        format!(
+                            "DNS name_servers: expected 1 to 3 addresses, got {}",
+                            name_servers.len()
+                        ),
+                    );
                 }
                 for ns in &name_servers {
                     if parse_ipv4(ns).is_none() {
@@ -826,21 +1034,32 @@ impl Validator<'_> {
                     }
                 }
                 if search.len() > 6 || search.join(",").len() > 250 {
-                    self.problem("search", None, 0, "DNS search: at most 6 domains and 250 characters".into());
+                    self.problem(
+                        "search",
+                        None,
+                        0,
+                        "DNS search: at most 6 domains and 250 characters".into(),
+                    );
                 }
                 for d in &search {
                     if !is_domain(d) {
                         self.bad_value("search", d, "DNS search domain", "a domain name");
                     }
                 }
-                let mut s = format!("DNS {{domain_name={domain_name}\n             name_server={}", name_servers.join(","));
+                let mut s = format!(
+                    "DNS {{domain_name={domain_name}\n             name_server={}",
+                    name_servers.join(",")
+                );
                 if !search.is_empty() {
                     s.push_str(&format!("\n             search={}", search.join(",")));
                 }
                 s.push('}');
                 s
             }
-            NameService::Nis { domain_name, name_server } => {
+            NameService::Nis {
+                domain_name,
+                name_server,
+            } => {
                 if !is_domain(&domain_name) {
                     self.bad_value("domain_name", &domain_name, "NIS domain", "a domain name");
                 }
@@ -851,32 +1070,63 @@ impl Validator<'_> {
                         .and_then(|r| r.split_once('('))
                         .is_some_and(|(h, ip)| is_hostname(h) && parse_ipv4(ip).is_some());
                     if !ok {
-                        self.bad_value("name_server", &ns, "NIS name server", "host(ip), e.g. nis1(10.1.1.2)");
+                        self.bad_value(
+                            "name_server",
+                            &ns,
+                            "NIS name server",
+                            "host(ip), e.g. nis1(10.1.1.2)",
+                        );
                     }
                     s.push_str(&format!(" name_server={ns}"));
                 }
                 s.push('}');
                 s
             }
-            NameService::Ldap { domain_name, profile, profile_server } => {
+            NameService::Ldap {
+                domain_name,
+                profile,
+                profile_server,
+            } => {
                 if !is_domain(&domain_name) {
                     self.bad_value("domain_name", &domain_name, "LDAP domain", "a domain name");
                 }
                 self.word("profile", &profile, "LDAP profile");
                 if parse_ipv4(&profile_server).is_none() {
-                    self.bad_value("profile_server", &profile_server, "LDAP profile server", "an IPv4 address");
+                    self.bad_value(
+                        "profile_server",
+                        &profile_server,
+                        "LDAP profile server",
+                        "an IPv4 address",
+                    );
                 }
-                format!("LDAP {{domain_name={domain_name}\n             profile={profile}\n             profile_server={profile_server}}}")
+                format!(
+                    "LDAP {{domain_name={domain_name}\n             profile={profile}\n             profile_server={profile_server}}}"
+                )
             }
         };
         let interface = ni(|n| n.interface.clone()).unwrap_or_else(|| "PRIMARY".into());
-        if !(interface == "PRIMARY" || (interface.len() <= 16 && interface.bytes().all(|b| b.is_ascii_alphanumeric()) && interface.as_bytes()[0].is_ascii_alphabetic() && interface.as_bytes()[interface.len() - 1].is_ascii_digit())) {
-            self.bad_value("interface", &interface, "network interface", "PRIMARY or an interface name such as e1000g0");
+        if !(interface == "PRIMARY"
+            || (interface.len() <= 16
+                && interface.bytes().all(|b| b.is_ascii_alphanumeric())
+                && interface.as_bytes()[0].is_ascii_alphabetic()
+                && interface.as_bytes()[interface.len() - 1].is_ascii_digit()))
+        {
+            self.bad_value(
+                "interface",
+                &interface,
+                "network interface",
+                "PRIMARY or an interface name such as e1000g0",
+            );
         }
         let netmask = match ni(|n| n.netmask.clone()) {
             Some(m) => {
                 if !is_netmask(&m) {
-                    self.bad_value("netmask", &m, "netmask", "a contiguous dotted-quad mask such as 255.255.255.0");
+                    self.bad_value(
+                        "netmask",
+                        &m,
+                        "netmask",
+                        "a contiguous dotted-quad mask such as 255.255.255.0",
+                    );
                 }
                 m
             }
@@ -886,10 +1136,16 @@ impl Validator<'_> {
             }
         };
         let default_route = ni(|n| n.default_route.clone());
-        if let Some(r) = &default_route {
-            if r != "NONE" && parse_ipv4(r).is_none() {
-                self.bad_value("default_route", r, "default route", "an IPv4 address or NONE");
-            }
+        if let Some(r) = &default_route
+            && r != "NONE"
+            && parse_ipv4(r).is_none()
+        {
+            self.bad_value(
+                "default_route",
+                r,
+                "default route",
+                "an IPv4 address or NONE",
+            );
         }
         let protocol_ipv6 = levels
             .iter()
@@ -909,15 +1165,34 @@ impl Validator<'_> {
         };
         let security_policy = match pick!(security_policy).unwrap_or(SecurityPolicy::None) {
             SecurityPolicy::None => "NONE".to_string(),
-            SecurityPolicy::Kerberos { default_realm, admin_server, kdc } => {
+            SecurityPolicy::Kerberos {
+                default_realm,
+                admin_server,
+                kdc,
+            } => {
                 if !is_domain(&default_realm) {
-                    self.bad_value("default_realm", &default_realm, "Kerberos realm", "a realm such as EXAMPLE.COM");
+                    self.bad_value(
+                        "default_realm",
+                        &default_realm,
+                        "Kerberos realm",
+                        "a realm such as EXAMPLE.COM",
+                    );
                 }
                 if !is_domain(&admin_server) {
-                    self.bad_value("admin_server", &admin_server, "Kerberos admin server", "a host name");
+                    self.bad_value(
+                        "admin_server",
+                        &admin_server,
+                        "Kerberos admin server",
+                        "a host name",
+                    );
                 }
                 if kdc.is_empty() || kdc.len() > 3 {
-                    self.problem("kdc", None, 0, format!("kerberos kdc: expected 1 to 3 servers, got {}", kdc.len()));
+                    self.problem(
+                        "kdc",
+                        None,
+                        0,
+                        format!("kerberos kdc: expected 1 to 3 servers, got {}", kdc.len()),
+                    );
                 }
                 for k in &kdc {
                     if !is_domain(k) {
@@ -932,17 +1207,33 @@ impl Validator<'_> {
         };
         let nfs4_domain = pick!(nfs4_domain).unwrap_or_else(|| "dynamic".into());
         if !(nfs4_domain == "dynamic" || is_domain(&nfs4_domain)) {
-            self.bad_value("nfs4_domain", &nfs4_domain, "nfs4_domain", "dynamic or a domain name");
+            self.bad_value(
+                "nfs4_domain",
+                &nfs4_domain,
+                "nfs4_domain",
+                "dynamic or a domain name",
+            );
         }
         let service_profile = pick!(service_profile);
-        if let Some(s) = &service_profile {
-            if s != "limited_net" && s != "open" {
-                self.bad_value("service_profile", s, "service_profile", "limited_net or open");
-            }
+        if let Some(s) = &service_profile
+            && s != "limited_net"
+            && s != "open"
+        {
+            self.bad_value(
+                "service_profile",
+                s,
+                "service_profile",
+                "limited_net or open",
+            );
         }
         let auto_reg = pick!(auto_reg).unwrap_or_else(|| "disable".into());
         if !["disable", "anon", "noproxy", "all"].contains(&auto_reg.as_str()) {
-            self.bad_value("auto_reg", &auto_reg, "auto_reg", "disable, anon, noproxy or all");
+            self.bad_value(
+                "auto_reg",
+                &auto_reg,
+                "auto_reg",
+                "disable, anon, noproxy or all",
+            );
         }
         model::Sysidcfg {
             locale,
@@ -968,7 +1259,10 @@ fn names<V>(map: &BTreeMap<String, V>) -> String {
     if map.is_empty() {
         return "none defined".into();
     }
-    map.keys().map(String::as_str).collect::<Vec<_>>().join(", ")
+    map.keys()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Read the SHA-256 and compression from a `zflash capture` manifest (JSON). Only the
@@ -976,9 +1270,10 @@ fn names<V>(map: &BTreeMap<String, V>) -> String {
 type ManifestFacts = (Option<String>, Option<Compression>, Option<String>);
 
 fn read_manifest(path: &Path) -> Result<ManifestFacts, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read manifest {}: {e}", path.display()))?;
-    let json: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| format!("manifest {} is not JSON: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read manifest {}: {e}", path.display()))?;
+    let json: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| format!("manifest {} is not JSON: {e}", path.display()))?;
     let find = |keys: &[&str]| -> Option<String> {
         keys.iter().find_map(|k| {
             let mut v = &json;
@@ -989,12 +1284,15 @@ fn read_manifest(path: &Path) -> Result<ManifestFacts, String> {
         })
     };
     let digest = find(&["sha256", "digest.sha256", "stored.sha256", "archive.sha256"]);
-    let compression = find(&["compression", "stored.compression", "archive.compression"]).and_then(|c| match c.as_str() {
-        "zstd" => Some(Compression::Zstd),
-        "gzip" => Some(Compression::Gzip),
-        "none" => Some(Compression::None),
-        _ => None,
-    });
+    let compression =
+        find(&["compression", "stored.compression", "archive.compression"]).and_then(|c| {
+            match c.as_str() {
+                "zstd" => Some(Compression::Zstd),
+                "gzip" => Some(Compression::Gzip),
+                "none" => Some(Compression::None),
+                _ => None,
+            }
+        });
     let arch = find(&["content.architecture", "arch", "architecture"])
         .filter(|a| a == "sparc" || a == "i386");
     Ok((digest, compression, arch))
@@ -1046,8 +1344,14 @@ mod tests {
 
     #[test]
     fn macs_are_normalised_to_ethers_form() {
-        assert_eq!(normalise_mac("08:00:20:A1:B2:C3").as_deref(), Some("8:0:20:a1:b2:c3"));
-        assert_eq!(normalise_mac("8-0-20-a1-b2-c3").as_deref(), Some("8:0:20:a1:b2:c3"));
+        assert_eq!(
+            normalise_mac("08:00:20:A1:B2:C3").as_deref(),
+            Some("8:0:20:a1:b2:c3")
+        );
+        assert_eq!(
+            normalise_mac("8-0-20-a1-b2-c3").as_deref(),
+            Some("8:0:20:a1:b2:c3")
+        );
         assert_eq!(normalise_mac("8:0:20:a1:b2"), None);
         assert_eq!(normalise_mac("8:0:20:a1:b2:c3g"), None);
         assert_eq!(normalise_mac("8:0:20:a1:b2:123"), None);
@@ -1061,8 +1365,14 @@ mod tests {
         assert!(!is_slice("c0t0d0"));
         assert!(!is_slice("c0t0d0s8"));
         assert!(is_size("20g") && is_size("4096") && !is_size("g") && !is_size("1t"));
-        assert!(is_netmask("255.255.255.0") && !is_netmask("255.0.255.0") && !is_netmask("0.0.0.0"));
-        assert!(parse_ipv4("10.1.1.5").is_some() && parse_ipv4("10.1.1").is_none() && parse_ipv4("10.1.1.256").is_none());
+        assert!(
+            is_netmask("255.255.255.0") && !is_netmask("255.0.255.0") && !is_netmask("0.0.0.0")
+        );
+        assert!(
+            parse_ipv4("10.1.1.5").is_some()
+                && parse_ipv4("10.1.1").is_none()
+                && parse_ipv4("10.1.1.256").is_none()
+        );
     }
 
     #[test]

@@ -49,7 +49,12 @@ fn every_fixture_site_generates_a_directory_that_checks_clean() {
         let out = tmp.path().join("js");
         output::write(&out, &files, false).unwrap();
         let findings = check_findings(&out);
-        assert!(findings.is_empty(), "{}:\n{}", path.display(), findings.join("\n"));
+        assert!(
+            findings.is_empty(),
+            "{}:\n{}",
+            path.display(),
+            findings.join("\n")
+        );
         // rules.ok is byte-identical to what check derives.
         let rules = std::fs::read(out.join("rules")).unwrap();
         assert_eq!(
@@ -118,7 +123,10 @@ fn sysidcfg_is_private_and_scripts_are_readable() {
     let out = tmp.path().join("js");
     output::write(&out, &files, false).unwrap();
     use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(out.join("sysidcfg/web01/sysidcfg")).unwrap().permissions().mode();
+    let mode = std::fs::metadata(out.join("sysidcfg/web01/sysidcfg"))
+        .unwrap()
+        .permissions()
+        .mode();
     assert_eq!(mode & 0o777, 0o600);
 }
 
@@ -132,7 +140,10 @@ fn site_errors(name: &str) -> String {
 #[test]
 fn bad_sites_report_every_problem_with_path_and_line() {
     let cases: &[(&str, &[&str])] = &[
-        ("bad/unknown-key.yaml", &["unknown-key.yaml:19:5", "unknown field `colour`"]),
+        (
+            "bad/unknown-key.yaml",
+            &["unknown-key.yaml:19:5", "unknown field `colour`"],
+        ),
         (
             "bad/duplicates.yaml",
             &[
@@ -149,7 +160,10 @@ fn bad_sites_report_every_problem_with_path_and_line() {
                 "malformed.yaml:25: invalid IP address",
             ],
         ),
-        ("bad/unknown-class.yaml", &["unknown-class.yaml:23:", "unknown class \"laptop\""]),
+        (
+            "bad/unknown-class.yaml",
+            &["unknown-class.yaml:23:", "unknown class \"laptop\""],
+        ),
         (
             "bad/metacharacters.yaml",
             &[
@@ -162,7 +176,10 @@ fn bad_sites_report_every_problem_with_path_and_line() {
                 "metacharacters.yaml:32: timezone \"../../etc/passwd\" contains `..`",
             ],
         ),
-        ("bad/syntax.yaml", &["syntax.yaml:21:10", "expected a string"]),
+        (
+            "bad/syntax.yaml",
+            &["syntax.yaml:21:10", "expected a string"],
+        ),
     ];
     for (name, wants) in cases {
         let text = site_errors(name);
@@ -198,14 +215,32 @@ fn bourne_violations(text: &str) -> Vec<String> {
             ("$( )", line.contains("$(")),
             ("$(( ))", line.contains("$((")),
             ("[[", line.contains("[[")),
-            ("local", code.starts_with("local ") || line.contains("; local ")),
+            (
+                "local",
+                code.starts_with("local ") || line.contains("; local "),
+            ),
             ("${var#…}/${var%…}", has_param_op(line)),
-            ("test -e", line.contains("test -e") || line.contains("[ -e ")),
-            ("! cmd", code.starts_with("! ") || line.contains("&& ! ") || line.contains("|| ! ") || line.contains("if ! ")),
+            (
+                "test -e",
+                line.contains("test -e") || line.contains("[ -e "),
+            ),
+            (
+                "! cmd",
+                code.starts_with("! ")
+                    || line.contains("&& ! ")
+                    || line.contains("|| ! ")
+                    || line.contains("if ! "),
+            ),
             ("function", code.starts_with("function ")),
-            ("export VAR=", code.starts_with("export ") && code.contains('=')),
+            (
+                "export VAR=",
+                code.starts_with("export ") && code.contains('='),
+            ),
             ("source", code.starts_with("source ")),
-            ("echo -n/-e", line.contains("echo -n") || line.contains("echo -e")),
+            (
+                "echo -n/-e",
+                line.contains("echo -n") || line.contains("echo -e"),
+            ),
         ];
         for (what, hit) in checks {
             if *hit {
@@ -222,7 +257,10 @@ fn has_param_op(line: &str) -> bool {
         let after = &rest[i + 2..];
         let end = after.find('}').unwrap_or(after.len());
         let inner = &after[..end];
-        if inner.contains('#') || inner.contains('%') || inner.contains('/') && !inner.contains(":-") {
+        if inner.contains('#')
+            || inner.contains('%')
+            || inner.contains('/') && !inner.contains(":-")
+        {
             return true;
         }
         rest = &after[end.min(after.len())..];
@@ -254,7 +292,12 @@ fn finish_scripts_use_only_solaris_10_bourne_shell() {
         for (rel, f) in files.iter().filter(|(r, _)| r.starts_with("finish/")) {
             let text = String::from_utf8(f.bytes.clone()).unwrap();
             let bad = bourne_violations(&text);
-            assert!(bad.is_empty(), "{} {rel}:\n{}", path.display(), bad.join("\n"));
+            assert!(
+                bad.is_empty(),
+                "{} {rel}:\n{}",
+                path.display(),
+                bad.join("\n")
+            );
         }
     }
 }
@@ -308,7 +351,10 @@ fn generated_scripts_are_shellcheck_clean() {
 fn example_with_600_clients_generates_and_checks_clean() {
     let path = repo().join("fixtures/examples/site-600.yaml");
     let files = generate(&path).unwrap();
-    assert_eq!(files.keys().filter(|k| k.starts_with("sysidcfg/")).count(), 600);
+    assert_eq!(
+        files.keys().filter(|k| k.starts_with("sysidcfg/")).count(),
+        600
+    );
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("js");
     output::write(&out, &files, false).unwrap();
@@ -323,7 +369,12 @@ fn rewrite_plans_changes_and_removes_dropped_clients() {
     let files = generate(&repo().join("fixtures/examples/site.yaml")).unwrap();
     output::write(&out, &files, false).unwrap();
     let again = output::plan(&out, &files).unwrap();
-    assert!(again.iter().all(|c| c.kind == output::ChangeKind::Unchanged), "{again:?}");
+    assert!(
+        again
+            .iter()
+            .all(|c| c.kind == output::ChangeKind::Unchanged),
+        "{again:?}"
+    );
     // Drop client lab01 (the last one) and its class's only client.
     let text = std::fs::read_to_string(repo().join("fixtures/examples/site.yaml")).unwrap();
     let cut = text.find("  - hostname: lab01").unwrap();
@@ -337,10 +388,18 @@ fn rewrite_plans_changes_and_removes_dropped_clients() {
         .map(|c| c.path.as_str())
         .collect();
     assert_eq!(removed, ["deploy/lab01.yaml", "sysidcfg/lab01/sysidcfg"]);
-    assert!(plan.iter().any(|c| c.path == "rules" && c.kind == output::ChangeKind::Change));
+    assert!(
+        plan.iter()
+            .any(|c| c.path == "rules" && c.kind == output::ChangeKind::Change)
+    );
     output::write(&out, &files2, false).unwrap();
     assert!(!out.join("sysidcfg/lab01").exists());
-    assert!(output::plan(&out, &files2).unwrap().iter().all(|c| c.kind == output::ChangeKind::Unchanged));
+    assert!(
+        output::plan(&out, &files2)
+            .unwrap()
+            .iter()
+            .all(|c| c.kind == output::ChangeKind::Unchanged)
+    );
 }
 
 #[test]
