@@ -10,7 +10,8 @@ pub static RULE: Rule = Rule {
     summary: "a rule comes after a catch-all `any -` rule",
     doc: "\
 ## What it does
-Reports rules that follow a rule whose only match piece is `any -`.
+Reports the rules that follow a rule whose only match piece is `any -` (one finding
+for all of them, at the first).
 
 ## Why is this bad?
 Rules are tried top to bottom and the first match wins. `any -` matches every client,
@@ -30,30 +31,33 @@ any -            - default.prof -
 };
 
 pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
-    let file = cx.file;
-    let mut catch_all = None;
-    for rule in file.rules() {
-        match &catch_all {
-            Some(span) => {
-                let span: &crate::source::Span = span;
-                out.push(
-                    Diagnostic::new(
-                        &RULE,
-                        rule.span.start..rule.finish.span.end.max(rule.span.start),
-                        format!(
-                            "rule on line {} is never used: an earlier `any` rule matches every client",
-                            rule.line
-                        ),
-                    )
-                    .label("unreachable")
-                    .secondary(span.clone(), "this rule matches first")
-                    .help("move the `any -` rule to the end of the file"),
-                );
-            }
-            None if rule.is_catch_all() => {
-                catch_all = Some(rule.matches[0].span());
-            }
-            None => {}
-        }
+    let mut rules = cx.file.rules();
+    let Some(catch_all) = rules.by_ref().find(|r| r.is_catch_all()) else {
+        return;
+    };
+    let unreachable: Vec<_> = rules.collect();
+    let Some(first) = unreachable.first() else {
+        return;
+    };
+    // One finding for the whole tail: the fix (move `any -` last) is the same for all.
+    let mut d = Diagnostic::new(
+        &RULE,
+        first.span.start..first.finish.span.end.max(first.span.start),
+        format!(
+            "rule on line {} is never used: the `any` rule on line {} matches every client",
+            first.line, catch_all.line
+        ),
+    )
+    .label("unreachable")
+    .secondary(catch_all.matches[0].span(), "this rule matches first")
+    .help("move the `any -` rule to the end of the file");
+    if unreachable.len() > 1 {
+        let last = unreachable[unreachable.len() - 1].line;
+        d = d.note(format!(
+            "the {} rules from line {} to line {last} are all unreachable",
+            unreachable.len(),
+            first.line
+        ));
     }
+    out.push(d);
 }
