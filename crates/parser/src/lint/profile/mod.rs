@@ -16,6 +16,8 @@ pub mod bad_size;
 pub mod bename_invalid;
 pub mod bootenv_arguments;
 pub mod client_without_server;
+pub mod dontuse_conflict;
+pub mod duplicate_filesys;
 pub mod duplicate_keyword;
 pub mod explicit_without_root;
 pub mod extra_argument;
@@ -92,6 +94,8 @@ pub static RULES: &[&Rule] = &[
     &root_device_conflict::RULE,
     &unknown_locale::RULE,
     &filesys_size_unit::RULE,
+    &duplicate_filesys::RULE,
+    &dontuse_conflict::RULE,
 ];
 
 /// What every semantic rule needs to know about the profile, computed once.
@@ -181,6 +185,8 @@ pub fn run(src: &SourceFile, profile: &Profile) -> Vec<Diagnostic> {
     root_device_conflict::check(&ctx, &mut out);
     unknown_locale::check(&ctx, &mut out);
     filesys_size_unit::check(&ctx, &mut out);
+    duplicate_filesys::check(&ctx, &mut out);
+    dontuse_conflict::check(&ctx, &mut out);
     out
 }
 
