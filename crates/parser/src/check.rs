@@ -236,8 +236,11 @@ impl RulesOkOutcome {
 /// The result of checking one or more paths.
 #[derive(Debug, Clone, Default)]
 pub struct CheckReport {
-    /// Every file checked (also the clean ones), sorted by path within each checked argument.
+    /// The files with at least one finding, sorted by path within each checked argument.
+    /// Clean files are only counted, so a report stays small for a huge clean directory.
     pub files: Vec<FileReport>,
+    /// How many files were checked (clean ones included).
+    pub files_checked: usize,
     pub rules_ok: Vec<RulesOkOutcome>,
 }
 
@@ -264,9 +267,18 @@ impl CheckReport {
         self.findings().map(|(_, d)| d.diagnostic.severity).max()
     }
 
+    /// Count a checked file; keep its report only when it has findings.
+    pub fn add(&mut self, file: FileReport) {
+        self.files_checked += 1;
+        if !file.findings.is_empty() {
+            self.files.push(file);
+        }
+    }
+
     /// Append another report (several PATH arguments).
     pub fn extend(&mut self, other: CheckReport) {
         self.files.extend(other.files);
+        self.files_checked += other.files_checked;
         self.rules_ok.extend(other.rules_ok);
     }
 }
@@ -307,10 +319,9 @@ pub fn check_path(path: &Path, opts: &CheckOptions) -> Result<CheckReport, Check
         check_dir(path, opts)
     } else {
         let kind = opts.kind.unwrap_or_else(|| FileKind::from_path(path));
-        Ok(CheckReport {
-            files: vec![check_file(path, kind)?],
-            rules_ok: Vec::new(),
-        })
+        let mut report = CheckReport::default();
+        report.add(check_file(path, kind)?);
+        Ok(report)
     }
 }
 
@@ -632,33 +643,23 @@ pub fn secret_spans(text: &str) -> Vec<Span> {
 // ------------------------------------------------------------------------------------------
 // Directory check
 
-/// One reference from a rule to a file of the directory.
-struct Reference {
-    kind: FileKind,
-    /// As written in the rule (relative to the JumpStart directory).
-    name: String,
-    span: Span,
-}
-
 /// Check a JumpStart directory; see the module docs.
 pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckError> {
-    let mut files: BTreeMap<String, FileReport> = BTreeMap::new();
+    let mut files = Collected::default();
     let shown = |rel: &str| dir.join(rel).display().to_string();
 
     // custom_probes: function names it defines.
     let probes_path = dir.join("custom_probes");
     let custom = if probes_path.is_file() {
-        let checked = check_member(
-            &probes_path,
-            &shown("custom_probes"),
-            FileKind::CustomProbes,
-        );
+        let display = shown("custom_probes");
+        let checked = check_member(&probes_path, &display, FileKind::CustomProbes);
         let defined = checked
             .source
             .as_ref()
             .map(|s| lint::dir::custom_probes::defined_functions(&s.text))
             .unwrap_or_default();
-        files.insert(checked.report.path.clone(), checked.report);
+        files.seen.insert(display);
+        files.add(checked.report);
         Some(defined)
     } else {
         None
@@ -680,41 +681,35 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
     let mut references: BTreeSet<(String, FileKind)> = BTreeSet::new();
     // A `rules` that exists but is not a readable file (a directory…) is an F001 finding.
     if rules_path.exists() || opts.rules_file.is_some() {
-        let mut checked = check_member(&rules_path, &rules_shown, FileKind::Rules);
-        if let Some(src) = &checked.source {
-            if let Some(custom) = &custom {
-                let allowed = custom_defined_spans(src, custom);
-                checked.report.findings.retain(|f| {
-                    let d = &f.diagnostic;
-                    !(matches!(d.code, "R201" | "R203") && allowed.contains(&d.span))
-                });
-            }
-            let extra = cross_file(dir, src, &mut references);
-            if !extra.is_empty() {
-                let more = make_report(&rules_shown, FileKind::Rules, Some(src), extra);
-                merge(&mut checked.report, more);
-            }
-            derived_rules_ok = Some(formats::derive_rules_ok(src));
-        }
-        files.insert(checked.report.path.clone(), checked.report);
+        let (report, derived) = check_rules_in_dir(
+            dir,
+            &rules_path,
+            &rules_shown,
+            custom.as_ref(),
+            &mut references,
+        );
+        derived_rules_ok = derived;
+        files.seen.insert(rules_shown.clone());
+        files.add(report);
     }
 
     // Every file a rule names, once each.
     for (name, kind) in &references {
         let path = dir.join(name);
         if !path.is_file() {
-            continue; // already reported by missing_file (or a directory: F001 below)
+            continue; // already reported by missing_file
         }
         let display = shown(name);
-        if files.contains_key(&display) {
+        if !files.seen.insert(display.clone()) {
             continue;
         }
-        let checked = check_member(&path, &display, *kind);
-        files.insert(display, checked.report);
+        files.add(check_member(&path, &display, *kind).report);
     }
 
-    // Every sysidcfg and bootparams below the directory.
-    let mut sysid: Vec<(PathBuf, String, FileKind)> = Vec::new();
+    // Every sysidcfg and bootparams below the directory, in batches so that memory does not
+    // grow with the number of client directories.
+    const BATCH: usize = 512;
+    let mut batch: Vec<(PathBuf, String, FileKind)> = Vec::with_capacity(BATCH);
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = match entry {
             Ok(e) => e,
@@ -727,10 +722,7 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
                     .into_io_error()
                     .unwrap_or_else(|| std::io::Error::other("filesystem loop"));
                 let d = lint::file::unreadable_file::diagnostic(&io);
-                files.insert(
-                    path.clone(),
-                    make_report(&path, FileKind::Profile, None, vec![d]),
-                );
+                files.add(make_report(&path, FileKind::Profile, None, vec![d]));
                 continue;
             }
         };
@@ -742,18 +734,25 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
         if entry.file_type().is_dir() {
             continue;
         }
-        sysid.push((
-            entry.path().to_path_buf(),
-            entry.path().display().to_string(),
-            kind,
-        ));
+        let display = entry.path().display().to_string();
+        if files.seen.contains(&display) {
+            continue;
+        }
+        batch.push((entry.into_path(), display, kind));
+        if batch.len() == BATCH {
+            for report in check_many(&batch, opts.threads) {
+                files.add(report);
+            }
+            batch.clear();
+        }
     }
-    for report in check_many(&sysid, opts.threads) {
-        files.insert(report.path.clone(), report);
+    for report in check_many(&batch, opts.threads) {
+        files.add(report);
     }
 
     let mut report = CheckReport {
-        files: files.into_values().collect(),
+        files: files.with_findings.into_values().collect(),
+        files_checked: files.count,
         rules_ok: Vec::new(),
     };
 
@@ -793,8 +792,8 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
             RulesOkStatus::Written
         };
         // An existing rules.ok that is kept is linted, and flagged when stale.
-        if let (Some(bytes), false) = (&existing, status == RulesOkStatus::UpToDate)
-            && !matches!(status, RulesOkStatus::Written)
+        if let Some(bytes) = &existing
+            && !matches!(status, RulesOkStatus::UpToDate | RulesOkStatus::Written)
         {
             let mut checked = check_bytes(&ok_shown, FileKind::RulesOk, bytes);
             if stale && let Some(src) = &checked.source {
@@ -804,7 +803,10 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
                     make_report(&ok_shown, FileKind::RulesOk, Some(src), vec![d]),
                 );
             }
-            insert_sorted(&mut report.files, checked.report);
+            report.files_checked += 1;
+            if !checked.report.findings.is_empty() {
+                insert_sorted(&mut report.files, checked.report);
+            }
         }
         report.rules_ok.push(RulesOkOutcome {
             path: ok_shown,
@@ -814,15 +816,56 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
     Ok(report)
 }
 
-/// The J rules of one rules file; collects the files its rules name into `references`.
+/// Check the rules file of a directory: file-level, R and J rules from one parse. Returns
+/// the report and, when the file could be decoded, the `rules.ok` it derives.
+fn check_rules_in_dir(
+    dir: &Path,
+    path: &Path,
+    display: &str,
+    custom: Option<&BTreeSet<String>>,
+    references: &mut BTreeSet<(String, FileKind)>,
+) -> (FileReport, Option<String>) {
+    use crate::rules::Flavor;
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            let d = lint::file::unreadable_file::diagnostic(&e);
+            return (make_report(display, FileKind::Rules, None, vec![d]), None);
+        }
+    };
+    let file = lint::file::check_bytes(display, &bytes);
+    drop(bytes);
+    let mut diags = file.diagnostics;
+    if file.is_binary {
+        return (make_report(display, FileKind::Rules, None, diags), None);
+    }
+    let src = file.source;
+    let (ast, parse_diags) = crate::rules::parse_as(&src, Flavor::Rules);
+    diags.extend(parse_diags);
+    diags.extend(crate::rules::lint(&src, &ast));
+    if let Some(custom) = custom {
+        let allowed = custom_defined_spans(&ast, custom);
+        diags.retain(|d| !(matches!(d.code, "R201" | "R203") && allowed.contains(&d.span)));
+    }
+    diags.extend(cross_file(dir, &ast, references));
+    let derived = formats::derive_rules_ok(&src);
+    (
+        make_report(display, FileKind::Rules, Some(&src), diags),
+        Some(derived),
+    )
+}
+
+/// The J rules of one parsed rules file; collects the files its rules name into
+/// `references`. Each distinct file is looked up once.
 fn cross_file(
     dir: &Path,
-    src: &SourceFile,
+    file: &crate::rules::RulesFile,
     references: &mut BTreeSet<(String, FileKind)>,
 ) -> Vec<Diagnostic> {
-    use crate::rules::{FieldValue, Flavor};
-    let (file, _) = crate::rules::parse_as(src, Flavor::Rules);
+    use crate::rules::FieldValue;
     let mut out = Vec::new();
+    // (name, kind) → found (None) or the finding's template (Some).
+    let mut lookups: BTreeMap<(String, FileKind), Option<Diagnostic>> = BTreeMap::new();
     for rule in file.rules() {
         let fields = [
             (FileKind::Begin, &rule.begin),
@@ -830,20 +873,18 @@ fn cross_file(
             (FileKind::Finish, &rule.finish),
         ];
         for (kind, field) in fields {
+            if field.value == FieldValue::Derived {
+                continue;
+            }
             let Some(name) = field.path() else { continue };
-            if kind != FileKind::Profile || field.value != FieldValue::Derived {
-                let r = Reference {
-                    kind,
-                    name,
-                    span: field.span.clone(),
-                };
-                out.extend(lint::dir::missing_file::check(
-                    &r.kind,
-                    &r.name,
-                    &dir.join(&r.name),
-                    r.span,
-                ));
-                references.insert((r.name, r.kind));
+            let key = (name, kind);
+            let template = lookups.entry(key.clone()).or_insert_with(|| {
+                lint::dir::missing_file::check(&kind, &key.0, &dir.join(&key.0), 0..0)
+            });
+            if let Some(d) = template {
+                let mut d = d.clone();
+                d.span = field.span.clone();
+                out.push(d);
             }
         }
         out.extend(lint::dir::derived_profile_without_begin::check(
@@ -852,14 +893,14 @@ fn cross_file(
             rule.profile.span.clone(),
         ));
     }
+    references.extend(lookups.into_keys());
     out
 }
 
 /// Spans of the custom match keywords (R201) and probes (R203) of a rules file that
 /// `custom_probes` defines as `cmp_NAME()` / `probe_NAME()`: those findings are dropped in a
 /// directory check, as Solaris `check` accepts them.
-fn custom_defined_spans(src: &SourceFile, custom: &BTreeSet<String>) -> Vec<Span> {
-    let (file, _) = crate::rules::parse_as(src, crate::rules::Flavor::Rules);
+fn custom_defined_spans(file: &crate::rules::RulesFile, custom: &BTreeSet<String>) -> Vec<Span> {
     let keywords = file
         .custom_keywords()
         .into_iter()
@@ -869,6 +910,25 @@ fn custom_defined_spans(src: &SourceFile, custom: &BTreeSet<String>) -> Vec<Span
         .into_iter()
         .filter(|(name, _)| custom.contains(&format!("probe_{name}")));
     keywords.chain(probes).map(|(_, span)| span).collect()
+}
+
+/// Files of a directory check: the ones with findings (sorted by path), a count of all,
+/// and the paths of the few files that may be reached twice (rules, custom_probes, files
+/// named by rules).
+#[derive(Default)]
+struct Collected {
+    with_findings: BTreeMap<String, FileReport>,
+    count: usize,
+    seen: BTreeSet<String>,
+}
+
+impl Collected {
+    fn add(&mut self, report: FileReport) {
+        self.count += 1;
+        if !report.findings.is_empty() {
+            self.with_findings.insert(report.path.clone(), report);
+        }
+    }
 }
 
 fn merge(into: &mut FileReport, more: FileReport) {

@@ -138,7 +138,7 @@ fn plural(n: usize, word: &str) -> String {
 
 /// `Checked 12 files: 2 errors, 1 warning, 0 infos.` or `Checked 12 files: no problems found.`
 pub fn summary(report: &CheckReport) -> String {
-    let files = plural(report.files.len(), "file");
+    let files = plural(report.files_checked, "file");
     let (e, w, i) = (
         report.count(Severity::Error),
         report.count(Severity::Warning),
@@ -215,7 +215,7 @@ fn rules_ok_status(s: &RulesOkStatus) -> &'static str {
 pub fn json(report: &CheckReport) -> String {
     let doc = JsonReport {
         version: JSON_SCHEMA_VERSION,
-        files_checked: report.files.len(),
+        files_checked: report.files_checked,
         summary: JsonSummary {
             errors: report.count(Severity::Error),
             warnings: report.count(Severity::Warning),

@@ -66,9 +66,7 @@ fn check_fixture(code: &str, dir: &Path) -> CheckReport {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let bytes = std::fs::read(&path).expect("fixture file is readable");
         let kind = FileKind::from_path(&path);
-        report
-            .files
-            .push(check_bytes_as(&format!("{shown_dir}/{name}"), kind, &bytes));
+        report.add(check_bytes_as(&format!("{shown_dir}/{name}"), kind, &bytes));
     }
     report
 }
@@ -238,4 +236,35 @@ mod random_directories {
             }
         }
     }
+}
+
+/// The F/J table in docs/check.md lists exactly the registered file-level and cross-file
+/// rules, with their severity, name and summary.
+#[test]
+fn docs_table_matches_the_registry() {
+    let doc =
+        std::fs::read_to_string(workspace_root().join("docs/check.md")).expect("docs/check.md");
+    let begin = doc
+        .find("<!-- codes:begin -->")
+        .expect("codes:begin marker");
+    let end = doc.find("<!-- codes:end -->").expect("codes:end marker");
+    let table: Vec<&str> = doc[begin..end]
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| Code"))
+        .collect();
+    let mut expected: Vec<String> = lint::file::RULES
+        .iter()
+        .chain(lint::dir::RULES.iter())
+        .map(|r| {
+            format!(
+                "| {} | {} | {} | {} |",
+                r.code,
+                r.severity.as_str(),
+                r.name,
+                r.summary
+            )
+        })
+        .collect();
+    expected.sort();
+    assert_eq!(table, expected, "update the table in docs/check.md");
 }
