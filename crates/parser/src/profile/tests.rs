@@ -446,6 +446,18 @@ mod properties {
         }
 
         #[test]
+        fn arbitrary_arguments_never_panic(
+            keyword in proptest::sample::select(crate::profile::Keyword::NAMES.to_vec()),
+            args in proptest::collection::vec("\\PC{0,12}", 0..8),
+        ) {
+            let text = format!("install_type flash_install\n{keyword} {}\n", args.join(" "));
+            let src = SourceFile::new("p", text.as_str());
+            let (p, _) = parse(&src);
+            prop_assert_eq!(p.to_source(), text);
+            let _ = check(&src);
+        }
+
+        #[test]
         fn valid_profiles_round_trip(text in profile()) {
             let src = SourceFile::new("p", text.as_str());
             let (p, diags) = parse(&src);

@@ -219,8 +219,10 @@ pub fn parse_url(word: &str, schemes: &'static [&'static str]) -> Result<&'stati
         .iter()
         .find(|s| {
             word.len() > s.len() + 3
-                && word[..s.len()].eq_ignore_ascii_case(s)
-                && &word[s.len()..s.len() + 3] == "://"
+                && word
+                    .get(..s.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(s))
+                && word.get(s.len()..s.len() + 3) == Some("://")
         })
         .copied()
         .ok_or(0usize)?;
@@ -321,6 +323,8 @@ mod tests {
         );
         assert!(parse_url("ftp://u:p@h/x", &["ftp"]).is_ok());
         assert!(parse_url("http://host", &["http"]).is_err());
+        assert!(parse_url("htté://host/x", &["http", "https"]).is_err());
+        assert!(parse_url("ftü://host/x", &["ftp"]).is_err());
         assert!(parse_url("http://host:99999/x", &["http"]).is_err());
         assert!(parse_host_port("proxy:3128").is_ok());
         assert_eq!(parse_ipv4("10.0.0.1"), Some([10, 0, 0, 1]));
