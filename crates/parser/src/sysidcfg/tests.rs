@@ -334,3 +334,18 @@ fn unclosed_block_ends_at_the_next_top_level_keyword() {
     assert_eq!(file.entries().count(), 2);
     assert_eq!(file.to_source(), text);
 }
+
+#[test]
+fn unquoted_blanks_inside_a_block() {
+    let c = codes(
+        "name_service=LDAP {domain_name=a.b proxy_dn=cn=proxy agent,dc=x profile=p profile_server=10.0.0.1}\n",
+    );
+    assert!(c.contains(&"S104"), "{c:?}");
+    assert!(!c.contains(&"S202"), "{c:?}");
+    let diags = check(&SourceFile::new(
+        "s",
+        "name_service=LDAP {proxy_password=two words,x}\n",
+    ));
+    let d = diags.iter().find(|d| d.code == "S104").expect("S104");
+    assert!(!d.message.contains("words"), "{}", d.message);
+}

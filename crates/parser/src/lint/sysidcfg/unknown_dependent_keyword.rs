@@ -1,9 +1,9 @@
 //! S202 `unknown-dependent-keyword`: a word inside `{ … }` that is no dependent keyword.
 
-use super::{Ctx, allowed_subs};
+use super::{Ctx, allowed_subs, unquoted_blanks};
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::sysidcfg::SubKeyword;
 use crate::sysidcfg::keywords::did_you_mean;
+use crate::sysidcfg::{SubEntry, SubKeyword, is_secret_key};
 
 pub static RULE: Rule = Rule {
     code: "S202",
@@ -38,9 +38,33 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     for e in ctx.file.entries() {
         let Some(kw) = e.keyword() else { continue };
         let allowed = allowed_subs(e);
+        let mut previous: Option<&SubEntry> = None;
         for s in e.sub_entries() {
+            let prev = previous.replace(s);
             let name = s.key.text.as_str();
             if SubKeyword::from_name(name).is_some() {
+                continue;
+            }
+            // A bare word that cannot be a keyword, right after a value on the same line,
+            // is the rest of a value with unquoted blanks (`proxy_dn=cn=proxy agent,…`).
+            if let Some(p) = prev
+                && let Some(a) = &p.value
+                && !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                && !ctx.src.text[a.value.span.end..s.key.span.start].contains('\n')
+            {
+                let key = p.key.text.as_str();
+                let msg = if is_secret_key(key) {
+                    format!("the value of `{key}` contains blanks")
+                } else {
+                    format!("the value of `{key}` contains blanks: `{name}`")
+                };
+                out.push(
+                    Diagnostic::new(&unquoted_blanks::RULE, s.key.span.clone(), msg)
+                        .label("this is not `keyword=value`")
+                        .help(format!(
+                            "enclose a value with blanks in quotes: `{key}=\"…\"`"
+                        )),
+                );
                 continue;
             }
             let mut d = Diagnostic::new(
