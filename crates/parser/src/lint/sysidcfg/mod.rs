@@ -27,6 +27,7 @@ pub mod syntax_error;
 pub mod unbalanced_braces;
 pub mod unexpected_block;
 pub mod unknown_dependent_keyword;
+pub mod unknown_keyboard;
 pub mod unknown_keyword;
 pub mod unknown_timezone;
 pub mod unquoted_blanks;
@@ -60,6 +61,7 @@ pub static RULES: &[&Rule] = &[
     &missing_keyword::RULE,
     &incomplete_auto_reg::RULE,
     &invalid_locale::RULE,
+    &unknown_keyboard::RULE,
 ];
 
 /// What every semantic check gets.
@@ -96,6 +98,7 @@ pub(crate) fn run(src: &SourceFile, file: &Sysidcfg) -> Vec<Diagnostic> {
         missing_keyword::check,
         incomplete_auto_reg::check,
         invalid_locale::check,
+        unknown_keyboard::check,
     ];
     for check in checks {
         check(&ctx, &mut out);
