@@ -711,7 +711,7 @@ fn parse_line(
     if let Some(d) = dangling_continuation(src, line) {
         diags.push(d);
     }
-    if line.is_blank() {
+    if line.text.bytes().all(is_blank) {
         if flavor == Flavor::RulesOk && line.lines.len() == 1 {
             let pl = &line.lines[0];
             let text = &src.text[pl.span.clone()];
@@ -734,7 +734,7 @@ fn parse_line(
             comment: line.comment.clone(),
         });
     }
-    let raw_toks = tokenize(src, line, diags);
+    let raw_toks = tokenize(line, diags);
     let mut toks = Vec::with_capacity(raw_toks.len());
     let mut prev = line.span.start;
     for (span, is_and) in raw_toks {
@@ -887,14 +887,16 @@ fn build_pieces(toks: Vec<(Tok, bool)>) -> Vec<MatchPiece> {
     pieces
 }
 
+/// The word separators of `check` (shell `read` and awk's default field splitting): blank
+/// and TAB only; a form feed or a stray CR is part of a word there, and so it is here.
+fn is_blank(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
 /// Split the logical text into tokens like `check`: blanks separate, single quotes
 /// protect blanks, `&&` splits outside quotes even when glued. Returns spans into the
 /// logical text and whether the token is `&&`.
-fn tokenize(
-    src: &SourceFile,
-    line: &LogicalLine,
-    diags: &mut Vec<Diagnostic>,
-) -> Vec<(Span, bool)> {
+fn tokenize(line: &LogicalLine, diags: &mut Vec<Diagnostic>) -> Vec<(Span, bool)> {
     let text = line.text.as_str();
     let bytes = text.as_bytes();
     let quotes = bytes.iter().filter(|&&b| b == b'\'').count();
@@ -913,7 +915,6 @@ fn tokenize(
             .note("`check` stops with `Mis-matched \"'\" quotes`"),
         );
     }
-    let _ = src;
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
     let mut quoted = false;
@@ -926,7 +927,7 @@ fn tokenize(
             i += 1;
             continue;
         }
-        if !quoted && (b == b' ' || b == b'\t' || b.is_ascii_whitespace()) {
+        if !quoted && is_blank(b) {
             if let Some(s) = start.take() {
                 out.push((s..i, false));
             }

@@ -22,10 +22,18 @@ fn round_trip_examples() {
         "any\n",
         "x \\\n",
         "hostname a\\\nb - p -\n",
+        "\x0c\n\u{a0}\n\r\nany\x0b - - p -\r\n",
     ] {
         let (f, _) = parse_str(text);
         assert_eq!(f.to_source(), text);
     }
+}
+
+#[test]
+fn only_blanks_and_tabs_separate_words() {
+    // A form feed or a no-break space is a word for `check`, not a separator.
+    let c = codes("rules", "\x0c\nhostname\u{a0}a - p -\n");
+    assert!(c.contains(&"R101") && c.contains(&"R202"), "{c:?}");
 }
 
 #[test]
