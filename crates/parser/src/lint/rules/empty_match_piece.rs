@@ -15,7 +15,9 @@ two `&&` in a row, or a `!` not followed by a keyword.
 
 ## Why is this bad?
 `check` splits the match expression on `&&` and expects `[!] keyword value…` in every
-piece; an empty piece has no keyword, so the rule is rejected or mis-read.
+piece. A piece made of blanks has no keyword (`Match key:  undefined`); a lone `!` negates
+nothing. (An empty text before a leading `&&` happens to be skipped by `check`, but the
+rule was clearly cut or edited by mistake.)
 
 ## Example
 ```
