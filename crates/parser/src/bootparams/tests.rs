@@ -170,3 +170,16 @@ mod props {
         }
     }
 }
+
+#[test]
+fn client_must_be_a_host_name() {
+    let codes = |t: &str| {
+        check(&SourceFile::new("bootparams", t))
+            .into_iter()
+            .map(|d| d.code)
+            .collect::<Vec<_>>()
+    };
+    assert!(codes("web_01! domain=a.b\n").contains(&"B102"));
+    assert!(!codes("web01.lab.example.net domain=a.b\n").contains(&"B102"));
+    assert!(!codes("* domain=a.b\n").contains(&"B102"));
+}

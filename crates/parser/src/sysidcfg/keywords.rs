@@ -413,12 +413,41 @@ pub enum Nfs4Domain {
     Domain(String),
 }
 
+impl Nfs4Domain {
+    /// `dynamic` (any case) or a domain name; `None` for anything else.
+    pub fn parse(value: &str) -> Option<Self> {
+        if value.eq_ignore_ascii_case("dynamic") {
+            Some(Self::Dynamic)
+        } else {
+            super::values::parse_domain(value)
+                .ok()
+                .map(|_| Self::Domain(value.to_string()))
+        }
+    }
+}
+
 /// `timeserver=` values.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Timeserver {
     Localhost,
     Ip(std::net::Ipv4Addr),
     Host(String),
+}
+
+impl Timeserver {
+    /// `localhost` (any case), an IPv4 address or a host name; `None` for anything else
+    /// (including numbers and dots that are no valid address).
+    pub fn parse(value: &str) -> Option<Self> {
+        if value.eq_ignore_ascii_case("localhost") {
+            return Some(Self::Localhost);
+        }
+        if value.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+            return super::values::parse_ipv4(value).ok().map(Self::Ip);
+        }
+        super::values::parse_hostname(value)
+            .ok()
+            .map(|_| Self::Host(value.to_string()))
+    }
 }
 
 /// Levenshtein distance, for "did you mean" (inputs are short keywords).

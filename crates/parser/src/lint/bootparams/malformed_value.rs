@@ -19,7 +19,8 @@ Checks each known key's value against bootparams(4):
 | `domain` | a domain name |
 | `ns` | `[server]:service[(netmask)]` |
 
-The server must be a host name or an IPv4 address.
+The server must be a host name or an IPv4 address, and the client (first word) a host name
+or `*`.
 
 ## Why is this bad?
 The client receives the value verbatim over RPC and NFS-mounts `server:path`; a path
@@ -39,6 +40,19 @@ web01 root=js01:/export/install/Solaris_10/Tools/Boot install=js01:/export/insta
 
 pub(crate) fn check(file: &Bootparams, out: &mut Vec<Diagnostic>) {
     for e in file.entries() {
+        let client = e.client.text.as_str();
+        // A client given as `key=value` is B101's.
+        if client != "*" && !client.contains('=') && parse_hostname(client).is_err() {
+            out.push(
+                Diagnostic::new(
+                    &RULE,
+                    e.client.span.clone(),
+                    format!("expected a client host name or `*`, found `{client}`"),
+                )
+                .label("not a host name")
+                .help("bootparamd looks clients up by host name (letters, digits, `-`, dots)"),
+            );
+        }
         for p in &e.pairs {
             let Some(key) = p.known_key() else { continue };
             if !p.has_eq {

@@ -5,8 +5,8 @@ use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::source::Span;
 use crate::sysidcfg::values::{parse_domain, parse_host_with_ip, parse_hostname, parse_ipv4};
 use crate::sysidcfg::{
-    AutoRegKind, Keyword, NameServiceKind, SecurityPolicyKind, ServiceProfile, SubKeyword,
-    is_secret_key,
+    AutoRegKind, Keyword, NameServiceKind, Nfs4Domain, SecurityPolicyKind, ServiceProfile,
+    SubKeyword, Timeserver, is_secret_key,
 };
 
 pub static RULE: Rule = Rule {
@@ -93,15 +93,13 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                 Keyword::AutoReg if AutoRegKind::parse(v).is_none() => {
                     push(out, key, span, "`anon`, `noproxy`, `all` or `disable`", v)
                 }
-                Keyword::Nfs4Domain
-                    if !v.eq_ignore_ascii_case("dynamic") && parse_domain(v).is_err() =>
-                {
+                Keyword::Nfs4Domain if Nfs4Domain::parse(v).is_none() => {
                     push(out, key, span, "`dynamic` or a domain name", v)
                 }
+                // Numbers and dots that are no address are S207's.
                 Keyword::Timeserver
-                    if !v.eq_ignore_ascii_case("localhost")
-                        && !v.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-                        && parse_hostname(v).is_err() =>
+                    if !v.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+                        && Timeserver::parse(v).is_none() =>
                 {
                     push(
                         out,
