@@ -6,7 +6,7 @@
 //! input back; values are interpreted on demand by [`Pair::typed`].
 
 use crate::diagnostic::Diagnostic;
-use crate::lint::bootparams as rules;
+use crate::lint::bootparams as lints;
 use crate::source::{LineSyntax, SourceFile, Span, logical_lines};
 use nom::{
     IResult, Parser,
@@ -352,7 +352,7 @@ pub fn parse(src: &SourceFile) -> (Bootparams, Vec<Diagnostic>) {
                 // The word was joined across a `\` continuation.
                 diags.push(
                     Diagnostic::new(
-                        &rules::syntax_error::RULE,
+                        &lints::syntax_error::RULE,
                         file_span.clone(),
                         format!(
                             "expected blanks around a `\\` continuation, found it inside `{word}`"
@@ -389,7 +389,7 @@ pub fn parse(src: &SourceFile) -> (Bootparams, Vec<Diagnostic>) {
                 None => {
                     diags.push(
                         Diagnostic::new(
-                            &rules::syntax_error::RULE,
+                            &lints::syntax_error::RULE,
                             span.clone(),
                             format!("expected `key=value`, found `{word}`"),
                         )
@@ -413,7 +413,7 @@ pub fn parse(src: &SourceFile) -> (Bootparams, Vec<Diagnostic>) {
             if pair.has_eq && pair.key.text.is_empty() {
                 diags.push(
                     Diagnostic::new(
-                        &rules::syntax_error::RULE,
+                        &lints::syntax_error::RULE,
                         span.clone(),
                         "expected a key before `=`",
                     )
@@ -425,7 +425,7 @@ pub fn parse(src: &SourceFile) -> (Bootparams, Vec<Diagnostic>) {
         if pairs.is_empty() {
             diags.push(
                 Diagnostic::new(
-                    &rules::syntax_error::RULE,
+                    &lints::syntax_error::RULE,
                     client.span.clone(),
                     format!(
                         "expected `key=value` pairs after the client name `{}`",
@@ -437,7 +437,7 @@ pub fn parse(src: &SourceFile) -> (Bootparams, Vec<Diagnostic>) {
         } else if client.text.contains('=') {
             diags.push(
                 Diagnostic::new(
-                    &rules::syntax_error::RULE,
+                    &lints::syntax_error::RULE,
                     client.span.clone(),
                     "expected a client host name (or `*`) at the start of the entry, found a `key=value` pair",
                 )
@@ -457,7 +457,7 @@ pub fn parse(src: &SourceFile) -> (Bootparams, Vec<Diagnostic>) {
 
 /// Single-file semantic lints.
 pub fn lint(src: &SourceFile, file: &Bootparams) -> Vec<Diagnostic> {
-    rules::run(src, file)
+    lints::run(src, file)
 }
 
 /// Parse + lint, sorted by position.

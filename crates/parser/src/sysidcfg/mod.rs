@@ -13,7 +13,7 @@ pub mod timezones;
 pub mod values;
 
 use crate::diagnostic::Diagnostic;
-use crate::lint::sysidcfg as rules;
+use crate::lint::sysidcfg as lints;
 use crate::source::{SourceFile, Span};
 pub use keywords::{
     AutoRegKind, InterfaceSelector, Keyword, NameServiceKind, Nfs4Domain, SecurityPolicyKind,
@@ -388,7 +388,7 @@ pub fn parse(src: &SourceFile) -> (Sysidcfg, Vec<Diagnostic>) {
 
 /// Single-file semantic lints.
 pub fn lint(src: &SourceFile, file: &Sysidcfg) -> Vec<Diagnostic> {
-    rules::run(src, file)
+    lints::run(src, file)
 }
 
 /// Parse + lint, sorted by position.
@@ -451,7 +451,7 @@ impl<'a> Parser<'a> {
             match tok.kind {
                 TokenKind::RBrace => self.diags.push(
                     Diagnostic::new(
-                        &rules::unbalanced_braces::RULE,
+                        &lints::unbalanced_braces::RULE,
                         tok.span.clone(),
                         "unbalanced `}`: no `{` is open here",
                     )
@@ -465,7 +465,7 @@ impl<'a> Parser<'a> {
                         format!("the value of `{key}` contains blanks: `{}`", junk.text)
                     };
                     self.diags.push(
-                        Diagnostic::new(&rules::unquoted_blanks::RULE, junk.span.clone(), what)
+                        Diagnostic::new(&lints::unquoted_blanks::RULE, junk.span.clone(), what)
                             .label("this is not `keyword=value`")
                             .help(format!(
                                 "enclose a value with blanks in quotes: `{key}=\"…\"`"
@@ -474,7 +474,7 @@ impl<'a> Parser<'a> {
                 }
                 TokenKind::Word => {
                     let d = Diagnostic::new(
-                        &rules::syntax_error::RULE,
+                        &lints::syntax_error::RULE,
                         tok.span.clone(),
                         format!("expected `keyword=value`, found `{word}` without `=`"),
                     )
@@ -488,7 +488,7 @@ impl<'a> Parser<'a> {
                 }
                 TokenKind::Eq => self.diags.push(
                     Diagnostic::new(
-                        &rules::syntax_error::RULE,
+                        &lints::syntax_error::RULE,
                         tok.span.clone(),
                         "expected a keyword before `=`",
                     )
@@ -496,7 +496,7 @@ impl<'a> Parser<'a> {
                 ),
                 TokenKind::LBrace => self.diags.push(
                     Diagnostic::new(
-                        &rules::syntax_error::RULE,
+                        &lints::syntax_error::RULE,
                         tok.span.clone(),
                         "expected `keyword=value` before `{`",
                     )
@@ -508,7 +508,7 @@ impl<'a> Parser<'a> {
                     }
                     self.diags.push(
                         Diagnostic::new(
-                            &rules::syntax_error::RULE,
+                            &lints::syntax_error::RULE,
                             tok.span.clone(),
                             "expected `keyword=value`, found a quoted string",
                         )
@@ -559,7 +559,7 @@ impl<'a> Parser<'a> {
     fn unterminated(&mut self, span: &Span) {
         self.diags.push(
             Diagnostic::new(
-                &rules::unterminated_quote::RULE,
+                &lints::unterminated_quote::RULE,
                 span.start..span.start + 1,
                 "unterminated quoted string: expected a closing quote before the end of the line",
             )
@@ -580,7 +580,7 @@ impl<'a> Parser<'a> {
         let Some(first) = self.peek().filter(|t| starts_value(t)).cloned() else {
             self.diags.push(
                 Diagnostic::new(
-                    &rules::syntax_error::RULE,
+                    &lints::syntax_error::RULE,
                     key.span.start..at,
                     format!("expected a value after `{}=`", key.text),
                 )
@@ -677,7 +677,7 @@ impl<'a> Parser<'a> {
             let Some(tok) = self.peek().cloned() else {
                 self.diags.push(
                     Diagnostic::new(
-                        &rules::unbalanced_braces::RULE,
+                        &lints::unbalanced_braces::RULE,
                         open_tok.span.clone(),
                         "unbalanced `{`: expected `}` before the end of the file",
                     )
@@ -711,7 +711,7 @@ impl<'a> Parser<'a> {
                 {
                     self.diags.push(
                         Diagnostic::new(
-                            &rules::unbalanced_braces::RULE,
+                            &lints::unbalanced_braces::RULE,
                             open_tok.span.clone(),
                             format!(
                                 "unbalanced `{{`: expected `}}` before `{}`",
@@ -764,9 +764,9 @@ impl<'a> Parser<'a> {
                         self.unterminated(&tok.span);
                     }
                     let rule = if tok.kind == TokenKind::LBrace {
-                        &rules::unbalanced_braces::RULE
+                        &lints::unbalanced_braces::RULE
                     } else {
-                        &rules::syntax_error::RULE
+                        &lints::syntax_error::RULE
                     };
                     self.diags
                         .push(Diagnostic::new(rule, tok.span.clone(), msg).label("here"));

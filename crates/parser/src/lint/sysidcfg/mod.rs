@@ -73,7 +73,6 @@ pub(crate) struct Ctx<'a> {
 /// Run every semantic rule of the group.
 pub(crate) fn run(src: &SourceFile, file: &Sysidcfg) -> Vec<Diagnostic> {
     let ctx = Ctx { src, file };
-    let _ = ctx.src;
     let mut out = Vec::new();
     let checks: &[fn(&Ctx, &mut Vec<Diagnostic>)] = &[
         unexpected_block::check,
