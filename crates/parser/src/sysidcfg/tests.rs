@@ -295,6 +295,14 @@ mod props {
         }
 
         #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let (src, _) = SourceFile::from_bytes("sysidcfg", &bytes);
+            let (file, _) = parse(&src);
+            prop_assert_eq!(file.to_source(), src.text.clone());
+            let _ = check(&src);
+        }
+
+        #[test]
         fn structured_noise_never_panics(parts in proptest::collection::vec(
             prop_oneof![
                 Just("=".to_string()), Just("{".to_string()), Just("}".to_string()),
