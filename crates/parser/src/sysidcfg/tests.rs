@@ -357,3 +357,9 @@ fn unquoted_blanks_inside_a_block() {
     let d = diags.iter().find(|d| d.code == "S104").expect("S104");
     assert!(!d.message.contains("words"), "{}", d.message);
 }
+
+#[test]
+fn block_after_a_top_level_dependent_keyword() {
+    let c = codes("hostname=web01\n{ stray }\n");
+    assert!(c.contains(&"S203") && c.contains(&"S105"), "{c:?}");
+}

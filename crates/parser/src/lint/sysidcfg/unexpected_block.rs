@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::sysidcfg::{Keyword, NameServiceKind, SecurityPolicyKind};
+use crate::sysidcfg::{Keyword, NameServiceKind, SecurityPolicyKind, SubKeyword};
 
 pub static RULE: Rule = Rule {
     code: "S105",
@@ -38,7 +38,25 @@ name_server=10.1.1.2
 
 pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     for e in ctx.file.entries() {
-        let (Some(block), Some(kw)) = (&e.block, e.keyword()) else {
+        let Some(block) = &e.block else { continue };
+        let Some(kw) = e.keyword() else {
+            // A dependent keyword at the top level (S203) cannot take a block either; for
+            // unknown keywords (S201) there is nothing to say about the block.
+            if SubKeyword::from_name(&e.key.text).is_some() {
+                let end = block.close.as_ref().map_or(block.open.end, |c| c.end);
+                out.push(
+                    Diagnostic::new(
+                        &RULE,
+                        block.open.start..end,
+                        format!(
+                            "unexpected `{{ … }}` block: `{}` takes no dependent keywords",
+                            e.key.text
+                        ),
+                    )
+                    .label("this block")
+                    .secondary(e.key.span.clone(), "attached to this keyword"),
+                );
+            }
             continue;
         };
         let value = e.value.text.as_str();
