@@ -410,3 +410,35 @@ fn nfs_source_is_mounted_read_only_and_unmounted() {
     assert!(!mounted(&mnt), "source left mounted");
     assert!(!mnt.exists(), "source mountpoint left behind");
 }
+
+/// A gzip-compressed archive is decompressed and verified in the same pass as the
+/// receive; damage inside the compressed data is caught and rolled back.
+#[test]
+fn compressed_archive_deploys_and_damage_in_it_rolls_back() {
+    if !require_zfs() {
+        return;
+    }
+    let s = site("gzip", 128);
+    let stream = s.pool.golden_stream("gold.zfs", 256);
+    let gz = s.pool.dir().join("gold.zfs.gz");
+    let out = std::process::Command::new("gzip")
+        .arg("-c")
+        .arg(&stream)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let mut damaged = out.stdout.clone();
+    std::fs::write(&gz, &out.stdout).unwrap();
+    let at = damaged.len() / 2;
+    damaged[at] ^= 0xff;
+    let bad = s.pool.dir().join("bad.zfs.gz");
+    std::fs::write(&bad, &damaged).unwrap();
+
+    let before = s.pool.state();
+    let r = deploy(&config(&s, &bad, ""), &opts(&s));
+    assert_failed_and_unchanged(&s, &before, &r, "archive damaged");
+    let r = deploy(&config(&s, &gz, ""), &opts(&s));
+    assert_eq!(r.outcome, Outcome::Deployed, "{r}");
+    assert_eq!(r.bytes_received, std::fs::metadata(&stream).unwrap().len());
+    assert_eq!(r.bytes_stored, out.stdout.len() as u64);
+}
