@@ -437,8 +437,19 @@ fn compressed_archive_deploys_and_damage_in_it_rolls_back() {
     let before = s.pool.state();
     let r = deploy(&config(&s, &bad, ""), &opts(&s));
     assert_failed_and_unchanged(&s, &before, &r, "archive damaged");
-    let r = deploy(&config(&s, &gz, ""), &opts(&s));
+    let r = deploy(&config(&s, &gz, "keep_snapshot: true\n"), &opts(&s));
     assert_eq!(r.outcome, Outcome::Deployed, "{r}");
+    let snaps: Vec<String> = s
+        .pool
+        .datasets()
+        .into_iter()
+        .filter(|d| d.contains('@'))
+        .collect();
+    assert_eq!(
+        snaps,
+        vec![format!("{}@flar", be(&s))],
+        "keep_snapshot keeps exactly @flar"
+    );
     assert_eq!(r.bytes_received, std::fs::metadata(&stream).unwrap().len());
     assert_eq!(r.bytes_stored, out.stdout.len() as u64);
 }
