@@ -15,6 +15,9 @@ fn corpus_verdicts_are_reproduced() {
     ));
     let index = std::fs::read_to_string(dir.join("INDEX.tsv")).expect("INDEX.tsv");
     let mut checked = 0;
+    // Every diagnostic of the corpus, reviewed once and pinned (a snapshot), so a change in
+    // what the real-world files get shows up as a diff.
+    let mut listing = String::new();
     for row in index.lines().skip(1) {
         let cols: Vec<&str> = row.split('\t').collect();
         assert_eq!(cols[1], "bootparams", "row of another kind: {row}");
@@ -25,6 +28,15 @@ fn corpus_verdicts_are_reproduced() {
         assert_eq!(parsed.to_source(), src.text, "{name} does not round-trip");
         assert_eq!(parsed.entries().count(), 1, "{name}");
         let diags = bootparams::check(&src);
+        for d in &diags {
+            let (line, col) = src.line_col(d.span.start);
+            listing.push_str(&format!(
+                "{name}:{line}:{col}: {} {}: {}\n",
+                d.severity.as_str(),
+                d.code,
+                d.message
+            ));
+        }
         assert_eq!(cols[5], "valid", "{name}: only valid files are expected");
         let errors: Vec<_> = diags
             .iter()
@@ -36,5 +48,6 @@ fn corpus_verdicts_are_reproduced() {
         assert_eq!(codes, ["B205"], "{name}");
         checked += 1;
     }
+    insta::assert_snapshot!("bootparams_corpus_diagnostics", listing);
     assert_eq!(checked, 3);
 }

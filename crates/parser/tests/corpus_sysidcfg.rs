@@ -58,6 +58,9 @@ fn unknown_outcome(name: &str) -> (bool, &'static [&'static str]) {
 fn corpus_verdicts_are_reproduced() {
     let index = std::fs::read_to_string(dir().join("INDEX.tsv")).expect("INDEX.tsv");
     let mut checked = 0;
+    // Every diagnostic of the corpus, reviewed once and pinned (a snapshot), so a change in
+    // what the real-world files get shows up as a diff.
+    let mut listing = String::new();
     for row in index.lines().skip(1) {
         let cols: Vec<&str> = row.split('\t').collect();
         assert_eq!(cols[1], "sysidcfg", "row of another kind: {row}");
@@ -67,6 +70,15 @@ fn corpus_verdicts_are_reproduced() {
         let (parsed, _) = sysidcfg::parse(&src);
         assert_eq!(parsed.to_source(), src.text, "{name} does not round-trip");
         let diags = sysidcfg::check(&src);
+        for d in &diags {
+            let (line, col) = src.line_col(d.span.start);
+            listing.push_str(&format!(
+                "{name}:{line}:{col}: {} {}: {}\n",
+                d.severity.as_str(),
+                d.code,
+                d.message
+            ));
+        }
         let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
         let errors: Vec<String> = diags
             .iter()
@@ -119,5 +131,6 @@ fn corpus_verdicts_are_reproduced() {
         }
         checked += 1;
     }
+    insta::assert_snapshot!("sysidcfg_corpus_diagnostics", listing);
     assert_eq!(checked, 27);
 }

@@ -26,8 +26,8 @@ intended password, and a plain-text password now sits in a file served over NFS.
 ```
 root_password=secret
 ```
-Use instead (generate with `openssl passwd -crypt`, `openssl passwd -1`, or
-`perl -e 'print crypt("secret", "Xy")'`):
+Use instead (a DES hash, e.g. from `perl -e 'print crypt("secret", "Xy")'`; or an MD5
+hash from `openssl passwd -1`):
 ```
 root_password=Xy3kP0qLm9ZbA
 ```

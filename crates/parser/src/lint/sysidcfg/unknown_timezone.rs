@@ -16,8 +16,8 @@ ships the list of Olson (tz database) zone names *including the backward-compati
 Solaris 10 used (`US/Eastern`, `Eire`, `GMT`, `UTC`, `Etc/GMT+5`…), plus a few old names
 Solaris 10 still had (`US/Pacific-New`, `Canada/East-Saskatchewan`, `Mideast/Riyadh87`…),
 and accepts `GMT+N`/`GMT-N` offsets (N = 0–14). The list comes from a current tz database,
-so a zone created after Solaris 10 (e.g. `Asia/Kolkata`'s newer siblings) is accepted even
-though an old release lacks it; a name that is in no tz database is flagged. Names are
+so a zone created after Solaris 10 (e.g. `America/Punta_Arenas`) is accepted even though an
+old release lacks it; a name that is in no tz database is flagged. Names are
 case-sensitive (they are file names); a case-only mismatch gets a suggestion.
 
 ## Why is this bad?
