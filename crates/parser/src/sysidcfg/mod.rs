@@ -1,6 +1,6 @@
 //! `sysidcfg` (sysidcfg(4)): parser, lossless AST and printer.
 //!
-//! The file is tokenized as a whole ([`lexer`]) because dependent-keyword blocks `{ … }`
+//! The file is tokenized as a whole (`lexer`) because dependent-keyword blocks `{ … }`
 //! span lines; a recursive-descent parser builds a [`Sysidcfg`] whose nodes keep every byte
 //! of the input (blanks, comments, original keyword spelling) as decor, so
 //! [`Sysidcfg::to_source`] gives the input back. Interpretation of values (enumerations,
