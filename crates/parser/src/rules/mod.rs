@@ -105,11 +105,18 @@ impl Tok {
     /// The value as `chkprobe` compares it: quotes dropped, blanks inside quotes turned
     /// into `_` (`'SUNW,Sun 4_50'` → `SUNW,Sun_4_50`).
     pub fn match_value(&self) -> String {
+        let mut out = String::new();
+        self.push_match_value(&mut out);
+        out
+    }
+
+    /// Append [`Tok::match_value`] to `out` (no allocation of its own).
+    pub fn push_match_value(&self, out: &mut String) {
         let value = self.value_str();
         if !value.contains('\'') {
-            return value.into_owned();
+            out.push_str(&value);
+            return;
         }
-        let mut out = String::with_capacity(value.len());
         let mut quoted = false;
         for c in value.chars() {
             match c {
@@ -118,7 +125,6 @@ impl Tok {
                 c => out.push(c),
             }
         }
-        out
     }
 
     /// True when the token holds a single-quoted part.
@@ -534,27 +540,24 @@ impl Rule {
     /// `_`), for comparing rules.
     pub fn match_expr_normalised(&self) -> String {
         let mut out = String::new();
-        let mut push = |s: &str| {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(s);
-        };
         for (i, m) in self.matches.iter().enumerate() {
             if i > 0 {
-                push("&&");
+                out.push_str(" &&");
             }
             if m.is_negated() {
-                push("!");
+                out.push_str(" !");
             }
             if let Some(k) = &m.keyword {
-                push(&k.value_str());
+                out.push(' ');
+                out.push_str(&k.value_str());
             }
             for v in &m.values {
-                push(&v.match_value());
+                out.push(' ');
+                v.push_match_value(&mut out);
             }
         }
-        out
+        // Every part was pushed with a leading blank.
+        out.split_off(out.len().min(1))
     }
 
     fn write(&self, out: &mut String) {

@@ -39,10 +39,10 @@ pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
     for rule in file.rules() {
         for piece in &rule.matches {
             let Some(tok) = &piece.keyword else { continue };
-            let name = tok.value();
-            if !matches!(Keyword::from_name(&name), Keyword::Custom(_)) {
+            if !matches!(Keyword::from_name(&tok.value_str()), Keyword::Custom(_)) {
                 continue;
             }
+            let name = tok.value();
             let mut d = Diagnostic::new(
                 &RULE,
                 tok.span.clone(),
