@@ -539,7 +539,7 @@ impl Rule {
     /// The match expression normalised (single blanks, `&&` spaced, quoted blanks as
     /// `_`), for comparing rules.
     pub fn match_expr_normalised(&self) -> String {
-        // Never longer than the line plus one leading blank.
+        // About the length of the line: one allocation in the common case.
         let mut out = String::with_capacity(self.span.len() + 1);
         for (i, m) in self.matches.iter().enumerate() {
             if i > 0 {
