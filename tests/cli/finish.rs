@@ -212,8 +212,13 @@ fn sigkill_at_every_step_then_rerun_finishes() {
     // Killed mid-stream: the partial receive is discarded, the rerun deploys.
     let out = s.finish(&["-q"], Some("kill-during:receive"));
     assert_eq!(out.status.signal(), Some(9), "{}", text(&out.stderr));
-    let out = s.finish(&["-q"], None);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = s.finish(&[], None);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
     s.assert_deployed("after kill during receive and rerun");
     s.reset();
     for step in [

@@ -506,6 +506,13 @@ impl Runner<'_> {
         let be = &plan.be_dataset;
         let tmp = &plan.temp_dataset;
         let old = self.cfg.old_dataset();
+        // A killed run's `zfs receive` outlives it for a moment (until it has read the
+        // end of its input and discarded the partial filesystem): let it finish first.
+        let tmp_snapshot = format!("{tmp}@{}", plan.snapshot);
+        let waited = Instant::now();
+        while p.receive_running(&tmp_snapshot) && waited.elapsed() < Duration::from_secs(120) {
+            std::thread::sleep(Duration::from_millis(200));
+        }
         let bootfs = self.bootfs();
         if p.exists(be) {
             let state = p.zfs_get(STATE_PROPERTY, be).unwrap_or_default();
@@ -557,15 +564,17 @@ impl Runner<'_> {
     }
 
     fn destroy_ours(&mut self, dataset: &str) -> Result<(), RunError> {
-        if self.platform.zfs_get("mounted", dataset).as_deref() == Some("yes") {
-            self.platform
-                .zfs(&["umount", dataset])
+        let p = self.platform;
+        if p.zfs_get("mounted", dataset).as_deref() == Some("yes") {
+            p.zfs(&["umount", dataset])
                 .map_err(|e| RunError::Action(e.to_string()))?;
         }
-        self.platform
-            .zfs(&["destroy", "-r", dataset])
-            .map_err(|e| RunError::Action(e.to_string()))?;
-        Ok(())
+        match p.zfs(&["destroy", "-r", dataset]) {
+            // Gone meanwhile (an interrupted receive discarding it): what we wanted.
+            Err(_) if !p.exists(dataset) => Ok(()),
+            Err(e) => Err(RunError::Action(e.to_string())),
+            Ok(_) => Ok(()),
+        }
     }
 
     fn apply(&mut self, action: &Action) -> Result<(), RunError> {

@@ -137,6 +137,19 @@ impl Platform {
         })
     }
 
+    /// Is a `zfs receive` into `snapshot` still running (e.g. the child of a killed run,
+    /// which ends once it sees the end of its input)? `pgrep -f` exists on Solaris 10 and
+    /// Linux; when it cannot run, answers false.
+    pub fn receive_running(&self, snapshot: &str) -> bool {
+        Command::new("pgrep")
+            .args(["-f", &format!("receive {snapshot}")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false)
+    }
+
     /// `uname -p`, for `SI_ARCH` when it is not set.
     pub fn processor(&self) -> String {
         Command::new("uname")
