@@ -253,9 +253,14 @@ pub fn parse_range(s: &str) -> Result<Range, String> {
                 e.at.chars()
                     .next()
                     .map_or("the end".to_string(), |c| format!("`{c}`"));
+            let fallback = if s[..col].contains('-') {
+                "a digit or the end of the range"
+            } else {
+                "a digit, `-` or the end of the range"
+            };
             Err(format!(
                 "expected {} at character {}, found {found}",
-                e.expected.unwrap_or("the end of the range"),
+                e.expected.unwrap_or(fallback),
                 col + 1
             ))
         }
@@ -371,7 +376,10 @@ mod tests {
             e.contains("whole number") && e.contains("character 4"),
             "{e}"
         );
-        assert!(parse_range("1G-2G").is_err());
+        let e = parse_range("1G-2G").unwrap_err();
+        assert!(e.contains("a digit, `-` or the end") && e.contains("`G`"), "{e}");
+        let e = parse_range("1-2-3").unwrap_err();
+        assert!(e.contains("a digit or the end") && e.contains("character 4"), "{e}");
         assert!(parse_range("-5").is_err());
         assert!(parse_range("1-2-3").is_err());
         assert!(parse_range("99999999999999999999999").is_err());
