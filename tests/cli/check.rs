@@ -113,6 +113,19 @@ fn example_directory_is_clean_and_gets_a_correct_rules_ok() {
 }
 
 #[test]
+fn no_write_with_an_up_to_date_rules_ok_is_clean() {
+    let tmp = example_copy();
+    std::fs::copy(example_dir().join("rules.ok"), tmp.path().join("rules.ok")).unwrap();
+    zflash()
+        .args(["check", "--no-write"])
+        .arg(tmp.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("no problems found"))
+        .stderr(predicate::str::contains("is up to date"));
+}
+
+#[test]
 fn no_write_does_not_create_rules_ok() {
     let tmp = example_copy();
     zflash()

@@ -791,21 +791,17 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
             })?;
             RulesOkStatus::Written
         };
-        // An existing rules.ok that is kept is linted, and flagged when stale.
+        // An existing rules.ok that is kept but differs from `rules` is linted and flagged
+        // (an identical one would only repeat the findings of `rules`).
         if let Some(bytes) = &existing
-            && !matches!(status, RulesOkStatus::UpToDate | RulesOkStatus::Written)
+            && stale
+            && status != RulesOkStatus::Written
         {
-            let mut checked = check_bytes(&ok_shown, FileKind::RulesOk, bytes);
-            if stale && let Some(src) = &checked.source {
-                let d = lint::dir::stale_rules_ok::diagnostic(src, &derived, &rules_shown);
-                merge(
-                    &mut checked.report,
-                    make_report(&ok_shown, FileKind::RulesOk, Some(src), vec![d]),
-                );
-            }
+            let ok_report =
+                check_rules_ok_in_dir(&ok_shown, bytes, custom.as_ref(), &derived, &rules_shown);
             report.files_checked += 1;
-            if !checked.report.findings.is_empty() {
-                insert_sorted(&mut report.files, checked.report);
+            if !ok_report.findings.is_empty() {
+                insert_sorted(&mut report.files, ok_report);
             }
         }
         report.rules_ok.push(RulesOkOutcome {
@@ -853,6 +849,36 @@ fn check_rules_in_dir(
         make_report(display, FileKind::Rules, Some(&src), diags),
         Some(derived),
     )
+}
+
+/// Lint an existing, stale rules.ok of a directory (R rules with the custom_probes filter,
+/// plus J008).
+fn check_rules_ok_in_dir(
+    display: &str,
+    bytes: &[u8],
+    custom: Option<&BTreeSet<String>>,
+    derived: &str,
+    rules_shown: &str,
+) -> FileReport {
+    let file = lint::file::check_bytes(display, bytes);
+    let mut diags = file.diagnostics;
+    if file.is_binary {
+        return make_report(display, FileKind::RulesOk, None, diags);
+    }
+    let src = file.source;
+    let (ast, parse_diags) = crate::rules::parse_ok(&src);
+    diags.extend(parse_diags);
+    diags.extend(crate::rules::lint(&src, &ast));
+    if let Some(custom) = custom {
+        let allowed = custom_defined_spans(&ast, custom);
+        diags.retain(|d| !(matches!(d.code, "R201" | "R203") && allowed.contains(&d.span)));
+    }
+    diags.push(lint::dir::stale_rules_ok::diagnostic(
+        &src,
+        derived,
+        rules_shown,
+    ));
+    make_report(display, FileKind::RulesOk, Some(&src), diags)
 }
 
 /// The J rules of one parsed rules file; collects the files its rules name into
@@ -929,13 +955,6 @@ impl Collected {
             self.with_findings.insert(report.path.clone(), report);
         }
     }
-}
-
-fn merge(into: &mut FileReport, more: FileReport) {
-    into.findings.extend(more.findings);
-    into.findings.sort_by(|a, b| {
-        (a.start, a.end, a.diagnostic.code).cmp(&(b.start, b.end, b.diagnostic.code))
-    });
 }
 
 fn insert_sorted(files: &mut Vec<FileReport>, report: FileReport) {
