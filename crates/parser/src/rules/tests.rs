@@ -276,6 +276,12 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "installed any 9 - p -\n",
         "installed any upgrade - p -\n",
     ),
+    (
+        "R212",
+        "rules",
+        "osname solaris_10 - p -\n",
+        "osname Solaris_10 - p -\n",
+    ),
     ("R213", "rules", "hostname a - - f\n", "hostname a - p f\n"),
     (
         "R214",

@@ -377,9 +377,15 @@ mod tests {
             "{e}"
         );
         let e = parse_range("1G-2G").unwrap_err();
-        assert!(e.contains("a digit, `-` or the end") && e.contains("`G`"), "{e}");
+        assert!(
+            e.contains("a digit, `-` or the end") && e.contains("`G`"),
+            "{e}"
+        );
         let e = parse_range("1-2-3").unwrap_err();
-        assert!(e.contains("a digit or the end") && e.contains("character 4"), "{e}");
+        assert!(
+            e.contains("a digit or the end") && e.contains("character 4"),
+            "{e}"
+        );
         assert!(parse_range("-5").is_err());
         assert!(parse_range("1-2-3").is_err());
         assert!(parse_range("99999999999999999999999").is_err());

@@ -16,7 +16,7 @@ Reports an `osname` value that is not `Solaris_<n>` (e.g. `Solaris_10`), and an
 
 ## Why is this bad?
 The value is compared with the release name the installer reports (`Solaris_10`,
-`Solaris_2.6`); `10`, `5.10` or `s10` never match.
+`Solaris_2.6`); `10`, `5.10`, `s10` or a lower-case `solaris_10` never match.
 
 ## Example
 ```
@@ -41,7 +41,23 @@ pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
                 }
                 _ => continue,
             };
-            if is_solaris_version(value) || (extra && (value == "any" || value == "upgrade")) {
+            if extra && (value == "any" || value == "upgrade") {
+                continue;
+            }
+            if is_solaris_version(value) {
+                if !value.starts_with("Solaris_") {
+                    // Compared as text with the release the installer reports.
+                    let fixed = format!("Solaris_{}", &value[8..]);
+                    out.push(
+                        Diagnostic::new(
+                            &RULE,
+                            tok.span.clone(),
+                            format!("expected `{fixed}`, found `{value}`"),
+                        )
+                        .label("release names are capitalised")
+                        .help(format!("write `{fixed}`")),
+                    );
+                }
                 continue;
             }
             let expected = if extra {
