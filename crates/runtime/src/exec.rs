@@ -936,11 +936,14 @@ impl Runner<'_> {
             if last_event.elapsed() >= Duration::from_secs(1) {
                 last_event = Instant::now();
                 let secs = t0.elapsed().as_secs_f64();
+                let rate = stored as f64 / secs.max(1e-9);
+                let eta = info.stored_size.saturating_sub(stored) as f64 / rate.max(1.0);
                 self.events.emit(
                     "progress",
                     json!({ "bytes_stored": stored, "bytes_total": info.stored_size,
                             "bytes_received": raw,
-                            "rate_bytes_per_s": (stored as f64 / secs.max(1e-9)) as u64 }),
+                            "rate_bytes_per_s": rate as u64,
+                            "eta_seconds": (eta * 10.0).round() / 10.0 }),
                 );
             }
         }

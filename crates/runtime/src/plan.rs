@@ -580,6 +580,14 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
             arch: env.si_arch.clone(),
         },
     ];
+    if let Some(s) = &cfg.sysidcfg
+        && !s.starts_with('/')
+        && env.si_config_dir.is_empty()
+    {
+        return Err(PlanError::Env(format!(
+            "SI_CONFIG_DIR is not set, and `sysidcfg: {s}` is relative to it (set it, or give an absolute path)"
+        )));
+    }
     let sysidcfg_src = cfg.sysidcfg.as_ref().map(|s| {
         if s.starts_with('/') {
             s.clone()
@@ -996,6 +1004,16 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("mount_source"));
+    }
+
+    #[test]
+    fn relative_sysidcfg_needs_si_config_dir() {
+        let mut e = env();
+        e.si_config_dir = String::new();
+        let err = build(&cfg(""), &e).unwrap_err().to_string();
+        assert!(err.contains("SI_CONFIG_DIR is not set"), "{err}");
+        let abs = cfg("sysidcfg: /etc/site/sysidcfg\n");
+        assert!(build(&abs, &e).is_ok());
     }
 
     #[test]
