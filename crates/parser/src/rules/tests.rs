@@ -643,6 +643,18 @@ mod props {
                     prop_assert_eq!(&got, vals);
                 }
             }
+            // Its rules.ok parses back, round-trips, and has a trailer that checks.
+            let ok_text = rules_ok(&src);
+            let ok_src = SourceFile::new("rules.ok", ok_text.clone());
+            let (ok_file, _) = parse(&ok_src);
+            prop_assert_eq!(ok_file.to_source(), ok_text.clone());
+            prop_assert_eq!(ok_file.rules().count(), rules.len());
+            let bad: Vec<_> = check(&ok_src)
+                .into_iter()
+                .filter(|d| d.code.starts_with("R3") || d.severity == crate::Severity::Error)
+                .map(|d| d.code)
+                .collect();
+            prop_assert!(bad.is_empty(), "{:?}\n{}", bad, ok_text);
         }
     }
 }
