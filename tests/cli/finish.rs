@@ -389,3 +389,35 @@ fn seed_script_and_zflash_reach_the_same_state() {
     assert!(files_z.iter().any(|f| f.starts_with("reconfigure:")));
     assert_eq!(files_s, files_z, "seed trace:\n{trace}");
 }
+
+/// `--force` parks a foreign BE; killed right after, a rerun puts it back (and, without
+/// `--force`, refuses as before); with `--force` it is replaced.
+#[test]
+fn sigkill_during_a_forced_deployment_restores_the_parked_be() {
+    if !require_zfs() {
+        return;
+    }
+    let s = site("forcekill", "");
+    run("zfs", &["create", "-o", "canmount=noauto", &s.be()]);
+    run("zfs", &["set", "org.example:owner=someone", &s.be()]);
+    let before = s.pool.state();
+    let out = s.finish(&["-q", "--force"], Some("kill-after:mount_temporary"));
+    assert_eq!(out.status.signal(), Some(9), "{}", text(&out.stderr));
+    let out = s.finish(&["-q"], None);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("renamed the parked"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        text(&out.stderr).contains("use --force"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(s.pool.state(), before);
+    assert_eq!(s.pool.zfs_get("org.example:owner", &s.be()), "someone");
+    let out = s.finish(&["-q", "--force"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    s.assert_deployed("forced");
+}

@@ -311,6 +311,11 @@ fn existing_be_is_refused_unless_forced() {
     o.force = true;
     let r = deploy(&installed, &o);
     assert_failed_and_unchanged(&s, &before, &r, "refusing to replace it even with --force");
+    // A --force deployment failing after the foreign BE was parked puts it back.
+    let mut failing = o.clone();
+    failing.fault = Some(Fault::FailAfter("mount_temporary".into()));
+    let r = deploy(&cfg, &failing);
+    assert_failed_and_unchanged(&s, &before, &r, "after step mount_temporary");
     // --force replaces the foreign BE.
     let r = deploy(&cfg, &o);
     assert_eq!(r.outcome, Outcome::Deployed, "{r}");
