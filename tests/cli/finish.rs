@@ -421,3 +421,92 @@ fn sigkill_during_a_forced_deployment_restores_the_parked_be() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     s.assert_deployed("forced");
 }
+
+/// The whole pipeline: `zflash capture` (zstd archive + manifest) of a golden dataset, then
+/// `zflash finish` of that archive; and a replication (`-R`) capture refused by preflight.
+#[test]
+fn captured_archive_deploys_end_to_end() {
+    if !require_zfs() {
+        return;
+    }
+    let pool = TestPool::miniroot("capture", 128, INSTALLED);
+    let golden = pool.golden_dataset(128);
+    let archive = pool.dir().join("gold.zfs.zst");
+    let out = zflash()
+        .args(["capture", "--snapshot", "flar", "-o"])
+        .arg(&archive)
+        .arg(&golden)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "capture: {}", text(&out.stderr));
+    let replication = pool.dir().join("rep.zfs.zst");
+    let out = zflash()
+        .args(["capture", "--recursive", "--snapshot", "rep", "-o"])
+        .arg(&replication)
+        .arg(&golden)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "capture -R: {}", text(&out.stderr));
+    run_retry("zfs", &["destroy", "-r", &golden]).unwrap();
+
+    let config_dir = tempfile::tempdir().unwrap();
+    std::fs::write(config_dir.path().join("sysidcfg"), "name_service=NONE\n").unwrap();
+    let deploy = |archive: &Path| {
+        let cfg = write_config(
+            config_dir.path(),
+            &format!(
+                "version: 1\narchive: {}\npool: {}\nbe_name: {NEW}\n",
+                archive.display(),
+                pool.name
+            ),
+        );
+        zflash()
+            .args(["finish", "-q", "--json", "--config"])
+            .arg(&cfg)
+            .arg("--altroot")
+            .arg(&pool.altroot)
+            .env("SI_CONFIG_DIR", config_dir.path())
+            // The manifest records this host's `uname -p`; so does the client check.
+            .env_remove("SI_ARCH")
+            .env_remove("SI_KARCH")
+            .output()
+            .unwrap()
+    };
+    let before = pool.state();
+    let out = deploy(&replication);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        report["error"]
+            .as_str()
+            .unwrap()
+            .contains("compound stream"),
+        "{report}"
+    );
+    assert_eq!(pool.state(), before);
+
+    let out = deploy(&archive);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["outcome"], "deployed");
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(pool.dir().join("gold.zfs.zst.manifest.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        report["archive_id"],
+        format!("sha256:{}", manifest["sha256"].as_str().unwrap())
+    );
+    assert_eq!(report["sha256"], manifest["sha256"]);
+    assert_eq!(report["bytes_received"], manifest["raw_bytes"]);
+    assert_eq!(pool.bootfs(), format!("{}/ROOT/{NEW}", pool.name));
+    let out = deploy(&archive);
+    assert!(out.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["outcome"], "already_deployed");
+}

@@ -192,6 +192,26 @@ impl TestPool {
     /// a scratch dataset of this pool, write it to `<dir>/<name>`, and destroy the scratch
     /// dataset again. Returns the stream's path.
     pub fn golden_stream(&self, name: &str, random_kb: usize) -> PathBuf {
+        let ds = self.golden_dataset(random_kb);
+        let snap = format!("{ds}@flar");
+        run("zfs", &["snapshot", &snap]);
+        let path = self.dir().join(name);
+        let file = std::fs::File::create(&path).expect("stream file");
+        let st = Command::new("zfs")
+            .args(["send", &snap])
+            .stdout(file)
+            .status()
+            .expect("zfs send");
+        assert!(st.success(), "zfs send {snap} failed");
+        let mp = self.zfs_get("mountpoint", &ds);
+        run_retry("zfs", &["destroy", "-r", &ds]).expect("destroy golden");
+        let _ = std::fs::remove_dir(mp);
+        path
+    }
+
+    /// A golden root filesystem (see [`golden_stream`](Self::golden_stream)) as a dataset
+    /// of this pool, mounted under the altroot; returns its name. The caller destroys it.
+    pub fn golden_dataset(&self, random_kb: usize) -> String {
         let ds = format!(
             "{}/golden{}",
             self.name,
@@ -225,19 +245,7 @@ impl TestPool {
             }
             std::fs::write(root.join("usr/bin/payload"), data).unwrap();
         }
-        let snap = format!("{ds}@flar");
-        run("zfs", &["snapshot", &snap]);
-        let path = self.dir().join(name);
-        let file = std::fs::File::create(&path).expect("stream file");
-        let st = Command::new("zfs")
-            .args(["send", &snap])
-            .stdout(file)
-            .status()
-            .expect("zfs send");
-        assert!(st.success(), "zfs send {snap} failed");
-        run_retry("zfs", &["destroy", "-r", &ds]).expect("destroy golden");
-        let _ = std::fs::remove_dir(&root);
-        path
+        ds
     }
 
     /// Everything a failed deployment must leave as it was: datasets with their origin,
