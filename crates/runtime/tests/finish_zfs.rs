@@ -347,14 +347,8 @@ fn modern_openzfs_stream_is_refused_naming_its_features() {
         return;
     }
     let s = site("features", 128);
-    let out = std::process::Command::new("bzip2")
-        .args(["-dc"])
-        .arg(fixture("decompress.zsend.bz2"))
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let stream = s.pool.dir().join("openzfs.zsend");
-    std::fs::write(&stream, out.stdout).unwrap();
+    // Kept decompressed: CI machines need not have bzip2.
+    let stream = fixture("decompress.zsend");
     let before = s.pool.state();
     let r = deploy(&config(&s, &stream, ""), &opts(&s));
     assert_failed_and_unchanged(&s, &before, &r, "LZ4");
