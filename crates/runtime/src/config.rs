@@ -391,6 +391,13 @@ impl DeployConfig {
                 self.be_name
             ));
         }
+        let longest = format!("{}@{}", self.old_dataset(), self.options.snapshot);
+        if longest.len() > 255 {
+            return bad(format!(
+                "`be_name: {}`: too long ({longest} would exceed ZFS's 255-character names)",
+                self.be_name
+            ));
+        }
         if let Err(m) = validate_component(&self.options.snapshot) {
             return bad(format!(
                 "`options.snapshot: {}`: {m}",

@@ -359,10 +359,17 @@ impl Runner<'_> {
     fn run(&mut self) -> Result<(), RunError> {
         let cfg = self.cfg;
         self.note(&format!(
-            "deploying {} into {} (altroot {})",
+            "deploying {} into {} (altroot {}, client {} {}/{})",
             cfg.archive,
             cfg.be_dataset(),
-            self.opts.altroot
+            self.opts.altroot,
+            if self.opts.si_hostname.is_empty() {
+                "?"
+            } else {
+                &self.opts.si_hostname
+            },
+            self.opts.si_arch,
+            self.opts.si_karch
         ));
         let pending = plan::build(cfg, &plan_env(self.opts, "(pending)".into()))
             .map_err(|e| RunError::Preflight(e.to_string()))?;
