@@ -225,6 +225,19 @@ fn manifest_digest_and_architecture_are_enforced() {
         &r,
         "the archive is for sparc but this client is i386",
     );
+    // An explicit `manifest:` elsewhere (no sidecar) is checked the same way.
+    let sidecar = write_manifest(&stream, "i386", Some(&"f".repeat(64)));
+    let elsewhere = s.config_dir.path().join("gold.manifest.json");
+    std::fs::rename(&sidecar, &elsewhere).unwrap();
+    let explicit = format!("manifest: {}\n", elsewhere.display());
+    let r = deploy(&config(&s, &stream, &explicit), &opts(&s));
+    assert_failed_and_unchanged(&s, &before, &r, "does not match its manifest");
+    let missing = format!(
+        "manifest: {}\n",
+        s.config_dir.path().join("nope.json").display()
+    );
+    let r = deploy(&config(&s, &stream, &missing), &opts(&s));
+    assert_failed_and_unchanged(&s, &before, &r, "nope.json");
     // Right one: deployed, identified by the manifest digest; a rerun is a no-op.
     write_manifest(&stream, "i386", None);
     let r = deploy(&config(&s, &stream, ""), &opts(&s));
