@@ -168,6 +168,33 @@ impl Entry {
         Keyword::from_name(&self.key.text)
     }
 
+    /// The value interpreted after the keyword.
+    pub fn setting(&self) -> Setting<'_> {
+        let Some(kw) = self.keyword() else {
+            return Setting::Unknown;
+        };
+        let v = self.value.text.as_str();
+        let typed = match kw {
+            _ if v.is_empty() => None,
+            Keyword::NameService => NameServiceKind::parse(v).map(Setting::NameService),
+            Keyword::NetworkInterface => {
+                Some(Setting::NetworkInterface(InterfaceSelector::parse(v)))
+            }
+            Keyword::RootPassword => values::crypt_kind(v).map(Setting::RootPassword),
+            Keyword::SecurityPolicy => SecurityPolicyKind::parse(v).map(Setting::SecurityPolicy),
+            Keyword::SystemLocale => Some(Setting::SystemLocale(v)),
+            Keyword::Terminal => Some(Setting::Terminal(v)),
+            Keyword::Timezone => Some(Setting::Timezone(v)),
+            Keyword::Timeserver => Timeserver::parse(v).map(Setting::Timeserver),
+            Keyword::Keyboard => Some(Setting::Keyboard(v)),
+            Keyword::Nfs4Domain => Nfs4Domain::parse(v).map(Setting::Nfs4Domain),
+            Keyword::ServiceProfile => ServiceProfile::parse(v).map(Setting::ServiceProfile),
+            Keyword::AutoReg => AutoRegKind::parse(v).map(Setting::AutoReg),
+            Keyword::Monitor | Keyword::Display | Keyword::Pointer => Some(Setting::Legacy(kw, v)),
+        };
+        typed.unwrap_or(Setting::Invalid(kw))
+    }
+
     /// Span from the keyword to the end of the value.
     pub fn head_span(&self) -> Span {
         self.key.span.start..self.value.span.end.max(self.key.span.end)
@@ -194,6 +221,30 @@ impl Entry {
             .and_then(|s| s.value.as_ref())
             .map(|v| v.value.text.as_str())
     }
+}
+
+/// The value of a top-level entry, interpreted after its keyword ([`Entry::setting`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Setting<'a> {
+    NameService(NameServiceKind),
+    NetworkInterface(InterfaceSelector),
+    /// The kind of crypt hash; the value itself is deliberately not exposed here.
+    RootPassword(values::CryptKind),
+    SecurityPolicy(SecurityPolicyKind),
+    SystemLocale(&'a str),
+    Terminal(&'a str),
+    Timezone(&'a str),
+    Timeserver(Timeserver),
+    Keyboard(&'a str),
+    Nfs4Domain(Nfs4Domain),
+    ServiceProfile(ServiceProfile),
+    AutoReg(AutoRegKind),
+    /// `monitor`, `display`, `pointer`.
+    Legacy(Keyword, &'a str),
+    /// A known keyword whose value is outside its syntax (the lints say why).
+    Invalid(Keyword),
+    /// Not a sysidcfg keyword.
+    Unknown,
 }
 
 /// `{ … }` after a value.

@@ -363,3 +363,26 @@ fn block_after_a_top_level_dependent_keyword() {
     let c = codes("hostname=web01\n{ stray }\n");
     assert!(c.contains(&"S203") && c.contains(&"S105"), "{c:?}");
 }
+
+#[test]
+fn typed_settings() {
+    let (file, _) = parse_str(
+        "name_service=nis+ {domain_name=a.b}\nnetwork_interface=e1000g0 {dhcp}\nroot_password=$6$s$h\ntimeserver=10.0.0.1\nnfs4_domain=Dynamic\nauto_reg=anon\nservice_profile=open\nsecurity_policy=bogus\nfoo=bar\ntimezone=\n",
+    );
+    let settings: Vec<Setting> = file.entries().map(Entry::setting).collect();
+    assert_eq!(
+        settings,
+        vec![
+            Setting::NameService(NameServiceKind::NisPlus),
+            Setting::NetworkInterface(InterfaceSelector::Named("e1000g0".into())),
+            Setting::RootPassword(values::CryptKind::Sha512),
+            Setting::Timeserver(Timeserver::Ip(std::net::Ipv4Addr::new(10, 0, 0, 1))),
+            Setting::Nfs4Domain(Nfs4Domain::Dynamic),
+            Setting::AutoReg(AutoRegKind::Anon),
+            Setting::ServiceProfile(ServiceProfile::Open),
+            Setting::Invalid(Keyword::SecurityPolicy),
+            Setting::Unknown,
+            Setting::Invalid(Keyword::Timezone),
+        ]
+    );
+}
