@@ -299,10 +299,11 @@ fn write_archive(
     let mut child = ChildGuard(Some(child));
 
     let progress = progress_bar(size_hint);
-    let mut buf = vec![0u8; 1 << 20];
+    let mut aligned = zflash_archive::AlignedBuf::new(1 << 20);
+    let buf = aligned.as_mut_slice();
     let stream_result: anyhow::Result<()> = (|| {
         loop {
-            let n = match stdout.read(&mut buf) {
+            let n = match stdout.read(buf) {
                 Ok(0) => break,
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
