@@ -492,7 +492,7 @@ fn locate(src: Option<&SourceFile>, secrets: &[Span], d: Diagnostic) -> Finding 
     let excerpt = if src.text.is_empty() {
         None
     } else {
-        Some(excerpt(src, secrets, start_off..end_off, &d.secondary))
+        excerpt(src, secrets, start_off..end_off, &d.secondary)
     };
     Finding {
         diagnostic: d,
@@ -519,7 +519,16 @@ fn line_bounds(text: &str, offset: usize) -> Span {
     start..end
 }
 
-fn excerpt(src: &SourceFile, secrets: &[Span], primary: Span, secondary: &[Label]) -> Excerpt {
+/// Largest excerpt kept for a finding. Longer ones (a multi-megabyte line) are not shown:
+/// the finding keeps its position, and memory stays bounded by the findings, not the lines.
+const MAX_EXCERPT_BYTES: usize = 16 * 1024;
+
+fn excerpt(
+    src: &SourceFile,
+    secrets: &[Span],
+    primary: Span,
+    secondary: &[Label],
+) -> Option<Excerpt> {
     let text = &src.text;
     let first = line_bounds(text, primary.start);
     let last = line_bounds(text, primary.end);
@@ -537,6 +546,9 @@ fn excerpt(src: &SourceFile, secrets: &[Span], primary: Span, secondary: &[Label
         lo = lo.min(line_bounds(text, s).start);
         hi = hi.max(line_bounds(text, e).end);
         kept.push((s..e, label.message.clone()));
+    }
+    if hi - lo > MAX_EXCERPT_BYTES {
+        return None;
     }
     // Mask secrets that intersect the excerpt: each becomes `********`, and every span is
     // moved to match.
@@ -566,7 +578,7 @@ fn excerpt(src: &SourceFile, secrets: &[Span], primary: Span, secondary: &[Label
         at = m.end;
     }
     out.push_str(&text[at..hi]);
-    Excerpt {
+    Some(Excerpt {
         text: out,
         first_line: src.line_col(lo).0,
         primary: map(primary.start)..map(primary.end),
@@ -577,7 +589,7 @@ fn excerpt(src: &SourceFile, secrets: &[Span], primary: Span, secondary: &[Label
                 message,
             })
             .collect(),
-    }
+    })
 }
 
 /// What a secret value is shown as.
@@ -1058,12 +1070,22 @@ mod tests {
         let src = SourceFile::new("sysidcfg", "root_password=0123456789abcdef timezone=Mars\n");
         let secrets = secret_spans(&src.text);
         let tz = src.text.find("Mars").unwrap();
-        let ex = excerpt(&src, &secrets, tz..tz + 4, &[]);
+        let ex = excerpt(&src, &secrets, tz..tz + 4, &[]).unwrap();
         assert_eq!(ex.text, "root_password=******** timezone=Mars");
         assert_eq!(&ex.text[ex.primary.clone()], "Mars");
         let pw = src.text.find("0123").unwrap();
-        let ex = excerpt(&src, &secrets, pw..pw + 16, &[]);
+        let ex = excerpt(&src, &secrets, pw..pw + 16, &[]).unwrap();
         assert_eq!(&ex.text[ex.primary.clone()], MASK);
+    }
+
+    #[test]
+    fn huge_lines_get_no_excerpt() {
+        let src = SourceFile::new("profile", "x".repeat(MAX_EXCERPT_BYTES + 1));
+        assert!(excerpt(&src, &[], 5..6, &[]).is_none());
+        let d = Diagnostic::new(&lint::file::long_line::RULE, 5..6, "m");
+        let f = locate(Some(&src), &[], d);
+        assert_eq!((f.start.line, f.start.column), (1, 6));
+        assert!(f.excerpt.is_none());
     }
 
     #[test]
