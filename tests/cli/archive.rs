@@ -365,6 +365,38 @@ fn capture_verify_receive_round_trips() {
         tree(&mountpoint(&pool, &format!("{rcv}/src"))).get(Path::new("etc/added")),
         Some(&b"added after s1\n".to_vec())
     );
+    // Recursive increment from @r1 (gzip), chained after the recursive base.
+    std::fs::write(
+        mountpoint(&pool, &child).join("etc/child-change"),
+        "changed after r1\n",
+    )
+    .unwrap();
+    let rec2 = out.path().join("rec2.zfs.gz");
+    zflash()
+        .args([
+            "capture",
+            &src,
+            "--recursive",
+            "--snapshot",
+            "r2",
+            "--from",
+            "r1",
+            "-o",
+        ])
+        .arg(&rec2)
+        .assert()
+        .code(0);
+    zflash()
+        .args(["verify"])
+        .arg(&rec)
+        .arg(&rec2)
+        .assert()
+        .code(0);
+    receive(&rec2, &["-d", "-F", &rcv]);
+    assert_eq!(
+        tree(&mountpoint(&pool, &format!("{rcv}/src/child"))),
+        tree(&mountpoint(&pool, &child))
+    );
     let snaps = pool.datasets();
     assert!(snaps.contains(&format!("{child}@r1")), "{snaps:?}");
 }
