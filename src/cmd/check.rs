@@ -152,6 +152,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for outcome in &report.rules_ok {
         let _ = writeln!(err, "zflash: {}", outcome.message());
     }
+    if report.files_checked == 0 {
+        let _ = writeln!(
+            err,
+            "zflash: nothing to check: no rules, sysidcfg or bootparams file found"
+        );
+    }
 
     let threshold = match args.fail_on {
         FailOn::Error => Severity::Error,
