@@ -116,7 +116,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     send_args.push(full_snap.clone());
 
-    let size_hint = zfs_get(&dataset, "referenced").and_then(|v| v.parse::<u64>().ok());
+    // `referenced` approximates a full stream's size; an increment's is unknown (pool
+    // v23 has no `written` property and zfs-fuse's `zfs send` no `-nv` estimate).
+    let size_hint = if from.is_none() && !args.recursive {
+        zfs_get(&dataset, "referenced").and_then(|v| v.parse::<u64>().ok())
+    } else {
+        None
+    };
     let written = write_archive(output, compression, &send_args, size_hint)
         .with_context(|| format!("capturing {full_snap} into {}", output.display()))?;
 
