@@ -467,6 +467,14 @@ fn secrets_never_reach_the_output() {
         assert!(!stdout.contains("Sesame"), "{format}: {stdout}");
         assert!(!String::from_utf8_lossy(&out.stderr).contains("TopSecret"));
     }
+    // Checked as a profile by mistake: still masked.
+    let out = zflash()
+        .args(["check", "--kind", "profile"])
+        .arg(dir.join("sysidcfg"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("TopSecret"));
 }
 
 #[test]

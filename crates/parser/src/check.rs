@@ -84,7 +84,8 @@ impl FileKind {
     }
 
     /// Guess the kind of a single file from its name: `rules`, `rules.ok`, `sysidcfg`,
-    /// `bootparams`, `custom_probes` by exact name; `*.beg` / `begin*` → begin script;
+    /// `bootparams`, `custom_probes` by exact name; a name containing `sysidcfg` or
+    /// `bootparams` (`sysidcfg.web01`, `web01-sysidcfg`) is that kind; `*.beg` / `begin*` → begin script;
     /// `*.fin` / `finish*` → finish script; anything else is a profile (profiles have no
     /// naming convention; `*.prof`, `*.profile` and bare names are all common).
     pub fn from_path(path: &Path) -> FileKind {
@@ -98,6 +99,8 @@ impl FileKind {
             "sysidcfg" => FileKind::Sysidcfg,
             "bootparams" => FileKind::Bootparams,
             "custom_probes" => FileKind::CustomProbes,
+            n if n.contains("sysidcfg") => FileKind::Sysidcfg,
+            n if n.contains("bootparams") => FileKind::Bootparams,
             n if n.ends_with(".beg") || n.starts_with("begin") => FileKind::Begin,
             n if n.ends_with(".fin") || n.starts_with("finish") => FileKind::Finish,
             _ => FileKind::Profile,
@@ -451,12 +454,20 @@ fn make_report(
     mut diags: Vec<Diagnostic>,
 ) -> FileReport {
     sort_diagnostics(&mut diags);
-    let secrets = match (kind, src) {
-        (FileKind::Sysidcfg, Some(src)) => secret_spans(&src.text),
-        _ => Vec::new(),
+    // Secrets are masked whatever the kind: a sysidcfg checked under another name (or as a
+    // profile by mistake) must not leak its root password either.
+    let secrets = src.map(|s| secret_spans(&s.text)).unwrap_or_default();
+    let values: Vec<&str> = match src {
+        Some(src) => secrets
+            .iter()
+            .map(|s| &src.text[s.clone()])
+            .filter(|v| v.len() >= 4)
+            .collect(),
+        None => Vec::new(),
     };
     let findings = diags
         .into_iter()
+        .map(|d| scrub(d, &values))
         .map(|d| locate(src, &secrets, d))
         .collect();
     FileReport {
@@ -464,6 +475,31 @@ fn make_report(
         kind,
         findings,
     }
+}
+
+/// Replace secret values in a diagnostic's texts (the format modules already leave them
+/// out; this is the last line of defence).
+fn scrub(mut d: Diagnostic, values: &[&str]) -> Diagnostic {
+    if values.is_empty() {
+        return d;
+    }
+    let clean = |text: &mut String| {
+        for v in values {
+            if text.contains(v) {
+                *text = text.replace(v, MASK);
+            }
+        }
+    };
+    clean(&mut d.message);
+    if let Some(l) = &mut d.label {
+        clean(l);
+    }
+    if let Some(h) = &mut d.help {
+        clean(h);
+    }
+    d.notes.iter_mut().for_each(clean);
+    d.secondary.iter_mut().for_each(|l| clean(&mut l.message));
+    d
 }
 
 fn locate(src: Option<&SourceFile>, secrets: &[Span], d: Diagnostic) -> Finding {
@@ -1045,6 +1081,14 @@ mod tests {
             FileKind::Bootparams
         );
         assert_eq!(FileKind::from_path(Path::new("pre.beg")), FileKind::Begin);
+        assert_eq!(
+            FileKind::from_path(Path::new("web01.sysidcfg")),
+            FileKind::Sysidcfg
+        );
+        assert_eq!(
+            FileKind::from_path(Path::new("bootparams.lab")),
+            FileKind::Bootparams
+        );
         assert_eq!(FileKind::from_path(Path::new("post.fin")), FileKind::Finish);
         assert_eq!(
             FileKind::from_path(Path::new("web.prof")),
