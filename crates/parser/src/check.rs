@@ -646,7 +646,11 @@ pub fn secret_spans(text: &str) -> Vec<Span> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        // Keys start a word.
+        // Keys start a word; every key starts with one of these letters.
+        if !matches!(bytes[i] | 0x20, b'r' | b'p' | b'o' | b'h') {
+            i += 1;
+            continue;
+        }
         let at_word_start =
             i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
         let key = SECRET_KEYS.iter().find(|k| {
