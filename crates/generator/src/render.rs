@@ -142,6 +142,20 @@ pub fn render_site(site: &Site, site_name: &str) -> Result<Files, GenerateError>
             }
         })
         .collect();
+    // Align the begin/profile/finish columns (up to a point) so the file reads as a table.
+    let width = rules
+        .iter()
+        .map(|r| r.r#match.len())
+        .filter(|&w| w <= 40)
+        .max()
+        .unwrap_or(0);
+    let rules: Vec<Rule> = rules
+        .into_iter()
+        .map(|r| Rule {
+            r#match: format!("{:<width$}", r.r#match),
+            ..r
+        })
+        .collect();
     let mut ctx = base.clone();
     ctx.insert("rules", &rules);
     let rules_text = render(&tera, "rules", &ctx)?;
