@@ -23,7 +23,7 @@
 //! - [`check_text`]: lint in-memory text as a given kind (no file system), e.g. for a
 //!   generator that checks what it is about to write.
 //!
-//! The report holds, per file, each [`Diagnostic`] with its line/column and a small source
+//! The report holds, per file with findings, each [`Diagnostic`] with its line/column and a source
 //! excerpt (secret values already masked), never whole sources: memory grows with the
 //! largest file, not with the directory.
 
