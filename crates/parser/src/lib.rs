@@ -18,7 +18,10 @@ pub mod profile;
 pub mod render;
 pub mod rules;
 pub mod source;
+pub mod suggest;
 pub mod sysidcfg;
+#[cfg(test)]
+pub(crate) mod testing;
 
 pub use diagnostic::{Diagnostic, Label, Rule, Severity};
 pub use source::{SourceFile, Span};

@@ -3,17 +3,9 @@
 //! `valid` → no error-severity diagnostic; `invalid: …` → at least one error; `unknown` → no
 //! panic (what we report is asserted per file below). Every file also round-trips byte for byte.
 
-use std::path::Path;
+mod common;
+
 use zflash_parser::{Severity, SourceFile, profile};
-
-fn fixtures() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures"))
-}
-
-fn load(path: &Path) -> SourceFile {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    SourceFile::from_bytes(path.display().to_string(), &bytes).0
-}
 
 fn errors(src: &SourceFile) -> Vec<String> {
     profile::check(src)
@@ -28,18 +20,11 @@ fn errors(src: &SourceFile) -> Vec<String> {
 
 #[test]
 fn corpus_verdicts_are_reproduced() {
-    let dir = fixtures().join("corpus/profile");
-    let index = std::fs::read_to_string(dir.join("INDEX.tsv")).expect("INDEX.tsv");
     let mut checked = 0;
-    for row in index.lines().skip(1) {
-        let cols: Vec<&str> = row.split('\t').collect();
-        assert_eq!(cols[1], "profile", "row of another kind: {row}");
-        let name = cols[0].trim_start_matches("profile/");
-        let src = load(&dir.join(name));
+    for common::CorpusFile { name, verdict, src } in common::corpus("profile") {
         let (parsed, _) = profile::parse(&src);
         assert_eq!(parsed.to_source(), src.text, "{name} does not round-trip");
         let errs = errors(&src);
-        let verdict = cols[5];
         if verdict == "valid" {
             assert!(
                 errs.is_empty(),
@@ -67,7 +52,8 @@ fn corpus_verdicts_are_reproduced() {
 
 #[test]
 fn seed_profile_checks_clean() {
-    let src = load(&fixtures().join("seed/profile"));
+    let path = common::corpus_dir("../seed/profile");
+    let src = SourceFile::from_bytes("seed/profile", &std::fs::read(&path).unwrap()).0;
     let diags = profile::check(&src);
     assert!(diags.is_empty(), "seed profile: {diags:#?}");
     let (p, _) = profile::parse(&src);

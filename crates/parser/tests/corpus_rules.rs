@@ -4,18 +4,10 @@
 //! `invalid: …` → at least one error (the expected code is asserted per file). Every file
 //! also round-trips byte for byte. (The corpus has no `unknown` rules files.)
 
-use std::path::Path;
+mod common;
+
 use zflash_parser::rules::{self, Flavor};
 use zflash_parser::{Severity, SourceFile};
-
-fn fixtures() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures"))
-}
-
-fn load(path: &Path) -> SourceFile {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    SourceFile::from_bytes(path.display().to_string(), &bytes).0
-}
 
 fn diagnostics(src: &SourceFile, flavor: Flavor) -> Vec<(Severity, String)> {
     let (file, mut diags) = rules::parse_as(src, flavor);
@@ -49,14 +41,9 @@ fn expected_error(name: &str) -> &'static str {
 }
 
 fn check_kind(kind: &str, flavor: Flavor) -> usize {
-    let dir = fixtures().join("corpus").join(kind);
-    let index = std::fs::read_to_string(dir.join("INDEX.tsv")).expect("INDEX.tsv");
     let mut checked = 0;
-    for row in index.lines().skip(1) {
-        let cols: Vec<&str> = row.split('\t').collect();
-        assert_eq!(cols[1], kind, "row of another kind: {row}");
-        let name = &cols[0][kind.len() + 1..];
-        let src = load(&dir.join(name));
+    for common::CorpusFile { name, verdict, src } in common::corpus(kind) {
+        let name = name.as_str();
         let (parsed, _) = rules::parse_as(&src, flavor);
         assert_eq!(parsed.to_source(), src.text, "{name} does not round-trip");
         let diags = diagnostics(&src, flavor);
@@ -65,7 +52,6 @@ fn check_kind(kind: &str, flavor: Flavor) -> usize {
             .filter(|d| d.0 == Severity::Error)
             .map(|d| &d.1)
             .collect();
-        let verdict = cols[5];
         if verdict == "valid" {
             assert!(errors.is_empty(), "{name} is valid but got:\n{errors:#?}");
         } else {
@@ -93,12 +79,11 @@ fn rules_ok_verdicts_are_reproduced() {
 
 #[test]
 fn corpus_warnings_worth_knowing() {
-    let dir = fixtures().join("corpus");
     let codes = |path: &str, flavor| -> Vec<String> {
-        diagnostics(&load(&dir.join(path)), flavor)
-            .into_iter()
-            .map(|d| d.1)
-            .collect()
+        let path = common::corpus_dir("").join(path);
+        let src =
+            SourceFile::from_bytes(path.display().to_string(), &std::fs::read(&path).unwrap()).0;
+        diagnostics(&src, flavor).into_iter().map(|d| d.1).collect()
     };
     // Sun's own sample network number 924.222.43.0 is accepted by check: warning only.
     let w = codes(

@@ -4,16 +4,9 @@
 //! (asserted per file by code); `unknown` → no panic, and what it gives is asserted too (see
 //! `unknown_outcome`). Every file also round-trips byte for byte.
 
-use std::path::Path;
-use zflash_parser::{Severity, SourceFile, sysidcfg};
+mod common;
 
-fn dir() -> std::path::PathBuf {
-    Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../fixtures/corpus/sysidcfg"
-    ))
-    .to_path_buf()
-}
+use zflash_parser::{Severity, sysidcfg};
 
 /// The error codes each `invalid` file must get (all of them).
 fn expected_errors(name: &str) -> &'static [&'static str] {
@@ -56,28 +49,17 @@ fn unknown_outcome(name: &str) -> (bool, &'static [&'static str]) {
 
 #[test]
 fn corpus_verdicts_are_reproduced() {
-    let index = std::fs::read_to_string(dir().join("INDEX.tsv")).expect("INDEX.tsv");
     let mut checked = 0;
     // Every diagnostic of the corpus, reviewed once and pinned (a snapshot), so a change in
     // what the real-world files get shows up as a diff.
     let mut listing = String::new();
-    for row in index.lines().skip(1) {
-        let cols: Vec<&str> = row.split('\t').collect();
-        assert_eq!(cols[1], "sysidcfg", "row of another kind: {row}");
-        let name = &cols[0]["sysidcfg/".len()..];
-        let bytes = std::fs::read(dir().join(name)).unwrap();
-        let src = SourceFile::from_bytes(name, &bytes).0;
+    for common::CorpusFile { name, verdict, src } in common::corpus("sysidcfg") {
+        let name = name.as_str();
         let (parsed, _) = sysidcfg::parse(&src);
         assert_eq!(parsed.to_source(), src.text, "{name} does not round-trip");
         let diags = sysidcfg::check(&src);
         for d in &diags {
-            let (line, col) = src.line_col(d.span.start);
-            listing.push_str(&format!(
-                "{name}:{line}:{col}: {} {}: {}\n",
-                d.severity.as_str(),
-                d.code,
-                d.message
-            ));
+            listing.push_str(&common::listing_line(&src, d));
         }
         let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
         let errors: Vec<String> = diags
@@ -93,7 +75,6 @@ fn corpus_verdicts_are_reproduced() {
                 )
             })
             .collect();
-        let verdict = cols[5];
         if verdict == "valid" {
             assert!(errors.is_empty(), "{name} is valid but got:\n{errors:#?}");
         } else if verdict.starts_with("invalid") {

@@ -126,21 +126,19 @@ mod props {
         ("[a-z_]{1,14}", "[A-Za-z0-9_.:/,()=-]{0,24}").prop_map(|(k, v)| Pair::new(k, v))
     }
 
+    fn lossless(src: &SourceFile) {
+        crate::testing::assert_lossless(src, |s| parse(s).0.to_source(), check);
+    }
+
     proptest! {
         #[test]
         fn arbitrary_text_never_panics_and_round_trips(text in "(?s).{0,200}") {
-            let src = SourceFile::new("bootparams", text.clone());
-            let (file, _) = parse(&src);
-            prop_assert_eq!(file.to_source(), text);
-            let _ = check(&src);
+            lossless(&SourceFile::new("bootparams", text));
         }
 
         #[test]
         fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
-            let (src, _) = SourceFile::from_bytes("bootparams", &bytes);
-            let (file, _) = parse(&src);
-            prop_assert_eq!(file.to_source(), src.text.clone());
-            let _ = check(&src);
+            lossless(&SourceFile::from_bytes("bootparams", &bytes).0);
         }
 
         #[test]
@@ -151,11 +149,7 @@ mod props {
                 Just("\r\n".to_string()), Just("root".to_string()), Just("*".to_string()),
                 "[a-z0-9/]{1,6}",
             ], 0..40)) {
-            let text = parts.concat();
-            let src = SourceFile::new("bootparams", text.clone());
-            let (file, _) = parse(&src);
-            prop_assert_eq!(file.to_source(), text);
-            let _ = check(&src);
+            lossless(&SourceFile::new("bootparams", parts.concat()));
         }
 
         #[test]

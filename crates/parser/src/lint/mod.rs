@@ -13,6 +13,8 @@ pub mod file;
 pub mod profile;
 pub mod rules;
 pub mod sysidcfg;
+#[cfg(test)]
+pub(crate) mod testing;
 
 /// Every rule, in code order.
 pub fn all() -> Vec<&'static Rule> {

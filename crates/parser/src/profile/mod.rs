@@ -15,8 +15,8 @@ mod print;
 pub mod value;
 
 pub use ast::*;
+pub(crate) use parse::did_you_mean;
 pub use parse::parse_device;
-pub(crate) use parse::{did_you_mean, edit_distance};
 
 use crate::diagnostic::Diagnostic;
 use crate::source::SourceFile;

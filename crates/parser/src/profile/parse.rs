@@ -46,41 +46,15 @@ fn list(names: &[&str]) -> String {
     }
 }
 
-/// Levenshtein distance (small inputs; no allocation beyond one row).
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                prev
-            } else {
-                1 + prev.min(row[j]).min(row[j + 1])
-            };
-            prev = cur;
-        }
-    }
-    row[b.len()]
-}
-
 /// The closest candidate (compared case-insensitively) within a small edit distance, or
 /// one that is a prefix of the word or the other way round.
 pub(crate) fn did_you_mean<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
     let lower = word.to_ascii_lowercase();
-    candidates
-        .iter()
-        .filter_map(|c| {
-            let lc = c.to_ascii_lowercase();
-            let d = edit_distance(&lower, &lc);
-            let close = d <= (lc.len() / 3).max(2)
-                || (lower.len() >= 4 && (lc.starts_with(&lower) || lower.starts_with(&lc)));
-            close.then_some((d, *c))
-        })
-        .min_by_key(|&(d, _)| d)
-        .map(|(_, c)| c)
+    crate::suggest::closest(word, candidates.iter().copied(), |d, c| {
+        let lc = c.to_ascii_lowercase();
+        d <= (lc.len() / 3).max(2)
+            || (lower.len() >= 4 && (lc.starts_with(&lower) || lower.starts_with(&lc)))
+    })
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

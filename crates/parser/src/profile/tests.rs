@@ -411,23 +411,21 @@ mod properties {
             })
     }
 
+    fn lossless(src: &SourceFile) {
+        crate::testing::assert_lossless(src, |s| parse(s).0.to_source(), check);
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
 
         #[test]
         fn arbitrary_text_never_panics(text in "\\PC*") {
-            let src = SourceFile::new("p", text.as_str());
-            let (p, _) = parse(&src);
-            prop_assert_eq!(p.to_source(), text);
-            let _ = check(&src);
+            lossless(&SourceFile::new("p", text.as_str()));
         }
 
         #[test]
         fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
-            let (src, _) = SourceFile::from_bytes("p", &bytes);
-            let (p, _) = parse(&src);
-            prop_assert_eq!(p.to_source(), src.text.clone());
-            let _ = check(&src);
+            lossless(&SourceFile::from_bytes("p", &bytes).0);
         }
 
         #[test]
@@ -439,10 +437,7 @@ mod properties {
                 "[a-z0-9:/._-]{0,12}",
             ], 0..40)) {
             let text = words.join(" ");
-            let src = SourceFile::new("p", text.as_str());
-            let (p, _) = parse(&src);
-            prop_assert_eq!(p.to_source(), text);
-            let _ = check(&src);
+            lossless(&SourceFile::new("p", text.as_str()));
         }
 
         #[test]
@@ -451,10 +446,7 @@ mod properties {
             args in proptest::collection::vec("\\PC{0,12}", 0..8),
         ) {
             let text = format!("install_type flash_install\n{keyword} {}\n", args.join(" "));
-            let src = SourceFile::new("p", text.as_str());
-            let (p, _) = parse(&src);
-            prop_assert_eq!(p.to_source(), text);
-            let _ = check(&src);
+            lossless(&SourceFile::new("p", text.as_str()));
         }
 
         #[test]

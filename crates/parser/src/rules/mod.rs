@@ -393,31 +393,9 @@ pub fn is_shell_name(s: &str) -> bool {
 pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let lower = word.to_ascii_lowercase();
     let lower = lower.trim_start_matches('!');
-    candidates
-        .iter()
-        .map(|&c| (edit_distance(lower, c), c))
-        .filter(|&(d, c)| d <= 2.min(c.len() / 3 + 1))
-        .min_by_key(|&(d, _)| d)
-        .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = if ca == cb {
-                prev
-            } else {
-                1 + prev.min(row[j]).min(cur)
-            };
-            prev = cur;
-        }
-    }
-    row[b.len()]
+    crate::suggest::closest(lower, candidates.iter().copied(), |d, c| {
+        d <= 2.min(c.len() / 3 + 1)
+    })
 }
 
 /// A begin, profile or finish field.

@@ -599,10 +599,11 @@ mod props {
 
         #[test]
         fn rules_like_text_never_panics(text in "([a-z!&' \t\\\\#=-]{0,12}(\r?\n)?){0,12}") {
-            let src = SourceFile::new("rules", text.clone());
-            let (file, _) = parse(&src);
-            prop_assert_eq!(file.to_source(), text);
-            let _ = check(&src);
+            crate::testing::assert_lossless(
+                &SourceFile::new("rules", text),
+                |s| parse(s).0.to_source(),
+                check,
+            );
         }
 
         #[test]

@@ -450,22 +450,7 @@ impl Timeserver {
     }
 }
 
-/// Levenshtein distance, for "did you mean" (inputs are short keywords).
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().map(|c| c.to_ascii_lowercase()).collect();
-    let b: Vec<char> = b.chars().map(|c| c.to_ascii_lowercase()).collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
-}
+pub use crate::suggest::edit_distance;
 
 /// The closest candidate within a distance that scales with the word's length, or one that
 /// shares all the word's parts (`ipv6_protocol` → `protocol_ipv6`).
@@ -474,22 +459,18 @@ pub fn did_you_mean<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     let limit = (word.len() / 3).clamp(1, 3);
-    let mut best: Option<(usize, &str)> = None;
-    let mut parts_match = None;
+    let candidates: Vec<&str> = candidates.into_iter().collect();
     let mut word_parts: Vec<String> = word.split('_').map(|p| p.to_ascii_lowercase()).collect();
     word_parts.sort();
-    for c in candidates {
-        let d = edit_distance(word, c);
-        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, c));
-        }
-        let mut parts: Vec<&str> = c.split('_').collect();
-        parts.sort_unstable();
-        if word_parts.len() > 1 && parts == word_parts {
-            parts_match = Some(c);
-        }
-    }
-    best.map(|(_, c)| c).or(parts_match)
+    let parts_match = || {
+        candidates.iter().rev().copied().find(|c| {
+            let mut parts: Vec<&str> = c.split('_').collect();
+            parts.sort_unstable();
+            word_parts.len() > 1 && parts == word_parts
+        })
+    };
+    crate::suggest::closest(word, candidates.iter().copied(), |d, _| d <= limit)
+        .or_else(parts_match)
 }
 
 #[cfg(test)]

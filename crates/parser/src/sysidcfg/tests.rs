@@ -285,21 +285,19 @@ mod props {
             .collect()
     }
 
+    fn lossless(src: &SourceFile) {
+        crate::testing::assert_lossless(src, |s| parse(s).0.to_source(), check);
+    }
+
     proptest! {
         #[test]
         fn arbitrary_text_never_panics_and_round_trips(text in "(?s).{0,200}") {
-            let src = SourceFile::new("sysidcfg", text.clone());
-            let (file, _) = parse(&src);
-            prop_assert_eq!(file.to_source(), text);
-            let _ = check(&src);
+            lossless(&SourceFile::new("sysidcfg", text));
         }
 
         #[test]
         fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
-            let (src, _) = SourceFile::from_bytes("sysidcfg", &bytes);
-            let (file, _) = parse(&src);
-            prop_assert_eq!(file.to_source(), src.text.clone());
-            let _ = check(&src);
+            lossless(&SourceFile::from_bytes("sysidcfg", &bytes).0);
         }
 
         #[test]
@@ -310,11 +308,7 @@ mod props {
                 Just(" ".to_string()), Just("#".to_string()), Just("\r\n".to_string()),
                 word(), Just("network_interface".to_string()), Just("root_password".to_string()),
             ], 0..40)) {
-            let text = parts.concat();
-            let src = SourceFile::new("sysidcfg", text.clone());
-            let (file, _) = parse(&src);
-            prop_assert_eq!(file.to_source(), text);
-            let _ = check(&src);
+            lossless(&SourceFile::new("sysidcfg", parts.concat()));
         }
 
         #[test]

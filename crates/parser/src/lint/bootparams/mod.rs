@@ -46,18 +46,13 @@ pub(crate) fn run(_src: &SourceFile, file: &Bootparams) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use crate::bootparams::check;
-    use crate::source::SourceFile;
+    use crate::lint::testing;
 
     /// A complete hands-free install client plus a defaults entry: no rule fires on it.
     const GOOD: &str = "web01 root=js01:/export/install/Solaris_10/Tools/Boot install=js01:/export/install \\\n  boottype=:in sysid_config=js01:/export/config/web01 install_config=js01:/export/jumpstart\n* domain=lab.example.net ns=nis1:nis(255.255.255.0) term=:vt100\n";
 
     fn codes(text: &str) -> Vec<&'static str> {
-        let mut c: Vec<_> = check(&SourceFile::new("bootparams", text))
-            .into_iter()
-            .map(|d| d.code)
-            .collect();
-        c.dedup();
-        c
+        testing::codes(check, "bootparams", text)
     }
 
     #[test]
@@ -68,16 +63,6 @@ mod tests {
     /// Each rule's fixture (fixtures/lint/<CODE>/bootparams) raises that code and nothing else.
     #[test]
     fn every_rule_fires_on_its_fixture_only() {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/lint");
-        let mut wrong = Vec::new();
-        for rule in super::RULES {
-            let path = format!("{root}/{}/bootparams", rule.code);
-            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-            let got = codes(&text);
-            if got != vec![rule.code] {
-                wrong.push(format!("{}: {got:?}", rule.code));
-            }
-        }
-        assert!(wrong.is_empty(), "fixtures raising other codes: {wrong:#?}");
+        testing::assert_fixtures_raise_only_their_code(super::RULES, "bootparams", check);
     }
 }

@@ -3,7 +3,8 @@
 use super::Ctx;
 use super::software_group::SOFTWARE_GROUPS;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::profile::{Directive, edit_distance};
+use crate::profile::Directive;
+use crate::suggest::closest;
 
 pub static RULE: Rule = Rule {
     code: "P222",
@@ -41,18 +42,9 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         .label(format!("expected one of {}", SOFTWARE_GROUPS.join(", ")));
         // All group names share `SUNWC`, so only a near miss (typo) is suggested; other names
         // are most likely real clusters missing their `add`.
-        let near = SOFTWARE_GROUPS
-            .iter()
-            .map(|g| {
-                (
-                    edit_distance(&name.to_ascii_lowercase(), &g.to_ascii_lowercase()),
-                    g,
-                )
-            })
-            .filter(|&(dist, _)| dist <= 2)
-            .min_by_key(|&(dist, _)| dist);
+        let near = closest(name, SOFTWARE_GROUPS.iter().copied(), |dist, _| dist <= 2);
         d = match near {
-            Some((_, m)) => d.help(format!("did you mean `{m}`?")),
+            Some(m) => d.help(format!("did you mean `{m}`?")),
             None => d.help(format!(
                 "to add a cluster to the software group write `cluster {name} add`"
             )),

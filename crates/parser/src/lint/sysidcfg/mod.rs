@@ -135,19 +135,14 @@ pub(crate) fn sub_values(e: &Entry) -> Vec<(SubKeyword, Span, &str)> {
 
 #[cfg(test)]
 mod tests {
-    use crate::source::SourceFile;
+    use crate::lint::testing;
     use crate::sysidcfg::check;
 
     /// A complete hands-off file: no rule fires on it.
     const GOOD: &str = "system_locale=C\nterminal=vt100\ntimezone=UTC\ntimeserver=localhost\nnetwork_interface=PRIMARY {dhcp protocol_ipv6=no}\nname_service=NONE\nroot_password=Xy3kP0qLm9ZbA\nsecurity_policy=NONE\nnfs4_domain=dynamic\n";
 
     fn codes(text: &str) -> Vec<&'static str> {
-        let mut c: Vec<_> = check(&SourceFile::new("sysidcfg", text))
-            .into_iter()
-            .map(|d| d.code)
-            .collect();
-        c.dedup();
-        c
+        testing::codes(check, "sysidcfg", text)
     }
 
     #[test]
@@ -159,16 +154,6 @@ mod tests {
     /// the fixtures are GOOD with one change, so GOOD is the passing counterpart.
     #[test]
     fn every_rule_fires_on_its_fixture_only() {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/lint");
-        let mut wrong = Vec::new();
-        for rule in super::RULES {
-            let path = format!("{root}/{}/sysidcfg", rule.code);
-            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-            let got = codes(&text);
-            if got != vec![rule.code] {
-                wrong.push(format!("{}: {got:?}", rule.code));
-            }
-        }
-        assert!(wrong.is_empty(), "fixtures raising other codes: {wrong:#?}");
+        testing::assert_fixtures_raise_only_their_code(super::RULES, "sysidcfg", check);
     }
 }
