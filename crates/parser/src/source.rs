@@ -201,46 +201,53 @@ pub struct LineSyntax {
 /// Split a file into logical lines. Blank and comment-only lines are returned too
 /// (with empty `text`), so callers can keep exact byte positions for round-trips.
 pub fn logical_lines(src: &SourceFile, syntax: LineSyntax) -> Vec<LogicalLine> {
+    iter_logical_lines(src, syntax).collect()
+}
+
+/// [`logical_lines`] one at a time, for files too large to hold every line at once.
+pub fn iter_logical_lines(
+    src: &SourceFile,
+    syntax: LineSyntax,
+) -> impl Iterator<Item = LogicalLine> + '_ {
     let text = &src.text;
-    let mut out = Vec::new();
-    let mut cur: Option<LogicalLine> = None;
-    for pl in src.physical_lines() {
-        let raw = &text[pl.span.clone()];
-        let (content_end, comment) = if syntax.comments {
-            match raw.find('#') {
-                Some(i) => (i, Some(pl.span.start + i..pl.span.end)),
-                None => (raw.len(), None),
+    let mut physical = src.physical_lines();
+    std::iter::from_fn(move || {
+        let mut cur: Option<LogicalLine> = None;
+        for pl in physical.by_ref() {
+            let raw = &text[pl.span.clone()];
+            let (content_end, comment) = if syntax.comments {
+                match raw.find('#') {
+                    Some(i) => (i, Some(pl.span.start + i..pl.span.end)),
+                    None => (raw.len(), None),
+                }
+            } else {
+                (raw.len(), None)
+            };
+            let content = &raw[..content_end];
+            let continued = syntax.continuations && comment.is_none() && content.ends_with('\\');
+            let keep = if continued {
+                &content[..content.len() - 1]
+            } else {
+                content
+            };
+            let line = cur.get_or_insert_with(|| LogicalLine {
+                text: String::new(),
+                span: pl.span.start..pl.span.end,
+                comment: None,
+                lines: Vec::new(),
+                segments: Vec::new(),
+            });
+            line.segments.push((line.text.len(), pl.span.start));
+            line.text.push_str(keep);
+            line.span.end = pl.span.end;
+            line.lines.push(pl.clone());
+            line.comment = comment;
+            if !continued {
+                break;
             }
-        } else {
-            (raw.len(), None)
-        };
-        let content = &raw[..content_end];
-        let continued = syntax.continuations && comment.is_none() && content.ends_with('\\');
-        let keep = if continued {
-            &content[..content.len() - 1]
-        } else {
-            content
-        };
-        let line = cur.get_or_insert_with(|| LogicalLine {
-            text: String::new(),
-            span: pl.span.start..pl.span.end,
-            comment: None,
-            lines: Vec::new(),
-            segments: Vec::new(),
-        });
-        line.segments.push((line.text.len(), pl.span.start));
-        line.text.push_str(keep);
-        line.span.end = pl.span.end;
-        line.lines.push(pl.clone());
-        line.comment = comment;
-        if !continued {
-            out.push(cur.take().expect("current line"));
         }
-    }
-    if let Some(line) = cur.take() {
-        out.push(line);
-    }
-    out
+        cur
+    })
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::lint::bootparams as lints;
-use crate::source::{LineSyntax, SourceFile, Span, logical_lines};
+use crate::source::{LineSyntax, SourceFile, Span, iter_logical_lines as logical_lines};
 use nom::{
     IResult, Parser,
     bytes::complete::take_while1,
@@ -57,14 +57,21 @@ impl Word {
     }
 }
 
-/// `key=value`; `has_eq` is false for a word without `=` (a syntax error).
+/// `key=value`, or a word without `=` (a syntax error).
+///
+/// The pair keeps its text as written in one allocation, the separator before it included
+/// (a bootparams file is mostly pairs: 40,000 clients make 200,000 of them); the key, the
+/// value and their spans are slices of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pair {
-    /// Separator before the pair: blanks, possibly `\` + newline + indentation.
-    pub sep: String,
-    pub key: Word,
-    pub has_eq: bool,
-    pub value: Word,
+    /// The separator (blanks, possibly `\` + newline + indentation), then `key=value`.
+    raw: Box<str>,
+    /// File offset of `raw` (0 for built pairs).
+    start: usize,
+    /// Where the key begins in `raw` (the separator's length).
+    key_at: usize,
+    /// Where the `=` is in `raw`; `None` for a word without `=`.
+    eq_at: Option<usize>,
 }
 
 /// The keys bootparams clients ask for.
@@ -214,27 +221,76 @@ pub fn parse_ns(s: &str) -> Result<(&str, &str, Option<&str>), &'static str> {
 impl Pair {
     /// `key=value` for building files.
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
+        let (key, value) = (key.into(), value.into());
         Pair {
-            sep: " ".into(),
-            key: Word::new(key),
-            has_eq: true,
-            value: Word::new(value),
+            raw: format!(" {key}={value}").into(),
+            start: 0,
+            key_at: 1,
+            eq_at: Some(1 + key.len()),
         }
     }
 
+    /// A word of a parsed line: `raw` is the separator before it and the word, at file
+    /// offset `start`.
+    fn parsed(raw: &str, start: usize, key_at: usize) -> Self {
+        Pair {
+            eq_at: raw[key_at..].find('=').map(|i| key_at + i),
+            raw: raw.into(),
+            start,
+            key_at,
+        }
+    }
+
+    /// The separator before the pair.
+    pub fn sep(&self) -> &str {
+        &self.raw[..self.key_at]
+    }
+
+    /// The key (the whole word when it has no `=`).
+    pub fn key(&self) -> &str {
+        &self.raw[self.key_at..self.eq_at.unwrap_or(self.raw.len())]
+    }
+
+    /// False for a word without `=` (a syntax error).
+    pub fn has_eq(&self) -> bool {
+        self.eq_at.is_some()
+    }
+
+    /// The value after `=` (empty without `=`).
+    pub fn value(&self) -> &str {
+        self.eq_at.map_or("", |eq| &self.raw[eq + 1..])
+    }
+
+    pub fn key_span(&self) -> Span {
+        self.start + self.key_at..self.start + self.eq_at.unwrap_or(self.raw.len())
+    }
+
+    /// Span of the value (empty, at the end of the word, without `=`).
+    pub fn value_span(&self) -> Span {
+        let end = self.start + self.raw.len();
+        self.eq_at.map_or(end, |eq| self.start + eq + 1)..end
+    }
+
+    /// Give the pair another value (and an `=` if it had none).
+    pub fn set_value(&mut self, value: &str) {
+        let key_end = self.eq_at.unwrap_or(self.raw.len());
+        self.raw = format!("{}={value}", &self.raw[..key_end]).into();
+        self.eq_at = Some(key_end);
+    }
+
     pub fn known_key(&self) -> Option<Key> {
-        Key::from_name(&self.key.text)
+        Key::from_name(self.key())
     }
 
     /// Span from the key to the end of the value.
     pub fn span(&self) -> Span {
-        self.key.span.start..self.value.span.end.max(self.key.span.end)
+        self.start + self.key_at..self.start + self.raw.len()
     }
 
     /// The value interpreted after its key's form; `Err(expected)` when malformed, `None`
     /// for unknown keys.
     pub fn typed(&self) -> Option<Result<BootValue<'_>, &'static str>> {
-        let v = self.value.text.as_str();
+        let v = self.value();
         Some(match self.known_key()?.form() {
             KeyForm::ServerPath => {
                 parse_server_path(v).map(|(server, path)| BootValue::ServerPath { server, path })
@@ -303,12 +359,7 @@ impl Bootparams {
                     out.push_str(&e.indent);
                     out.push_str(&e.client.text);
                     for p in &e.pairs {
-                        out.push_str(&p.sep);
-                        out.push_str(&p.key.text);
-                        if p.has_eq {
-                            out.push('=');
-                            out.push_str(&p.value.text);
-                        }
+                        out.push_str(&p.raw);
                     }
                     out.push_str(&e.trailing);
                 }
@@ -330,7 +381,7 @@ pub fn parse(src: &SourceFile) -> (Bootparams, Vec<Diagnostic>) {
             continuations: true,
         },
     );
-    for line in &lines {
+    for line in lines {
         // The raw bytes of the logical line, with its terminator.
         let last = line.lines.last();
         let raw_end = match last {
@@ -371,46 +422,19 @@ pub fn parse(src: &SourceFile) -> (Bootparams, Vec<Diagnostic>) {
         let mut prev_end = spans[0].end;
         for span in &spans[1..] {
             let word = &text[span.clone()];
-            let sep = text[prev_end..span.start].to_string();
+            let pair = Pair::parsed(&text[prev_end..span.end], prev_end, span.start - prev_end);
             prev_end = span.end;
-            let pair = match word.find('=') {
-                Some(eq) => Pair {
-                    sep,
-                    key: Word {
-                        text: word[..eq].to_string(),
-                        span: span.start..span.start + eq,
-                    },
-                    has_eq: true,
-                    value: Word {
-                        text: word[eq + 1..].to_string(),
-                        span: span.start + eq + 1..span.end,
-                    },
-                },
-                None => {
-                    diags.push(
-                        Diagnostic::new(
-                            &lints::syntax_error::RULE,
-                            span.clone(),
-                            format!("expected `key=value`, found `{word}`"),
-                        )
-                        .label("no `=` in this word")
-                        .help("bootparams pairs have no blanks around `=`: `root=server:/path`"),
-                    );
-                    Pair {
-                        sep,
-                        key: Word {
-                            text: word.to_string(),
-                            span: span.clone(),
-                        },
-                        has_eq: false,
-                        value: Word {
-                            text: String::new(),
-                            span: span.end..span.end,
-                        },
-                    }
-                }
-            };
-            if pair.has_eq && pair.key.text.is_empty() {
+            if !pair.has_eq() {
+                diags.push(
+                    Diagnostic::new(
+                        &lints::syntax_error::RULE,
+                        span.clone(),
+                        format!("expected `key=value`, found `{word}`"),
+                    )
+                    .label("no `=` in this word")
+                    .help("bootparams pairs have no blanks around `=`: `root=server:/path`"),
+                );
+            } else if pair.key().is_empty() {
                 diags.push(
                     Diagnostic::new(
                         &lints::syntax_error::RULE,

@@ -96,7 +96,7 @@ fn constructed_file_prints_and_parses_back() {
 fn changed_value_prints_changed() {
     let (mut file, _) = parse_str("web01 boottype=:di  # old\n");
     if let Some(Item::Entry(e)) = file.items.first_mut() {
-        e.pairs[0].value.text = ":in".into();
+        e.pairs[0].set_value(":in");
     }
     assert_eq!(file.to_source(), "web01 boottype=:in  # old\n");
 }
@@ -164,7 +164,7 @@ mod props {
             prop_assert!(diags.is_empty(), "{:?}\n{}", diags, text);
             prop_assert_eq!(parsed.to_source(), text.clone());
             let simple = |b: &Bootparams| -> Vec<(String, Vec<(String, String)>)> {
-                b.entries().map(|e| (e.client.text.clone(), e.pairs.iter().map(|p| (p.key.text.clone(), p.value.text.clone())).collect())).collect()
+                b.entries().map(|e| (e.client.text.clone(), e.pairs.iter().map(|p| (p.key().to_string(), p.value().to_string())).collect())).collect()
             };
             prop_assert_eq!(simple(&parsed), simple(&f));
             let (again, _) = parse(&SourceFile::new("bootparams", parsed.to_source()));

@@ -32,20 +32,21 @@ pub(crate) fn check(file: &Bootparams, out: &mut Vec<Diagnostic>) {
             continue;
         }
         if let Some(p) = e.get(Key::Boottype)
-            && p.value.text != ":in"
+            && p.value() != ":in"
         {
             out.push(
                 Diagnostic::new(
                     &RULE,
-                    p.value.span.clone(),
+                    p.value_span(),
                     format!(
                         "expected `boottype=:in` for install client `{}`, found `{}`",
-                        e.client.text, p.value.text
+                        e.client.text,
+                        p.value()
                     ),
                 )
                 .label("not an install boot")
                 .secondary(
-                    e.get(Key::Install).map_or(0..0, |i| i.key.span.clone()),
+                    e.get(Key::Install).map_or(0..0, |i| i.key_span()),
                     "install image given here",
                 ),
             );

@@ -30,26 +30,23 @@ web01 root=js01:/a/Solaris_10/Tools/Boot install=js01:/a boottype=:in
 pub(crate) fn check(file: &Bootparams, out: &mut Vec<Diagnostic>) {
     for e in file.entries() {
         let mut seen: HashMap<&str, std::ops::Range<usize>> = HashMap::new();
-        for p in e
-            .pairs
-            .iter()
-            .filter(|p| p.has_eq && !p.key.text.is_empty())
-        {
-            if let Some(first) = seen.get(p.key.text.as_str()) {
+        for p in e.pairs.iter().filter(|p| p.has_eq() && !p.key().is_empty()) {
+            if let Some(first) = seen.get(p.key()) {
                 out.push(
                     Diagnostic::new(
                         &RULE,
-                        p.key.span.clone(),
+                        p.key_span(),
                         format!(
                             "`{}` is given twice for client `{}`",
-                            p.key.text, e.client.text
+                            p.key(),
+                            e.client.text
                         ),
                     )
                     .label("repeated key")
                     .secondary(first.clone(), "first given here; this one is used"),
                 );
             } else {
-                seen.insert(&p.key.text, p.key.span.clone());
+                seen.insert(p.key(), p.key_span());
             }
         }
     }

@@ -36,7 +36,7 @@ pub(crate) fn is_install_client(e: &Entry) -> bool {
         && (e.get(Key::Install).is_some()
             || e.get(Key::SysidConfig).is_some()
             || e.get(Key::InstallConfig).is_some()
-            || e.get(Key::Boottype).is_some_and(|p| p.value.text == ":in"))
+            || e.get(Key::Boottype).is_some_and(|p| p.value() == ":in"))
 }
 
 pub(crate) fn check(file: &Bootparams, out: &mut Vec<Diagnostic>) {

@@ -55,10 +55,10 @@ pub(crate) fn check(file: &Bootparams, out: &mut Vec<Diagnostic>) {
         }
         for p in &e.pairs {
             let Some(key) = p.known_key() else { continue };
-            if !p.has_eq {
+            if !p.has_eq() {
                 continue;
             }
-            let v = p.value.text.as_str();
+            let v = p.value();
             let result = match key.form() {
                 KeyForm::Plain => parse_domain(v).map(|_| ""),
                 _ => match p.typed() {
@@ -75,16 +75,16 @@ pub(crate) fn check(file: &Bootparams, out: &mut Vec<Diagnostic>) {
                 Err(expected) => out.push(
                     Diagnostic::new(
                         &RULE,
-                        p.value.span.start..p.value.span.end.max(p.key.span.end),
-                        format!("expected {expected} for `{}`, found `{v}`", p.key.text),
+                        p.value_span().start..p.value_span().end.max(p.key_span().end),
+                        format!("expected {expected} for `{}`, found `{v}`", p.key()),
                     )
                     .label("malformed value")
                     .help(match key.form() {
                         KeyForm::ServerPath => {
-                            format!("e.g. `{}=js01:/export/install`", p.key.text)
+                            format!("e.g. `{}=js01:/export/install`", p.key())
                         }
                         KeyForm::ColonValue => {
-                            format!("e.g. `{}=:in` (note the leading `:`)", p.key.text)
+                            format!("e.g. `{}=:in` (note the leading `:`)", p.key())
                         }
                         _ => "see `zflash explain B102`".to_string(),
                     }),
@@ -97,7 +97,7 @@ pub(crate) fn check(file: &Bootparams, out: &mut Vec<Diagnostic>) {
                     out.push(
                         Diagnostic::new(
                             &RULE,
-                            p.value.span.start..p.value.span.start + server.len(),
+                            p.value_span().start..p.value_span().start + server.len(),
                             format!(
                                 "expected a server host name or IPv4 address, found `{server}`"
                             ),

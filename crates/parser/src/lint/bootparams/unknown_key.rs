@@ -33,16 +33,16 @@ web01 root=js01:/export/install/Solaris_10/Tools/Boot install=js01:/export/insta
 pub(crate) fn check(file: &Bootparams, out: &mut Vec<Diagnostic>) {
     for e in file.entries() {
         for p in &e.pairs {
-            if !p.has_eq || p.key.text.is_empty() || p.known_key().is_some() {
+            if !p.has_eq() || p.key().is_empty() || p.known_key().is_some() {
                 continue;
             }
             let mut d = Diagnostic::new(
                 &RULE,
-                p.key.span.clone(),
-                format!("unknown bootparams key `{}`", p.key.text),
+                p.key_span(),
+                format!("unknown bootparams key `{}`", p.key()),
             )
             .label("no client asks for this key");
-            if let Some(s) = did_you_mean(&p.key.text, Key::ALL.iter().map(|k| k.as_str())) {
+            if let Some(s) = did_you_mean(p.key(), Key::ALL.iter().map(|k| k.as_str())) {
                 d = d.help(format!("did you mean `{s}`?"));
             }
             out.push(d);
