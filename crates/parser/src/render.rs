@@ -112,7 +112,48 @@ pub fn human_finding(file: &FileReport, finding: &Finding, color: bool) -> Strin
         Renderer::plain()
     };
     let mut out = renderer.render(&[group]);
+    if finding.excerpt.is_none() {
+        out = indent_gutter(&out);
+    }
     out.push('\n');
+    out
+}
+
+/// Without a source excerpt there are no line numbers, so annotate-snippets draws the gutter
+/// zero columns wide (`--> file:1:1`, ` = help:`). Shift everything from the `-->` line on by
+/// one column, to the width a one-digit line number gives (` --> file:1:1`, `  = help:`), so
+/// findings with and without an excerpt line up. Colour codes are skipped when looking for
+/// the arrow; the space goes before them.
+fn indent_gutter(rendered: &str) -> String {
+    let visible = |line: &str| -> String {
+        let mut text = String::new();
+        let mut chars = line.chars();
+        while let Some(c) = chars.next() {
+            if c == '\x1b' {
+                // CSI sequence: ESC [ parameters final-byte.
+                for c in chars.by_ref() {
+                    if c.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            } else {
+                text.push(c);
+            }
+        }
+        text
+    };
+    let mut out = String::with_capacity(rendered.len() + 8);
+    let mut in_gutter = false;
+    for (i, line) in rendered.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        in_gutter = in_gutter || visible(line).starts_with("-->");
+        if in_gutter && !line.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
     out
 }
 
@@ -485,6 +526,20 @@ pub fn github(report: &CheckReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gutter_without_excerpt_is_one_column_wide_even_in_colour() {
+        let plain = "error[F001]: x\n--> f:1:1\n = help: y";
+        assert_eq!(
+            indent_gutter(plain),
+            "error[F001]: x\n --> f:1:1\n  = help: y"
+        );
+        let styled = "\x1b[1merror\x1b[0m: x\n\x1b[34m-->\x1b[0m f:1:1\n\x1b[34m = \x1b[0mhelp: y";
+        assert_eq!(
+            indent_gutter(styled),
+            "\x1b[1merror\x1b[0m: x\n \x1b[34m-->\x1b[0m f:1:1\n \x1b[34m = \x1b[0mhelp: y"
+        );
+    }
 
     #[test]
     fn github_escapes() {
