@@ -10,6 +10,23 @@ use std::ops::Range;
 /// A byte range into the original file text.
 pub type Span = Range<usize>;
 
+/// A word as written (keywords keep their original case), with its span; built words have
+/// the span `0..0`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub text: String,
+    pub span: Span,
+}
+
+impl Word {
+    pub fn new(text: impl Into<String>) -> Self {
+        Word {
+            text: text.into(),
+            span: 0..0,
+        }
+    }
+}
+
 /// One file's text plus a table of line starts.
 #[derive(Debug, Clone)]
 pub struct SourceFile {

@@ -36,6 +36,11 @@ pub fn closest<'a>(
         .map(|(_, c)| c)
 }
 
+/// The help line of a suggestion: ``did you mean `name`?``.
+pub fn help(candidate: &str) -> String {
+    format!("did you mean `{candidate}`?")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

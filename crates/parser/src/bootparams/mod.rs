@@ -42,20 +42,7 @@ pub struct Entry {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Word {
-    pub text: String,
-    pub span: Span,
-}
-
-impl Word {
-    pub fn new(text: impl Into<String>) -> Self {
-        Word {
-            text: text.into(),
-            span: 0..0,
-        }
-    }
-}
+pub use crate::source::Word;
 
 /// `key=value`, or a word without `=` (a syntax error).
 ///

@@ -15,6 +15,7 @@ pub mod rules;
 pub mod sysidcfg;
 #[cfg(test)]
 pub(crate) mod testing;
+pub(crate) mod util;
 
 /// Every rule, in code order.
 pub fn all() -> Vec<&'static Rule> {

@@ -217,7 +217,7 @@ fn invalid(keyword: Keyword, w: &Word<'_>, what: &str, names: &[&str]) -> Box<Di
     )
     .label(format!("expected {}", list(names)));
     if let Some(m) = did_you_mean(w.text, names) {
-        d = d.help(format!("did you mean `{m}`?"));
+        d = d.help(crate::suggest::help(m));
     }
     Box::new(d)
 }
@@ -943,7 +943,7 @@ fn parse_line(src: &SourceFile, line: &LogicalLine, diags: &mut Vec<Diagnostic>)
         )
         .label("unknown keyword");
         if let Some(m) = did_you_mean(first.text, Keyword::NAMES) {
-            d = d.help(format!("did you mean `{m}`?"));
+            d = d.help(crate::suggest::help(m));
         }
         diags.push(d);
         return Item::Keyword(KeywordLine {

@@ -47,21 +47,7 @@ pub struct Junk {
     pub span: Span,
 }
 
-/// A word as written (keywords keep their original case).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Word {
-    pub text: String,
-    pub span: Span,
-}
-
-impl Word {
-    pub fn new(text: impl Into<String>) -> Self {
-        Word {
-            text: text.into(),
-            span: 0..0,
-        }
-    }
-}
+pub use crate::source::Word;
 
 /// How a value was quoted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -372,37 +358,35 @@ impl Sysidcfg {
 
     /// Print the file back. Byte-identical to the parsed input.
     pub fn to_source(&self) -> String {
+        fn junk(out: &mut String, j: &Junk) {
+            out.push_str(&j.decor);
+            out.push_str(&j.text);
+        }
+        fn assignment(out: &mut String, before_eq: &str, after_eq: &str, value: &Value) {
+            out.push_str(before_eq);
+            out.push('=');
+            out.push_str(after_eq);
+            out.push_str(&value.raw());
+        }
         let mut out = String::new();
         for item in &self.items {
             match item {
-                Item::Junk(j) => {
-                    out.push_str(&j.decor);
-                    out.push_str(&j.text);
-                }
+                Item::Junk(j) => junk(&mut out, j),
                 Item::Entry(e) => {
                     out.push_str(&e.decor);
                     out.push_str(&e.key.text);
-                    out.push_str(&e.before_eq);
-                    out.push('=');
-                    out.push_str(&e.after_eq);
-                    out.push_str(&e.value.raw());
+                    assignment(&mut out, &e.before_eq, &e.after_eq, &e.value);
                     if let Some(b) = &e.block {
                         out.push_str(&b.gap);
                         out.push('{');
                         for bi in &b.items {
                             match bi {
-                                BlockItem::Junk(j) => {
-                                    out.push_str(&j.decor);
-                                    out.push_str(&j.text);
-                                }
+                                BlockItem::Junk(j) => junk(&mut out, j),
                                 BlockItem::Sub(s) => {
                                     out.push_str(&s.decor);
                                     out.push_str(&s.key.text);
                                     if let Some(a) = &s.value {
-                                        out.push_str(&a.before_eq);
-                                        out.push('=');
-                                        out.push_str(&a.after_eq);
-                                        out.push_str(&a.value.raw());
+                                        assignment(&mut out, &a.before_eq, &a.after_eq, &a.value);
                                     }
                                 }
                             }

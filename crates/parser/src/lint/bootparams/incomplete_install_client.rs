@@ -41,11 +41,11 @@ pub(crate) fn is_install_client(e: &Entry) -> bool {
 
 pub(crate) fn check(file: &Bootparams, out: &mut Vec<Diagnostic>) {
     for e in file.entries().filter(|e| is_install_client(e)) {
-        let missing: Vec<String> = [Key::Root, Key::Install, Key::Boottype]
-            .iter()
-            .filter(|k| e.get(**k).is_none())
-            .map(|k| format!("`{}`", k.as_str()))
-            .collect();
+        let missing: Vec<String> = crate::lint::util::missing_names(
+            &[Key::Root, Key::Install, Key::Boottype],
+            |k| e.get(k).is_some(),
+            Key::as_str,
+        );
         if missing.is_empty() {
             continue;
         }

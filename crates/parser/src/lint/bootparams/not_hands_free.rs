@@ -31,11 +31,11 @@ web01 root=js01:/export/install/Solaris_10/Tools/Boot install=js01:/export/insta
 
 pub(crate) fn check(file: &Bootparams, out: &mut Vec<Diagnostic>) {
     for e in file.entries().filter(|e| is_install_client(e)) {
-        let missing: Vec<String> = [Key::SysidConfig, Key::InstallConfig]
-            .iter()
-            .filter(|k| e.get(**k).is_none())
-            .map(|k| format!("`{}`", k.as_str()))
-            .collect();
+        let missing: Vec<String> = crate::lint::util::missing_names(
+            &[Key::SysidConfig, Key::InstallConfig],
+            |k| e.get(k).is_some(),
+            Key::as_str,
+        );
         if missing.is_empty() {
             continue;
         }

@@ -43,7 +43,7 @@ pub(crate) fn check(file: &Bootparams, out: &mut Vec<Diagnostic>) {
             )
             .label("no client asks for this key");
             if let Some(s) = did_you_mean(p.key(), Key::ALL.iter().map(|k| k.as_str())) {
-                d = d.help(format!("did you mean `{s}`?"));
+                d = d.help(crate::suggest::help(s));
             }
             out.push(d);
         }

@@ -57,7 +57,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                             c.name.span.clone(),
                             format!("unknown cluster `{name}`: names are case-sensitive"),
                         )
-                        .label(format!("did you mean `{real}`?")),
+                        .label(crate::suggest::help(real)),
                     );
                     continue;
                 }

@@ -66,7 +66,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 )
                 .label("expected a region such as `W_Europe` or `N_America`");
                 if let Some(m) = did_you_mean(&g.value, GEO_REGIONS) {
-                    d = d.help(format!("did you mean `{m}`?"));
+                    d = d.help(crate::suggest::help(m));
                 }
                 out.push(d);
             }

@@ -44,7 +44,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         // are most likely real clusters missing their `add`.
         let near = closest(name, SOFTWARE_GROUPS.iter().copied(), |dist, _| dist <= 2);
         d = match near {
-            Some(m) => d.help(format!("did you mean `{m}`?")),
+            Some(m) => d.help(crate::suggest::help(m)),
             None => d.help(format!(
                 "to add a cluster to the software group write `cluster {name} add`"
             )),

@@ -47,7 +47,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
             )
             .label("not a keyword (nor a possible custom probe name)");
             if let Some(m) = did_you_mean(&name.replace(['-', '.'], ""), Keyword::BUILTIN) {
-                d = d.help(format!("did you mean `{m}`?"));
+                d = d.help(crate::suggest::help(m));
             } else {
                 d = d.help("a rule is `[!]keyword value [&& …] begin profile finish`");
             }

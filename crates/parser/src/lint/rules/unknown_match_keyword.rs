@@ -52,7 +52,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
             )
             .label("not a built-in match keyword");
             d = match did_you_mean(&name, Keyword::BUILTIN) {
-                Some(m) => d.help(format!("did you mean `{m}`?")),
+                Some(m) => d.help(crate::suggest::help(m)),
                 None => d.help(format!(
                     "define `cmp_{name}()` (and `probe_{name}()`) in `custom_probes` to make it a custom probe"
                 )),

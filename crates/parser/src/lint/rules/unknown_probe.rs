@@ -47,7 +47,7 @@ pub fn check(cx: &Cx, out: &mut Vec<Diagnostic>) {
         )
         .label("not a built-in probe");
         d = match did_you_mean(&name, BUILTIN_PROBES) {
-            Some(m) => d.help(format!("did you mean `{m}`?")),
+            Some(m) => d.help(crate::suggest::help(m)),
             None if is_shell_name(&name) => {
                 d.help(format!("define `probe_{name}()` in `custom_probes`"))
             }

@@ -67,11 +67,8 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
         }
         AutoRegKind::Anon => return,
     };
-    let missing: Vec<String> = needs
-        .iter()
-        .filter(|k| e.sub(**k).is_none())
-        .map(|k| format!("`{}`", k.as_str()))
-        .collect();
+    let missing: Vec<String> =
+        crate::lint::util::missing_names(needs, |k| e.sub(k).is_some(), SubKeyword::as_str);
     if !missing.is_empty() {
         out.push(
             Diagnostic::new(

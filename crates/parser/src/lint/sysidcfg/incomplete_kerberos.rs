@@ -37,15 +37,15 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     if SecurityPolicyKind::parse(&e.value.text) != Some(SecurityPolicyKind::Kerberos) {
         return;
     }
-    let missing: Vec<String> = [
-        SubKeyword::DefaultRealm,
-        SubKeyword::AdminServer,
-        SubKeyword::Kdc,
-    ]
-    .iter()
-    .filter(|k| e.sub(**k).is_none())
-    .map(|k| format!("`{}`", k.as_str()))
-    .collect();
+    let missing: Vec<String> = crate::lint::util::missing_names(
+        &[
+            SubKeyword::DefaultRealm,
+            SubKeyword::AdminServer,
+            SubKeyword::Kdc,
+        ],
+        |k| e.sub(k).is_some(),
+        SubKeyword::as_str,
+    );
     if !missing.is_empty() {
         out.push(
             Diagnostic::new(

@@ -56,11 +56,8 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     if ctx.file.entries().next().is_none() {
         return;
     }
-    let missing: Vec<String> = NEEDED
-        .iter()
-        .filter(|k| ctx.file.get(**k).is_none())
-        .map(|k| format!("`{}`", k.as_str()))
-        .collect();
+    let missing: Vec<String> =
+        crate::lint::util::missing_names(NEEDED, |k| ctx.file.get(k).is_some(), Keyword::as_str);
     if missing.is_empty() {
         return;
     }

@@ -85,7 +85,7 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                     .collect(),
             };
             if let Some(sug) = did_you_mean(name, candidates.iter().copied()) {
-                d = d.help(format!("did you mean `{sug}`?"));
+                d = d.help(crate::suggest::help(sug));
             } else if !candidates.is_empty() {
                 d = d.help(format!("expected one of: {}", candidates.join(", ")));
             }

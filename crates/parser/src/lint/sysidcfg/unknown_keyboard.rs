@@ -100,7 +100,7 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
             "layout names are case-sensitive: did you mean `{m}`?"
         ));
     } else if let Some(m) = did_you_mean(v, LAYOUTS.iter().copied()) {
-        d = d.help(format!("did you mean `{m}`?"));
+        d = d.help(crate::suggest::help(m));
     }
     out.push(d);
 }

@@ -46,7 +46,7 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
         )
         .label("not a sysidcfg keyword");
         if let Some(s) = did_you_mean(name, Keyword::ALL.iter().map(|k| k.as_str())) {
-            d = d.help(format!("did you mean `{s}`?"));
+            d = d.help(crate::suggest::help(s));
         }
         out.push(d);
     }

@@ -57,7 +57,7 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
         v,
         crate::sysidcfg::timezones::ZONES.iter().copied(),
     ) {
-        d = d.help(format!("did you mean `{m}`?"));
+        d = d.help(crate::suggest::help(m));
     }
     out.push(d);
 }
