@@ -1,6 +1,6 @@
 //! The one diagnostic type every lint produces and every output format renders.
 
-use crate::source::Span;
+use crate::source::{SourceFile, Span};
 use serde::Serialize;
 
 /// How bad a finding is. Ordered: `Info < Warning < Error`.
@@ -10,6 +10,19 @@ pub enum Severity {
     Info,
     Warning,
     Error,
+}
+
+/// A format's `check`: `parse`, then `lint` the parsed file; every diagnostic sorted by
+/// position.
+pub(crate) fn parse_and_lint<F>(
+    src: &SourceFile,
+    parse: impl Fn(&SourceFile) -> (F, Vec<Diagnostic>),
+    lint: impl Fn(&SourceFile, &F) -> Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    let (file, mut diags) = parse(src);
+    diags.extend(lint(src, &file));
+    diags.sort_by_key(|d| (d.span.start, d.span.end));
+    diags
 }
 
 impl Severity {

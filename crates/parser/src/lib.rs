@@ -22,6 +22,7 @@ pub mod suggest;
 pub mod sysidcfg;
 #[cfg(test)]
 pub(crate) mod testing;
+pub mod value;
 
 pub use diagnostic::{Diagnostic, Label, Rule, Severity};
 pub use source::{SourceFile, Span};

@@ -175,6 +175,13 @@ impl LogicalLine {
         start..end
     }
 
+    /// Byte offset just past the line's terminator (`\n` or `\r\n`, when it has one).
+    pub fn end_with_terminator(&self) -> usize {
+        self.lines.last().map_or(self.span.end, |last| {
+            last.span.end + usize::from(last.has_cr) + usize::from(last.has_newline)
+        })
+    }
+
     /// Whitespace-separated words of the text with their spans in `text`.
     pub fn words(&self) -> Vec<(Span, &str)> {
         split_words(&self.text)

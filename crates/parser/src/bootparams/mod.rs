@@ -370,13 +370,7 @@ pub fn parse(src: &SourceFile) -> (Bootparams, Vec<Diagnostic>) {
     );
     for line in lines {
         // The raw bytes of the logical line, with its terminator.
-        let last = line.lines.last();
-        let raw_end = match last {
-            Some(pl) if pl.has_newline => pl.span.end + usize::from(pl.has_cr) + 1,
-            Some(pl) => pl.span.end + usize::from(pl.has_cr),
-            None => line.span.end,
-        }
-        .min(text.len());
+        let raw_end = line.end_with_terminator().min(text.len());
         let raw_start = line.span.start;
         let words = line.words();
         if words.is_empty() {
@@ -473,10 +467,7 @@ pub fn lint(src: &SourceFile, file: &Bootparams) -> Vec<Diagnostic> {
 
 /// Parse + lint, sorted by position.
 pub fn check(src: &SourceFile) -> Vec<Diagnostic> {
-    let (file, mut diags) = parse(src);
-    diags.extend(lint(src, &file));
-    diags.sort_by_key(|d| (d.span.start, d.span.end));
-    diags
+    crate::diagnostic::parse_and_lint(src, parse, lint)
 }
 
 #[cfg(test)]

@@ -33,10 +33,7 @@ pub fn lint(src: &SourceFile, file: &Profile) -> Vec<Diagnostic> {
 
 /// parse + lint, diagnostics sorted by span start.
 pub fn check(src: &SourceFile) -> Vec<Diagnostic> {
-    let (file, mut diags) = parse(src);
-    diags.extend(lint(src, &file));
-    diags.sort_by_key(|d| (d.span.start, d.span.end));
-    diags
+    crate::diagnostic::parse_and_lint(src, parse, lint)
 }
 
 #[cfg(test)]

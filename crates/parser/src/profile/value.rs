@@ -8,7 +8,7 @@ use super::ast::{DiskName, Size, SizeUnit};
 use nom::{
     IResult, Parser,
     branch::alt,
-    bytes::complete::{tag, tag_no_case, take_while1},
+    bytes::complete::{tag_no_case, take_while1},
     character::complete::{char, digit1, one_of},
     combinator::{all_consuming, map_res, opt, recognize},
     error::{ContextError, ErrorKind, FromExternalError, ParseError, context},
@@ -246,20 +246,9 @@ pub fn parse_host_port(word: &str) -> Result<(), usize> {
     whole(word, (host, char(':'), port)).map(|_| ())
 }
 
-/// A dotted-quad IPv4 address.
+/// A dotted-quad IPv4 address (the grammar every format shares, [`crate::value`]).
 pub fn parse_ipv4(word: &str) -> Option<[u8; 4]> {
-    let octet = || map_res(digit1, str::parse::<u8>);
-    whole(
-        word,
-        (
-            octet(),
-            preceded(tag("."), octet()),
-            preceded(tag("."), octet()),
-            preceded(tag("."), octet()),
-        ),
-    )
-    .ok()
-    .map(|(a, b, c, d)| [a, b, c, d])
+    crate::value::parse_ipv4(word).ok().map(|ip| ip.octets())
 }
 
 /// A patch ID `NNNNNN-NN`.

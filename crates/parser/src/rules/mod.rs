@@ -666,19 +666,7 @@ pub fn lint(src: &SourceFile, file: &RulesFile) -> Vec<Diagnostic> {
 
 /// parse + lint, diagnostics sorted by span start.
 pub fn check(src: &SourceFile) -> Vec<Diagnostic> {
-    let (file, mut diags) = parse(src);
-    diags.extend(lint(src, &file));
-    diags.sort_by_key(|d| (d.span.start, d.span.end));
-    diags
-}
-
-/// Byte offset just past the logical line's terminator.
-fn line_end_with_terminator(line: &LogicalLine) -> usize {
-    let last = line
-        .lines
-        .last()
-        .expect("a logical line has a physical line");
-    last.span.end + usize::from(last.has_cr) + usize::from(last.has_newline)
+    crate::diagnostic::parse_and_lint(src, parse, lint)
 }
 
 fn parse_line(
@@ -688,7 +676,7 @@ fn parse_line(
     diags: &mut Vec<Diagnostic>,
 ) -> Item {
     let number = line.lines[0].number;
-    let end = line_end_with_terminator(line);
+    let end = line.end_with_terminator();
     let full = line.span.start..end;
     if let Some(d) = dangling_continuation(src, line) {
         diags.push(d);

@@ -428,10 +428,7 @@ pub fn lint(src: &SourceFile, file: &Sysidcfg) -> Vec<Diagnostic> {
 
 /// Parse + lint, sorted by position.
 pub fn check(src: &SourceFile) -> Vec<Diagnostic> {
-    let (file, mut diags) = parse(src);
-    diags.extend(lint(src, &file));
-    diags.sort_by_key(|d| (d.span.start, d.span.end));
-    diags
+    crate::diagnostic::parse_and_lint(src, parse, lint)
 }
 
 /// Keywords whose values must never appear in a message.
@@ -494,18 +491,11 @@ impl<'a> Parser<'a> {
                 ),
                 TokenKind::Word if same_line => {
                     let key = last_value_entry.as_deref().unwrap_or_default();
-                    let what = if is_secret_key(key) {
-                        format!("the value of `{key}` contains blanks")
-                    } else {
-                        format!("the value of `{key}` contains blanks: `{}`", junk.text)
-                    };
-                    self.diags.push(
-                        Diagnostic::new(&lints::unquoted_blanks::RULE, junk.span.clone(), what)
-                            .label("this is not `keyword=value`")
-                            .help(format!(
-                                "enclose a value with blanks in quotes: `{key}=\"…\"`"
-                            )),
-                    )
+                    self.diags.push(lints::unquoted_blanks::diagnostic(
+                        key,
+                        &junk.text,
+                        junk.span.clone(),
+                    ))
                 }
                 TokenKind::Word => {
                     let d = Diagnostic::new(

@@ -2,7 +2,7 @@
 
 use crate::bootparams::{Bootparams, KeyForm};
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::sysidcfg::values::{parse_domain, parse_hostname, parse_ipv4};
+use crate::value::{parse_domain, parse_hostname, parse_ipv4};
 
 pub static RULE: Rule = Rule {
     code: "B102",

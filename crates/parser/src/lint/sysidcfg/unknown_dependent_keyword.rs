@@ -3,7 +3,7 @@
 use super::{Ctx, allowed_subs, unquoted_blanks};
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::sysidcfg::keywords::did_you_mean;
-use crate::sysidcfg::{SubEntry, SubKeyword, is_secret_key};
+use crate::sysidcfg::{SubEntry, SubKeyword};
 
 pub static RULE: Rule = Rule {
     code: "S202",
@@ -52,19 +52,11 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                 && !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
                 && !ctx.src.text[a.value.span.end..s.key.span.start].contains('\n')
             {
-                let key = p.key.text.as_str();
-                let msg = if is_secret_key(key) {
-                    format!("the value of `{key}` contains blanks")
-                } else {
-                    format!("the value of `{key}` contains blanks: `{name}`")
-                };
-                out.push(
-                    Diagnostic::new(&unquoted_blanks::RULE, s.key.span.clone(), msg)
-                        .label("this is not `keyword=value`")
-                        .help(format!(
-                            "enclose a value with blanks in quotes: `{key}=\"…\"`"
-                        )),
-                );
+                out.push(unquoted_blanks::diagnostic(
+                    &p.key.text,
+                    name,
+                    s.key.span.clone(),
+                ));
                 continue;
             }
             let mut d = Diagnostic::new(

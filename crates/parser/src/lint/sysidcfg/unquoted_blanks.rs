@@ -1,6 +1,8 @@
 //! S104 `unquoted-blanks`: a value with blanks that is not quoted.
 
-use crate::diagnostic::{Rule, Severity};
+use crate::diagnostic::{Diagnostic, Rule, Severity};
+use crate::source::Span;
+use crate::sysidcfg::is_secret_key;
 
 pub static RULE: Rule = Rule {
     code: "S104",
@@ -26,3 +28,19 @@ root_password=Xy3kP0qLm9ZbA
 ```
 "#,
 };
+
+/// The finding for `rest`, the words at `span` after the value of `key` on the same line
+/// (raised by the parser at the top level and by S202's check inside blocks). The words are
+/// not echoed when they may be part of a secret.
+pub(crate) fn diagnostic(key: &str, rest: &str, span: Span) -> Diagnostic {
+    let message = if is_secret_key(key) {
+        format!("the value of `{key}` contains blanks")
+    } else {
+        format!("the value of `{key}` contains blanks: `{rest}`")
+    };
+    Diagnostic::new(&RULE, span, message)
+        .label("this is not `keyword=value`")
+        .help(format!(
+            "enclose a value with blanks in quotes: `{key}=\"…\"`"
+        ))
+}
