@@ -307,17 +307,20 @@ pub enum CheckError {
     },
 }
 
+impl CheckError {
+    /// A path the user named could not be read: `NotFound` when it does not exist.
+    fn reading(path: &Path, source: std::io::Error) -> Self {
+        let path = path.display().to_string();
+        match source.kind() {
+            std::io::ErrorKind::NotFound => CheckError::NotFound { path },
+            _ => CheckError::Io { path, source },
+        }
+    }
+}
+
 /// Check a directory or a single file.
 pub fn check_path(path: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckError> {
-    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => CheckError::NotFound {
-            path: path.display().to_string(),
-        },
-        _ => CheckError::Io {
-            path: path.display().to_string(),
-            source: e,
-        },
-    })?;
+    let meta = std::fs::metadata(path).map_err(|e| CheckError::reading(path, e))?;
     if meta.is_dir() {
         check_dir(path, opts)
     } else {
@@ -331,15 +334,7 @@ pub fn check_path(path: &Path, opts: &CheckOptions) -> Result<CheckReport, Check
 /// Check a single file as `kind`. An unreadable file is a tool error here (the user named
 /// it); inside a directory check it is a finding (F001).
 pub fn check_file(path: &Path, kind: FileKind) -> Result<FileReport, CheckError> {
-    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => CheckError::NotFound {
-            path: path.display().to_string(),
-        },
-        _ => CheckError::Io {
-            path: path.display().to_string(),
-            source: e,
-        },
-    })?;
+    let bytes = std::fs::read(path).map_err(|e| CheckError::reading(path, e))?;
     Ok(check_bytes(&path.display().to_string(), kind, &bytes).report)
 }
 
@@ -1071,33 +1066,19 @@ mod tests {
 
     #[test]
     fn kind_from_name() {
-        assert_eq!(FileKind::from_path(Path::new("a/rules")), FileKind::Rules);
-        assert_eq!(
-            FileKind::from_path(Path::new("rules.ok")),
-            FileKind::RulesOk
-        );
-        assert_eq!(
-            FileKind::from_path(Path::new("x/sysidcfg")),
-            FileKind::Sysidcfg
-        );
-        assert_eq!(
-            FileKind::from_path(Path::new("bootparams")),
-            FileKind::Bootparams
-        );
-        assert_eq!(FileKind::from_path(Path::new("pre.beg")), FileKind::Begin);
-        assert_eq!(
-            FileKind::from_path(Path::new("web01.sysidcfg")),
-            FileKind::Sysidcfg
-        );
-        assert_eq!(
-            FileKind::from_path(Path::new("bootparams.lab")),
-            FileKind::Bootparams
-        );
-        assert_eq!(FileKind::from_path(Path::new("post.fin")), FileKind::Finish);
-        assert_eq!(
-            FileKind::from_path(Path::new("web.prof")),
-            FileKind::Profile
-        );
+        for (path, kind) in [
+            ("a/rules", FileKind::Rules),
+            ("rules.ok", FileKind::RulesOk),
+            ("x/sysidcfg", FileKind::Sysidcfg),
+            ("bootparams", FileKind::Bootparams),
+            ("pre.beg", FileKind::Begin),
+            ("web01.sysidcfg", FileKind::Sysidcfg),
+            ("bootparams.lab", FileKind::Bootparams),
+            ("post.fin", FileKind::Finish),
+            ("web.prof", FileKind::Profile),
+        ] {
+            assert_eq!(FileKind::from_path(Path::new(path)), kind, "{path}");
+        }
         for k in FileKind::ALL {
             assert_eq!(FileKind::parse(k.as_str()), Some(*k));
         }

@@ -30,10 +30,7 @@ network_interface=PRIMARY {dhcp protocol_ipv6=no}
 };
 
 pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
-    for e in ctx.file.entries() {
-        if e.keyword() != Some(Keyword::NetworkInterface) {
-            continue;
-        }
+    for e in ctx.entries_of(Keyword::NetworkInterface) {
         let Some(dhcp) = e.sub(SubKeyword::Dhcp) else {
             continue;
         };

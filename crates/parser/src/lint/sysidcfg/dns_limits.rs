@@ -31,10 +31,8 @@ name_service=DNS {domain_name=lab.example.net
 };
 
 pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
-    for e in ctx.file.entries() {
-        if e.keyword() != Some(Keyword::NameService)
-            || NameServiceKind::parse(&e.value.text) != Some(NameServiceKind::Dns)
-        {
+    for e in ctx.entries_of(Keyword::NameService) {
+        if NameServiceKind::parse(&e.value.text) != Some(NameServiceKind::Dns) {
             continue;
         }
         for (kw, span, v) in sub_values(e) {

@@ -35,10 +35,7 @@ network_interface=e1000g1 {hostname=db01-bk ip_address=192.168.50.21
 };
 
 pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
-    for e in ctx.file.entries() {
-        if e.keyword() != Some(Keyword::NetworkInterface) {
-            continue;
-        }
+    for e in ctx.entries_of(Keyword::NetworkInterface) {
         let sel = InterfaceSelector::parse(&e.value.text);
         if sel == InterfaceSelector::None || e.value.text.is_empty() {
             continue;

@@ -32,10 +32,7 @@ network_interface=e1000g0 {hostname=web01 ip_address=10.1.1.50 netmask=255.255.2
 };
 
 pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
-    for e in ctx.file.entries() {
-        if e.keyword() != Some(Keyword::NetworkInterface) {
-            continue;
-        }
+    for e in ctx.entries_of(Keyword::NetworkInterface) {
         for (kw, span, v) in sub_values(e) {
             if kw != SubKeyword::Netmask || v.is_empty() {
                 continue;

@@ -70,6 +70,13 @@ pub(crate) struct Ctx<'a> {
     pub file: &'a Sysidcfg,
 }
 
+impl<'a> Ctx<'a> {
+    /// Every top-level entry with this keyword (`network_interface` may come several times).
+    pub fn entries_of(&self, kw: Keyword) -> impl Iterator<Item = &'a Entry> + use<'a> {
+        self.file.entries().filter(move |e| e.keyword() == Some(kw))
+    }
+}
+
 /// Run every semantic rule of the group.
 pub(crate) fn run(src: &SourceFile, file: &Sysidcfg) -> Vec<Diagnostic> {
     let ctx = Ctx { src, file };

@@ -34,10 +34,7 @@ network_interface=e1000g1 {dhcp protocol_ipv6=no}
 pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     // (span, declared by `network_interface=PRIMARY`)
     let mut first: Option<(Span, bool)> = None;
-    for e in ctx.file.entries() {
-        if e.keyword() != Some(Keyword::NetworkInterface) {
-            continue;
-        }
+    for e in ctx.entries_of(Keyword::NetworkInterface) {
         let by_selector = InterfaceSelector::parse(&e.value.text) == InterfaceSelector::Primary;
         let span = if by_selector {
             e.value.span.clone()
