@@ -126,6 +126,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                         s.end_checksums_checked,
                         s.record_checksums_checked,
                     )?;
+                    for w in &s.warnings {
+                        writeln!(
+                            out,
+                            "{}: warning: a modern OpenZFS receiver would reject this stream: {w}",
+                            path.display()
+                        )?;
+                    }
                 }
                 Outcome::Failed(e) => {
                     writeln!(

@@ -298,7 +298,13 @@ pub struct StreamSummary {
     pub record_checksums: RecordChecksums,
     pub record_checksums_checked: u64,
     pub end_checksums_checked: u64,
+    /// Field values a modern OpenZFS receiver rejects although the checksums are right
+    /// (`recv_check_drr_*` rules; at most [`MAX_WARNINGS`] kept).
+    pub warnings: Vec<String>,
 }
+
+/// Most semantic warnings kept in a summary.
+pub const MAX_WARNINGS: usize = 20;
 
 impl StreamSummary {
     /// GUID this stream is incremental from (first substream's `fromguid`), if any.
@@ -379,6 +385,7 @@ pub struct StreamVerifier {
     with_record_checksum: u64,
     without_record_checksum: u64,
     end_checksums_checked: u64,
+    warnings: Vec<String>,
     pending_unsupported: Option<StreamError>,
     error: Option<StreamError>,
 }
@@ -416,6 +423,7 @@ impl StreamVerifier {
             with_record_checksum: 0,
             without_record_checksum: 0,
             end_checksums_checked: 0,
+            warnings: Vec::new(),
             pending_unsupported: None,
             error: None,
         }
@@ -587,6 +595,7 @@ impl StreamVerifier {
             record_checksums,
             record_checksums_checked: self.with_record_checksum,
             end_checksums_checked: self.end_checksums_checked,
+            warnings: self.warnings.clone(),
         }
     }
 
@@ -804,6 +813,12 @@ impl StreamVerifier {
             }
         }
 
+        if self.warnings.len() < MAX_WARNINGS
+            && let Some(sub) = &self.sub
+            && let Some(w) = semantic_problem(ty, &h, order, sub.begin.features)
+        {
+            self.warnings.push(format!("{w} (in {rref})"));
+        }
         self.totals.add(ty, 1);
         self.payload_totals.add(ty, payload);
         let logical = record::logical_len(ty, &h, order);
@@ -997,6 +1012,78 @@ impl StreamError {
     fn with_record(mut self, record: Option<RecordRef>) -> StreamError {
         self.record = record;
         self
+    }
+}
+
+/// The pool-independent field checks of a modern receiver (zfs-send-stream.md §10).
+fn semantic_problem(ty: RecordType, h: &[u8], o: ByteOrder, features: u64) -> Option<String> {
+    const LARGE_BLOCKS: u64 = 1 << 19;
+    const EMBED_DATA: u64 = 1 << 16;
+    const COMPRESSED: u64 = 1 << 22;
+    const LARGE_DNODE: u64 = 1 << 23;
+    const RAW: u64 = 1 << 24;
+    const SMALL_MAX: u64 = 128 << 10;
+    let has = |f: u64| features & f != 0;
+    match ty {
+        RecordType::Write => {
+            let lsize = o.u64(h, 32);
+            let comp = h[50];
+            let csize = o.u64(h, 96);
+            if !(512..=MAX_RECORD_PAYLOAD).contains(&lsize) {
+                return Some(format!("WRITE logical size {lsize} out of [512, 16M]"));
+            }
+            if lsize > SMALL_MAX && !has(LARGE_BLOCKS) {
+                return Some(format!(
+                    "WRITE of {lsize} bytes without the LARGE_BLOCKS feature"
+                ));
+            }
+            if has(RAW) {
+                if csize == 0 {
+                    return Some("raw WRITE with compressed size 0".into());
+                }
+            } else if comp != 0 {
+                if !has(COMPRESSED) {
+                    return Some("compressed WRITE without the COMPRESSED feature".into());
+                }
+                if csize == 0 || csize > lsize {
+                    return Some(format!(
+                        "compressed WRITE with compressed size {csize} for logical size {lsize}"
+                    ));
+                }
+            }
+            None
+        }
+        RecordType::WriteEmbedded => {
+            let psize = o.u32(h, 52);
+            if !has(EMBED_DATA) {
+                Some("WRITE_EMBEDDED without the EMBED_DATA feature".into())
+            } else if psize > 112 {
+                Some(format!("WRITE_EMBEDDED payload size {psize} above 112"))
+            } else {
+                None
+            }
+        }
+        RecordType::Object => {
+            let blksz = u64::from(o.u32(h, 24));
+            let slots = h[34];
+            if blksz % 512 != 0 || !(512..=MAX_RECORD_PAYLOAD).contains(&blksz) {
+                Some(format!("OBJECT block size {blksz} invalid"))
+            } else if blksz > SMALL_MAX && !has(LARGE_BLOCKS) {
+                Some(format!(
+                    "OBJECT block size {blksz} without the LARGE_BLOCKS feature"
+                ))
+            } else if slots > 1 && !has(LARGE_DNODE) {
+                Some(format!(
+                    "OBJECT with {slots} dnode slots without the LARGE_DNODE feature"
+                ))
+            } else {
+                None
+            }
+        }
+        RecordType::ObjectRange if !has(RAW) => {
+            Some("OBJECT_RANGE in a stream without the RAW feature".into())
+        }
+        _ => None,
     }
 }
 

@@ -264,6 +264,13 @@ fn every_fixture_verifies_with_the_reference_counts() {
         let old = rel.starts_with("zfs-fuse/");
         assert_eq!(s.record_checksums_checked == 0, old, "{rel}");
         assert_eq!(s.end_checksums_checked, s.records.end, "{rel}");
+        // Only the deliberately invalid fixture breaks a receiver's field rules.
+        if rel.contains("undersized-write-lsize") {
+            assert_eq!(s.warnings.len(), 1, "{rel}");
+            assert!(s.warnings[0].contains("WRITE logical size 256"), "{rel}");
+        } else {
+            assert!(s.warnings.is_empty(), "{rel}: {:?}", s.warnings);
+        }
     }
 }
 
