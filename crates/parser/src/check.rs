@@ -335,7 +335,7 @@ pub fn check_path(path: &Path, opts: &CheckOptions) -> Result<CheckReport, Check
 /// it); inside a directory check it is a finding (F001).
 pub fn check_file(path: &Path, kind: FileKind) -> Result<FileReport, CheckError> {
     let bytes = std::fs::read(path).map_err(|e| CheckError::reading(path, e))?;
-    Ok(check_bytes(&path.display().to_string(), kind, &bytes).report)
+    Ok(check_read_bytes(&path.display().to_string(), kind, bytes).report)
 }
 
 /// Check in-memory bytes as `kind`, shown as `display` (no file system access): what a
@@ -363,7 +363,18 @@ struct Checked {
 }
 
 fn check_bytes(display: &str, kind: FileKind, bytes: &[u8]) -> Checked {
-    let file = lint::file::check_bytes(display, bytes);
+    check_decoded(display, kind, lint::file::check_bytes(display, bytes))
+}
+
+/// [`check_bytes`] for bytes read from a file: they are freed once decoded, before the
+/// file is parsed (for a large file the AST is the peak; the raw bytes need not add to it).
+fn check_read_bytes(display: &str, kind: FileKind, bytes: Vec<u8>) -> Checked {
+    let file = lint::file::check_bytes(display, &bytes);
+    drop(bytes);
+    check_decoded(display, kind, file)
+}
+
+fn check_decoded(display: &str, kind: FileKind, file: lint::file::FileBytes) -> Checked {
     let mut diags = file.diagnostics;
     let source = if file.is_binary {
         None
@@ -378,7 +389,7 @@ fn check_bytes(display: &str, kind: FileKind, bytes: &[u8]) -> Checked {
 /// Read and check one file of a directory; read errors become F001 findings.
 fn check_member(path: &Path, display: &str, kind: FileKind) -> Checked {
     match std::fs::read(path) {
-        Ok(bytes) => check_bytes(display, kind, &bytes),
+        Ok(bytes) => check_read_bytes(display, kind, bytes),
         Err(e) => Checked {
             report: make_report(
                 display,

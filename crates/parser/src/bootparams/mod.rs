@@ -360,7 +360,8 @@ impl Bootparams {
 pub fn parse(src: &SourceFile) -> (Bootparams, Vec<Diagnostic>) {
     let text = &src.text;
     let mut diags = Vec::new();
-    let mut items = Vec::new();
+    // One item per logical line: the physical line count bounds it without regrowing.
+    let mut items = Vec::with_capacity(src.line_count());
     let lines = logical_lines(
         src,
         LineSyntax {
