@@ -717,10 +717,12 @@ impl VerifyingReader {
     }
 
     fn step(&mut self, buf: &mut [u8]) -> Result<usize, ArchiveError> {
-        let n = match self.decoder.read(buf) {
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => return Ok(0),
-            Err(e) => return Err(self.archive.decode_error(&self.decoder, e)),
+        let n = loop {
+            match self.decoder.read(buf) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(self.archive.decode_error(&self.decoder, e)),
+            }
         };
         if n == 0 {
             if buf.is_empty() {
@@ -960,5 +962,77 @@ impl StreamHeader {
             })
         })();
         (origin, top)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(name: &str, origin: Option<u64>, top: Option<u64>) -> ChainLink {
+        ChainLink {
+            path: PathBuf::from(name),
+            origin: origin.map(Guid),
+            top: top.map(Guid),
+        }
+    }
+
+    #[test]
+    fn chain_rules() {
+        // base → increment → increment: fine.
+        let ok = [
+            link("a", None, Some(1)),
+            link("b", Some(1), Some(2)),
+            link("c", Some(2), Some(3)),
+        ];
+        assert!(check_chain(&ok).is_empty());
+        // An increment from the wrong snapshot is reported at its index.
+        let bad = [link("a", None, Some(1)), link("b", Some(7), Some(8))];
+        let p = check_chain(&bad);
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].0, 1);
+        assert!(p[0].1.contains("0000000000000007"), "{}", p[0].1);
+        // A full archive starts a new chain; an unknown previous GUID is skipped.
+        let reset = [link("a", None, Some(1)), link("b", None, Some(5))];
+        assert!(check_chain(&reset).is_empty());
+        let unknown = [link("a", None, None), link("b", Some(1), Some(2))];
+        assert!(check_chain(&unknown).is_empty());
+    }
+
+    #[test]
+    fn suffix_and_magic() {
+        assert_eq!(
+            Compression::from_suffix(Path::new("a.zfs.zst")),
+            Some(Compression::Zstd)
+        );
+        assert_eq!(
+            Compression::from_suffix(Path::new("a.GZ")),
+            Some(Compression::Gzip)
+        );
+        assert_eq!(
+            Compression::from_suffix(Path::new("a.zfs")),
+            Some(Compression::None)
+        );
+        assert_eq!(Compression::from_suffix(Path::new("flar")), None);
+        assert_eq!(
+            Compression::sniff(&[0x28, 0xb5, 0x2f, 0xfd, 0]),
+            Some(Compression::Zstd)
+        );
+        assert_eq!(
+            Compression::sniff(&[0x1f, 0x8b, 8]),
+            Some(Compression::Gzip)
+        );
+        assert_eq!(Compression::sniff(b"hello"), None);
+    }
+
+    #[test]
+    fn aligned_buffers_are_page_aligned() {
+        let mut b = AlignedBuf::new(10_000);
+        assert_eq!(b.as_slice().as_ptr() as usize % 4096, 0);
+        assert_eq!(b.len(), 10_000);
+        b.truncate(10);
+        assert_eq!(b.as_mut_slice().len(), 10);
+        b.reset();
+        assert_eq!(b.len(), 10_000);
     }
 }

@@ -138,3 +138,29 @@ fn a_header_promising_a_huge_payload_fails_before_allocating() {
     let e = v.update(&b).unwrap_err();
     assert!(e.message.contains("exceeds the limit"), "{e}");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+    /// Random files under every suffix, with and without a compressor's magic, are
+    /// rejected with an error and never panic.
+    #[test]
+    fn random_archives_are_rejected(
+        body in proptest::collection::vec(any::<u8>(), 0..3000),
+        magic in 0usize..3,
+        suffix in 0usize..4,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let name = ["a.zfs.zst", "a.zfs.gz", "a.zfs", "a.bin"][suffix];
+        let prefix: &[u8] = [&[0x28u8, 0xb5, 0x2f, 0xfd][..], &[0x1f, 0x8b, 8, 0][..], &[][..]][magic];
+        let mut bytes = prefix.to_vec();
+        bytes.extend_from_slice(&body);
+        let p = dir.path().join(name);
+        std::fs::write(&p, &bytes).unwrap();
+        let result = Archive::open(&p).and_then(|a| {
+            let _ = a.header();
+            a.reader()?.finish()
+        });
+        prop_assert!(result.is_err());
+    }
+}
