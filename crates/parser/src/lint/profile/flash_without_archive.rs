@@ -30,18 +30,10 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     ) {
         return;
     }
-    if ctx
-        .lines
-        .iter()
-        .any(|l| l.known_keyword() == Some(Keyword::ArchiveLocation))
-    {
+    if ctx.first(Keyword::ArchiveLocation).is_some() {
         return;
     }
-    let Some(it) = ctx
-        .lines
-        .iter()
-        .find(|l| l.known_keyword() == Some(Keyword::InstallType))
-    else {
+    let Some(it) = ctx.first(Keyword::InstallType) else {
         return;
     };
     out.push(

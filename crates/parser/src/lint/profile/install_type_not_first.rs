@@ -30,11 +30,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     if first.known_keyword() == Some(Keyword::InstallType) {
         return;
     }
-    let Some(it) = ctx
-        .lines
-        .iter()
-        .find(|l| l.known_keyword() == Some(Keyword::InstallType))
-    else {
+    let Some(it) = ctx.first(Keyword::InstallType) else {
         return;
     };
     out.push(

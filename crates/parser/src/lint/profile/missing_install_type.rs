@@ -25,11 +25,7 @@ Add `install_type initial_install` as the first line."#,
 };
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    let has = ctx
-        .lines
-        .iter()
-        .any(|l| l.known_keyword() == Some(Keyword::InstallType));
-    if has {
+    if ctx.first(Keyword::InstallType).is_some() {
         return;
     }
     let span = ctx.lines.first().map_or(0..0, |l| l.keyword.span.clone());

@@ -5,7 +5,7 @@
 
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::profile::{
-    Directive, InstallType, KeywordLine, Partitioning, Pool, Profile, SystemType,
+    Directive, InstallType, Keyword, KeywordLine, Partitioning, Pool, Profile, SystemType,
 };
 use crate::source::SourceFile;
 
@@ -115,6 +115,14 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
+    /// The first line with this keyword.
+    pub fn first(&self, kw: Keyword) -> Option<&'a KeywordLine> {
+        self.lines
+            .iter()
+            .copied()
+            .find(|l| l.known_keyword() == Some(kw))
+    }
+
     pub fn new(src: &'a SourceFile, profile: &'a Profile) -> Self {
         let lines: Vec<&KeywordLine> = profile.lines().collect();
         let mut install_type = None;

@@ -25,8 +25,7 @@ dontuse c0t1d0
 };
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    let first_of = |k: Keyword| ctx.lines.iter().find(|l| l.known_keyword() == Some(k));
-    let (u, d) = (first_of(Keyword::Usedisk), first_of(Keyword::Dontuse));
+    let (u, d) = (ctx.first(Keyword::Usedisk), ctx.first(Keyword::Dontuse));
     if let (Some(u), Some(d)) = (u, d) {
         let (a, b) = if u.span.start < d.span.start {
             (u, d)

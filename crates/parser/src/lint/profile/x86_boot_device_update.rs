@@ -25,10 +25,7 @@ boot_device c0d0 update
 };
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    let has_fdisk = ctx
-        .lines
-        .iter()
-        .any(|l| l.known_keyword() == Some(Keyword::Fdisk));
+    let has_fdisk = ctx.first(Keyword::Fdisk).is_some();
     for l in &ctx.lines {
         let Directive::BootDevice(b) = &l.directive else {
             continue;
