@@ -53,7 +53,8 @@ pub use crate::source::Word;
 pub struct Pair {
     /// The separator (blanks, possibly `\` + newline + indentation), then `key=value`.
     raw: Box<str>,
-    /// File offset of `raw` (0 for built pairs).
+    /// File offset of `raw`; 0 for built pairs (a parsed pair never starts the file: the
+    /// client name comes first), whose spans are `0..0` like those of built words.
     start: usize,
     /// Where the key begins in `raw` (the separator's length).
     key_at: usize,
@@ -248,14 +249,23 @@ impl Pair {
         self.eq_at.map_or("", |eq| &self.raw[eq + 1..])
     }
 
+    /// The file span of `range` (offsets in `raw`).
+    fn file_span(&self, range: Span) -> Span {
+        if self.start == 0 {
+            0..0
+        } else {
+            self.start + range.start..self.start + range.end
+        }
+    }
+
     pub fn key_span(&self) -> Span {
-        self.start + self.key_at..self.start + self.eq_at.unwrap_or(self.raw.len())
+        self.file_span(self.key_at..self.eq_at.unwrap_or(self.raw.len()))
     }
 
     /// Span of the value (empty, at the end of the word, without `=`).
     pub fn value_span(&self) -> Span {
-        let end = self.start + self.raw.len();
-        self.eq_at.map_or(end, |eq| self.start + eq + 1)..end
+        let end = self.raw.len();
+        self.file_span(self.eq_at.map_or(end, |eq| eq + 1)..end)
     }
 
     /// Give the pair another value (and an `=` if it had none).
@@ -271,7 +281,7 @@ impl Pair {
 
     /// Span from the key to the end of the value.
     pub fn span(&self) -> Span {
-        self.start + self.key_at..self.start + self.raw.len()
+        self.file_span(self.key_at..self.raw.len())
     }
 
     /// The value interpreted after its key's form; `Err(expected)` when malformed, `None`

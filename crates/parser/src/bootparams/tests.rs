@@ -185,3 +185,30 @@ fn client_must_be_a_host_name() {
     assert!(!codes("web01.lab.example.net domain=a.b\n").contains(&"B102"));
     assert!(!codes("* domain=a.b\n").contains(&"B102"));
 }
+
+#[test]
+fn pair_views_and_spans() {
+    let text = "web01  root=js01:/r \\\n  boottype\n";
+    let (file, _) = parse_str(text);
+    let e = file.entries().next().unwrap();
+    let (root, bare) = (&e.pairs[0], &e.pairs[1]);
+    assert_eq!(
+        (root.sep(), root.key(), root.value()),
+        ("  ", "root", "js01:/r")
+    );
+    assert_eq!(&text[root.key_span()], "root");
+    assert_eq!(&text[root.value_span()], "js01:/r");
+    assert_eq!(&text[root.span()], "root=js01:/r");
+    assert!(!bare.has_eq());
+    assert_eq!(
+        (bare.sep(), bare.key(), bare.value()),
+        (" \\\n  ", "boottype", "")
+    );
+    assert_eq!(bare.value_span(), text.len() - 1..text.len() - 1);
+    let built = Pair::new("term", ":vt100");
+    assert_eq!((built.key(), built.value()), ("term", ":vt100"));
+    assert_eq!((built.span(), built.key_span()), (0..0, 0..0));
+    let mut changed = bare.clone();
+    changed.set_value(":in");
+    assert_eq!((changed.key(), changed.value()), ("boottype", ":in"));
+}
