@@ -7,11 +7,16 @@
 //! - `Drop` destroys only the pool it created (with retries: zfs-fuse answers
 //!   "pool is busy" for a moment after writes), even when the test panicked;
 //! - [`require_zfs`] fails loudly when zfs-fuse is missing and `CI` or
-//!   `ZFLASH_REQUIRE_ZFS` is set; otherwise it prints why the test is skipped.
+//!   `ZFLASH_REQUIRE_ZFS` is set; otherwise it prints why the test is skipped;
+//! - ZFS tests run one at a time, across threads and processes ([`ZfsLock`]): zfs-fuse
+//!   was seen to wedge (every FUSE request of every pool hanging in `fuse_get_req`) when
+//!   several test binaries created and mounted datasets in different pools at once.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
+use std::thread::ThreadId;
 use std::time::Duration;
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -76,6 +81,71 @@ pub fn run_retry(cmd: &str, args: &[&str]) -> Result<(), String> {
     Err(last)
 }
 
+/// Who holds the ZFS test lock in this process, how often, and the locked file that
+/// keeps other processes out.
+struct LockHolder {
+    thread: ThreadId,
+    depth: usize,
+    _file: std::fs::File,
+}
+
+static HOLDER: Mutex<Option<LockHolder>> = Mutex::new(None);
+static RELEASED: Condvar = Condvar::new();
+
+/// Exclusive use of zfs-fuse for one test: re-entrant within a thread (a test may hold
+/// several pools), exclusive across threads of this process and, through `flock` on
+/// `$TMPDIR/zflash-zfs-tests.lock`, across processes.
+pub struct ZfsLock(());
+
+impl ZfsLock {
+    /// Block until this thread may use zfs-fuse.
+    pub fn acquire() -> ZfsLock {
+        let me = std::thread::current().id();
+        let mut holder = HOLDER.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            match holder.as_mut() {
+                Some(h) if h.thread == me => {
+                    h.depth += 1;
+                    return ZfsLock(());
+                }
+                Some(_) => {
+                    holder = RELEASED.wait(holder).unwrap_or_else(|e| e.into_inner());
+                }
+                None => break,
+            }
+        }
+        let path = std::env::temp_dir().join("zflash-zfs-tests.lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .unwrap_or_else(|e| panic!("cannot open {}: {e}", path.display()));
+        file.lock()
+            .unwrap_or_else(|e| panic!("cannot lock {}: {e}", path.display()));
+        *holder = Some(LockHolder {
+            thread: me,
+            depth: 1,
+            _file: file,
+        });
+        ZfsLock(())
+    }
+}
+
+impl Drop for ZfsLock {
+    fn drop(&mut self) {
+        let mut holder = HOLDER.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(h) = holder.as_mut() {
+            h.depth -= 1;
+            if h.depth == 0 {
+                // Dropping the file releases the flock.
+                *holder = None;
+                RELEASED.notify_all();
+            }
+        }
+    }
+}
+
 /// A file-backed mirror pool with an altroot, destroyed on drop.
 pub struct TestPool {
     /// Pool name, unique to this process and call.
@@ -84,12 +154,16 @@ pub struct TestPool {
     pub dir: tempfile::TempDir,
     /// The altroot (`<dir>/a`), like the miniroot's `/a`.
     pub altroot: PathBuf,
+    /// Held for the pool's whole life; declared last so it is released only after
+    /// `Drop` has destroyed the pool.
+    _lock: ZfsLock,
 }
 
 impl TestPool {
     /// Create a mirror of two sparse files of `size_mb` each, altroot `<tmp>/a`.
     /// `tag` (letters/digits) makes the name readable in `zpool list`.
     pub fn create(tag: &str, size_mb: u64) -> TestPool {
+        let lock = ZfsLock::acquire();
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
         let tag: String = tag
             .chars()
@@ -115,7 +189,12 @@ impl TestPool {
             "zpool",
             &["create", "-R", &alt, &name, "mirror", &vdevs[0], &vdevs[1]],
         );
-        TestPool { name, dir, altroot }
+        TestPool {
+            name,
+            dir,
+            altroot,
+            _lock: lock,
+        }
     }
 
     /// A miniroot-like state, as JumpStart leaves it before the finish script runs:
