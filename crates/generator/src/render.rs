@@ -279,6 +279,8 @@ pub fn deploy_config(class: &Class, sysidcfg: &str) -> DeployConfig {
         version: zflash_runtime::config::CONFIG_VERSION,
         archive,
         manifest: None,
+        increments: Vec::new(),
+        verify_first: false,
         pool: class.profile.pool.clone(),
         be_name: d.be.clone(),
         properties: d.properties.clone(),

@@ -30,6 +30,15 @@ pub struct DeployConfig {
     /// carries its own or is a bare stream.
     #[serde(default)]
     pub manifest: Option<String>,
+    /// Differential archives applied in order on top of `archive` (each made by
+    /// `zflash capture --from` or `zfs send -i`, from the previous archive's snapshot).
+    /// Each is a path or `server:/path`; empty (the default) = the base archive alone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub increments: Vec<ArchiveLocation>,
+    /// Read every archive through once (records, checksums, digest against the manifest)
+    /// during preflight, before any change, in addition to the verified receive.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub verify_first: bool,
     /// Root pool name (JumpStart's `pool` profile keyword; default `rpool`).
     #[serde(default = "default_pool")]
     pub pool: String,
@@ -190,6 +199,9 @@ impl Default for Options {
 
 fn yes() -> bool {
     true
+}
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 fn default_pool() -> String {
     "rpool".to_string()
@@ -440,6 +452,18 @@ impl DeployConfig {
             {
                 return bad(format!(
                     "`{key}: {mp}` must be an absolute path other than /"
+                ));
+            }
+        }
+        for (i, inc) in self.increments.iter().enumerate() {
+            if *inc == self.archive || self.increments[..i].contains(inc) {
+                return bad(format!(
+                    "`increments`: {inc} is listed twice (each archive of the chain is applied once)"
+                ));
+            }
+            if let ArchiveLocation::Url(u) = inc {
+                return bad(format!(
+                    "`increments`: {u}: http(s) sources are not supported yet; use a path or server:/path"
                 ));
             }
         }

@@ -255,7 +255,8 @@ struct Runner<'a> {
     opts: &'a FinishOptions,
     platform: &'a Platform,
     events: &'a mut Events,
-    archive: Option<Box<dyn ArchiveInput>>,
+    /// The base archive, then the increments, in receive order.
+    archives: Vec<Box<dyn ArchiveInput>>,
     undo: Vec<Action>,
     log: Vec<String>,
     start: Instant,
@@ -275,7 +276,7 @@ pub fn finish(
         opts,
         platform,
         events,
-        archive: None,
+        archives: Vec::new(),
         undo: Vec::new(),
         log: Vec::new(),
         start: Instant::now(),
@@ -380,13 +381,37 @@ impl Runner<'_> {
         {
             self.run_step(step, 0, pending.steps.len())?;
         }
-        let manifest = cfg.manifest.as_deref().map(Path::new);
-        let archive =
-            input::open(Path::new(&pending.archive_path), manifest).map_err(RunError::Preflight)?;
-        let id = archive.info().id.clone();
-        self.report.archive = archive.info().path.clone();
+        // The base archive and each increment, in the order they are received; the
+        // config's extra `manifest` is the base archive's.
+        let paths: Vec<String> = pending
+            .steps
+            .iter()
+            .flat_map(|s| &s.ops)
+            .filter_map(|o| match &o.action {
+                Action::Receive { archive, .. } => Some(archive.clone()),
+                _ => None,
+            })
+            .collect();
+        for (i, path) in paths.iter().enumerate() {
+            let manifest = if i == 0 {
+                cfg.manifest.as_deref().map(Path::new)
+            } else {
+                None
+            };
+            let archive = input::open(Path::new(path), manifest).map_err(RunError::Preflight)?;
+            self.archives.push(archive);
+        }
+        // The chain's identity: a rerun with the same base and increments is a no-op, a
+        // different (or extra) increment is a new deployment.
+        let ids: Vec<&str> = self.archives.iter().map(|a| a.info().id.as_str()).collect();
+        let id = ids.join("+");
+        let names: Vec<&str> = self
+            .archives
+            .iter()
+            .map(|a| a.info().path.as_str())
+            .collect();
+        self.report.archive = names.join(" + ");
         self.report.archive_id = id.clone();
-        self.archive = Some(archive);
         let plan = plan::build(cfg, &plan_env(self.opts, id))
             .map_err(|e| RunError::Preflight(e.to_string()))?;
 
@@ -515,9 +540,24 @@ impl Runner<'_> {
         let old = self.cfg.old_dataset();
         // A killed run's `zfs receive` outlives it for a moment (until it has read the
         // end of its input and discarded the partial filesystem): let it finish first.
-        let tmp_snapshot = format!("{tmp}@{}", plan.snapshot);
+        let receives: Vec<String> = plan
+            .steps
+            .iter()
+            .flat_map(|s| &s.ops)
+            .filter_map(|o| match &o.action {
+                Action::Receive { snapshot, .. }
+                    if snapshot.ends_with(&format!("@{}", plan.snapshot)) =>
+                {
+                    Some(snapshot.clone())
+                }
+                Action::Receive { snapshot, .. } => Some(format!("-F {snapshot}")),
+                _ => None,
+            })
+            .collect();
         let waited = Instant::now();
-        while p.receive_running(&tmp_snapshot) && waited.elapsed() < Duration::from_secs(120) {
+        while receives.iter().any(|r| p.receive_running(r))
+            && waited.elapsed() < Duration::from_secs(120)
+        {
             std::thread::sleep(Duration::from_millis(200));
         }
         let bootfs = self.bootfs();
@@ -783,19 +823,59 @@ impl Runner<'_> {
             Check::FileReadable { path } => fs::File::open(path)
                 .map(|_| ())
                 .map_err(|e| RunError::Preflight(format!("cannot read {path}: {e}"))),
-            Check::ArchiveReadable { .. } => Ok(()),
-            Check::ArchiveFits { pool, arch, .. } => self.check_fits(pool, arch),
+            // Opened (manifest, first BEGIN record) before the plan was built.
+            Check::ArchiveReadable { archive, .. } => {
+                if self.cfg.verify_first {
+                    self.verify_fully(archive)
+                } else {
+                    Ok(())
+                }
+            }
+            Check::ArchiveFits {
+                archive,
+                pool,
+                arch,
+            } => self.check_fits(archive, pool, arch),
         }
     }
 
-    fn check_fits(&mut self, pool: &str, arch: &str) -> Result<(), RunError> {
+    /// Index of an opened archive in receive order.
+    fn archive_index(&self, path: &str) -> Result<usize, RunError> {
+        self.archives
+            .iter()
+            .position(|a| a.info().path == path)
+            .ok_or_else(|| RunError::Preflight(format!("archive {path} was not opened")))
+    }
+
+    /// `verify_first`: read the whole archive once (records, fletcher-4, digest against
+    /// the manifest) before anything changes.
+    fn verify_fully(&mut self, path: &str) -> Result<(), RunError> {
+        let index = self.archive_index(path)?;
+        self.note(&format!("  verifying {path} (verify_first)"));
+        let t0 = Instant::now();
+        let mut reader = self.archives[index]
+            .reader()
+            .map_err(|e| RunError::Preflight(format!("cannot read archive {path}: {e}")))?;
+        let result = io::copy(&mut reader, &mut io::sink()).and_then(|_| reader.finish());
+        match result {
+            Ok(summary) => {
+                self.events.emit(
+                    "verified",
+                    json!({ "archive": path, "summary": &summary,
+                            "seconds": t0.elapsed().as_secs_f64() }),
+                );
+                Ok(())
+            }
+            Err(e) => Err(RunError::Damaged(format!(
+                "{path}: {e} (found by verify_first, before any change)"
+            ))),
+        }
+    }
+
+    fn check_fits(&mut self, path: &str, pool: &str, arch: &str) -> Result<(), RunError> {
         let p = self.platform;
-        let info = self
-            .archive
-            .as_ref()
-            .expect("archive opened")
-            .info()
-            .clone();
+        let index = self.archive_index(path)?;
+        let info = self.archives[index].info().clone();
         let h = &info.header;
         let fail = |m: String| Err(RunError::Preflight(format!("{}: {m}", info.path)));
         if h.hdrtype != 1 {
@@ -804,11 +884,33 @@ impl Runner<'_> {
                 h.toname
             ));
         }
-        if h.fromguid != 0 {
+        if index == 0 && h.fromguid != 0 {
             return fail(format!(
-                "an incremental stream of {} (from guid {:016x}); a boot environment needs a full stream",
+                "an incremental stream of {} (from guid {:016x}); a boot environment needs a full stream (list increments under `increments`, after their base archive)",
                 h.toname, h.fromguid
             ));
+        }
+        if index > 0 {
+            let prev = self.archives[index - 1].info();
+            if h.fromguid == 0 {
+                return fail(format!(
+                    "listed as an increment but it is a full stream of {}; an increment is made with `zflash capture --from` or `zfs send -i`",
+                    h.toname
+                ));
+            }
+            let link = |i: &input::ArchiveInfo| zflash_archive::ChainLink {
+                path: i.path.clone().into(),
+                origin: Some(zflash_archive::Guid(i.header.fromguid)).filter(|g| g.0 != 0),
+                top: Some(zflash_archive::Guid(i.header.toguid)),
+            };
+            if let Some((_, problem)) = zflash_archive::check_chain(&[link(prev), link(&info)])
+                .into_iter()
+                .next()
+            {
+                return Err(RunError::Preflight(format!(
+                    "broken chain of archives: {problem} (increments must be listed in the order they were captured)"
+                )));
+            }
         }
         if h.objset_type != 2 {
             return fail(format!(
@@ -859,10 +961,19 @@ impl Runner<'_> {
                 .ok_or_else(|| {
                     RunError::Preflight(format!("cannot read the free space of {root}"))
                 })?;
-            if info.raw_size > avail {
+            // The chain up to this archive is received into one dataset.
+            let raw_size: u64 = self.archives[..=index]
+                .iter()
+                .map(|a| a.info().raw_size)
+                .sum();
+            if raw_size > avail {
                 return fail(format!(
-                    "not enough space: the stream is {} bytes, {root} has {} bytes available",
-                    info.raw_size, avail
+                    "not enough space: the stream{} {raw_size} bytes, {root} has {avail} bytes available",
+                    if index > 0 {
+                        "s up to this increment are"
+                    } else {
+                        " is"
+                    }
                 ));
             }
         }
@@ -870,13 +981,23 @@ impl Runner<'_> {
     }
 
     fn receive(&mut self, snapshot: &str, archive_path: &str) -> Result<(), RunError> {
-        let archive = self.archive.as_ref().expect("archive opened");
+        let index = self
+            .archive_index(archive_path)
+            .map_err(|e| RunError::Action(e.to_string()))?;
+        let archive = &self.archives[index];
         let info = archive.info().clone();
         let mut reader = archive
             .reader()
             .map_err(|e| RunError::Action(format!("cannot read archive {archive_path}: {e}")))?;
+        // An increment goes on top of the previous archive's snapshot; `-F` rolls the
+        // dataset back to it first (nothing should have changed it: it is not mounted).
+        let mut args = vec!["receive"];
+        if info.header.fromguid != 0 {
+            args.push("-F");
+        }
+        args.push(snapshot);
         let mut child = Command::new(&self.platform.zfs)
-            .args(["receive", snapshot])
+            .args(&args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -966,9 +1087,9 @@ impl Runner<'_> {
         for l in stdout.lines().chain(stderr.lines()) {
             self.detail(&format!("    | {l}"));
         }
-        self.report.receive_seconds = t0.elapsed().as_secs_f64();
-        self.report.bytes_received = raw;
-        self.report.bytes_stored = reader.position().0;
+        self.report.receive_seconds += t0.elapsed().as_secs_f64();
+        self.report.bytes_received += raw;
+        self.report.bytes_stored += reader.position().0;
         if let Some(e) = read_error {
             return Err(RunError::Damaged(format!("{archive_path}: {e}")));
         }
@@ -991,8 +1112,14 @@ impl Runner<'_> {
         let summary = reader
             .finish()
             .map_err(|e| RunError::Damaged(format!("{archive_path}: {e}")))?;
-        self.events.emit("received", json!({ "summary": &summary }));
-        self.report.sha256 = Some(summary.sha256);
+        self.events.emit(
+            "received",
+            json!({ "archive": archive_path, "summary": &summary }),
+        );
+        // The report's sha256 is the base archive's; each one is in its `received` event.
+        if index == 0 {
+            self.report.sha256 = Some(summary.sha256);
+        }
         Ok(())
     }
 

@@ -24,7 +24,7 @@
 //! | `remove_dir` | `rmdir PATH 2>/dev/null` — never fails (only removes an empty directory) |
 //! | `mount_nfs` | `mount -F nfs -o ro SOURCE TARGET` (Linux: `mount -t nfs -o ro`) |
 //! | `unmount` | `umount TARGET` |
-//! | `receive` | `zfs receive -v SNAPSHOT < ARCHIVE` for a bare stream; for a zflash archive, the decompressed stream piped in (the native runtime also verifies records and the digest) |
+//! | `receive` | `zfs receive -v SNAPSHOT < ARCHIVE` for a bare stream; for a zflash archive, the decompressed stream piped in (the native runtime also verifies records and the digest); every `receive` after the first of the `receive` step is an increment (config `increments`) into the same dataset: `zfs receive -F` |
 //! | `zfs_set` | `zfs set PROPERTY=VALUE DATASET` |
 //! | `zfs_rename` | `zfs rename FROM TO`; with `if_exists`, only when `zfs list FROM` succeeds |
 //! | `zfs_mount` / `zfs_unmount` | `zfs mount DATASET` / `zfs umount DATASET` |
@@ -529,6 +529,7 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
     let be_root = format!("{altroot}{be_mountpoint}");
     let force = env.force || cfg.options.force;
     let mut steps = Vec::new();
+    let increments = cfg.increments.len();
 
     let (archive_path, nfs) = match &cfg.archive {
         ArchiveLocation::Url(u) => return Err(PlanError::UrlNotSupported(u.clone())),
@@ -540,22 +541,51 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
         }
     };
 
-    if let Some((source, mnt)) = &nfs {
+    // NFS mounts: the base archive's directory first; an increment in the same
+    // `server:/dir` shares its mount, another directory gets `<source_mountpoint>-<n>`.
+    let mut mounts: Vec<(String, String)> = nfs.iter().cloned().collect();
+    let mut increment_paths = Vec::new();
+    for inc in &cfg.increments {
+        match inc {
+            ArchiveLocation::Url(u) => return Err(PlanError::UrlNotSupported(u.clone())),
+            ArchiveLocation::Path(p) => increment_paths.push(p.clone()),
+            ArchiveLocation::Nfs { .. } => {
+                let (source, file) = inc.nfs_split().expect("nfs");
+                let mnt = match mounts.iter().find(|(s, _)| *s == source) {
+                    Some((_, m)) => m.clone(),
+                    None => {
+                        let m = format!("{}-{}", cfg.options.source_mountpoint, mounts.len() + 1);
+                        mounts.push((source, m.clone()));
+                        m
+                    }
+                };
+                increment_paths.push(join(&mnt, &file));
+            }
+        }
+    }
+
+    if !mounts.is_empty() {
+        let mut ops = Vec::new();
+        for (source, mnt) in &mounts {
+            ops.push(op(Action::Mkdir { path: mnt.clone() }));
+            ops.push(op_undo(
+                Action::MountNfs {
+                    source: source.clone(),
+                    target: mnt.clone(),
+                },
+                Action::Unmount {
+                    target: mnt.clone(),
+                },
+            ));
+        }
+        let described: Vec<String> = mounts
+            .iter()
+            .map(|(source, mnt)| format!("{source} read-only at {mnt}"))
+            .collect();
         steps.push(Step {
             kind: StepKind::MountSource,
-            description: format!("mount {source} read-only at {mnt}"),
-            ops: vec![
-                op(Action::Mkdir { path: mnt.clone() }),
-                op_undo(
-                    Action::MountNfs {
-                        source: source.clone(),
-                        target: mnt.clone(),
-                    },
-                    Action::Unmount {
-                        target: mnt.clone(),
-                    },
-                ),
-            ],
+            description: format!("mount {}", described.join(", ")),
+            ops,
         });
     }
 
@@ -580,6 +610,19 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
             arch: env.si_arch.clone(),
         },
     ];
+    // Natively, an increment's `archive_fits` also checks the chain: it must be an
+    // incremental stream from the previous archive's snapshot (by GUID).
+    for path in &increment_paths {
+        checks.push(Check::ArchiveReadable {
+            archive: path.clone(),
+            manifest: None,
+        });
+        checks.push(Check::ArchiveFits {
+            archive: path.clone(),
+            pool: cfg.pool.clone(),
+            arch: env.si_arch.clone(),
+        });
+    }
     if let Some(s) = &cfg.sysidcfg
         && !s.starts_with('/')
         && env.si_config_dir.is_empty()
@@ -600,30 +643,53 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
     }
     steps.push(Step {
         kind: StepKind::Preflight,
-        description: "check the pool, the archive and the client before any change".into(),
+        description: if cfg.verify_first {
+            "check the pool, the archive(s) and the client, and read every archive through to verify it (verify_first), before any change".into()
+        } else if increments > 0 {
+            format!(
+                "check the pool, the archive and its {increments} increment(s) (chain of snapshot GUIDs) and the client before any change"
+            )
+        } else {
+            "check the pool, the archive and the client before any change".into()
+        },
         ops: checks.into_iter().map(|c| op(Action::Check(c))).collect(),
     });
 
     let tmp_snap = format!("{tmp}@{snap}");
+    let mut receive_ops = vec![
+        op_undo(
+            Action::Receive {
+                snapshot: tmp_snap.clone(),
+                archive: archive_path.clone(),
+            },
+            Action::ZfsDestroy {
+                dataset: tmp.clone(),
+                recursive: true,
+                if_exists: true,
+            },
+        ),
+        // The parent ROOT is legacy, so the received filesystem is not mounted. The
+        // archive id marks it as this runtime's work in progress (journal).
+        op(set(&tmp, ARCHIVE_PROPERTY, &env.archive_id)),
+    ];
+    // Each increment lands as one more snapshot of the same temporary dataset
+    // (`zfs receive -F`); destroying the dataset undoes them all.
+    for (i, path) in increment_paths.iter().enumerate() {
+        receive_ops.push(op(Action::Receive {
+            snapshot: increment_snapshot(&tmp, snap, i),
+            archive: path.clone(),
+        }));
+    }
     steps.push(Step {
         kind: StepKind::Receive,
-        description: format!("receive the archive into {tmp_snap}"),
-        ops: vec![
-            op_undo(
-                Action::Receive {
-                    snapshot: tmp_snap.clone(),
-                    archive: archive_path.clone(),
-                },
-                Action::ZfsDestroy {
-                    dataset: tmp.clone(),
-                    recursive: true,
-                    if_exists: true,
-                },
-            ),
-            // The parent ROOT is legacy, so the received filesystem is not mounted. The
-            // archive id marks it as this runtime's work in progress (journal).
-            op(set(&tmp, ARCHIVE_PROPERTY, &env.archive_id)),
-        ],
+        description: if increments > 0 {
+            format!(
+                "receive the archive into {tmp_snap}, then its {increments} increment(s) into {tmp}@{snap}-1…"
+            )
+        } else {
+            format!("receive the archive into {tmp_snap}")
+        },
+        ops: receive_ops,
     });
 
     let mut standalone = Vec::new();
@@ -824,6 +890,13 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
             recursive: false,
             if_exists: true,
         }));
+        for i in 0..increments {
+            cleanup.push(op(Action::ZfsDestroy {
+                dataset: increment_snapshot(&be, snap, i),
+                recursive: false,
+                if_exists: true,
+            }));
+        }
     }
     if force {
         cleanup.push(op(Action::ZfsDestroy {
@@ -843,16 +916,19 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
         ops: cleanup,
     });
 
-    if let Some((_, mnt)) = &nfs {
+    if !mounts.is_empty() {
+        let mut ops = Vec::new();
+        for (_, mnt) in mounts.iter().rev() {
+            ops.push(op(Action::Unmount {
+                target: mnt.clone(),
+            }));
+            ops.push(op(Action::RemoveDir { path: mnt.clone() }));
+        }
+        let names: Vec<&str> = mounts.iter().rev().map(|(_, m)| m.as_str()).collect();
         steps.push(Step {
             kind: StepKind::UnmountSource,
-            description: format!("unmount {mnt}"),
-            ops: vec![
-                op(Action::Unmount {
-                    target: mnt.clone(),
-                }),
-                op(Action::RemoveDir { path: mnt.clone() }),
-            ],
+            description: format!("unmount {}", names.join(", ")),
+            ops,
         });
     }
 
@@ -867,6 +943,11 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
         archive_id: env.archive_id.clone(),
         steps,
     })
+}
+
+/// `DATASET@SNAP-<n>`: the snapshot increment `index` (0-based) is received as.
+pub fn increment_snapshot(dataset: &str, snap: &str, index: usize) -> String {
+    format!("{dataset}@{snap}-{}", index + 1)
 }
 
 /// The parent of the temporary mountpoint (e.g. `/a/.zflash`), removed when empty; the
@@ -1022,6 +1103,73 @@ mod tests {
             DeployConfig::from_yaml("version: 1\narchive: https://h/x.zfs\nbe_name: b\n").unwrap();
         let e = build(&c, &env()).unwrap_err().to_string();
         assert!(e.contains("not supported yet"), "{e}");
+    }
+
+    #[test]
+    fn increments_add_receives_checks_mounts_and_cleanup_only() {
+        let base = build(&cfg(""), &env()).unwrap();
+        let chain = build(
+            &cfg("increments: ['js:/export/flash/s10-p1.zfs', /local/s10-p2.zfs, 'other:/x/p3.zfs']\n"),
+            &env(),
+        )
+        .unwrap();
+        let receives: Vec<(&str, &str)> = chain
+            .steps
+            .iter()
+            .flat_map(|s| &s.ops)
+            .filter_map(|o| match &o.action {
+                Action::Receive { snapshot, archive } => {
+                    Some((snapshot.as_str(), archive.as_str()))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            receives,
+            [
+                (
+                    "rpool/ROOT/.zflash-tmp-s10gold@flar",
+                    "/tmp/zflash-source/s10.zfs"
+                ),
+                (
+                    "rpool/ROOT/.zflash-tmp-s10gold@flar-1",
+                    "/tmp/zflash-source/s10-p1.zfs"
+                ),
+                ("rpool/ROOT/.zflash-tmp-s10gold@flar-2", "/local/s10-p2.zfs"),
+                (
+                    "rpool/ROOT/.zflash-tmp-s10gold@flar-3",
+                    "/tmp/zflash-source-2/p3.zfs"
+                ),
+            ]
+        );
+        let text = chain.to_string();
+        assert!(
+            text.contains("mount -o ro (nfs) other:/x /tmp/zflash-source-2"),
+            "{text}"
+        );
+        assert!(
+            text.contains("zfs destroy rpool/ROOT/s10gold@flar-3"),
+            "{text}"
+        );
+        assert!(text.contains("umount /tmp/zflash-source-2"), "{text}");
+        // Same step kinds; only the receive, preflight, cleanup and NFS steps grow.
+        let kinds = |p: &Plan| p.steps.iter().map(|s| s.kind).collect::<Vec<_>>();
+        assert_eq!(kinds(&base), kinds(&chain));
+        let checks = |p: &Plan| {
+            p.steps
+                .iter()
+                .find(|s| s.kind == StepKind::Preflight)
+                .unwrap()
+                .ops
+                .len()
+        };
+        assert_eq!(checks(&chain), checks(&base) + 6);
+        // Absent and empty `increments` are the same plan, byte for byte.
+        let empty = build(&cfg("increments: []\n"), &env()).unwrap();
+        assert_eq!(
+            serde_json::to_string(&empty).unwrap(),
+            serde_json::to_string(&base).unwrap()
+        );
     }
 
     #[test]

@@ -465,3 +465,212 @@ fn compressed_archive_deploys_and_damage_in_it_rolls_back() {
     assert_eq!(r.bytes_received, std::fs::metadata(&stream).unwrap().len());
     assert_eq!(r.bytes_stored, out.stdout.len() as u64);
 }
+
+/// The files of the golden image that its increments change.
+fn golden_root(site: &Site, ds: &str) -> PathBuf {
+    let mp = site.pool.zfs_get("mountpoint", ds);
+    PathBuf::from(mp)
+}
+
+fn send(site: &Site, args: &[&str], name: &str) -> PathBuf {
+    let path = site.pool.dir().join(name);
+    let file = std::fs::File::create(&path).unwrap();
+    let st = std::process::Command::new("zfs")
+        .arg("send")
+        .args(args)
+        .stdout(file)
+        .status()
+        .unwrap();
+    assert!(st.success(), "zfs send {args:?}");
+    path
+}
+
+/// A base archive and two increments of one golden dataset (`@flar` → `@inc1` → `@inc2`),
+/// plus an increment of an unrelated dataset; the golden datasets are destroyed.
+struct Chain {
+    base: PathBuf,
+    inc1: PathBuf,
+    inc2: PathBuf,
+    unrelated: PathBuf,
+}
+
+fn chain(site: &Site) -> Chain {
+    let ds = site.pool.golden_dataset(32);
+    let root = golden_root(site, &ds);
+    run("zfs", &["snapshot", &format!("{ds}@flar")]);
+    let base = send(site, &[&format!("{ds}@flar")], "base.zfs");
+    std::fs::write(root.join("etc/motd"), "Golden image, patch 1\n").unwrap();
+    std::fs::write(root.join("usr/bin/patch1"), vec![0x5a; 40 * 1024]).unwrap();
+    run("zfs", &["snapshot", &format!("{ds}@inc1")]);
+    let inc1 = send(
+        site,
+        &["-i", &format!("{ds}@flar"), &format!("{ds}@inc1")],
+        "inc1.zfs",
+    );
+    std::fs::write(root.join("etc/motd"), "Golden image, patch 2\n").unwrap();
+    std::fs::remove_file(root.join("usr/bin/tool")).unwrap();
+    run("zfs", &["snapshot", &format!("{ds}@inc2")]);
+    let inc2 = send(
+        site,
+        &["-i", &format!("{ds}@inc1"), &format!("{ds}@inc2")],
+        "inc2.zfs",
+    );
+    let other = site.pool.golden_dataset(0);
+    run("zfs", &["snapshot", &format!("{other}@a")]);
+    std::fs::write(golden_root(site, &other).join("etc/motd"), "other\n").unwrap();
+    run("zfs", &["snapshot", &format!("{other}@b")]);
+    let unrelated = send(
+        site,
+        &["-i", &format!("{other}@a"), &format!("{other}@b")],
+        "unrelated.zfs",
+    );
+    for d in [ds, other] {
+        let mp = site.pool.zfs_get("mountpoint", &d);
+        zflash_runtime::testpool::run_retry("zfs", &["destroy", "-r", &d]).unwrap();
+        let _ = std::fs::remove_dir(mp);
+    }
+    Chain {
+        base,
+        inc1,
+        inc2,
+        unrelated,
+    }
+}
+
+fn increments<P: AsRef<Path>>(list: &[P]) -> String {
+    let items: Vec<String> = list
+        .iter()
+        .map(|p| p.as_ref().display().to_string())
+        .collect();
+    format!("increments: [{}]\n", items.join(", "))
+}
+
+/// Base + increments reach the newest snapshot's files; the chain is the journal's
+/// identity: the same chain again is a no-op, a different last increment is not.
+#[test]
+fn differential_archives_reach_the_incremental_state() {
+    if !require_zfs() {
+        return;
+    }
+    let s = site("chain", 128);
+    let c = chain(&s);
+    let cfg = config(&s, &c.base, &increments(&[&c.inc1, &c.inc2]));
+    let r = deploy(&cfg, &opts(&s));
+    assert_eq!(r.outcome, Outcome::Deployed, "{r}");
+    assert_eq!(r.archive_id.matches('+').count(), 2, "{}", r.archive_id);
+    let total: u64 = [&c.base, &c.inc1, &c.inc2]
+        .iter()
+        .map(|p| std::fs::metadata(p).unwrap().len())
+        .sum();
+    assert_eq!(r.bytes_received, total);
+    let ds = be(&s);
+    assert_eq!(s.pool.bootfs(), ds);
+    assert!(
+        !s.pool.datasets().iter().any(|d| d.contains('@')),
+        "the increments' snapshots are destroyed too: {:?}",
+        s.pool.datasets()
+    );
+    let root = inspect(&s);
+    assert_eq!(
+        std::fs::read_to_string(root.join("etc/motd")).unwrap(),
+        "Golden image, patch 2\n"
+    );
+    assert_eq!(
+        std::fs::read(root.join("usr/bin/patch1")).unwrap(),
+        vec![0x5a; 40 * 1024]
+    );
+    assert!(!root.join("usr/bin/tool").exists(), "removed by inc2");
+    assert_eq!(
+        std::fs::metadata(root.join("usr/bin/payload"))
+            .unwrap()
+            .len(),
+        32 * 1024
+    );
+    assert!(
+        root.join("reconfigure").is_file(),
+        "identity reset after the chain"
+    );
+    uninspect(&s);
+
+    let before = s.pool.state();
+    let again = deploy(&cfg, &opts(&s));
+    assert_eq!(again.outcome, Outcome::AlreadyDeployed, "{again}");
+    assert_eq!(s.pool.state(), before);
+    // A different last increment is another deployment: refused over the BE unless forced.
+    let shorter = config(&s, &c.base, &increments(&[&c.inc1]));
+    let r = deploy(&shorter, &opts(&s));
+    assert_failed_and_unchanged(&s, &before, &r, "already exists");
+    assert!(
+        r.error.as_deref().unwrap().contains(&again.archive_id),
+        "names the chain it was deployed from: {r}"
+    );
+}
+
+/// A broken chain is refused by preflight with the pool untouched; damage inside an
+/// increment rolls back the base receive too.
+#[test]
+fn broken_or_damaged_chains_change_nothing() {
+    if !require_zfs() {
+        return;
+    }
+    let s = site("badchain", 128);
+    let c = chain(&s);
+    let full = s.pool.golden_stream("other-full.zfs", 0);
+    let before = s.pool.state();
+    for (list, want) in [
+        (vec![&c.inc2, &c.inc1], "broken chain of archives"),
+        (vec![&c.inc2], "broken chain of archives"),
+        (vec![&c.unrelated], "broken chain of archives"),
+        (vec![&c.inc1, &full], "it is a full stream"),
+    ] {
+        let mut events = Vec::new();
+        let r = {
+            let sink = SharedSink(std::sync::Arc::new(std::sync::Mutex::new(Vec::new())));
+            let mut ev = Events::new(Some(Box::new(sink.clone())));
+            let r = exec::finish(
+                &config(&s, &c.base, &increments(&list)),
+                &opts(&s),
+                &Platform::detect(),
+                &mut ev,
+            );
+            events.extend_from_slice(&sink.0.lock().unwrap());
+            r
+        };
+        assert_failed_and_unchanged(&s, &before, &r, want);
+        assert!(r.error.as_deref().unwrap().starts_with("preflight:"), "{r}");
+        let events = String::from_utf8(events).unwrap();
+        assert!(!events.contains("\"step\":\"receive\""), "{events}");
+    }
+    // An increment as the base archive.
+    let r = deploy(&config(&s, &c.inc1, ""), &opts(&s));
+    assert_failed_and_unchanged(&s, &before, &r, "an incremental stream");
+
+    let mut data = std::fs::read(&c.inc1).unwrap();
+    let at = data.len() / 2;
+    data[at] ^= 0x04;
+    let damaged = s.pool.dir().join("inc1-damaged.zfs");
+    std::fs::write(&damaged, &data).unwrap();
+    let r = deploy(
+        &config(&s, &c.base, &increments(&[&damaged, &c.inc2])),
+        &opts(&s),
+    );
+    assert_failed_and_unchanged(&s, &before, &r, "archive damaged");
+    assert!(
+        r.error.as_deref().unwrap().contains("inc1-damaged.zfs"),
+        "{r}"
+    );
+}
+
+/// An `io::Write` shared with the test, to read the events afterwards.
+#[derive(Clone)]
+struct SharedSink(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for SharedSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
