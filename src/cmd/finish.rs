@@ -30,6 +30,10 @@ pub struct Args {
     /// Replace an existing boot environment of the same name not deployed from this archive
     #[arg(long)]
     force: bool,
+    /// Read every archive through (records, checksums, digest) in preflight, before any
+    /// change, as well as during the receive (config `verify_first: true`)
+    #[arg(long)]
+    verify_first: bool,
     /// No step lines on stderr
     #[arg(long, short)]
     quiet: bool,
@@ -51,7 +55,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         None => anyhow::bail!("no deploy config: give --config FILE (or set SI_CONFIG_DIR)"),
     };
-    let cfg = DeployConfig::load(&config_path)?;
+    let mut cfg = DeployConfig::load(&config_path)?;
+    cfg.verify_first |= args.verify_first;
     let fault = std::env::var("ZFLASH_FAULT")
         .ok()
         .and_then(|f| Fault::parse(&f));

@@ -510,3 +510,112 @@ fn captured_archive_deploys_end_to_end() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["outcome"], "already_deployed");
 }
+
+/// `zflash capture --from` makes an increment; `zflash finish` with `increments:` deploys
+/// base + increment, and `--verify-first` refuses a bad digest before touching the pool.
+#[test]
+fn captured_increment_deploys_and_verify_first_refuses_a_bad_digest() {
+    if !require_zfs() {
+        return;
+    }
+    let pool = TestPool::miniroot("capinc", 128, INSTALLED);
+    let golden = pool.golden_dataset(64);
+    let golden_root = PathBuf::from(pool.zfs_get("mountpoint", &golden));
+    let capture = |args: &[&str], out: &Path| {
+        let o = zflash()
+            .arg("capture")
+            .args(args)
+            .arg("-o")
+            .arg(out)
+            .arg(&golden)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "capture {args:?}: {}", text(&o.stderr));
+    };
+    let base = pool.dir().join("gold.zfs.zst");
+    capture(&["--snapshot", "flar"], &base);
+    std::fs::write(golden_root.join("etc/motd"), "Golden image, patch 1\n").unwrap();
+    let inc = pool.dir().join("gold-p1.zfs.zst");
+    capture(&["--snapshot", "p1", "--from", "flar"], &inc);
+    run_retry("zfs", &["destroy", "-r", &golden]).unwrap();
+    let _ = std::fs::remove_dir(&golden_root);
+    // A copy of the increment whose manifest promises another digest.
+    let bad = pool.dir().join("bad-p1.zfs.zst");
+    std::fs::copy(&inc, &bad).unwrap();
+    let manifest =
+        std::fs::read_to_string(pool.dir().join("gold-p1.zfs.zst.manifest.json")).unwrap();
+    let mut m: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+    m["sha256"] = serde_json::json!("0".repeat(64));
+    std::fs::write(
+        pool.dir().join("bad-p1.zfs.zst.manifest.json"),
+        m.to_string(),
+    )
+    .unwrap();
+
+    let config_dir = tempfile::tempdir().unwrap();
+    std::fs::write(config_dir.path().join("sysidcfg"), "name_service=NONE\n").unwrap();
+    let events = config_dir.path().join("events.jsonl");
+    let deploy = |increment: &Path, extra: &[&str]| {
+        let cfg = write_config(
+            config_dir.path(),
+            &format!(
+                "version: 1\narchive: {}\nincrements: [{}]\npool: {}\nbe_name: {NEW}\n",
+                base.display(),
+                increment.display(),
+                pool.name
+            ),
+        );
+        zflash()
+            .args(["finish", "-q", "--json", "--events"])
+            .arg(&events)
+            .arg("--config")
+            .arg(&cfg)
+            .arg("--altroot")
+            .arg(&pool.altroot)
+            .args(extra)
+            .env("SI_CONFIG_DIR", config_dir.path())
+            .env_remove("SI_ARCH")
+            .env_remove("SI_KARCH")
+            .output()
+            .unwrap()
+    };
+    let before = pool.state();
+    let out = deploy(&bad, &["--verify-first"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let error = report["error"].as_str().unwrap();
+    assert!(
+        error.contains("bad-p1.zfs.zst") && error.contains("verify_first"),
+        "{error}"
+    );
+    assert_eq!(pool.state(), before);
+    let log = std::fs::read_to_string(&events).unwrap();
+    assert!(
+        !log.contains("\"step\":\"receive\""),
+        "no receive attempted: {log}"
+    );
+
+    let out = deploy(&inc, &["--verify-first"]);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["outcome"], "deployed");
+    assert!(
+        report["archive_id"].as_str().unwrap().contains("+sha256:"),
+        "{report}"
+    );
+    let be = format!("{}/ROOT/{NEW}", pool.name);
+    run("zfs", &["set", "mountpoint=/inspect", &be]);
+    run("zfs", &["mount", &be]);
+    let motd = std::fs::read_to_string(pool.altroot.join("inspect/etc/motd"));
+    run_retry("zfs", &["umount", &be]).unwrap();
+    run("zfs", &["set", "mountpoint=/", &be]);
+    assert_eq!(motd.unwrap(), "Golden image, patch 1\n");
+    let out = deploy(&inc, &[]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["outcome"], "already_deployed", "{report}");
+}

@@ -674,3 +674,44 @@ impl std::io::Write for SharedSink {
         Ok(())
     }
 }
+
+/// `verify_first`: a digest mismatch is found by a full read in preflight — no receive is
+/// attempted and the pool is untouched — where without it the receive runs and is undone.
+#[test]
+fn verify_first_finds_a_bad_digest_before_any_change() {
+    if !require_zfs() {
+        return;
+    }
+    let s = site("verifyfirst", 128);
+    let c = chain(&s);
+    // The increment's manifest has the wrong digest; the base is right.
+    write_manifest(&c.base, "i386", None);
+    write_manifest(&c.inc1, "i386", Some(&"0".repeat(64)));
+    let before = s.pool.state();
+    let cfg = config(
+        &s,
+        &c.base,
+        &format!("{}verify_first: true\n", increments(&[&c.inc1])),
+    );
+    let sink = SharedSink(std::sync::Arc::new(std::sync::Mutex::new(Vec::new())));
+    let r = exec::finish(
+        &cfg,
+        &opts(&s),
+        &Platform::detect(),
+        &mut Events::new(Some(Box::new(sink.clone()))),
+    );
+    assert_failed_and_unchanged(&s, &before, &r, "does not match its manifest");
+    assert!(r.error.as_deref().unwrap().contains("verify_first"), "{r}");
+    assert!(r.rolled_back.is_empty(), "nothing to roll back: {r}");
+    let events = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
+    assert_eq!(
+        events.matches("\"event\":\"verified\"").count(),
+        1,
+        "{events}"
+    );
+    assert!(!events.contains("\"step\":\"receive\""), "{events}");
+    // The same chain with a right manifest: verified twice (preflight, receive), deployed.
+    write_manifest(&c.inc1, "i386", None);
+    let r = deploy(&cfg, &opts(&s));
+    assert_eq!(r.outcome, Outcome::Deployed, "{r}");
+}
