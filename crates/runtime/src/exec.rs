@@ -257,6 +257,9 @@ struct Runner<'a> {
     events: &'a mut Events,
     /// The base archive, then the increments, in receive order.
     archives: Vec<Box<dyn ArchiveInput>>,
+    /// Where `write_log` put the runtime log inside the BE: written again just before the
+    /// BE is unmounted, so the copy also holds the hooks and the unmount.
+    log_copy: Option<String>,
     undo: Vec<Action>,
     log: Vec<String>,
     start: Instant,
@@ -277,6 +280,7 @@ pub fn finish(
         platform,
         events,
         archives: Vec::new(),
+        log_copy: None,
         undo: Vec::new(),
         log: Vec::new(),
         start: Instant::now(),
@@ -483,6 +487,9 @@ impl Runner<'_> {
             self.detail(&format!("  {}", op.action));
             self.events
                 .emit("action", json!({ "step": name, "action": &op.action }));
+            if step.kind == StepKind::Unmount && matches!(op.action, Action::ZfsUnmount { .. }) {
+                self.refresh_log_copy()?;
+            }
             self.apply(&op.action)?;
             if !armed_first && let Some(u) = &op.undo {
                 self.undo.push(u.clone());
@@ -724,10 +731,8 @@ impl Runner<'_> {
                     .map_err(|e| io_err(&format!("cannot copy {from} into"), to, e))
             }
             Action::WriteLog { to } => {
-                let mut text = self.log.join("\n");
-                text.push('\n');
-                write_atomic(Path::new(to), text.as_bytes())
-                    .map_err(|e| io_err("cannot write the log", to, e))
+                self.log_copy = Some(to.clone());
+                self.write_log(to)
             }
             Action::VerifyPresent { path } => {
                 if fs::symlink_metadata(path).is_ok() {
@@ -770,6 +775,24 @@ impl Runner<'_> {
                 }
             }
         }
+    }
+
+    fn write_log(&self, to: &str) -> Result<(), RunError> {
+        let mut text = self.log.join("\n");
+        text.push('\n');
+        write_atomic(Path::new(to), text.as_bytes())
+            .map_err(|e| RunError::Action(format!("cannot write the log {to}: {e}")))
+    }
+
+    /// Bring the log copy in the BE up to date: the last moment it is mounted.
+    fn refresh_log_copy(&mut self) -> Result<(), RunError> {
+        let Some(to) = self.log_copy.clone() else {
+            return Ok(());
+        };
+        self.detail(
+            "log copy in the BE ends here (BE unmounted next); set_mountpoint, switch_bootfs and cleanup follow: see the report and the events",
+        );
+        self.write_log(&to)
     }
 
     fn check(&mut self, c: &Check) -> Result<(), RunError> {

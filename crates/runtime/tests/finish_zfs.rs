@@ -150,6 +150,13 @@ fn seed_scenario_end_to_end_then_rerun_is_a_noop() {
     assert!(logs.join("golden_install_log").is_file());
     let own = std::fs::read_to_string(logs.join("zflash-finish.log")).unwrap();
     assert!(own.contains("reset_identity"), "{own}");
+    // Complete up to the unmount: the steps after preserve_logs are in the copy too.
+    assert!(own.contains("] unmount: unmount "), "{own}");
+    assert!(own.contains(&format!("zfs umount {ds}")), "{own}");
+    assert!(
+        own.trim_end().ends_with("see the report and the events"),
+        "{own}"
+    );
     assert_eq!(
         std::fs::metadata(root.join("usr/bin/payload"))
             .unwrap()
@@ -285,6 +292,11 @@ fn failure_after_every_step_before_the_switch_leaves_the_pool_as_it_was() {
     assert_eq!(r.outcome, Outcome::Deployed, "{r}");
     let root = inspect(&s);
     assert!(root.join("etc/hooked").is_file());
+    let log = std::fs::read_to_string(root.join("var/sadm/system/logs/zflash-finish.log")).unwrap();
+    assert!(
+        log.contains("] run_hooks: run 1 hook(s)"),
+        "hooks in the BE's log: {log}"
+    );
     uninspect(&s);
 }
 
