@@ -555,7 +555,7 @@ fn captured_increment_deploys_and_verify_first_refuses_a_bad_digest() {
     let config_dir = tempfile::tempdir().unwrap();
     std::fs::write(config_dir.path().join("sysidcfg"), "name_service=NONE\n").unwrap();
     let events = config_dir.path().join("events.jsonl");
-    let deploy = |increment: &Path, extra: &[&str]| {
+    let deploy = |increment: &Path, extra: &[&str], fault: Option<&str>| {
         let cfg = write_config(
             config_dir.path(),
             &format!(
@@ -565,8 +565,12 @@ fn captured_increment_deploys_and_verify_first_refuses_a_bad_digest() {
                 pool.name
             ),
         );
-        zflash()
-            .args(["finish", "-q", "--json", "--events"])
+        let mut c = zflash();
+        c.env_remove("ZFLASH_FAULT");
+        if let Some(f) = fault {
+            c.env("ZFLASH_FAULT", f);
+        }
+        c.args(["finish", "-q", "--json", "--events"])
             .arg(&events)
             .arg("--config")
             .arg(&cfg)
@@ -580,7 +584,7 @@ fn captured_increment_deploys_and_verify_first_refuses_a_bad_digest() {
             .unwrap()
     };
     let before = pool.state();
-    let out = deploy(&bad, &["--verify-first"]);
+    let out = deploy(&bad, &["--verify-first"], None);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let error = report["error"].as_str().unwrap();
@@ -595,7 +599,11 @@ fn captured_increment_deploys_and_verify_first_refuses_a_bad_digest() {
         "no receive attempted: {log}"
     );
 
-    let out = deploy(&inc, &["--verify-first"]);
+    // Killed right after the receive step (base and increment received): a rerun cleans
+    // the temporary dataset and its snapshots up and deploys.
+    let out = deploy(&inc, &[], Some("kill-after:receive"));
+    assert_eq!(out.status.signal(), Some(9));
+    let out = deploy(&inc, &["--verify-first"], None);
     assert!(
         out.status.success(),
         "{}{}",
@@ -615,7 +623,7 @@ fn captured_increment_deploys_and_verify_first_refuses_a_bad_digest() {
     run_retry("zfs", &["umount", &be]).unwrap();
     run("zfs", &["set", "mountpoint=/", &be]);
     assert_eq!(motd.unwrap(), "Golden image, patch 1\n");
-    let out = deploy(&inc, &[]);
+    let out = deploy(&inc, &[], None);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["outcome"], "already_deployed", "{report}");
 }
