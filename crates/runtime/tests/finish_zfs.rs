@@ -727,3 +727,69 @@ fn verify_first_finds_a_bad_digest_before_any_change() {
     let r = deploy(&cfg, &opts(&s));
     assert_eq!(r.outcome, Outcome::Deployed, "{r}");
 }
+
+/// Increments on NFS: one in the base's directory shares its mount, one in another
+/// directory gets `<source_mountpoint>-2`; both are unmounted at the end and after a failure.
+#[test]
+fn nfs_increments_share_or_add_source_mounts() {
+    if !require_zfs() {
+        return;
+    }
+    let s = site("nfschain", 128);
+    let c = chain(&s);
+    let other_dir = s.pool.dir().join("patches");
+    std::fs::create_dir(&other_dir).unwrap();
+    let inc2 = other_dir.join("inc2.zfs");
+    std::fs::rename(&c.inc2, &inc2).unwrap();
+    let fake = s.config_dir.path().join("fake-mount");
+    std::fs::write(
+        &fake,
+        "#!/bin/sh\n[ \"$1 $2 $3 $4\" = \"-t nfs -o ro\" ] || exit 9\nmount --bind \"${5#*:}\" \"$6\" && mount -o remount,ro,bind \"$6\"\n",
+    )
+    .unwrap();
+    run("chmod", &["+x", fake.to_str().unwrap()]);
+    let mnt = s.config_dir.path().join("src");
+    let mnt2 = s.config_dir.path().join("src-2");
+    let cfg = DeployConfig::from_yaml(&format!(
+        "version: 1\narchive: localhost:{}\nincrements: ['localhost:{}', 'localhost:{}']\npool: {}\nbe_name: {NEW}\noptions: {{source_mountpoint: {}}}\n",
+        c.base.display(),
+        c.inc1.display(),
+        inc2.display(),
+        s.pool.name,
+        mnt.display()
+    ))
+    .unwrap();
+    let mut platform = Platform::detect();
+    platform.mount = fake.display().to_string();
+    let mounted = |p: &Path| {
+        std::fs::read_to_string("/proc/mounts")
+            .unwrap()
+            .lines()
+            .any(|l| l.split_whitespace().nth(1) == Some(p.to_str().unwrap()))
+    };
+    let before = s.pool.state();
+    let mut o = opts(&s);
+    o.fault = Some(Fault::FailAfter("receive".into()));
+    let r = exec::finish(&cfg, &o, &platform, &mut Events::new(None));
+    assert_failed_and_unchanged(&s, &before, &r, "after step receive");
+    assert!(!mounted(&mnt) && !mounted(&mnt2), "sources left mounted");
+    let r = exec::finish(&cfg, &opts(&s), &platform, &mut Events::new(None));
+    assert_eq!(r.outcome, Outcome::Deployed, "{r}");
+    assert_eq!(
+        r.archive,
+        format!(
+            "{} + {} + {}",
+            mnt.join("base.zfs").display(),
+            mnt.join("inc1.zfs").display(),
+            mnt2.join("inc2.zfs").display()
+        )
+    );
+    assert!(!mounted(&mnt) && !mounted(&mnt2), "sources left mounted");
+    assert!(!mnt.exists() && !mnt2.exists(), "mountpoints left behind");
+    let root = inspect(&s);
+    assert_eq!(
+        std::fs::read_to_string(root.join("etc/motd")).unwrap(),
+        "Golden image, patch 2\n"
+    );
+    uninspect(&s);
+}
