@@ -76,9 +76,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.plan {
         let plan = exec::plan_for(&cfg, &opts)?;
         if args.json {
-            println!("{}", serde_json::to_string_pretty(&plan)?);
+            emit(&format!("{}\n", serde_json::to_string_pretty(&plan)?))?;
         } else {
-            print!("{plan}");
+            emit(&plan.to_string())?;
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -94,9 +94,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut events = Events::new(sink);
     let report = exec::finish(&cfg, &opts, &Platform::detect(), &mut events);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        emit(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
     } else {
-        print!("{report}");
+        emit(&report.to_string())?;
     }
     Ok(if report.outcome == Outcome::Failed {
         if !args.json {
@@ -109,4 +109,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Write to stdout; a closed pipe (`zflash finish --plan | head`) is not an error.
+fn emit(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(anyhow::Error::new(e).context("cannot write to stdout"))
+        }
+        _ => Ok(()),
+    }
 }

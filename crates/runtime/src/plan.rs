@@ -684,7 +684,7 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
         kind: StepKind::Receive,
         description: if increments > 0 {
             format!(
-                "receive the archive into {tmp_snap}, then its {increments} increment(s) into {tmp}@{snap}-1…"
+                "receive the archive into {tmp_snap}, then its {increments} increment(s) with zfs receive -F into {tmp}@{snap}-1…"
             )
         } else {
             format!("receive the archive into {tmp_snap}")
