@@ -7,13 +7,14 @@
 //! and `zfs send` succeeded. Then the manifest is written the same way. On any failure
 //! nothing is left behind, and a snapshot this command created is destroyed again.
 
-use std::io::{self, IsTerminal, Read};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use zflash_archive::interrupt::{self, Interrupt, Interrupted};
 use zflash_archive::manifest::{Content, MANIFEST_FORMAT, Source, StreamInfo, rfc3339_utc};
 use zflash_archive::{
     ArchiveWriter, Compression, Manifest, WrittenArchive, manifest_path, write_manifest,
@@ -63,6 +64,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    // Installed first: from here on SIGINT/SIGTERM/SIGHUP only set a flag, and every
+    // exit path below cleans up before returning.
+    let interrupt = Interrupt::install().context("cannot install the signal handlers")?;
     let dataset = args.dataset.trim_end_matches('/').to_string();
     if dataset.is_empty() || dataset.contains('@') {
         bail!("DATASET must be a filesystem name like pool/fs, not `{dataset}`");
@@ -99,34 +103,113 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     });
     let full_snap = format!("{dataset}@{snapshot}");
 
-    let snap_guard = SnapshotGuard::take(&full_snap, args.recursive)?;
+    if let Err(stop) = interrupt.check() {
+        return Ok(interrupted(stop, &full_snap, SnapshotFate::NotCreated));
+    }
+    let snap_guard = match SnapshotGuard::take(&full_snap, args.recursive) {
+        Ok(guard) => guard,
+        Err(e) => match interrupt.check() {
+            // `zfs snapshot` got the terminal's SIGINT too.
+            Err(stop) => return Ok(interrupted(stop, &full_snap, SnapshotFate::NotCreated)),
+            Ok(()) => return Err(e),
+        },
+    };
+    let job = Job {
+        args: &args,
+        dataset: &dataset,
+        snapshot: &snapshot,
+        from: from.as_deref(),
+        full_snap: &full_snap,
+        compression,
+        now,
+    };
+    match capture(&job, &interrupt) {
+        Ok(report) => {
+            snap_guard.keep();
+            // The session may be gone (SIGHUP): the archive is complete, do not panic.
+            let _ = writeln!(io::stdout(), "{report}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            let destroyed = snap_guard.destroy();
+            match interrupt.check() {
+                Err(stop) => Ok(interrupted(stop, &full_snap, destroyed)),
+                Ok(()) => Err(e),
+            }
+        }
+    }
+}
+
+/// What one capture writes; borrowed from `run`.
+struct Job<'a> {
+    args: &'a Args,
+    dataset: &'a str,
+    snapshot: &'a str,
+    from: Option<&'a str>,
+    full_snap: &'a str,
+    compression: Compression,
+    now: u64,
+}
+
+/// Report a capture stopped by a signal (everything already cleaned up) and return the
+/// shell's exit status for it.
+fn interrupted(stop: Interrupted, full_snap: &str, destroyed: SnapshotFate) -> ExitCode {
+    let snapshot = match destroyed {
+        SnapshotFate::NotCreated => String::new(),
+        SnapshotFate::Destroyed => format!("; destroyed the snapshot {full_snap} it had created"),
+        SnapshotFate::DestroyFailed => {
+            format!("; could not destroy the snapshot {full_snap} it created")
+        }
+    };
+    // stderr may be a terminal that is gone (SIGHUP): never panic on writing.
+    let _ = writeln!(
+        io::stderr(),
+        "zflash: capture {stop}: stopped `zfs send`, removed the partial archive{snapshot}"
+    );
+    ExitCode::from(stop.exit_code())
+}
+
+/// Write the archive and its manifest; returns the summary line for stdout. Every
+/// error (including [`Interrupted`]) leaves neither file nor temporary file behind.
+fn capture(job: &Job, interrupt: &Interrupt) -> anyhow::Result<String> {
+    let Job {
+        args,
+        dataset,
+        snapshot,
+        from,
+        full_snap,
+        compression,
+        now,
+    } = *job;
+    let output = &args.output;
+    let mpath = manifest_path(output);
 
     let mut send_args: Vec<String> = vec!["send".into()];
     if args.recursive {
         send_args.push("-R".into());
     }
-    if let Some(f) = &from {
+    if let Some(f) = from {
         send_args.push("-i".into());
         // -R -i takes the short name; a plain -i accepts the full one.
         send_args.push(if args.recursive {
-            f.clone()
+            f.to_string()
         } else {
             format!("{dataset}@{f}")
         });
     }
-    send_args.push(full_snap.clone());
+    send_args.push(full_snap.to_string());
 
     // `referenced` approximates a full stream's size; an increment's is unknown (pool
     // v23 has no `written` property and zfs-fuse's `zfs send` no `-nv` estimate).
     let size_hint = if from.is_none() && !args.recursive {
-        zfs_get(&dataset, "referenced").and_then(|v| v.parse::<u64>().ok())
+        zfs_get(dataset, "referenced").and_then(|v| v.parse::<u64>().ok())
     } else {
         None
     };
-    let written = write_archive(output, compression, &send_args, size_hint)
+    let written = write_archive(output, compression, &send_args, size_hint, interrupt)
         .with_context(|| format!("capturing {full_snap} into {}", output.display()))?;
 
-    let pool = dataset.split('/').next().unwrap_or(&dataset).to_string();
+    let pool = dataset.split('/').next().unwrap_or(dataset).to_string();
     let manifest = Manifest {
         format: MANIFEST_FORMAT.to_string(),
         name: output
@@ -136,12 +219,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         created: rfc3339_utc(now),
         host: command_line("uname", &["-n"]).unwrap_or_default(),
         source: Source {
-            dataset: dataset.clone(),
-            snapshot: snapshot.clone(),
-            from_snapshot: from.clone(),
+            dataset: dataset.to_string(),
+            snapshot: snapshot.to_string(),
+            from_snapshot: from.map(str::to_string),
             recursive: args.recursive,
             pool_version: zpool_version(&pool),
-            zpl_version: zfs_get(&dataset, "version").and_then(|v| v.parse().ok()),
+            zpl_version: zfs_get(dataset, "version").and_then(|v| v.parse().ok()),
             pool,
         },
         content: Content {
@@ -166,19 +249,25 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     );
     let records = written.summary.records.total();
     let substreams = written.summary.substreams.len();
+    // Last points where a signal stops the capture: before the archive appears, and
+    // before its manifest does (then the archive is removed again).
+    interrupt.check()?;
     written.persist(args.force)?;
-    if let Err(e) = write_manifest(&mpath, &manifest, args.force) {
+    if let Err(e) = interrupt
+        .check()
+        .map_err(anyhow::Error::from)
+        .and_then(|()| Ok(write_manifest(&mpath, &manifest, args.force)?))
+    {
         let _ = std::fs::remove_file(output);
-        return Err(e.into());
+        return Err(e);
     }
-    snap_guard.keep();
 
     let ratio = if stored_bytes > 0 {
         raw_bytes as f64 / stored_bytes as f64
     } else {
         1.0
     };
-    println!(
+    Ok(format!(
         "{}: {} ({} substream{}, {} records), {} raw bytes, {} stored ({}, ratio {ratio:.2}), sha256 {}",
         output.display(),
         full_snap,
@@ -189,8 +278,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         stored_bytes,
         compression,
         sha256
-    );
-    Ok(ExitCode::SUCCESS)
+    ))
 }
 
 fn choose_compression(output: &Path, arg: Option<CompressArg>) -> anyhow::Result<Compression> {
@@ -240,13 +328,21 @@ impl SnapshotGuard {
     fn keep(mut self) {
         self.created = false;
     }
-}
 
-impl Drop for SnapshotGuard {
-    fn drop(&mut self) {
+    /// Destroy the snapshot now if this command created it.
+    fn destroy(mut self) -> SnapshotFate {
         if !self.created {
-            return;
+            return SnapshotFate::NotCreated;
         }
+        self.created = false;
+        if self.try_destroy() {
+            SnapshotFate::Destroyed
+        } else {
+            SnapshotFate::DestroyFailed
+        }
+    }
+
+    fn try_destroy(&self) -> bool {
         let mut args = vec!["destroy"];
         if self.recursive {
             args.push("-r");
@@ -259,14 +355,32 @@ impl Drop for SnapshotGuard {
                 .stderr(Stdio::null())
                 .status()
             {
-                Ok(s) if s.success() => return,
+                Ok(s) if s.success() => return true,
                 _ => std::thread::sleep(Duration::from_millis(100 * (attempt + 1))),
             }
         }
-        eprintln!(
+        let _ = writeln!(
+            io::stderr(),
             "zflash: warning: could not destroy the snapshot {} it created",
             self.name
         );
+        false
+    }
+}
+
+/// What happened to the snapshot when a capture failed.
+enum SnapshotFate {
+    NotCreated,
+    Destroyed,
+    DestroyFailed,
+}
+
+impl Drop for SnapshotGuard {
+    /// Reached only on a panic: `run` keeps or destroys the snapshot explicitly.
+    fn drop(&mut self) {
+        if self.created {
+            self.try_destroy();
+        }
     }
 }
 
@@ -287,6 +401,7 @@ fn write_archive(
     compression: Compression,
     send_args: &[String],
     size_hint: Option<u64>,
+    interrupt: &Interrupt,
 ) -> anyhow::Result<WrittenArchive> {
     let mut writer = ArchiveWriter::create(output, compression)?;
     let mut child = Command::new("zfs")
@@ -307,8 +422,22 @@ fn write_archive(
     let progress = progress_bar(size_hint);
     let mut aligned = zflash_archive::AlignedBuf::new(1 << 20);
     let buf = aligned.as_mut_slice();
+    // Test-only throttle (see docs/archive.md): lets the CLI tests signal a capture
+    // that is still copying.
+    let chunk_delay = std::env::var(CHUNK_DELAY_ENV)
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .map(Duration::from_millis);
     let stream_result: anyhow::Result<()> = (|| {
         loop {
+            // Never block in read() for long: a signal must stop the copy even when
+            // `zfs send` is silent (the handlers restart interrupted system calls).
+            interrupt.check()?;
+            if !interrupt::wait_readable(&stdout, POLL_INTERVAL)
+                .context("waiting for `zfs send`")?
+            {
+                continue;
+            }
             let n = match stdout.read(buf) {
                 Ok(0) => break,
                 Ok(n) => n,
@@ -317,12 +446,19 @@ fn write_archive(
             };
             writer.write_chunk(&buf[..n])?;
             progress.set_position(writer.bytes_raw());
+            if let Some(delay) = chunk_delay {
+                interrupt.sleep(delay)?;
+            }
         }
+        // `zfs send` may have ended because it got the same SIGINT.
+        interrupt.check()?;
         Ok(())
     })();
     progress.finish_and_clear();
     if let Err(e) = stream_result {
-        // Stop `zfs send` before waiting for it: it may be blocked on the full pipe.
+        // Close our end first (a zfs-fuse daemon writing into the pipe gets EPIPE), then
+        // stop `zfs send` before waiting for it: it may be blocked on the full pipe.
+        drop(stdout);
         drop(child);
         return Err(e);
     }
@@ -338,6 +474,12 @@ fn write_archive(
     }
     Ok(writer.finish()?)
 }
+
+/// How often the copy loop checks for a signal while `zfs send` produces nothing.
+const POLL_INTERVAL: Duration = Duration::from_millis(100);
+
+/// Hidden, test-only: milliseconds to sleep after each chunk read from `zfs send`.
+const CHUNK_DELAY_ENV: &str = "ZFLASH_TEST_CAPTURE_CHUNK_DELAY_MS";
 
 fn progress_bar(size_hint: Option<u64>) -> ProgressBar {
     let bar = match size_hint {

@@ -469,3 +469,74 @@ fn capture_refuses_overwrite_and_cleans_up_on_failure() {
     assert!(pool.datasets().contains(&format!("{src}@keep")));
     let _ = run_retry("zfs", &["destroy", &format!("{src}@keep")]);
 }
+
+#[test]
+fn capture_stopped_by_a_signal_leaves_nothing_behind() {
+    if !require_zfs() {
+        return;
+    }
+    let pool = TestPool::create("archsig", 64);
+    let src = format!("{}/src", pool.name);
+    run("zfs", &["create", &src]);
+    // About 1.3 MB of stream: ~20 pipe-sized chunks, 100 ms apart with the throttle.
+    fill(&mountpoint(&pool, &src), 5, 512);
+    run("zfs", &["snapshot", &format!("{src}@keep")]);
+    let before = pool.datasets();
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("a.zfs.zst");
+    let listing = || -> Vec<String> {
+        std::fs::read_dir(out.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+
+    for (signal, code, snapshot) in [
+        ("INT", 130, None),
+        ("TERM", 143, Some("keep")),
+        ("HUP", 129, None),
+    ] {
+        let mut cmd = StdCommand::new(env!("CARGO_BIN_EXE_zflash"));
+        cmd.args(["capture", &src, "-o"])
+            .arg(&target)
+            .env("ZFLASH_TEST_CAPTURE_CHUNK_DELAY_MS", "100")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if let Some(s) = snapshot {
+            cmd.args(["--snapshot", s]);
+        }
+        let child = cmd.spawn().unwrap();
+        // The temporary file appears after the snapshot, just before `zfs send` starts;
+        // then let a few chunks through.
+        let start = std::time::Instant::now();
+        while !listing().iter().any(|n| n.ends_with(".partial")) {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(10),
+                "no .partial file appeared: {:?}",
+                listing()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        run("kill", &["-s", signal, &child.id().to_string()]);
+        let result = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert_eq!(result.status.code(), Some(code), "SIG{signal}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "capture interrupted by SIG{signal}: stopped `zfs send`, removed the partial archive"
+            )),
+            "{stderr}"
+        );
+        assert_eq!(
+            stderr.contains("destroyed the snapshot"),
+            snapshot.is_none(),
+            "{stderr}"
+        );
+        assert!(result.stdout.is_empty());
+        // No archive, manifest or temporary file; the created snapshot is gone, the
+        // given one kept.
+        assert_eq!(listing(), Vec::<String>::new(), "SIG{signal}");
+        assert_eq!(pool.datasets(), before, "SIG{signal}");
+    }
+}

@@ -14,6 +14,7 @@
 //! The stream format and the checksum rules are documented in docs/archive.md.
 
 pub mod fletcher;
+pub mod interrupt;
 pub mod manifest;
 pub mod nvlist;
 pub mod record;
