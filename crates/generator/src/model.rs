@@ -56,6 +56,9 @@ pub struct Archive {
     pub compression: Compression,
     /// Architecture the archive was captured on (`uname -p`), from its manifest.
     pub arch: Option<String>,
+    /// Differential archives received after this one, in order (their own `increments`
+    /// are always empty).
+    pub increments: Vec<Archive>,
 }
 
 /// A validated class.

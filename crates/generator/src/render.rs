@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use tera::{Context, Kwargs, State, Tera};
 use zflash_runtime::config::{ArchiveLocation, DeployConfig, IdentityEntry, Options, PreserveLogs};
-use zflash_runtime::plan::{self, Action, PlanEnv};
+use zflash_runtime::plan::{self, Action, Check, PlanEnv};
 
 use crate::error::GenerateError;
 use crate::model::{Class, Client, Compression, FinishKind, Location, Site};
@@ -257,13 +257,13 @@ fn add(files: &mut Files, path: &str, bytes: Vec<u8>, mode: u32, client: Option<
 
 /// The deploy config of a class, with the given sysidcfg (relative to `SI_CONFIG_DIR`).
 pub fn deploy_config(class: &Class, sysidcfg: &str) -> DeployConfig {
-    let archive = match &class.archive.location {
-        Location::Path { path } => ArchiveLocation::Path(path.clone()),
-        Location::Nfs { server, path } => ArchiveLocation::Nfs {
-            server: server.clone(),
-            path: path.clone(),
-        },
-    };
+    let archive = archive_location(&class.archive.location);
+    let increments = class
+        .archive
+        .increments
+        .iter()
+        .map(|i| archive_location(&i.location))
+        .collect();
     let d = &class.deploy;
     let identity_reset = d
         .identity_create
@@ -279,7 +279,7 @@ pub fn deploy_config(class: &Class, sysidcfg: &str) -> DeployConfig {
         version: zflash_runtime::config::CONFIG_VERSION,
         archive,
         manifest: None,
-        increments: Vec::new(),
+        increments,
         verify_first: false,
         pool: class.profile.pool.clone(),
         be_name: d.be.clone(),
@@ -290,6 +290,16 @@ pub fn deploy_config(class: &Class, sysidcfg: &str) -> DeployConfig {
         preserve_logs: PreserveLogs::default(),
         keep_snapshot: false,
         options: Options::default(),
+    }
+}
+
+fn archive_location(location: &Location) -> ArchiveLocation {
+    match location {
+        Location::Path { path } => ArchiveLocation::Path(path.clone()),
+        Location::Nfs { server, path } => ArchiveLocation::Nfs {
+            server: server.clone(),
+            path: path.clone(),
+        },
     }
 }
 
@@ -312,6 +322,7 @@ struct OpView<'a> {
     action: &'a Action,
     /// 1-based number of this op's undo in the rollback, 0 when it has none.
     undo_index: usize,
+    x: Extra<'a>,
 }
 
 #[derive(Serialize)]
@@ -326,6 +337,7 @@ struct StepView<'a> {
 struct UndoView<'a> {
     index: usize,
     action: &'a Action,
+    x: Extra<'a>,
 }
 
 #[derive(Serialize)]
@@ -337,12 +349,46 @@ struct ArchiveView<'a> {
     arch: Option<&'a str>,
 }
 
-#[derive(Serialize)]
+impl<'a> ArchiveView<'a> {
+    fn of(a: &'a crate::model::Archive) -> Self {
+        ArchiveView {
+            location: a.location.display(),
+            nfs: matches!(a.location, Location::Nfs { .. }),
+            compression: a.compression,
+            sha256: a.sha256.as_deref(),
+            arch: a.arch.as_deref(),
+        }
+    }
+}
+
+/// What the `act` component needs beside the action: the archive the action reads (the
+/// base for every action that reads none) and the names of the chain's shell variables.
+#[derive(Serialize, Clone)]
 struct Extra<'a> {
     archive: &'a ArchiveView<'a>,
+    /// 0 for the base archive, n for increment n (received with `zfs receive -F`).
+    increment: usize,
+    /// The shell variable holding this archive's id (`sha256:…` or `guid:…`).
+    id_var: String,
+    /// The last increment's receive records the whole chain's id on the dataset (when it
+    /// was not known when the script was generated).
+    record_chain: Option<String>,
     state_property: &'static str,
     archive_property: &'static str,
     temp_dataset: &'a str,
+}
+
+#[derive(Serialize)]
+struct IdVar {
+    name: String,
+    value: String,
+}
+
+fn id_of(a: &crate::model::Archive) -> String {
+    match &a.sha256 {
+        Some(d) => format!("sha256:{d}"),
+        None => "unknown".to_string(),
+    }
 }
 
 /// The Bourne-shell finish script of a class, rendered from the runtime's plan.
@@ -352,6 +398,86 @@ pub fn loadzfs(tera: &Tera, class: &Class, site_name: &str) -> Result<String, Ge
         name: format!("plan of class {}", class.name),
         message: e.to_string(),
     })?;
+    // The archives in the order the plan receives them: the base, then each increment.
+    let chain: Vec<&crate::model::Archive> = std::iter::once(&class.archive)
+        .chain(&class.archive.increments)
+        .collect();
+    let views: Vec<ArchiveView> = chain.iter().map(|a| ArchiveView::of(a)).collect();
+    let paths: Vec<&str> = plan
+        .steps
+        .iter()
+        .flat_map(|s| &s.ops)
+        .filter_map(|o| match &o.action {
+            Action::Receive { archive, .. } => Some(archive.as_str()),
+            _ => None,
+        })
+        .collect();
+    if paths.len() != chain.len() {
+        return Err(GenerateError::Template {
+            name: format!("plan of class {}", class.name),
+            message: format!(
+                "the plan receives {} archive(s), the class has {}",
+                paths.len(),
+                chain.len()
+            ),
+        });
+    }
+    // The journal's archive id is the chain's (`id+id…`, as natively). When every digest
+    // is known now, ZF_ARCHIVE_ID holds the whole chain from the start; otherwise each
+    // increment's id is found while the script runs and the last receive records them.
+    let chain_known = chain.iter().all(|a| a.sha256.is_some());
+    let increments = chain.len() - 1;
+    let archive_id = if chain_known {
+        chain.iter().map(|a| id_of(a)).collect::<Vec<_>>().join("+")
+    } else {
+        id_of(&class.archive)
+    };
+    let id_var = |n: usize| {
+        if n == 0 {
+            "ZF_ARCHIVE_ID".to_string()
+        } else {
+            format!("ZF_INCREMENT_ID_{n}")
+        }
+    };
+    let increment_ids: Vec<IdVar> = if chain_known {
+        Vec::new()
+    } else {
+        (1..=increments)
+            .map(|n| IdVar {
+                name: id_var(n),
+                value: id_of(chain[n]),
+            })
+            .collect()
+    };
+    let record_chain = (!chain_known && increments > 0).then(|| {
+        (0..=increments)
+            .map(|n| format!("${{{}}}", id_var(n)))
+            .collect::<Vec<_>>()
+            .join("+")
+    });
+    let extra = |n: usize| Extra {
+        archive: &views[n],
+        increment: n,
+        id_var: id_var(n),
+        record_chain: if n == increments {
+            record_chain.clone()
+        } else {
+            None
+        },
+        state_property: plan::STATE_PROPERTY,
+        archive_property: plan::ARCHIVE_PROPERTY,
+        temp_dataset: &plan.temp_dataset,
+    };
+    // Which archive an action reads, by the path the plan gives it.
+    let archive_of = |a: &Action| -> usize {
+        let path = match a {
+            Action::Receive { archive, .. }
+            | Action::Check(Check::ArchiveReadable { archive, .. })
+            | Action::Check(Check::ArchiveFits { archive, .. }) => archive.as_str(),
+            _ => return 0,
+        };
+        paths.iter().position(|p| *p == path).unwrap_or(0)
+    };
     let mut undo_count = 0;
     let mut undos = Vec::new();
     let steps: Vec<StepView> = plan
@@ -372,6 +498,7 @@ pub fn loadzfs(tera: &Tera, class: &Class, site_name: &str) -> Result<String, Ge
                             undos.push(UndoView {
                                 index: undo_count,
                                 action: u,
+                                x: extra(archive_of(u)),
                             });
                             undo_count
                         }
@@ -380,6 +507,7 @@ pub fn loadzfs(tera: &Tera, class: &Class, site_name: &str) -> Result<String, Ge
                     OpView {
                         action: &o.action,
                         undo_index,
+                        x: extra(archive_of(&o.action)),
                     }
                 })
                 .collect(),
@@ -395,17 +523,6 @@ pub fn loadzfs(tera: &Tera, class: &Class, site_name: &str) -> Result<String, Ge
             _ => None,
         })
         .collect();
-    let archive = ArchiveView {
-        location: class.archive.location.display(),
-        nfs: matches!(class.archive.location, Location::Nfs { .. }),
-        compression: class.archive.compression,
-        sha256: class.archive.sha256.as_deref(),
-        arch: class.archive.arch.as_deref(),
-    };
-    let archive_id = match &class.archive.sha256 {
-        Some(d) => format!("sha256:{d}"),
-        None => "unknown".to_string(),
-    };
     let mut ctx = Context::new();
     ctx.insert("site_file", site_name);
     ctx.insert("class", class);
@@ -413,16 +530,17 @@ pub fn loadzfs(tera: &Tera, class: &Class, site_name: &str) -> Result<String, Ge
     ctx.insert("steps", &steps);
     ctx.insert("undos", &undos);
     ctx.insert("remove_dirs", &remove_dirs);
-    ctx.insert("archive", &archive);
+    ctx.insert("archive", &views[0]);
+    ctx.insert("increments", &views[1..]);
     ctx.insert("archive_id", &archive_id);
+    ctx.insert("increment_ids", &increment_ids);
     ctx.insert(
-        "x",
-        &Extra {
-            archive: &archive,
-            state_property: plan::STATE_PROPERTY,
-            archive_property: plan::ARCHIVE_PROPERTY,
-            temp_dataset: &plan.temp_dataset,
-        },
+        "mounts_nfs",
+        &plan
+            .steps
+            .iter()
+            .flat_map(|s| &s.ops)
+            .any(|o| matches!(o.action, Action::MountNfs { .. })),
     );
     render(tera, "loadzfs", &ctx)
 }

@@ -64,6 +64,27 @@ pub struct Archive {
     /// (`.zst` → zstd, `.gz` → gzip, otherwise none).
     #[serde(default)]
     pub compression: Option<Compression>,
+    /// Differential archives applied in order on top of this one (`zflash capture --from`
+    /// or `zfs send -i`), each starting from the snapshot the previous archive ends at.
+    #[serde(default)]
+    pub increments: Vec<Increment>,
+}
+
+/// One differential archive of an archive's chain.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Increment {
+    /// Where clients read it: an absolute path or `server:/path/file`, as for the base.
+    pub location: String,
+    /// Its manifest, read at generate time, relative to the site file.
+    #[serde(default)]
+    pub manifest: Option<String>,
+    /// SHA-256 of its stored bytes (64 hex digits), when there is no manifest.
+    #[serde(default)]
+    pub sha256: Option<String>,
+    /// Its compression; by default from the file suffix.
+    #[serde(default)]
+    pub compression: Option<Compression>,
 }
 
 /// Compression of an archive.

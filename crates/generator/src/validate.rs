@@ -454,6 +454,47 @@ impl Validator<'_> {
     }
 
     fn archive(&mut self, name: &str, a: &site::Archive) -> model::Archive {
+        let base = site::Increment {
+            location: a.location.clone(),
+            manifest: a.manifest.clone(),
+            sha256: a.sha256.clone(),
+            compression: a.compression,
+        };
+        let mut archive = self.archive_file(name, &format!("archive {name:?}"), &base);
+        for (i, inc) in a.increments.iter().enumerate() {
+            let what = format!("increment {} of archive {name:?}", i + 1);
+            let increment = self.archive_file(&format!("{name}+{}", i + 1), &what, inc);
+            // The runtime refuses a chain that lists an archive twice; say it here, with
+            // the line, instead of in the miniroot.
+            if increment.location == archive.location
+                || archive
+                    .increments
+                    .iter()
+                    .any(|p| p.location == increment.location)
+            {
+                // The line of this mention, not of the first one.
+                let earlier = usize::from(a.location == inc.location)
+                    + a.increments[..i]
+                        .iter()
+                        .filter(|p| p.location == inc.location)
+                        .count();
+                self.problem(
+                    "location",
+                    Some(&inc.location),
+                    earlier,
+                    format!(
+                        "{what}: {} is already in the chain (each archive is applied once)",
+                        inc.location
+                    ),
+                );
+            }
+            archive.increments.push(increment);
+        }
+        archive
+    }
+
+    /// One archive file (a base or an increment); `what` names it in problems.
+    fn archive_file(&mut self, name: &str, what: &str, a: &site::Increment) -> model::Archive {
         let location = match a.location.split_once(':') {
             Some((server, path)) if !a.location.starts_with('/') => {
                 if !(is_hostname(server) || parse_ipv4(server).is_some()) || !is_absolute_path(path)
@@ -461,7 +502,7 @@ impl Validator<'_> {
                     self.bad_value(
                         "location",
                         &a.location,
-                        &format!("location of archive {name:?}"),
+                        &format!("location of {what}"),
                         "an absolute path or server:/absolute/path, without `..` or shell metacharacters",
                     );
                 }
@@ -475,7 +516,7 @@ impl Validator<'_> {
                     self.bad_value(
                         "location",
                         &a.location,
-                        &format!("location of archive {name:?}"),
+                        &format!("location of {what}"),
                         "an absolute path or server:/absolute/path, without `..` or shell metacharacters",
                     );
                 }
@@ -498,12 +539,7 @@ impl Validator<'_> {
                         compression = comp;
                     }
                 }
-                Err(e) => self.problem(
-                    "manifest",
-                    Some(manifest),
-                    0,
-                    format!("archive {name:?}: {e}"),
-                ),
+                Err(e) => self.problem("manifest", Some(manifest), 0, format!("{what}: {e}")),
             }
         }
         if let Some(d) = &sha256
@@ -512,7 +548,7 @@ impl Validator<'_> {
             self.bad_value(
                 "sha256",
                 d,
-                &format!("sha256 of archive {name:?}"),
+                &format!("sha256 of {what}"),
                 "64 hexadecimal digits",
             );
         }
@@ -531,6 +567,7 @@ impl Validator<'_> {
             sha256: sha256.map(|d| d.to_ascii_lowercase()),
             compression,
             arch,
+            increments: Vec::new(),
         }
     }
 
@@ -575,6 +612,7 @@ impl Validator<'_> {
                     sha256: None,
                     compression: Compression::None,
                     arch: None,
+                    increments: Vec::new(),
                 }
             }
         };
@@ -586,6 +624,23 @@ impl Validator<'_> {
                     "class {name:?}: archive {:?} is zstd-compressed, which the Bourne-shell finish script cannot \
                      decompress in a Solaris 10 miniroot (no zstd there): use `finish: native`, or capture with \
                      `--compress gzip` or `none`",
+                    archive.name
+                ),
+            );
+        }
+        if let Some(inc) = archive
+            .increments
+            .iter()
+            .find(|i| i.compression == Compression::Zstd)
+            && finish == FinishKind::Shell
+        {
+            at_class(
+                self,
+                format!(
+                    "class {name:?}: increment {} of archive {:?} is zstd-compressed, which the Bourne-shell \
+                     finish script cannot decompress in a Solaris 10 miniroot: use `finish: native`, or capture \
+                     with `--compress gzip` or `none`",
+                    inc.location.display(),
                     archive.name
                 ),
             );

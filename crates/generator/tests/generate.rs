@@ -203,6 +203,61 @@ fn zstd_archive_with_the_shell_finish_is_refused() {
     assert!(err.contains("finish: native"), "{err}");
 }
 
+#[test]
+fn increments_reach_the_deploy_config_and_the_receives() {
+    let files = generate(&site("increments.yaml")).unwrap();
+    let deploy = String::from_utf8(files["deploy/ws001.yaml"].bytes.clone()).unwrap();
+    let cfg: zflash_runtime::config::DeployConfig =
+        serde_yaml::from_str(&deploy).expect("the deploy config parses");
+    let incs: Vec<String> = cfg.increments.iter().map(|i| i.to_string()).collect();
+    assert_eq!(
+        incs,
+        [
+            "js01:/export/flash/gold-p1.zfs.gz",
+            "js02:/export/patches/gold-p2.zfs"
+        ]
+    );
+    let script = String::from_utf8(files["finish/desktop.loadzfs"].bytes.clone()).unwrap();
+    let receives: Vec<&str> = script
+        .lines()
+        .filter(|l| l.starts_with("zfs receive ") || l.contains("| zfs receive "))
+        .collect();
+    assert_eq!(receives.len(), 3, "{receives:#?}");
+    assert!(!receives[0].contains("receive -F"), "{}", receives[0]);
+    assert!(
+        receives[1..]
+            .iter()
+            .all(|l| l.contains("zfs receive -F -v"))
+    );
+    // Every archive of the chain has its digest checked before any change.
+    for digest in ["6f1ed002ab55", "0d4c5bd2a8b4", "9b74c9897bac"] {
+        assert!(script.contains(&format!("    {digest}")), "{digest}");
+    }
+}
+
+#[test]
+fn bad_increments_are_refused_with_their_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("inc.yaml");
+    let text = std::fs::read_to_string(site("minimal.yaml")).unwrap().replace(
+        "    location: js-server:/flashdirectory/s10s_u6wos_07_flar.zfs\n",
+        "    location: js-server:/flashdirectory/s10s_u6wos_07_flar.zfs\n    increments:\n      \
+         - location: js-server:/flashdirectory/../p1.zfs\n      \
+         - location: js-server:/flashdirectory/s10s_u6wos_07_flar.zfs\n      \
+         - location: /cdrom/p3.zfs.zst\n        sha256: abc\n",
+    );
+    std::fs::write(&p, text).unwrap();
+    let err = generate(&p).unwrap_err().to_string();
+    for want in [
+        "inc.yaml:13: invalid location of increment 1 of archive \"flar\"",
+        "inc.yaml:14: increment 2 of archive \"flar\": js-server:/flashdirectory/s10s_u6wos_07_flar.zfs is already in the chain",
+        "inc.yaml:16: invalid sha256 of increment 3 of archive \"flar\"",
+        "increment /cdrom/p3.zfs.zst of archive \"flar\" is zstd-compressed",
+    ] {
+        assert!(err.contains(want), "missing {want:?} in:\n{err}");
+    }
+}
+
 /// Constructs Solaris 10 `/sbin/sh` lacks (jumpstart-formats.md §6.4).
 fn bourne_violations(text: &str) -> Vec<String> {
     let mut bad = Vec::new();
