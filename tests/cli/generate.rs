@@ -101,13 +101,41 @@ const HOST: &str = "ws001";
 /// A site for one client on `pool`, the archive a local path (the plan's source).
 /// `manifest: None` leaves the digest to the archive's sidecar, found at install time.
 fn write_site(dir: &Path, pool: &str, archive: &Path, manifest: Option<&Path>) -> PathBuf {
+    write_site_chain(dir, pool, archive, manifest, &[])
+}
+
+/// [`write_site`] with differential archives: `(location, manifest)` each.
+fn write_site_chain(
+    dir: &Path,
+    pool: &str,
+    archive: &Path,
+    manifest: Option<&Path>,
+    increments: &[(&Path, Option<&Path>)],
+) -> PathBuf {
     let site = dir.join("site.yaml");
+    let increments = if increments.is_empty() {
+        String::new()
+    } else {
+        let items: Vec<String> = increments
+            .iter()
+            .map(|(location, manifest)| {
+                format!(
+                    "{{location: {}{}}}",
+                    location.display(),
+                    manifest
+                        .map(|m| format!(", manifest: {}", m.display()))
+                        .unwrap_or_default()
+                )
+            })
+            .collect();
+        format!(", increments: [{}]", items.join(", "))
+    };
     std::fs::write(
         &site,
         format!(
             "version: 1\n\
              server: {{hostname: js, ip: 10.0.0.5, install_image: /export/install, config_dir: /export/js}}\n\
-             archives:\n  gold: {{location: {}{}}}\n\
+             archives:\n  gold: {{location: {}{}{increments}}}\n\
              defaults:\n  sysidcfg: {{timezone: GMT, root_password: Xy3kP0qLm9ZbA, network_interface: {{netmask: 255.255.255.0}}}}\n\
              classes:\n  desk:\n    archive: gold\n    profile: {{pool: {pool}, bename: {INSTALLED}}}\n    deploy: {{be: s10gold, properties: {{compression: \"on\"}}}}\n\
              clients:\n  - {{hostname: {HOST}, mac: '8:0:20:1:2:3', ip: 10.0.0.21}}\n",
@@ -126,8 +154,17 @@ fn generate_for(
     archive: &Path,
     manifest: Option<&Path>,
 ) -> (tempfile::TempDir, PathBuf) {
+    generate_for_chain(pool, archive, manifest, &[])
+}
+
+fn generate_for_chain(
+    pool: &TestPool,
+    archive: &Path,
+    manifest: Option<&Path>,
+    increments: &[(&Path, Option<&Path>)],
+) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
-    let site = write_site(tmp.path(), &pool.name, archive, manifest);
+    let site = write_site_chain(tmp.path(), &pool.name, archive, manifest, increments);
     let js = tmp.path().join("js");
     zflash()
         .args(["generate"])
@@ -241,6 +278,116 @@ fn loadzfs_under_posh_and_dash_reaches_the_same_end_state_as_zflash_finish() {
             "{:?}",
             got.1
         );
+    }
+}
+
+/// `zfs send` of `args` into `dir/name`.
+fn send(dir: &Path, args: &[&str], name: &str) -> PathBuf {
+    let path = dir.join(name);
+    let file = std::fs::File::create(&path).unwrap();
+    let st = StdCommand::new("zfs")
+        .arg("send")
+        .args(args)
+        .stdout(file)
+        .status()
+        .unwrap();
+    assert!(st.success(), "zfs send {args:?}");
+    path
+}
+
+#[test]
+fn loadzfs_with_an_increment_reaches_the_same_end_state_as_zflash_finish() {
+    if !require_zfs() || !have("posh") || !have("dash") {
+        return;
+    }
+    // A base archive and an increment of one golden dataset (`@flar` → `@p1`).
+    let golden = TestPool::create("genigold", 96);
+    let ds = golden.golden_dataset(16);
+    let root = PathBuf::from(golden.zfs_get("mountpoint", &ds));
+    run("zfs", &["snapshot", &format!("{ds}@flar")]);
+    let base = send(golden.dir(), &[&format!("{ds}@flar")], "base.zfs");
+    std::fs::write(root.join("etc/motd"), "Golden image, patch 1\n").unwrap();
+    std::fs::write(root.join("usr/bin/patch1"), vec![0x5a; 24 * 1024]).unwrap();
+    std::fs::remove_file(root.join("usr/bin/tool")).unwrap();
+    run("zfs", &["snapshot", &format!("{ds}@p1")]);
+    let inc = send(
+        golden.dir(),
+        &["-i", &format!("{ds}@flar"), &format!("{ds}@p1")],
+        "base-p1.zfs",
+    );
+    run_retry("zfs", &["destroy", "-r", &ds]).unwrap();
+    let _ = std::fs::remove_dir(&root);
+    let base_manifest = write_manifest(&base, "sparc", None);
+    let inc_manifest = write_manifest(&inc, "sparc", None);
+
+    let native = TestPool::miniroot("geninat", 128, INSTALLED);
+    let (_keep_n, js) = generate_for_chain(
+        &native,
+        &base,
+        Some(&base_manifest),
+        &[(&inc, Some(&inc_manifest))],
+    );
+    zflash()
+        .args(["finish", "--quiet", "--config"])
+        .arg(js.join(format!("deploy/{HOST}.yaml")))
+        .arg("--altroot")
+        .arg(&native.altroot)
+        .env("SI_CONFIG_DIR", &js)
+        .env("SI_HOSTNAME", HOST)
+        .env("SI_ARCH", "sparc")
+        .env("SI_KARCH", "sun4u")
+        .assert()
+        .success();
+    let want = end_state(&native);
+    assert!(
+        want.1.iter().any(|f| f.starts_with("usr/bin/patch1:"))
+            && !want.1.iter().any(|f| f.starts_with("usr/bin/tool:")),
+        "the increment was not applied natively: {:?}",
+        want.1
+    );
+
+    for shell in ["posh", "dash"] {
+        let pool = TestPool::miniroot(&format!("geni{shell}"), 128, INSTALLED);
+        // posh: both digests known at generate time (the chain id is in the script);
+        // dash: both from the sidecar manifests at install time.
+        let (_keep, js) = if shell == "posh" {
+            generate_for_chain(
+                &pool,
+                &base,
+                Some(&base_manifest),
+                &[(&inc, Some(&inc_manifest))],
+            )
+        } else {
+            generate_for_chain(&pool, &base, None, &[(&inc, None)])
+        };
+        let out = StdCommand::new(shell)
+            .arg(js.join("finish/desk.loadzfs"))
+            .env("SI_CONFIG_DIR", &js)
+            .env("SI_HOSTNAME", HOST)
+            .env("SI_ARCH", "sparc")
+            .env("SI_KARCH", "sun4u")
+            .env("ZFLASH_ALTROOT", &pool.altroot)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{shell}: {stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for archive in [&base, &inc] {
+            let verified = format!("SHA-256 of {} verified", archive.display());
+            assert!(
+                stdout.contains(&verified),
+                "{shell}: {verified:?} missing:\n{stdout}"
+            );
+        }
+        let got = end_state(&pool);
+        assert_eq!(
+            got.0, want.0,
+            "{shell}: pool state differs from zflash finish"
+        );
+        assert_eq!(got.1, want.1, "{shell}: files differ from zflash finish");
     }
 }
 
