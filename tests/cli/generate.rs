@@ -315,6 +315,14 @@ fn loadzfs_with_an_increment_reaches_the_same_end_state_as_zflash_finish() {
         &["-i", &format!("{ds}@flar"), &format!("{ds}@p1")],
         "base-p1.zfs",
     );
+    // A second increment, from @p1: without the first it does not apply to the base.
+    std::fs::write(root.join("etc/motd"), "Golden image, patch 2\n").unwrap();
+    run("zfs", &["snapshot", &format!("{ds}@p2")]);
+    let inc2 = send(
+        golden.dir(),
+        &["-i", &format!("{ds}@p1"), &format!("{ds}@p2")],
+        "base-p2.zfs",
+    );
     run_retry("zfs", &["destroy", "-r", &ds]).unwrap();
     let _ = std::fs::remove_dir(&root);
     let base_manifest = write_manifest(&base, "sparc", None);
@@ -389,6 +397,28 @@ fn loadzfs_with_an_increment_reaches_the_same_end_state_as_zflash_finish() {
         );
         assert_eq!(got.1, want.1, "{shell}: files differ from zflash finish");
     }
+
+    // A broken chain (p2 without p1): `zfs receive -F` refuses the increment after the
+    // base was received, and the rollback destroys everything, the base included.
+    let pool = TestPool::miniroot("genibroken", 128, INSTALLED);
+    let before = pool.state();
+    let (_keep, js) = generate_for_chain(&pool, &base, None, &[(&inc2, None)]);
+    let out = StdCommand::new("dash")
+        .arg(js.join("finish/desk.loadzfs"))
+        .env("SI_CONFIG_DIR", &js)
+        .env("SI_HOSTNAME", HOST)
+        .env("SI_ARCH", "sparc")
+        .env("ZFLASH_ALTROOT", &pool.altroot)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains(&format!("zfs receive of {} into", inc2.display())),
+        "{stdout}"
+    );
+    assert!(stdout.contains("undone"), "{stdout}");
+    assert_eq!(pool.state(), before);
 }
 
 #[test]
