@@ -4,25 +4,15 @@
 //! everything.
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use serde_json::json;
 use zflash_archive::manifest::rfc3339_utc;
-use zflash_archive::{Archive, ArchiveError, BeginInfo, ChainLink, StreamHeader, check_chain};
+use zflash_archive::{Archive, ArchiveError, BeginInfo, StreamHeader};
 
-use super::verify::{exit_code_for, status_name};
+use super::archive_common::{ChainVerdict, Judged, status_name, write_failure, write_json};
 
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    /// Archives or bare `zfs send` files; a base archive followed by its increments,
-    /// in order, is also checked as a chain.
-    #[arg(required = true, value_name = "ARCHIVE")]
-    pub archives: Vec<PathBuf>,
-    /// Print one JSON document instead of text.
-    #[arg(long)]
-    pub json: bool,
-}
+pub use super::archive_common::Args;
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let results: Vec<Result<(Archive, StreamHeader), ArchiveError>> = args
@@ -34,40 +24,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Ok((a, h))
         })
         .collect();
-
-    let links: Vec<ChainLink> = args
-        .archives
+    let judged: Vec<Judged> = results
         .iter()
-        .zip(&results)
-        .map(|(path, r)| {
-            let (origin, top) = match r {
-                Ok((a, h)) => match a.manifest() {
-                    Some(m) => (m.stream.fromguid, m.stream.toguid),
-                    None => h.chain_guids(),
-                },
-                Err(_) => (None, None),
-            };
-            ChainLink {
-                path: path.clone(),
-                origin,
-                top,
-            }
+        .map(|r| match r {
+            Ok((a, h)) => Ok(match a.manifest() {
+                Some(m) => (m.stream.fromguid, m.stream.toguid),
+                None => h.chain_guids(),
+            }),
+            Err(e) => Err(e),
         })
         .collect();
-    let chain_problems: Vec<(usize, String)> = check_chain(&links)
-        .into_iter()
-        .filter(|(i, _)| results[i - 1].is_ok())
-        .collect();
-
-    let mut worst = 0u8;
-    for (i, r) in results.iter().enumerate() {
-        let code = match r {
-            Err(e) => exit_code_for(e),
-            Ok(_) if chain_problems.iter().any(|(j, _)| *j == i) => 1,
-            Ok(_) => 0,
-        };
-        worst = worst.max(code);
-    }
+    let verdict = ChainVerdict::new(&args.archives, &judged);
 
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -76,34 +43,26 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .iter()
             .zip(&results)
             .enumerate()
-            .map(|(i, (path, r))| {
-                let chain: Vec<&String> = chain_problems
-                    .iter()
-                    .filter(|(j, _)| *j == i)
-                    .map(|(_, m)| m)
-                    .collect();
-                match r {
-                    Ok((a, h)) => json!({
-                        "path": path,
-                        "compression": a.compression(),
-                        "stored_bytes": a.stored_size(),
-                        "manifest": a.manifest(),
-                        "header": h,
-                        "features": h.feature_names(),
-                        "receivable_by_pool_v23": h.is_supported_by_pool_version(23),
-                        "chain_errors": chain,
-                    }),
-                    Err(e) => json!({
-                        "path": path,
-                        "status": status_name(e.class()),
-                        "error": { "class": e.class(), "message": e.to_string(), "offset": e.offset() },
-                    }),
-                }
+            .map(|(i, (path, r))| match r {
+                Ok((a, h)) => json!({
+                    "path": path,
+                    "compression": a.compression(),
+                    "stored_bytes": a.stored_size(),
+                    "manifest": a.manifest(),
+                    "header": h,
+                    "features": h.feature_names(),
+                    "receivable_by_pool_v23": h.is_supported_by_pool_version(23),
+                    "chain_errors": verdict.problems_of(i),
+                }),
+                Err(e) => json!({
+                    "path": path,
+                    "status": status_name(e.class()),
+                    "error": { "class": e.class(), "message": e.to_string(), "offset": e.offset() },
+                }),
             })
             .collect();
-        serde_json::to_writer_pretty(&mut out, &json!({ "archives": items }))?;
-        writeln!(out)?;
-        return Ok(ExitCode::from(worst));
+        write_json(&mut out, items)?;
+        return Ok(ExitCode::from(verdict.exit_code));
     }
 
     for (i, (path, r)) in args.archives.iter().zip(&results).enumerate() {
@@ -111,20 +70,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             writeln!(out)?;
         }
         match r {
-            Err(e) => writeln!(
-                out,
-                "{}: {}: {}",
-                path.display(),
-                status_name(e.class()),
-                e.detail()
-            )?,
+            Err(e) => write_failure(&mut out, path, e)?,
             Ok((a, h)) => print_info(&mut out, path, a, h)?,
         }
-        for (_, m) in chain_problems.iter().filter(|(j, _)| *j == i) {
+        for m in verdict.problems_of(i) {
             writeln!(out, "chain broken: {m}")?;
         }
     }
-    Ok(ExitCode::from(worst))
+    Ok(ExitCode::from(verdict.exit_code))
 }
 
 fn print_info(

@@ -1,5 +1,6 @@
 //! One module per subcommand; each has `Args` (clap) and `run(Args) -> Result<ExitCode>`.
 
+pub mod archive_common;
 pub mod capture;
 pub mod check;
 pub mod explain;

@@ -2,22 +2,14 @@
 //! checksum, the digest and sizes against the manifest, and the increment chain.
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use serde_json::json;
-use zflash_archive::{Archive, ArchiveError, ChainLink, ErrorClass, Verified, check_chain};
+use zflash_archive::{Archive, ArchiveError, Verified};
 
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    /// Archives or bare `zfs send` files; a base archive followed by its increments,
-    /// in order, is also checked as a chain.
-    #[arg(required = true, value_name = "ARCHIVE")]
-    pub archives: Vec<PathBuf>,
-    /// Print one JSON document instead of text.
-    #[arg(long)]
-    pub json: bool,
-}
+use super::archive_common::{ChainVerdict, Judged, status_name, write_failure, write_json};
+
+pub use super::archive_common::Args;
 
 /// Verdict for one archive.
 enum Outcome {
@@ -30,38 +22,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for path in &args.archives {
         outcomes.push(verify_one(path));
     }
-    let links: Vec<ChainLink> = args
-        .archives
+    let judged: Vec<Judged> = outcomes
         .iter()
-        .zip(&outcomes)
-        .map(|(path, o)| match o {
-            Outcome::Valid(_, v) => ChainLink {
-                path: path.clone(),
-                origin: v.summary.origin_guid(),
-                top: v.summary.top_guid(),
-            },
-            Outcome::Failed(_) => ChainLink {
-                path: path.clone(),
-                origin: None,
-                top: None,
-            },
+        .map(|o| match o {
+            Outcome::Valid(_, v) => Ok((v.summary.origin_guid(), v.summary.top_guid())),
+            Outcome::Failed(e) => Err(&**e),
         })
         .collect();
-    // Links after a failed archive cannot be judged; its own failure is reported.
-    let chain_problems: Vec<(usize, String)> = check_chain(&links)
-        .into_iter()
-        .filter(|(i, _)| matches!(outcomes[i - 1], Outcome::Valid(..)))
-        .collect();
-
-    let mut worst = 0u8;
-    for (i, o) in outcomes.iter().enumerate() {
-        let code = match o {
-            Outcome::Valid(..) if chain_problems.iter().any(|(j, _)| *j == i) => 1,
-            Outcome::Valid(..) => 0,
-            Outcome::Failed(e) => exit_code_for(e),
-        };
-        worst = worst.max(code);
-    }
+    let verdict = ChainVerdict::new(&args.archives, &judged);
 
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -71,11 +39,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .zip(&outcomes)
             .enumerate()
             .map(|(i, (path, o))| {
-                let chain: Vec<&String> = chain_problems
-                    .iter()
-                    .filter(|(j, _)| *j == i)
-                    .map(|(_, m)| m)
-                    .collect();
+                let chain = verdict.problems_of(i);
                 match o {
                     Outcome::Valid(a, v) => json!({
                         "path": path,
@@ -101,8 +65,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 }
             })
             .collect();
-        serde_json::to_writer_pretty(&mut out, &json!({ "archives": items }))?;
-        writeln!(out)?;
+        write_json(&mut out, items)?;
     } else {
         for (i, (path, o)) in args.archives.iter().zip(&outcomes).enumerate() {
             match o {
@@ -134,22 +97,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                         )?;
                     }
                 }
-                Outcome::Failed(e) => {
-                    writeln!(
-                        out,
-                        "{}: {}: {}",
-                        path.display(),
-                        status_name(e.class()),
-                        e.detail()
-                    )?;
-                }
+                Outcome::Failed(e) => write_failure(&mut out, path, e)?,
             }
-            for (_, m) in chain_problems.iter().filter(|(j, _)| *j == i) {
+            for m in verdict.problems_of(i) {
                 writeln!(out, "{}: chain broken: {m}", path.display())?;
             }
         }
     }
-    Ok(ExitCode::from(worst))
+    Ok(ExitCode::from(verdict.exit_code))
 }
 
 fn verify_one(path: &std::path::Path) -> Outcome {
@@ -160,22 +115,5 @@ fn verify_one(path: &std::path::Path) -> Outcome {
     match result {
         Ok((a, v)) => Outcome::Valid(Box::new(a), Box::new(v)),
         Err(e) => Outcome::Failed(Box::new(e)),
-    }
-}
-
-/// 1 for an archive that is damaged or unsupported, 2 for I/O and usage problems.
-pub fn exit_code_for(e: &ArchiveError) -> u8 {
-    match e.class() {
-        ErrorClass::Damaged | ErrorClass::Unsupported => 1,
-        ErrorClass::Io | ErrorClass::BadInput => 2,
-    }
-}
-
-pub fn status_name(c: ErrorClass) -> &'static str {
-    match c {
-        ErrorClass::Damaged => "damaged",
-        ErrorClass::Unsupported => "unsupported",
-        ErrorClass::Io => "error",
-        ErrorClass::BadInput => "error",
     }
 }
