@@ -327,6 +327,20 @@ impl TestPool {
         ds
     }
 
+    /// Mount a deployed BE (`mountpoint=/`, `canmount=noauto`) at `<altroot>/inspect` to
+    /// look at its files; returns that root. Undo with [`uninspect`](Self::uninspect).
+    pub fn inspect(&self, be: &str) -> PathBuf {
+        run("zfs", &["set", "mountpoint=/inspect", be]);
+        run("zfs", &["mount", be]);
+        self.altroot.join("inspect")
+    }
+
+    /// Unmount a BE mounted by [`inspect`](Self::inspect) and give it `mountpoint=/` back.
+    pub fn uninspect(&self, be: &str) {
+        run_retry("zfs", &["umount", be]).expect("unmount inspected BE");
+        run("zfs", &["set", "mountpoint=/", be]);
+    }
+
     /// Everything a failed deployment must leave as it was: datasets with their origin,
     /// mount and zflash properties, `bootfs`, mounts under the test directory and the
     /// altroot's top two levels. Compare before/after with `assert_eq!`.
@@ -364,6 +378,44 @@ impl TestPool {
         }
         s
     }
+}
+
+/// Every step of a deployment that can fail or be killed, in plan order (without the
+/// source mount steps), for tests that inject a fault after each one.
+pub const FINISH_STEPS: &[&str] = &[
+    "preflight",
+    "receive",
+    "make_standalone",
+    "set_properties",
+    "mount_temporary",
+    "reset_identity",
+    "copy_sysidcfg",
+    "verify_identity",
+    "preserve_logs",
+    "run_hooks",
+    "unmount",
+    "set_mountpoint",
+    "switch_bootfs",
+    "cleanup",
+];
+
+/// The `sysidcfg` the finish tests put in `SI_CONFIG_DIR`.
+pub const SYSIDCFG: &str = "network_interface=primary {dhcp protocol_ipv6=no}\n";
+
+/// A temporary `SI_CONFIG_DIR` holding a `sysidcfg` with `content`.
+pub fn si_config_dir(content: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("sysidcfg"), content).expect("write sysidcfg");
+    dir
+}
+
+/// A copy of `data` with the byte in the middle XORed with `mask`, written to `dest`:
+/// damage that only a checksum or digest finds.
+pub fn write_damaged(data: &[u8], mask: u8, dest: &Path) {
+    let mut damaged = data.to_vec();
+    let at = damaged.len() / 2;
+    damaged[at] ^= mask;
+    std::fs::write(dest, &damaged).expect("write damaged copy");
 }
 
 /// Write the sidecar manifest `<stream>.manifest.json` for a bare stream, as a zflash

@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 use zflash_runtime::config::DeployConfig;
 use zflash_runtime::exec::{self, Events, Fault, FinishOptions, Outcome, Report};
 use zflash_runtime::platform::Platform;
-use zflash_runtime::testpool::{TestPool, require_zfs, run, write_manifest};
+use zflash_runtime::testpool::{
+    FINISH_STEPS, SYSIDCFG, TestPool, require_zfs, run, run_retry, si_config_dir, write_damaged,
+    write_manifest,
+};
 
 const BE: &str = "s10u6_req";
 const NEW: &str = "s10gold";
@@ -19,12 +22,7 @@ struct Site {
 
 fn site(tag: &str, mb: u64) -> Site {
     let pool = TestPool::miniroot(tag, mb, BE);
-    let config_dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        config_dir.path().join("sysidcfg"),
-        "network_interface=primary {dhcp protocol_ipv6=no}\n",
-    )
-    .unwrap();
+    let config_dir = si_config_dir(SYSIDCFG);
     Site { pool, config_dir }
 }
 
@@ -62,16 +60,60 @@ fn be(site: &Site) -> String {
 
 /// Mount the deployed BE read-only somewhere to look at it, return the root.
 fn inspect(site: &Site) -> PathBuf {
-    let ds = be(site);
-    run("zfs", &["set", "mountpoint=/inspect", &ds]);
-    run("zfs", &["mount", &ds]);
-    site.pool.altroot.join("inspect")
+    site.pool.inspect(&be(site))
 }
 
 fn uninspect(site: &Site) {
-    let ds = be(site);
-    zflash_runtime::testpool::run_retry("zfs", &["umount", &ds]).unwrap();
-    run("zfs", &["set", "mountpoint=/", &ds]);
+    site.pool.uninspect(&be(site));
+}
+
+/// A text file of a mounted root.
+fn read(root: &Path, rel: &str) -> String {
+    std::fs::read_to_string(root.join(rel)).unwrap()
+}
+
+/// Deploy again: nothing to do, and the pool stays exactly as it is. Returns the report.
+fn assert_rerun_is_a_noop(site: &Site, cfg: &DeployConfig) -> Report {
+    let before = site.pool.state();
+    let again = deploy(cfg, &opts(site));
+    assert_eq!(again.outcome, Outcome::AlreadyDeployed, "{again}");
+    assert_eq!(site.pool.state(), before);
+    again
+}
+
+/// Deploy with the events captured; returns the report and the events (JSON lines).
+fn deploy_with_events(cfg: &DeployConfig, o: &FinishOptions) -> (Report, String) {
+    let sink = SharedSink(std::sync::Arc::new(std::sync::Mutex::new(Vec::new())));
+    let r = exec::finish(
+        cfg,
+        o,
+        &Platform::detect(),
+        &mut Events::new(Some(Box::new(sink.clone()))),
+    );
+    let events = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
+    (r, events)
+}
+
+/// The platform with `mount` replaced by a script that bind-mounts the NFS server path
+/// locally, read-only (and fails unless called as `mount -t nfs -o ro`).
+fn fake_nfs_platform(site: &Site) -> Platform {
+    let fake = site.config_dir.path().join("fake-mount");
+    std::fs::write(
+        &fake,
+        "#!/bin/sh\n# fake-mount -t nfs -o ro SERVER:/DIR TARGET\n[ \"$1 $2 $3 $4\" = \"-t nfs -o ro\" ] || exit 9\nmount --bind \"${5#*:}\" \"$6\" && mount -o remount,ro,bind \"$6\"\n",
+    )
+    .unwrap();
+    run("chmod", &["+x", fake.to_str().unwrap()]);
+    let mut platform = Platform::detect();
+    platform.mount = fake.display().to_string();
+    platform
+}
+
+fn is_mounted(p: &Path) -> bool {
+    std::fs::read_to_string("/proc/mounts")
+        .unwrap()
+        .lines()
+        .any(|l| l.split_whitespace().nth(1) == Some(p.to_str().unwrap()))
 }
 
 fn assert_failed_and_unchanged(site: &Site, before: &str, report: &Report, want: &str) {
@@ -124,31 +166,22 @@ fn seed_scenario_end_to_end_then_rerun_is_a_noop() {
         "temporary mountpoint left behind"
     );
     // Installed BE still mounted at the altroot, untouched.
-    assert_eq!(
-        std::fs::read_to_string(p.altroot.join("etc/nodename")).unwrap(),
-        "miniroot\n"
-    );
+    assert_eq!(read(&p.altroot, "etc/nodename"), "miniroot\n");
 
     let root = inspect(&s);
     assert!(root.join("reconfigure").is_file());
     assert!(root.join("etc/.UNCONFIGURED").is_file());
     assert!(!root.join("etc/nodename").exists());
     assert!(!root.join("etc/.sysIDtool.state").exists());
-    assert_eq!(
-        std::fs::read_to_string(root.join("etc/sysidcfg")).unwrap(),
-        "network_interface=primary {dhcp protocol_ipv6=no}\n"
-    );
-    assert_eq!(
-        std::fs::read_to_string(root.join("etc/motd")).unwrap(),
-        "Golden image\n"
-    );
+    assert_eq!(read(&root, "etc/sysidcfg"), SYSIDCFG);
+    assert_eq!(read(&root, "etc/motd"), "Golden image\n");
     let logs = root.join("var/sadm/system/logs");
     assert!(
         logs.join("install_log").is_file(),
         "installed BE's logs copied"
     );
     assert!(logs.join("golden_install_log").is_file());
-    let own = std::fs::read_to_string(logs.join("zflash-finish.log")).unwrap();
+    let own = read(&logs, "zflash-finish.log");
     assert!(own.contains("reset_identity"), "{own}");
     // Complete up to the unmount: the steps after preserve_logs are in the copy too.
     assert!(own.contains("] unmount: unmount "), "{own}");
@@ -165,10 +198,7 @@ fn seed_scenario_end_to_end_then_rerun_is_a_noop() {
     );
     uninspect(&s);
 
-    let before = p.state();
-    let again = deploy(&cfg, &opts(&s));
-    assert_eq!(again.outcome, Outcome::AlreadyDeployed, "{again}");
-    assert_eq!(p.state(), before);
+    assert_rerun_is_a_noop(&s, &cfg);
 }
 
 #[test]
@@ -180,10 +210,7 @@ fn damaged_streams_roll_back_completely() {
     let stream = s.pool.golden_stream("gold.zfs", 512);
     let data = std::fs::read(&stream).unwrap();
     let flipped = s.pool.dir().join("flipped.zfs");
-    let mut d = data.clone();
-    let at = d.len() / 2;
-    d[at] ^= 0x10;
-    std::fs::write(&flipped, &d).unwrap();
+    write_damaged(&data, 0x10, &flipped);
     let truncated = s.pool.dir().join("truncated.zfs");
     std::fs::write(&truncated, &data[..data.len() * 2 / 3]).unwrap();
     let before = s.pool.state();
@@ -268,20 +295,7 @@ fn failure_after_every_step_before_the_switch_leaves_the_pool_as_it_was() {
         "hooks: [{name: mark, argv: [/bin/sh, -c, 'touch \"$0/etc/hooked\"'], mode: argument}]\n",
     );
     let before = s.pool.state();
-    for step in [
-        "preflight",
-        "receive",
-        "make_standalone",
-        "set_properties",
-        "mount_temporary",
-        "reset_identity",
-        "copy_sysidcfg",
-        "verify_identity",
-        "preserve_logs",
-        "run_hooks",
-        "unmount",
-        "set_mountpoint",
-    ] {
+    for &step in FINISH_STEPS.iter().take_while(|s| **s != "switch_bootfs") {
         let mut o = opts(&s);
         o.fault = Some(Fault::FailAfter(step.into()));
         let r = deploy(&cfg, &o);
@@ -292,7 +306,7 @@ fn failure_after_every_step_before_the_switch_leaves_the_pool_as_it_was() {
     assert_eq!(r.outcome, Outcome::Deployed, "{r}");
     let root = inspect(&s);
     assert!(root.join("etc/hooked").is_file());
-    let log = std::fs::read_to_string(root.join("var/sadm/system/logs/zflash-finish.log")).unwrap();
+    let log = read(&root, "var/sadm/system/logs/zflash-finish.log");
     assert!(
         log.contains("] run_hooks: run 1 hook(s)"),
         "hooks in the BE's log: {log}"
@@ -399,13 +413,7 @@ fn nfs_source_is_mounted_read_only_and_unmounted() {
     }
     let s = site("nfs", 128);
     let stream = s.pool.golden_stream("gold.zfs", 16);
-    let fake = s.config_dir.path().join("fake-mount");
-    std::fs::write(
-        &fake,
-        "#!/bin/sh\n# fake-mount -t nfs -o ro SERVER:/DIR TARGET\n[ \"$1 $2 $3 $4\" = \"-t nfs -o ro\" ] || exit 9\nmount --bind \"${5#*:}\" \"$6\" && mount -o remount,ro,bind \"$6\"\n",
-    )
-    .unwrap();
-    run("chmod", &["+x", fake.to_str().unwrap()]);
+    let platform = fake_nfs_platform(&s);
     let mnt = s.config_dir.path().join("src");
     let cfg = DeployConfig::from_yaml(&format!(
         "version: 1\narchive: localhost:{}\npool: {}\nbe_name: {NEW}\noptions: {{source_mountpoint: {}}}\n",
@@ -414,24 +422,16 @@ fn nfs_source_is_mounted_read_only_and_unmounted() {
         mnt.display()
     ))
     .unwrap();
-    let mut platform = Platform::detect();
-    platform.mount = fake.display().to_string();
-    let mounted = |p: &Path| {
-        std::fs::read_to_string("/proc/mounts")
-            .unwrap()
-            .lines()
-            .any(|l| l.split_whitespace().nth(1) == Some(p.to_str().unwrap()))
-    };
     let before = s.pool.state();
     let mut o = opts(&s);
     o.fault = Some(Fault::FailAfter("receive".into()));
     let r = exec::finish(&cfg, &o, &platform, &mut Events::new(None));
     assert_failed_and_unchanged(&s, &before, &r, "after step receive");
-    assert!(!mounted(&mnt), "source left mounted after a failure");
+    assert!(!is_mounted(&mnt), "source left mounted after a failure");
     let r = exec::finish(&cfg, &opts(&s), &platform, &mut Events::new(None));
     assert_eq!(r.outcome, Outcome::Deployed, "{r}");
     assert_eq!(r.archive, mnt.join("gold.zfs").display().to_string());
-    assert!(!mounted(&mnt), "source left mounted");
+    assert!(!is_mounted(&mnt), "source left mounted");
     assert!(!mnt.exists(), "source mountpoint left behind");
 }
 
@@ -451,12 +451,9 @@ fn compressed_archive_deploys_and_damage_in_it_rolls_back() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let mut damaged = out.stdout.clone();
     std::fs::write(&gz, &out.stdout).unwrap();
-    let at = damaged.len() / 2;
-    damaged[at] ^= 0xff;
     let bad = s.pool.dir().join("bad.zfs.gz");
-    std::fs::write(&bad, &damaged).unwrap();
+    write_damaged(&out.stdout, 0xff, &bad);
 
     let before = s.pool.state();
     let r = deploy(&config(&s, &bad, ""), &opts(&s));
@@ -538,7 +535,7 @@ fn chain(site: &Site) -> Chain {
     );
     for d in [ds, other] {
         let mp = site.pool.zfs_get("mountpoint", &d);
-        zflash_runtime::testpool::run_retry("zfs", &["destroy", "-r", &d]).unwrap();
+        run_retry("zfs", &["destroy", "-r", &d]).unwrap();
         let _ = std::fs::remove_dir(mp);
     }
     Chain {
@@ -583,10 +580,7 @@ fn differential_archives_reach_the_incremental_state() {
         s.pool.datasets()
     );
     let root = inspect(&s);
-    assert_eq!(
-        std::fs::read_to_string(root.join("etc/motd")).unwrap(),
-        "Golden image, patch 2\n"
-    );
+    assert_eq!(read(&root, "etc/motd"), "Golden image, patch 2\n");
     assert_eq!(
         std::fs::read(root.join("usr/bin/patch1")).unwrap(),
         vec![0x5a; 40 * 1024]
@@ -605,9 +599,7 @@ fn differential_archives_reach_the_incremental_state() {
     uninspect(&s);
 
     let before = s.pool.state();
-    let again = deploy(&cfg, &opts(&s));
-    assert_eq!(again.outcome, Outcome::AlreadyDeployed, "{again}");
-    assert_eq!(s.pool.state(), before);
+    let again = assert_rerun_is_a_noop(&s, &cfg);
     // A different last increment is another deployment: refused over the BE unless forced.
     let shorter = config(&s, &c.base, &increments(&[&c.inc1]));
     let r = deploy(&shorter, &opts(&s));
@@ -635,33 +627,17 @@ fn broken_or_damaged_chains_change_nothing() {
         (vec![&c.unrelated], "broken chain of archives"),
         (vec![&c.inc1, &full], "it is a full stream"),
     ] {
-        let mut events = Vec::new();
-        let r = {
-            let sink = SharedSink(std::sync::Arc::new(std::sync::Mutex::new(Vec::new())));
-            let mut ev = Events::new(Some(Box::new(sink.clone())));
-            let r = exec::finish(
-                &config(&s, &c.base, &increments(&list)),
-                &opts(&s),
-                &Platform::detect(),
-                &mut ev,
-            );
-            events.extend_from_slice(&sink.0.lock().unwrap());
-            r
-        };
+        let (r, events) = deploy_with_events(&config(&s, &c.base, &increments(&list)), &opts(&s));
         assert_failed_and_unchanged(&s, &before, &r, want);
         assert!(r.error.as_deref().unwrap().starts_with("preflight:"), "{r}");
-        let events = String::from_utf8(events).unwrap();
         assert!(!events.contains("\"step\":\"receive\""), "{events}");
     }
     // An increment as the base archive.
     let r = deploy(&config(&s, &c.inc1, ""), &opts(&s));
     assert_failed_and_unchanged(&s, &before, &r, "an incremental stream");
 
-    let mut data = std::fs::read(&c.inc1).unwrap();
-    let at = data.len() / 2;
-    data[at] ^= 0x04;
     let damaged = s.pool.dir().join("inc1-damaged.zfs");
-    std::fs::write(&damaged, &data).unwrap();
+    write_damaged(&std::fs::read(&c.inc1).unwrap(), 0x04, &damaged);
     let r = deploy(
         &config(&s, &c.base, &increments(&[&damaged, &c.inc2])),
         &opts(&s),
@@ -705,17 +681,10 @@ fn verify_first_finds_a_bad_digest_before_any_change() {
         &c.base,
         &format!("{}verify_first: true\n", increments(&[&c.inc1])),
     );
-    let sink = SharedSink(std::sync::Arc::new(std::sync::Mutex::new(Vec::new())));
-    let r = exec::finish(
-        &cfg,
-        &opts(&s),
-        &Platform::detect(),
-        &mut Events::new(Some(Box::new(sink.clone()))),
-    );
+    let (r, events) = deploy_with_events(&cfg, &opts(&s));
     assert_failed_and_unchanged(&s, &before, &r, "does not match its manifest");
     assert!(r.error.as_deref().unwrap().contains("verify_first"), "{r}");
     assert!(r.rolled_back.is_empty(), "nothing to roll back: {r}");
-    let events = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
     assert_eq!(
         events.matches("\"event\":\"verified\"").count(),
         1,
@@ -741,13 +710,7 @@ fn nfs_increments_share_or_add_source_mounts() {
     std::fs::create_dir(&other_dir).unwrap();
     let inc2 = other_dir.join("inc2.zfs");
     std::fs::rename(&c.inc2, &inc2).unwrap();
-    let fake = s.config_dir.path().join("fake-mount");
-    std::fs::write(
-        &fake,
-        "#!/bin/sh\n[ \"$1 $2 $3 $4\" = \"-t nfs -o ro\" ] || exit 9\nmount --bind \"${5#*:}\" \"$6\" && mount -o remount,ro,bind \"$6\"\n",
-    )
-    .unwrap();
-    run("chmod", &["+x", fake.to_str().unwrap()]);
+    let platform = fake_nfs_platform(&s);
     let mnt = s.config_dir.path().join("src");
     let mnt2 = s.config_dir.path().join("src-2");
     let cfg = DeployConfig::from_yaml(&format!(
@@ -759,20 +722,15 @@ fn nfs_increments_share_or_add_source_mounts() {
         mnt.display()
     ))
     .unwrap();
-    let mut platform = Platform::detect();
-    platform.mount = fake.display().to_string();
-    let mounted = |p: &Path| {
-        std::fs::read_to_string("/proc/mounts")
-            .unwrap()
-            .lines()
-            .any(|l| l.split_whitespace().nth(1) == Some(p.to_str().unwrap()))
-    };
     let before = s.pool.state();
     let mut o = opts(&s);
     o.fault = Some(Fault::FailAfter("receive".into()));
     let r = exec::finish(&cfg, &o, &platform, &mut Events::new(None));
     assert_failed_and_unchanged(&s, &before, &r, "after step receive");
-    assert!(!mounted(&mnt) && !mounted(&mnt2), "sources left mounted");
+    assert!(
+        !is_mounted(&mnt) && !is_mounted(&mnt2),
+        "sources left mounted"
+    );
     let r = exec::finish(&cfg, &opts(&s), &platform, &mut Events::new(None));
     assert_eq!(r.outcome, Outcome::Deployed, "{r}");
     assert_eq!(
@@ -784,12 +742,12 @@ fn nfs_increments_share_or_add_source_mounts() {
             mnt2.join("inc2.zfs").display()
         )
     );
-    assert!(!mounted(&mnt) && !mounted(&mnt2), "sources left mounted");
+    assert!(
+        !is_mounted(&mnt) && !is_mounted(&mnt2),
+        "sources left mounted"
+    );
     assert!(!mnt.exists() && !mnt2.exists(), "mountpoints left behind");
     let root = inspect(&s);
-    assert_eq!(
-        std::fs::read_to_string(root.join("etc/motd")).unwrap(),
-        "Golden image, patch 2\n"
-    );
+    assert_eq!(read(&root, "etc/motd"), "Golden image, patch 2\n");
     uninspect(&s);
 }
