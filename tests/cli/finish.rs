@@ -5,7 +5,9 @@ use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use zflash_runtime::testpool::{TestPool, file_tree, require_zfs, run, run_retry};
+use zflash_runtime::testpool::{
+    FINISH_STEPS, SYSIDCFG, TestPool, file_tree, require_zfs, run, run_retry, si_config_dir,
+};
 
 const INSTALLED: &str = "s10u6_req";
 const NEW: &str = "s10gold";
@@ -22,6 +24,49 @@ fn write_config(dir: &Path, body: &str) -> PathBuf {
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
+}
+
+/// The JSON document on stdout (`--json`).
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Exit 0, or fail showing both streams.
+fn assert_success(out: &Output, context: &str) {
+    assert!(
+        out.status.success(),
+        "{context}: {}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}
+
+/// `zflash finish ARGS --config CFG` with `body` written as the config in `dir`.
+fn finish_with_config(dir: &Path, body: &str, args: &[&str]) -> Output {
+    let cfg = write_config(dir, body);
+    zflash()
+        .arg("finish")
+        .args(args)
+        .arg("--config")
+        .arg(&cfg)
+        .output()
+        .unwrap()
+}
+
+/// `zflash finish -q --json --config CFG --altroot ALT` into `pool` with the archive's
+/// own architecture (the manifest records this host's `uname -p`; so does the client
+/// check).
+fn finish_json(pool: &TestPool, config_dir: &Path, body: &str) -> Command {
+    let cfg = write_config(config_dir, body);
+    let mut c = zflash();
+    c.args(["finish", "-q", "--json", "--config"])
+        .arg(&cfg)
+        .arg("--altroot")
+        .arg(&pool.altroot)
+        .env("SI_CONFIG_DIR", config_dir)
+        .env_remove("SI_ARCH")
+        .env_remove("SI_KARCH");
+    c
 }
 
 #[test]
@@ -64,42 +109,30 @@ fn plan_prints_every_step_and_changes_nothing() {
 #[test]
 fn bad_input_is_refused_before_anything_changes() {
     let dir = tempfile::tempdir().unwrap();
-    let cfg = write_config(
+    let out = finish_with_config(
         dir.path(),
         "version: 1\narchive: /x.zfs\nbe_name: s10gold\ncompresion: on\n",
+        &[],
     );
-    let out = zflash()
-        .args(["finish", "--config"])
-        .arg(&cfg)
-        .output()
-        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
     assert!(err.contains("zflash-deploy.yaml"), "{err}");
     assert!(err.contains("unknown field `compresion`"), "{err}");
     assert!(err.contains("line 4"), "{err}");
 
-    let cfg = write_config(
+    let out = finish_with_config(
         dir.path(),
         "version: 1\narchive: https://js/x.zfs\nbe_name: b\n",
+        &["--plan"],
     );
-    let out = zflash()
-        .args(["finish", "--plan", "--config"])
-        .arg(&cfg)
-        .output()
-        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("not supported yet"));
 
-    let cfg = write_config(
+    let out = finish_with_config(
         dir.path(),
         "version: 1\narchive: /x.zfs\nbe_name: 'bad name'\n",
+        &[],
     );
-    let out = zflash()
-        .args(["finish", "--config"])
-        .arg(&cfg)
-        .output()
-        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out.stderr).contains("be_name"),
@@ -125,12 +158,7 @@ struct Site {
 fn site(tag: &str, extra: &str) -> Site {
     let pool = TestPool::miniroot(tag, 128, INSTALLED);
     let stream = pool.golden_stream("gold.zfs", 256);
-    let config_dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        config_dir.path().join("sysidcfg"),
-        "network_interface=primary {dhcp protocol_ipv6=no}\n",
-    )
-    .unwrap();
+    let config_dir = si_config_dir(SYSIDCFG);
     let config = write_config(
         config_dir.path(),
         &format!(
@@ -212,30 +240,11 @@ fn sigkill_at_every_step_then_rerun_finishes() {
     // Killed mid-stream: the partial receive is discarded, the rerun deploys.
     let out = s.finish(&["-q"], Some("kill-during:receive"));
     assert_eq!(out.status.signal(), Some(9), "{}", text(&out.stderr));
-    let out = s.finish(&[], None);
-    assert!(
-        out.status.success(),
-        "{}{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
+    assert_success(&s.finish(&[], None), "rerun after kill during receive");
     s.assert_deployed("after kill during receive and rerun");
     s.reset();
-    for step in [
-        "preflight",
-        "receive",
-        "make_standalone",
-        "set_properties",
-        "mount_temporary",
-        "reset_identity",
-        "copy_sysidcfg",
-        "verify_identity",
-        "preserve_logs",
-        "unmount",
-        "set_mountpoint",
-        "switch_bootfs",
-        "cleanup",
-    ] {
+    // No hooks configured: run_hooks never runs.
+    for &step in FINISH_STEPS.iter().filter(|s| **s != "run_hooks") {
         let out = s.finish(&["-q"], Some(&format!("kill-after:{step}")));
         assert_eq!(
             out.status.signal(),
@@ -244,13 +253,8 @@ fn sigkill_at_every_step_then_rerun_finishes() {
             text(&out.stderr)
         );
         let out = s.finish(&["-q", "--json"], None);
-        assert!(
-            out.status.success(),
-            "rerun after kill at {step}: {}{}",
-            text(&out.stdout),
-            text(&out.stderr)
-        );
-        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_success(&out, &format!("rerun after kill at {step}"));
+        let report = json(&out);
         let outcome = report["outcome"].as_str().unwrap();
         let want = match step {
             "switch_bootfs" => "resumed",
@@ -272,7 +276,7 @@ fn events_and_json_report() {
     let events = s.config_dir.path().join("events.jsonl");
     let out = s.finish(&["--json", "--events", events.to_str().unwrap()], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = json(&out);
     assert_eq!(report["outcome"], "deployed");
     assert_eq!(report["bootfs"], s.be());
     assert!(report["bytes_received"].as_u64().unwrap() > 256 * 1024);
@@ -376,11 +380,8 @@ fn seed_script_and_zflash_reach_the_same_state() {
     assert_eq!(z.pool.zfs_get("compression", &be_z), "on");
 
     let look = |p: &TestPool, be: &str| -> Vec<String> {
-        run("zfs", &["set", "mountpoint=/inspect", be]);
-        run("zfs", &["mount", be]);
-        let files = file_tree(&p.altroot.join("inspect"), &[]);
-        run_retry("zfs", &["umount", be]).unwrap();
-        run("zfs", &["set", "mountpoint=/", be]);
+        let files = file_tree(&p.inspect(be), &[]);
+        p.uninspect(be);
         files
     };
     let files_s = look(&seed, &be_s);
@@ -449,33 +450,24 @@ fn captured_archive_deploys_end_to_end() {
     assert!(out.status.success(), "capture -R: {}", text(&out.stderr));
     run_retry("zfs", &["destroy", "-r", &golden]).unwrap();
 
-    let config_dir = tempfile::tempdir().unwrap();
-    std::fs::write(config_dir.path().join("sysidcfg"), "name_service=NONE\n").unwrap();
+    let config_dir = si_config_dir("name_service=NONE\n");
     let deploy = |archive: &Path| {
-        let cfg = write_config(
+        finish_json(
+            &pool,
             config_dir.path(),
             &format!(
                 "version: 1\narchive: {}\npool: {}\nbe_name: {NEW}\n",
                 archive.display(),
                 pool.name
             ),
-        );
-        zflash()
-            .args(["finish", "-q", "--json", "--config"])
-            .arg(&cfg)
-            .arg("--altroot")
-            .arg(&pool.altroot)
-            .env("SI_CONFIG_DIR", config_dir.path())
-            // The manifest records this host's `uname -p`; so does the client check.
-            .env_remove("SI_ARCH")
-            .env_remove("SI_KARCH")
-            .output()
-            .unwrap()
+        )
+        .output()
+        .unwrap()
     };
     let before = pool.state();
     let out = deploy(&replication);
     assert_eq!(out.status.code(), Some(1));
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = json(&out);
     assert!(
         report["error"]
             .as_str()
@@ -486,13 +478,8 @@ fn captured_archive_deploys_end_to_end() {
     assert_eq!(pool.state(), before);
 
     let out = deploy(&archive);
-    assert!(
-        out.status.success(),
-        "{}{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_success(&out, "deploy the captured archive");
+    let report = json(&out);
     assert_eq!(report["outcome"], "deployed");
     let manifest: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(pool.dir().join("gold.zfs.zst.manifest.json")).unwrap(),
@@ -507,7 +494,7 @@ fn captured_archive_deploys_end_to_end() {
     assert_eq!(pool.bootfs(), format!("{}/ROOT/{NEW}", pool.name));
     let out = deploy(&archive);
     assert!(out.status.success());
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = json(&out);
     assert_eq!(report["outcome"], "already_deployed");
 }
 
@@ -552,11 +539,11 @@ fn captured_increment_deploys_and_verify_first_refuses_a_bad_digest() {
     )
     .unwrap();
 
-    let config_dir = tempfile::tempdir().unwrap();
-    std::fs::write(config_dir.path().join("sysidcfg"), "name_service=NONE\n").unwrap();
+    let config_dir = si_config_dir("name_service=NONE\n");
     let events = config_dir.path().join("events.jsonl");
     let deploy = |increment: &Path, extra: &[&str], fault: Option<&str>| {
-        let cfg = write_config(
+        let mut c = finish_json(
+            &pool,
             config_dir.path(),
             &format!(
                 "version: 1\narchive: {}\nincrements: [{}]\npool: {}\nbe_name: {NEW}\n",
@@ -565,28 +552,16 @@ fn captured_increment_deploys_and_verify_first_refuses_a_bad_digest() {
                 pool.name
             ),
         );
-        let mut c = zflash();
         c.env_remove("ZFLASH_FAULT");
         if let Some(f) = fault {
             c.env("ZFLASH_FAULT", f);
         }
-        c.args(["finish", "-q", "--json", "--events"])
-            .arg(&events)
-            .arg("--config")
-            .arg(&cfg)
-            .arg("--altroot")
-            .arg(&pool.altroot)
-            .args(extra)
-            .env("SI_CONFIG_DIR", config_dir.path())
-            .env_remove("SI_ARCH")
-            .env_remove("SI_KARCH")
-            .output()
-            .unwrap()
+        c.arg("--events").arg(&events).args(extra).output().unwrap()
     };
     let before = pool.state();
     let out = deploy(&bad, &["--verify-first"], None);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = json(&out);
     let error = report["error"].as_str().unwrap();
     assert!(
         error.contains("bad-p1.zfs.zst") && error.contains("verify_first"),
@@ -604,26 +579,18 @@ fn captured_increment_deploys_and_verify_first_refuses_a_bad_digest() {
     let out = deploy(&inc, &[], Some("kill-after:receive"));
     assert_eq!(out.status.signal(), Some(9));
     let out = deploy(&inc, &["--verify-first"], None);
-    assert!(
-        out.status.success(),
-        "{}{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_success(&out, "rerun after kill after receive");
+    let report = json(&out);
     assert_eq!(report["outcome"], "deployed");
     assert!(
         report["archive_id"].as_str().unwrap().contains("+sha256:"),
         "{report}"
     );
     let be = format!("{}/ROOT/{NEW}", pool.name);
-    run("zfs", &["set", "mountpoint=/inspect", &be]);
-    run("zfs", &["mount", &be]);
-    let motd = std::fs::read_to_string(pool.altroot.join("inspect/etc/motd"));
-    run_retry("zfs", &["umount", &be]).unwrap();
-    run("zfs", &["set", "mountpoint=/", &be]);
+    let motd = std::fs::read_to_string(pool.inspect(&be).join("etc/motd"));
+    pool.uninspect(&be);
     assert_eq!(motd.unwrap(), "Golden image, patch 1\n");
     let out = deploy(&inc, &[], None);
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = json(&out);
     assert_eq!(report["outcome"], "already_deployed", "{report}");
 }
