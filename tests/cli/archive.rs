@@ -18,8 +18,32 @@ fn fixture(rel: &str) -> String {
     format!("fixtures/streams/{rel}")
 }
 
+fn fixture_path(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture(rel))
+}
+
 fn json_of(out: &[u8]) -> serde_json::Value {
     serde_json::from_slice(out).expect("JSON output")
+}
+
+/// `zflash ARGS… FILES…`, to assert on.
+fn zflash_on<P: AsRef<std::ffi::OsStr>>(args: &[&str], files: &[P]) -> assert_cmd::assert::Assert {
+    zflash().args(args).args(files).assert()
+}
+
+/// The sidecar manifest `<archive>.manifest.json` an archive was captured with.
+fn manifest_of(archive: &Path) -> serde_json::Value {
+    let mut sidecar = archive.as_os_str().to_owned();
+    sidecar.push(".manifest.json");
+    json_of(&std::fs::read(sidecar).unwrap())
+}
+
+/// Names of the entries of `dir`.
+fn file_names(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
 }
 
 #[test]
@@ -50,17 +74,12 @@ fn verify_text_output_and_exit_codes() {
         ));
 
     let tmp = tempfile::tempdir().unwrap();
-    let mut bytes =
-        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture("zfs-fuse/full.zs")))
-            .unwrap();
+    let mut bytes = std::fs::read(fixture_path("zfs-fuse/full.zs")).unwrap();
     // A flipped bit in a WRITE payload of an old stream: caught at END.
     bytes[2_000_000] ^= 0x01;
     let bad = tmp.path().join("bad.zfs");
     std::fs::write(&bad, &bytes).unwrap();
-    zflash()
-        .args(["verify"])
-        .arg(&bad)
-        .assert()
+    zflash_on(&["verify"], &[&bad])
         .code(1)
         .stdout(predicate::str::contains("damaged"))
         .stdout(predicate::str::contains("END checksum mismatch (stored"))
@@ -72,86 +91,58 @@ fn verify_text_output_and_exit_codes() {
     // Truncated inside a payload.
     let cut = tmp.path().join("cut.zfs");
     std::fs::write(&cut, &bytes[..1_234_567]).unwrap();
-    zflash()
-        .args(["verify", "--json"])
-        .arg(&cut)
-        .assert()
+    zflash_on(&["verify", "--json"], &[&cut])
         .code(1)
         .stdout(predicate::str::contains("\"status\": \"damaged\""))
         .stdout(predicate::str::contains("stream ends inside a payload"))
         .stdout(predicate::str::contains("\"offset\": 1234567"));
 
     // Missing file: I/O error, exit 2, even next to a damaged one.
-    zflash()
-        .args(["verify", "/nonexistent/x.zfs"])
-        .arg(&cut)
-        .assert()
+    zflash_on(&["verify", "/nonexistent/x.zfs"], &[&cut])
         .code(2)
         .stdout(predicate::str::contains("/nonexistent/x.zfs: error"));
 
     // A raw stream under a .zst name: wrong suffix, exit 2.
     let wrong = tmp.path().join("x.zfs.zst");
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture("zfs-fuse/empty.zs")),
-        &wrong,
-    )
-    .unwrap();
-    zflash()
-        .args(["info"])
-        .arg(&wrong)
-        .assert()
+    std::fs::copy(fixture_path("zfs-fuse/empty.zs"), &wrong).unwrap();
+    zflash_on(&["info"], &[&wrong])
         .code(2)
         .stdout(predicate::str::contains("promises zstd-compressed data"));
 
     // Not a stream at all.
     let text = tmp.path().join("notes.txt");
     std::fs::write(&text, "hello, this is not a send stream at all\n").unwrap();
-    zflash()
-        .args(["verify"])
-        .arg(&text)
-        .assert()
+    zflash_on(&["verify"], &[&text])
         .code(1)
         .stdout(predicate::str::contains("not a ZFS send stream"));
 }
 
 #[test]
 fn chains_of_increments_are_checked() {
-    zflash()
-        .args([
-            "verify",
-            &fixture("zfs-fuse/full.zs"),
-            &fixture("zfs-fuse/incr.zs"),
-        ])
-        .assert()
-        .code(0);
-    zflash()
-        .args([
-            "verify",
-            &fixture("zfs-fuse/incr.zs"),
-            &fixture("zfs-fuse/incr.zs"),
-        ])
-        .assert()
-        .code(1)
-        .stdout(predicate::str::contains("chain broken"))
-        .stdout(predicate::str::contains("57ee0afb6c0b227f"));
-    zflash()
-        .args([
-            "info",
-            &fixture("zfs-fuse/full.zs"),
-            &fixture("zfs-fuse/incr.zs"),
-        ])
-        .assert()
-        .code(0);
+    zflash_on(
+        &["verify"],
+        &[fixture("zfs-fuse/full.zs"), fixture("zfs-fuse/incr.zs")],
+    )
+    .code(0);
+    zflash_on(
+        &["verify"],
+        &[fixture("zfs-fuse/incr.zs"), fixture("zfs-fuse/incr.zs")],
+    )
+    .code(1)
+    .stdout(predicate::str::contains("chain broken"))
+    .stdout(predicate::str::contains("57ee0afb6c0b227f"));
+    zflash_on(
+        &["info"],
+        &[fixture("zfs-fuse/full.zs"), fixture("zfs-fuse/incr.zs")],
+    )
+    .code(0);
     // rep.zs already holds @r2; repincr.zs is the -R increment from @r1.
-    zflash()
-        .args([
-            "info",
-            &fixture("zfs-fuse/rep.zs"),
-            &fixture("zfs-fuse/repincr.zs"),
-        ])
-        .assert()
-        .code(1)
-        .stdout(predicate::str::contains("chain broken"));
+    zflash_on(
+        &["info"],
+        &[fixture("zfs-fuse/rep.zs"), fixture("zfs-fuse/repincr.zs")],
+    )
+    .code(1)
+    .stdout(predicate::str::contains("chain broken"));
 }
 
 #[test]
@@ -249,6 +240,14 @@ fn mountpoint(pool: &TestPool, ds: &str) -> PathBuf {
     PathBuf::from(pool.zfs_get("mountpoint", ds))
 }
 
+/// `POOL/src`, created and [filled](fill); returns its name.
+fn source_dataset(pool: &TestPool, seed: u64, kb: usize) -> String {
+    let src = format!("{}/src", pool.name);
+    run("zfs", &["create", &src]);
+    fill(&mountpoint(pool, &src), seed, kb);
+    src
+}
+
 #[test]
 fn capture_verify_receive_round_trips() {
     if !require_zfs() {
@@ -256,10 +255,8 @@ fn capture_verify_receive_round_trips() {
     }
     let pool = TestPool::create("arch", 128);
     let p = &pool.name;
-    let src = format!("{p}/src");
-    run("zfs", &["create", &src]);
+    let src = source_dataset(&pool, 1, 256);
     let src_dir = mountpoint(&pool, &src);
-    fill(&src_dir, 1, 256);
     let s1_tree = tree(&src_dir);
     let out = tempfile::tempdir().unwrap();
 
@@ -271,10 +268,7 @@ fn capture_verify_receive_round_trips() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains(format!("{src}@s1")));
-    let manifest: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(out.path().join("full.zfs.zst.manifest.json")).unwrap(),
-    )
-    .unwrap();
+    let manifest = manifest_of(&full);
     assert_eq!(manifest["format"], "zflash-archive/1");
     assert_eq!(manifest["compression"], "zstd");
     assert_eq!(manifest["source"]["dataset"], src.as_str());
@@ -286,10 +280,7 @@ fn capture_verify_receive_round_trips() {
         Some(std::fs::metadata(&full).unwrap().len())
     );
     assert!(manifest["raw_bytes"].as_u64().unwrap() > manifest["stored_bytes"].as_u64().unwrap());
-    zflash()
-        .args(["verify"])
-        .arg(&full)
-        .assert()
+    zflash_on(&["verify"], &[&full])
         .code(0)
         .stdout(predicate::str::contains("SHA-256 matches the manifest"));
 
@@ -303,31 +294,13 @@ fn capture_verify_receive_round_trips() {
         .arg(&incr)
         .assert()
         .code(0);
-    let m2: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(out.path().join("incr.zfs.gz.manifest.json")).unwrap(),
-    )
-    .unwrap();
+    let m2 = manifest_of(&incr);
     assert_eq!(m2["stream"]["fromguid"], manifest["stream"]["toguid"]);
     assert_eq!(m2["source"]["from_snapshot"], "s1");
-    zflash()
-        .args(["verify"])
-        .arg(&full)
-        .arg(&incr)
-        .assert()
-        .code(0);
-    zflash()
-        .args(["info"])
-        .arg(&full)
-        .arg(&incr)
-        .assert()
-        .code(0);
+    zflash_on(&["verify"], &[&full, &incr]).code(0);
+    zflash_on(&["info"], &[&full, &incr]).code(0);
     // In the wrong order the chain is broken.
-    zflash()
-        .args(["verify"])
-        .arg(&incr)
-        .arg(&incr)
-        .assert()
-        .code(1);
+    zflash_on(&["verify"], &[&incr, &incr]).code(1);
 
     // Receive both into a new dataset and compare contents at each step.
     let dst = format!("{p}/dst");
@@ -348,10 +321,7 @@ fn capture_verify_receive_round_trips() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains("(none, ratio 1.00)"));
-    zflash()
-        .args(["verify", "--json"])
-        .arg(&rec)
-        .assert()
+    zflash_on(&["verify", "--json"], &[&rec])
         .code(0)
         .stdout(predicate::str::contains("\"substreams\""));
     let rcv = format!("{p}/rcv");
@@ -386,12 +356,7 @@ fn capture_verify_receive_round_trips() {
         .arg(&rec2)
         .assert()
         .code(0);
-    zflash()
-        .args(["verify"])
-        .arg(&rec)
-        .arg(&rec2)
-        .assert()
-        .code(0);
+    zflash_on(&["verify"], &[&rec, &rec2]).code(0);
     receive(&rec2, &["-d", "-F", &rcv]);
     assert_eq!(
         tree(&mountpoint(&pool, &format!("{rcv}/src/child"))),
@@ -407,9 +372,7 @@ fn capture_refuses_overwrite_and_cleans_up_on_failure() {
         return;
     }
     let pool = TestPool::create("archfail", 64);
-    let src = format!("{}/src", pool.name);
-    run("zfs", &["create", &src]);
-    fill(&mountpoint(&pool, &src), 4, 16);
+    let src = source_dataset(&pool, 4, 16);
     let out = tempfile::tempdir().unwrap();
     let target = out.path().join("a.zfs.zst");
     std::fs::write(&target, "precious").unwrap();
@@ -443,11 +406,7 @@ fn capture_refuses_overwrite_and_cleans_up_on_failure() {
         .code(2)
         .stderr(predicate::str::contains("zfs send"));
     assert!(!other.exists());
-    let names: Vec<_> = std::fs::read_dir(out.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert_eq!(names, ["a.zfs.zst"]);
+    assert_eq!(file_names(out.path()), ["a.zfs.zst"]);
     assert_eq!(pool.datasets(), before);
 
     // Suffix and --compress disagree: usage error before anything happens.
@@ -465,7 +424,7 @@ fn capture_refuses_overwrite_and_cleans_up_on_failure() {
         .arg(&target)
         .assert()
         .code(0);
-    zflash().args(["verify"]).arg(&target).assert().code(0);
+    zflash_on(&["verify"], &[&target]).code(0);
     assert!(pool.datasets().contains(&format!("{src}@keep")));
     let _ = run_retry("zfs", &["destroy", &format!("{src}@keep")]);
 }
@@ -476,20 +435,13 @@ fn capture_stopped_by_a_signal_leaves_nothing_behind() {
         return;
     }
     let pool = TestPool::create("archsig", 64);
-    let src = format!("{}/src", pool.name);
-    run("zfs", &["create", &src]);
     // About 1.3 MB of stream: ~20 pipe-sized chunks, 100 ms apart with the throttle.
-    fill(&mountpoint(&pool, &src), 5, 512);
+    let src = source_dataset(&pool, 5, 512);
     run("zfs", &["snapshot", &format!("{src}@keep")]);
     let before = pool.datasets();
     let out = tempfile::tempdir().unwrap();
     let target = out.path().join("a.zfs.zst");
-    let listing = || -> Vec<String> {
-        std::fs::read_dir(out.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect()
-    };
+    let listing = || file_names(out.path());
 
     for (signal, code, snapshot) in [
         ("INT", 130, None),
