@@ -26,6 +26,20 @@ fn site(tag: &str, mb: u64) -> Site {
     Site { pool, config_dir }
 }
 
+/// A site whose pool also holds a golden stream `gold.zfs` with `random_kb` KiB of data.
+fn site_with_stream(tag: &str, random_kb: usize) -> (Site, PathBuf) {
+    let site = site(tag, 128);
+    let stream = site.pool.golden_stream("gold.zfs", random_kb);
+    (site, stream)
+}
+
+/// A site with a [chain] of archives of a golden dataset.
+fn site_with_chain(tag: &str) -> (Site, Chain) {
+    let site = site(tag, 128);
+    let chain = chain(&site);
+    (site, chain)
+}
+
 fn config(site: &Site, archive: &Path, extra: &str) -> DeployConfig {
     DeployConfig::from_yaml(&format!(
         "version: 1\narchive: {}\npool: {}\nbe_name: {NEW}\nproperties: {{compression: \"on\"}}\n{extra}",
@@ -47,6 +61,14 @@ fn opts(site: &Site) -> FinishOptions {
         progress: false,
         verbose: false,
         fault: None,
+    }
+}
+
+/// The options with a failure injected right after `step`.
+fn opts_failing_after(site: &Site, step: &str) -> FinishOptions {
+    FinishOptions {
+        fault: Some(Fault::FailAfter(step.into())),
+        ..opts(site)
     }
 }
 
@@ -109,6 +131,27 @@ fn fake_nfs_platform(site: &Site) -> Platform {
     platform
 }
 
+/// A config reading the archive and its increments from the NFS server `localhost`,
+/// mounted at `mnt` (and `<mnt>-2`, … for other directories).
+fn nfs_config(site: &Site, archive: &Path, increments: &[&Path], mnt: &Path) -> DeployConfig {
+    let increments = if increments.is_empty() {
+        String::new()
+    } else {
+        let items: Vec<String> = increments
+            .iter()
+            .map(|p| format!("'localhost:{}'", p.display()))
+            .collect();
+        format!("increments: [{}]\n", items.join(", "))
+    };
+    DeployConfig::from_yaml(&format!(
+        "version: 1\narchive: localhost:{}\n{increments}pool: {}\nbe_name: {NEW}\noptions: {{source_mountpoint: {}}}\n",
+        archive.display(),
+        site.pool.name,
+        mnt.display()
+    ))
+    .unwrap()
+}
+
 fn is_mounted(p: &Path) -> bool {
     std::fs::read_to_string("/proc/mounts")
         .unwrap()
@@ -133,8 +176,7 @@ fn seed_scenario_end_to_end_then_rerun_is_a_noop() {
     if !require_zfs() {
         return;
     }
-    let s = site("seed", 128);
-    let stream = s.pool.golden_stream("gold.zfs", 256);
+    let (s, stream) = site_with_stream("seed", 256);
     let cfg = config(&s, &stream, "");
     let report = deploy(&cfg, &opts(&s));
     assert_eq!(report.outcome, Outcome::Deployed, "{report}");
@@ -206,8 +248,7 @@ fn damaged_streams_roll_back_completely() {
     if !require_zfs() {
         return;
     }
-    let s = site("damage", 128);
-    let stream = s.pool.golden_stream("gold.zfs", 512);
+    let (s, stream) = site_with_stream("damage", 512);
     let data = std::fs::read(&stream).unwrap();
     let flipped = s.pool.dir().join("flipped.zfs");
     write_damaged(&data, 0x10, &flipped);
@@ -243,8 +284,7 @@ fn manifest_digest_and_architecture_are_enforced() {
     if !require_zfs() {
         return;
     }
-    let s = site("manifest", 128);
-    let stream = s.pool.golden_stream("gold.zfs", 128);
+    let (s, stream) = site_with_stream("manifest", 128);
     let before = s.pool.state();
     // Wrong digest: the whole stream is received, then the mismatch is caught before bootfs.
     write_manifest(&stream, "i386", Some(&"0".repeat(64)));
@@ -287,8 +327,7 @@ fn failure_after_every_step_before_the_switch_leaves_the_pool_as_it_was() {
     if !require_zfs() {
         return;
     }
-    let s = site("failstep", 128);
-    let stream = s.pool.golden_stream("gold.zfs", 64);
+    let (s, stream) = site_with_stream("failstep", 64);
     let cfg = config(
         &s,
         &stream,
@@ -296,9 +335,7 @@ fn failure_after_every_step_before_the_switch_leaves_the_pool_as_it_was() {
     );
     let before = s.pool.state();
     for &step in FINISH_STEPS.iter().take_while(|s| **s != "switch_bootfs") {
-        let mut o = opts(&s);
-        o.fault = Some(Fault::FailAfter(step.into()));
-        let r = deploy(&cfg, &o);
+        let r = deploy(&cfg, &opts_failing_after(&s, step));
         assert_failed_and_unchanged(&s, &before, &r, &format!("after step {step}"));
     }
     // And the same config then deploys, hook included.
@@ -319,8 +356,7 @@ fn failing_hook_rolls_back() {
     if !require_zfs() {
         return;
     }
-    let s = site("hook", 128);
-    let stream = s.pool.golden_stream("gold.zfs", 16);
+    let (s, stream) = site_with_stream("hook", 16);
     let cfg = config(
         &s,
         &stream,
@@ -336,8 +372,7 @@ fn existing_be_is_refused_unless_forced() {
     if !require_zfs() {
         return;
     }
-    let s = site("exists", 128);
-    let stream = s.pool.golden_stream("gold.zfs", 16);
+    let (s, stream) = site_with_stream("exists", 16);
     run("zfs", &["create", "-o", "canmount=noauto", &be(&s)]);
     let before = s.pool.state();
     let cfg = config(&s, &stream, "");
@@ -346,13 +381,17 @@ fn existing_be_is_refused_unless_forced() {
     // The installed BE itself: refused even with --force.
     let mut installed = cfg.clone();
     installed.be_name = BE.into();
-    let mut o = opts(&s);
-    o.force = true;
+    let o = FinishOptions {
+        force: true,
+        ..opts(&s)
+    };
     let r = deploy(&installed, &o);
     assert_failed_and_unchanged(&s, &before, &r, "refusing to replace it even with --force");
     // A --force deployment failing after the foreign BE was parked puts it back.
-    let mut failing = o.clone();
-    failing.fault = Some(Fault::FailAfter("mount_temporary".into()));
+    let failing = FinishOptions {
+        force: true,
+        ..opts_failing_after(&s, "mount_temporary")
+    };
     let r = deploy(&cfg, &failing);
     assert_failed_and_unchanged(&s, &before, &r, "after step mount_temporary");
     // --force replaces the foreign BE.
@@ -411,20 +450,12 @@ fn nfs_source_is_mounted_read_only_and_unmounted() {
     if !require_zfs() {
         return;
     }
-    let s = site("nfs", 128);
-    let stream = s.pool.golden_stream("gold.zfs", 16);
+    let (s, stream) = site_with_stream("nfs", 16);
     let platform = fake_nfs_platform(&s);
     let mnt = s.config_dir.path().join("src");
-    let cfg = DeployConfig::from_yaml(&format!(
-        "version: 1\narchive: localhost:{}\npool: {}\nbe_name: {NEW}\noptions: {{source_mountpoint: {}}}\n",
-        stream.display(),
-        s.pool.name,
-        mnt.display()
-    ))
-    .unwrap();
+    let cfg = nfs_config(&s, &stream, &[], &mnt);
     let before = s.pool.state();
-    let mut o = opts(&s);
-    o.fault = Some(Fault::FailAfter("receive".into()));
+    let o = opts_failing_after(&s, "receive");
     let r = exec::finish(&cfg, &o, &platform, &mut Events::new(None));
     assert_failed_and_unchanged(&s, &before, &r, "after step receive");
     assert!(!is_mounted(&mnt), "source left mounted after a failure");
@@ -442,8 +473,7 @@ fn compressed_archive_deploys_and_damage_in_it_rolls_back() {
     if !require_zfs() {
         return;
     }
-    let s = site("gzip", 128);
-    let stream = s.pool.golden_stream("gold.zfs", 256);
+    let (s, stream) = site_with_stream("gzip", 256);
     let gz = s.pool.dir().join("gold.zfs.gz");
     let out = std::process::Command::new("gzip")
         .arg("-c")
@@ -561,8 +591,7 @@ fn differential_archives_reach_the_incremental_state() {
     if !require_zfs() {
         return;
     }
-    let s = site("chain", 128);
-    let c = chain(&s);
+    let (s, c) = site_with_chain("chain");
     let cfg = config(&s, &c.base, &increments(&[&c.inc1, &c.inc2]));
     let r = deploy(&cfg, &opts(&s));
     assert_eq!(r.outcome, Outcome::Deployed, "{r}");
@@ -617,8 +646,7 @@ fn broken_or_damaged_chains_change_nothing() {
     if !require_zfs() {
         return;
     }
-    let s = site("badchain", 128);
-    let c = chain(&s);
+    let (s, c) = site_with_chain("badchain");
     let full = s.pool.golden_stream("other-full.zfs", 0);
     let before = s.pool.state();
     for (list, want) in [
@@ -670,8 +698,7 @@ fn verify_first_finds_a_bad_digest_before_any_change() {
     if !require_zfs() {
         return;
     }
-    let s = site("verifyfirst", 128);
-    let c = chain(&s);
+    let (s, c) = site_with_chain("verifyfirst");
     // The increment's manifest has the wrong digest; the base is right.
     write_manifest(&c.base, "i386", None);
     write_manifest(&c.inc1, "i386", Some(&"0".repeat(64)));
@@ -704,8 +731,7 @@ fn nfs_increments_share_or_add_source_mounts() {
     if !require_zfs() {
         return;
     }
-    let s = site("nfschain", 128);
-    let c = chain(&s);
+    let (s, c) = site_with_chain("nfschain");
     let other_dir = s.pool.dir().join("patches");
     std::fs::create_dir(&other_dir).unwrap();
     let inc2 = other_dir.join("inc2.zfs");
@@ -713,18 +739,9 @@ fn nfs_increments_share_or_add_source_mounts() {
     let platform = fake_nfs_platform(&s);
     let mnt = s.config_dir.path().join("src");
     let mnt2 = s.config_dir.path().join("src-2");
-    let cfg = DeployConfig::from_yaml(&format!(
-        "version: 1\narchive: localhost:{}\nincrements: ['localhost:{}', 'localhost:{}']\npool: {}\nbe_name: {NEW}\noptions: {{source_mountpoint: {}}}\n",
-        c.base.display(),
-        c.inc1.display(),
-        inc2.display(),
-        s.pool.name,
-        mnt.display()
-    ))
-    .unwrap();
+    let cfg = nfs_config(&s, &c.base, &[&c.inc1, &inc2], &mnt);
     let before = s.pool.state();
-    let mut o = opts(&s);
-    o.fault = Some(Fault::FailAfter("receive".into()));
+    let o = opts_failing_after(&s, "receive");
     let r = exec::finish(&cfg, &o, &platform, &mut Events::new(None));
     assert_failed_and_unchanged(&s, &before, &r, "after step receive");
     assert!(
