@@ -2,7 +2,8 @@
 //! check over the archives given, the exit code and the line for an archive that failed.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use zflash_archive::{ArchiveError, ChainLink, ErrorClass, Guid, check_chain};
 
@@ -19,17 +20,17 @@ pub struct Args {
 
 /// One archive as the chain check and the exit code see it: the `(origin, top)` GUIDs
 /// of an archive that could be read, or the error of one that could not.
-pub type Judged<'a> = Result<(Option<Guid>, Option<Guid>), &'a ArchiveError>;
+type Judged<'a> = Result<(Option<Guid>, Option<Guid>), &'a ArchiveError>;
 
 /// The broken links of the chain (index of the later archive, message) and the worst
 /// exit code over all archives.
-pub struct ChainVerdict {
-    pub problems: Vec<(usize, String)>,
-    pub exit_code: u8,
+struct ChainVerdict {
+    problems: Vec<(usize, String)>,
+    exit_code: u8,
 }
 
 impl ChainVerdict {
-    pub fn new(paths: &[PathBuf], judged: &[Judged]) -> ChainVerdict {
+    fn new(paths: &[PathBuf], judged: &[Judged]) -> ChainVerdict {
         let links: Vec<ChainLink> = paths
             .iter()
             .zip(judged)
@@ -64,7 +65,7 @@ impl ChainVerdict {
     }
 
     /// The chain messages about archive `i`.
-    pub fn problems_of(&self, i: usize) -> Vec<&String> {
+    fn problems_of(&self, i: usize) -> Vec<&String> {
         self.problems
             .iter()
             .filter(|(j, _)| *j == i)
@@ -89,10 +90,61 @@ pub fn write_failure(
 }
 
 /// Print `{"archives": items}` as pretty JSON and a newline.
-pub fn write_json(out: &mut impl Write, items: Vec<serde_json::Value>) -> anyhow::Result<()> {
+fn write_json(out: &mut impl Write, items: Vec<serde_json::Value>) -> anyhow::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &serde_json::json!({ "archives": items }))?;
     writeln!(out)?;
     Ok(())
+}
+
+/// The JSON item for an archive that could not be read or verified.
+pub fn failure_json(path: &Path, e: &ArchiveError) -> serde_json::Value {
+    serde_json::json!({
+        "path": path,
+        "status": status_name(e.class()),
+        "error": { "class": e.class(), "message": e.to_string(), "offset": e.offset() },
+    })
+}
+
+/// One archive's result with the chain messages about it, as `report` hands it on.
+pub struct Item<'a, T> {
+    pub index: usize,
+    pub path: &'a Path,
+    pub result: &'a Result<T, ArchiveError>,
+    pub chain_errors: Vec<&'a String>,
+}
+
+/// Check the chain over `results` (`guids` gives a readable archive's `(origin, top)`),
+/// then print one JSON document of `to_json` items (`--json`) or each archive with
+/// `print`; the exit code is the worst verdict.
+pub fn report<T>(
+    args: &Args,
+    results: &[Result<T, ArchiveError>],
+    guids: impl Fn(&T) -> (Option<Guid>, Option<Guid>),
+    to_json: impl Fn(&Item<T>) -> serde_json::Value,
+    print: impl Fn(&mut dyn Write, &Item<T>) -> std::io::Result<()>,
+) -> anyhow::Result<ExitCode> {
+    let judged: Vec<Judged> = results.iter().map(|r| r.as_ref().map(&guids)).collect();
+    let verdict = ChainVerdict::new(&args.archives, &judged);
+    let items = args
+        .archives
+        .iter()
+        .zip(results)
+        .enumerate()
+        .map(|(index, (path, result))| Item {
+            index,
+            path,
+            result,
+            chain_errors: verdict.problems_of(index),
+        });
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        write_json(&mut out, items.map(|item| to_json(&item)).collect())?;
+    } else {
+        for item in items {
+            print(&mut out, &item)?;
+        }
+    }
+    Ok(ExitCode::from(verdict.exit_code))
 }
 
 /// 1 for an archive that is damaged or unsupported, 2 for I/O and usage problems.

@@ -10,7 +10,7 @@ use serde_json::json;
 use zflash_archive::manifest::rfc3339_utc;
 use zflash_archive::{Archive, ArchiveError, BeginInfo, StreamHeader};
 
-use super::archive_common::{ChainVerdict, Judged, status_name, write_failure, write_json};
+use super::archive_common::{failure_json, report, write_failure};
 
 pub use super::archive_common::Args;
 
@@ -24,60 +24,40 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Ok((a, h))
         })
         .collect();
-    let judged: Vec<Judged> = results
-        .iter()
-        .map(|r| match r {
-            Ok((a, h)) => Ok(match a.manifest() {
-                Some(m) => (m.stream.fromguid, m.stream.toguid),
-                None => h.chain_guids(),
+    report(
+        &args,
+        &results,
+        |(a, h)| match a.manifest() {
+            Some(m) => (m.stream.fromguid, m.stream.toguid),
+            None => h.chain_guids(),
+        },
+        |item| match item.result {
+            Ok((a, h)) => json!({
+                "path": item.path,
+                "compression": a.compression(),
+                "stored_bytes": a.stored_size(),
+                "manifest": a.manifest(),
+                "header": h,
+                "features": h.feature_names(),
+                "receivable_by_pool_v23": h.is_supported_by_pool_version(23),
+                "chain_errors": item.chain_errors,
             }),
-            Err(e) => Err(e),
-        })
-        .collect();
-    let verdict = ChainVerdict::new(&args.archives, &judged);
-
-    let mut out = std::io::stdout().lock();
-    if args.json {
-        let items: Vec<_> = args
-            .archives
-            .iter()
-            .zip(&results)
-            .enumerate()
-            .map(|(i, (path, r))| match r {
-                Ok((a, h)) => json!({
-                    "path": path,
-                    "compression": a.compression(),
-                    "stored_bytes": a.stored_size(),
-                    "manifest": a.manifest(),
-                    "header": h,
-                    "features": h.feature_names(),
-                    "receivable_by_pool_v23": h.is_supported_by_pool_version(23),
-                    "chain_errors": verdict.problems_of(i),
-                }),
-                Err(e) => json!({
-                    "path": path,
-                    "status": status_name(e.class()),
-                    "error": { "class": e.class(), "message": e.to_string(), "offset": e.offset() },
-                }),
-            })
-            .collect();
-        write_json(&mut out, items)?;
-        return Ok(ExitCode::from(verdict.exit_code));
-    }
-
-    for (i, (path, r)) in args.archives.iter().zip(&results).enumerate() {
-        if i > 0 {
-            writeln!(out)?;
-        }
-        match r {
-            Err(e) => write_failure(&mut out, path, e)?,
-            Ok((a, h)) => print_info(&mut out, path, a, h)?,
-        }
-        for m in verdict.problems_of(i) {
-            writeln!(out, "chain broken: {m}")?;
-        }
-    }
-    Ok(ExitCode::from(verdict.exit_code))
+            Err(e) => failure_json(item.path, e),
+        },
+        |mut out, item| {
+            if item.index > 0 {
+                writeln!(out)?;
+            }
+            match item.result {
+                Err(e) => write_failure(&mut out, item.path, e)?,
+                Ok((a, h)) => print_info(&mut out, item.path, a, h)?,
+            }
+            for m in &item.chain_errors {
+                writeln!(out, "chain broken: {m}")?;
+            }
+            Ok(())
+        },
+    )
 }
 
 fn print_info(
