@@ -117,32 +117,29 @@ fn verify_text_output_and_exit_codes() {
         .stdout(predicate::str::contains("not a ZFS send stream"));
 }
 
+/// `zflash SUBCOMMAND` on two zfs-fuse fixture streams, a base and its increment.
+fn chain_of_fixtures(subcommand: &str, base: &str, increment: &str) -> assert_cmd::assert::Assert {
+    zflash_on(
+        &[subcommand],
+        &[
+            fixture(&format!("zfs-fuse/{base}.zs")),
+            fixture(&format!("zfs-fuse/{increment}.zs")),
+        ],
+    )
+}
+
 #[test]
 fn chains_of_increments_are_checked() {
-    zflash_on(
-        &["verify"],
-        &[fixture("zfs-fuse/full.zs"), fixture("zfs-fuse/incr.zs")],
-    )
-    .code(0);
-    zflash_on(
-        &["verify"],
-        &[fixture("zfs-fuse/incr.zs"), fixture("zfs-fuse/incr.zs")],
-    )
-    .code(1)
-    .stdout(predicate::str::contains("chain broken"))
-    .stdout(predicate::str::contains("57ee0afb6c0b227f"));
-    zflash_on(
-        &["info"],
-        &[fixture("zfs-fuse/full.zs"), fixture("zfs-fuse/incr.zs")],
-    )
-    .code(0);
+    chain_of_fixtures("verify", "full", "incr").code(0);
+    chain_of_fixtures("verify", "incr", "incr")
+        .code(1)
+        .stdout(predicate::str::contains("chain broken"))
+        .stdout(predicate::str::contains("57ee0afb6c0b227f"));
+    chain_of_fixtures("info", "full", "incr").code(0);
     // rep.zs already holds @r2; repincr.zs is the -R increment from @r1.
-    zflash_on(
-        &["info"],
-        &[fixture("zfs-fuse/rep.zs"), fixture("zfs-fuse/repincr.zs")],
-    )
-    .code(1)
-    .stdout(predicate::str::contains("chain broken"));
+    chain_of_fixtures("info", "rep", "repincr")
+        .code(1)
+        .stdout(predicate::str::contains("chain broken"));
 }
 
 #[test]

@@ -423,6 +423,14 @@ fn sigkill_during_a_forced_deployment_restores_the_parked_be() {
     s.assert_deployed("forced");
 }
 
+/// A miniroot pool that also holds a golden dataset to capture; returns the pool and
+/// the dataset's name.
+fn miniroot_with_golden(tag: &str, random_kb: usize) -> (TestPool, String) {
+    let pool = TestPool::miniroot(tag, 128, INSTALLED);
+    let golden = pool.golden_dataset(random_kb);
+    (pool, golden)
+}
+
 /// The whole pipeline: `zflash capture` (zstd archive + manifest) of a golden dataset, then
 /// `zflash finish` of that archive; and a replication (`-R`) capture refused by preflight.
 #[test]
@@ -430,8 +438,7 @@ fn captured_archive_deploys_end_to_end() {
     if !require_zfs() {
         return;
     }
-    let pool = TestPool::miniroot("capture", 128, INSTALLED);
-    let golden = pool.golden_dataset(128);
+    let (pool, golden) = miniroot_with_golden("capture", 128);
     let archive = pool.dir().join("gold.zfs.zst");
     let out = zflash()
         .args(["capture", "--snapshot", "flar", "-o"])
@@ -505,8 +512,7 @@ fn captured_increment_deploys_and_verify_first_refuses_a_bad_digest() {
     if !require_zfs() {
         return;
     }
-    let pool = TestPool::miniroot("capinc", 128, INSTALLED);
-    let golden = pool.golden_dataset(64);
+    let (pool, golden) = miniroot_with_golden("capinc", 64);
     let golden_root = PathBuf::from(pool.zfs_get("mountpoint", &golden));
     let capture = |args: &[&str], out: &Path| {
         let o = zflash()

@@ -49,6 +49,15 @@ fn config(site: &Site, archive: &Path, extra: &str) -> DeployConfig {
     .unwrap()
 }
 
+/// A config with one hook, `/bin/sh -c SCRIPT BE-ROOT`.
+fn config_with_hook(site: &Site, archive: &Path, name: &str, script: &str) -> DeployConfig {
+    config(
+        site,
+        archive,
+        &format!("hooks: [{{name: {name}, argv: [/bin/sh, -c, '{script}'], mode: argument}}]\n"),
+    )
+}
+
 fn opts(site: &Site) -> FinishOptions {
     FinishOptions {
         altroot: site.pool.altroot.display().to_string(),
@@ -328,11 +337,7 @@ fn failure_after_every_step_before_the_switch_leaves_the_pool_as_it_was() {
         return;
     }
     let (s, stream) = site_with_stream("failstep", 64);
-    let cfg = config(
-        &s,
-        &stream,
-        "hooks: [{name: mark, argv: [/bin/sh, -c, 'touch \"$0/etc/hooked\"'], mode: argument}]\n",
-    );
+    let cfg = config_with_hook(&s, &stream, "mark", r#"touch "$0/etc/hooked""#);
     let before = s.pool.state();
     for &step in FINISH_STEPS.iter().take_while(|s| **s != "switch_bootfs") {
         let r = deploy(&cfg, &opts_failing_after(&s, step));
@@ -357,11 +362,7 @@ fn failing_hook_rolls_back() {
         return;
     }
     let (s, stream) = site_with_stream("hook", 16);
-    let cfg = config(
-        &s,
-        &stream,
-        "hooks: [{name: bad, argv: [/bin/sh, -c, 'exit 3'], mode: argument}]\n",
-    );
+    let cfg = config_with_hook(&s, &stream, "bad", "exit 3");
     let before = s.pool.state();
     let r = deploy(&cfg, &opts(&s));
     assert_failed_and_unchanged(&s, &before, &r, "hook");
