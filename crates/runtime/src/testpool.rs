@@ -81,6 +81,19 @@ pub fn run_retry(cmd: &str, args: &[&str]) -> Result<(), String> {
     Err(last)
 }
 
+/// `zfs send ARGS > to`; panics when the send fails.
+pub fn zfs_send(args: &[&str], to: &Path) {
+    let file =
+        std::fs::File::create(to).unwrap_or_else(|e| panic!("cannot create {}: {e}", to.display()));
+    let status = Command::new("zfs")
+        .arg("send")
+        .args(args)
+        .stdout(file)
+        .status()
+        .expect("zfs send");
+    assert!(status.success(), "zfs send {args:?} failed");
+}
+
 /// Who holds the ZFS test lock in this process, how often, and the locked file that
 /// keeps other processes out.
 struct LockHolder {
@@ -275,13 +288,7 @@ impl TestPool {
         let snap = format!("{ds}@flar");
         run("zfs", &["snapshot", &snap]);
         let path = self.dir().join(name);
-        let file = std::fs::File::create(&path).expect("stream file");
-        let st = Command::new("zfs")
-            .args(["send", &snap])
-            .stdout(file)
-            .status()
-            .expect("zfs send");
-        assert!(st.success(), "zfs send {snap} failed");
+        zfs_send(&[&snap], &path);
         let mp = self.zfs_get("mountpoint", &ds);
         run_retry("zfs", &["destroy", "-r", &ds]).expect("destroy golden");
         let _ = std::fs::remove_dir(mp);

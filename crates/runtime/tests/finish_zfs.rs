@@ -9,7 +9,7 @@ use zflash_runtime::exec::{self, Events, Fault, FinishOptions, Outcome, Report};
 use zflash_runtime::platform::Platform;
 use zflash_runtime::testpool::{
     FINISH_STEPS, SYSIDCFG, TestPool, require_zfs, run, run_retry, si_config_dir, write_damaged,
-    write_manifest,
+    write_manifest, zfs_send,
 };
 
 const BE: &str = "s10u6_req";
@@ -514,14 +514,7 @@ fn golden_root(site: &Site, ds: &str) -> PathBuf {
 
 fn send(site: &Site, args: &[&str], name: &str) -> PathBuf {
     let path = site.pool.dir().join(name);
-    let file = std::fs::File::create(&path).unwrap();
-    let st = std::process::Command::new("zfs")
-        .arg("send")
-        .args(args)
-        .stdout(file)
-        .status()
-        .unwrap();
-    assert!(st.success(), "zfs send {args:?}");
+    zfs_send(args, &path);
     path
 }
 
