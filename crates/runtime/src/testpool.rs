@@ -45,6 +45,29 @@ pub fn require_zfs() -> bool {
     false
 }
 
+/// Debian's `busybox-static` (installed by `scripts/setup`), where it is installed.
+pub const BUSYBOX: &str = "/bin/busybox";
+
+/// The statically linked busybox for a golden image that needs a shell (chroot hooks),
+/// or `None` (with a SKIPPED line) when it is missing. Panics when it is missing and
+/// `CI` or `ZFLASH_REQUIRE_ZFS` is set, like [`require_zfs`].
+pub fn require_busybox() -> Option<PathBuf> {
+    let path = PathBuf::from(BUSYBOX);
+    if path.is_file() {
+        return Some(path);
+    }
+    let must = std::env::var_os("CI").is_some() || std::env::var_os("ZFLASH_REQUIRE_ZFS").is_some();
+    if must {
+        panic!(
+            "{BUSYBOX} is missing but CI/ZFLASH_REQUIRE_ZFS is set: run scripts/setup (as root) first"
+        );
+    }
+    eprintln!(
+        "SKIPPED: {BUSYBOX} is missing (run scripts/setup as root to install busybox-static)"
+    );
+    None
+}
+
 /// Run a command, returning its output; panics with stderr on failure.
 pub fn run(cmd: &str, args: &[&str]) -> String {
     let out = try_run(cmd, args);
@@ -332,6 +355,25 @@ impl TestPool {
             std::fs::write(root.join("usr/bin/payload"), data).unwrap();
         }
         ds
+    }
+
+    /// Like [`golden_stream`](Self::golden_stream), with a shell in the golden root: the
+    /// static `busybox` copied to `bin/busybox` and `bin/sh` a symlink to it, so that a
+    /// chroot into the deployed BE can run `/bin/sh`.
+    pub fn golden_stream_with_shell(&self, name: &str, busybox: &Path) -> PathBuf {
+        let ds = self.golden_dataset(0);
+        // Where golden_dataset mounted it: `<altroot>/<ds with / as _>`.
+        let root = self.altroot.join(ds.replace('/', "_"));
+        std::fs::create_dir_all(root.join("bin")).expect("mkdir bin in golden");
+        std::fs::copy(busybox, root.join("bin/busybox")).expect("copy busybox into golden");
+        std::os::unix::fs::symlink("busybox", root.join("bin/sh")).expect("symlink bin/sh");
+        let snap = format!("{ds}@flar");
+        run("zfs", &["snapshot", &snap]);
+        let path = self.dir().join(name);
+        zfs_send(&[&snap], &path);
+        run_retry("zfs", &["destroy", "-r", &ds]).expect("destroy golden");
+        let _ = std::fs::remove_dir(&root);
+        path
     }
 
     /// Mount a deployed BE (`mountpoint=/`, `canmount=noauto`) at `<altroot>/inspect` to

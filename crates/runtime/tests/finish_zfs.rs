@@ -8,8 +8,8 @@ use zflash_runtime::config::DeployConfig;
 use zflash_runtime::exec::{self, Events, Fault, FinishOptions, Outcome, Report};
 use zflash_runtime::platform::Platform;
 use zflash_runtime::testpool::{
-    FINISH_STEPS, SYSIDCFG, TestPool, require_zfs, run, run_retry, si_config_dir, write_damaged,
-    write_manifest, zfs_send,
+    FINISH_STEPS, SYSIDCFG, TestPool, require_busybox, require_zfs, run, run_retry, si_config_dir,
+    write_damaged, write_manifest, zfs_send,
 };
 
 const BE: &str = "s10u6_req";
@@ -366,6 +366,84 @@ fn failing_hook_rolls_back() {
     let before = s.pool.state();
     let r = deploy(&cfg, &opts(&s));
     assert_failed_and_unchanged(&s, &before, &r, "hook");
+}
+
+/// A config with one hook run the default way, `chroot BE-ROOT /bin/sh -c SCRIPT`.
+fn config_with_chroot_hook(site: &Site, archive: &Path, script: &str) -> DeployConfig {
+    config(
+        site,
+        archive,
+        &format!("hooks:\n  - name: site-motd\n    argv: [/bin/sh, -c, '{script}']\n"),
+    )
+}
+
+#[test]
+fn chroot_hook_runs_inside_the_new_be_and_a_failing_one_rolls_back() {
+    if !require_zfs() {
+        return;
+    }
+    let Some(busybox) = require_busybox() else {
+        return;
+    };
+    let s = site("chroothook", 128);
+    let stream = s.pool.golden_stream_with_shell("gold-sh.zfs", &busybox);
+    // A marker at `/` of whatever root the hook sees: in the BE if it ran chrooted, on
+    // the host (or the installed BE at the altroot) if not.
+    let marker = format!("zflash-chroot-hook-{}", std::process::id());
+    let host_motd = std::fs::read("/etc/motd").ok();
+
+    // Failing first (exit 3): everything is rolled back, the hook's partial work too.
+    let before = s.pool.state();
+    let failing = config_with_chroot_hook(&s, &stream, &format!(": > /{marker}; exit 3"));
+    let r = deploy(&failing, &opts(&s));
+    assert_failed_and_unchanged(&s, &before, &r, "exit status: 3");
+    assert!(
+        r.error.unwrap().contains("chroot"),
+        "the error names the chroot hook"
+    );
+
+    let ok = config_with_chroot_hook(
+        &s,
+        &stream,
+        &format!("echo cloned > /etc/motd; : > /{marker}; echo hook says hi; echo hook warns >&2"),
+    );
+    let r = deploy(&ok, &opts(&s));
+    assert_eq!(r.outcome, Outcome::Deployed, "{r}");
+    assert!(
+        !Path::new("/").join(&marker).exists(),
+        "hook ran on the host"
+    );
+    assert!(
+        !s.pool.altroot.join(&marker).exists(),
+        "hook ran in the installed BE"
+    );
+    assert_eq!(
+        std::fs::read("/etc/motd").ok(),
+        host_motd,
+        "host /etc/motd changed"
+    );
+    assert!(
+        !s.pool.altroot.join("etc/motd").exists(),
+        "motd in the installed BE"
+    );
+    let root = inspect(&s);
+    assert!(
+        root.join(&marker).is_file(),
+        "hook did not run in the new BE"
+    );
+    assert_eq!(read(&root, "etc/motd"), "cloned\n");
+    let log = read(&root, "var/sadm/system/logs/zflash-finish.log");
+    for line in [
+        "] run_hooks: run 1 hook(s)",
+        "    | hook says hi",
+        "    | hook warns",
+    ] {
+        assert!(
+            log.contains(line),
+            "{line:?} missing from the BE's log: {log}"
+        );
+    }
+    uninspect(&s);
 }
 
 #[test]
