@@ -47,6 +47,15 @@ impl Interrupt {
         Ok(Interrupt { signal })
     }
 
+    /// An `Interrupt` that no signal sets, for tests that must not see the signals
+    /// other tests raise.
+    #[cfg(test)]
+    pub(crate) fn detached() -> Interrupt {
+        Interrupt {
+            signal: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+
     /// The signal received, if any.
     pub fn signal(&self) -> Option<i32> {
         match self.signal.load(Ordering::SeqCst) {

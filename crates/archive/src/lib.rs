@@ -13,6 +13,7 @@
 //!
 //! The stream format and the checksum rules are documented in docs/archive.md.
 
+pub mod capture;
 pub mod fletcher;
 pub mod interrupt;
 pub mod manifest;
