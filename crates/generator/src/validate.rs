@@ -5,6 +5,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::net::Ipv4Addr;
 use std::path::Path;
 
+use zflash_parser::sysidcfg::keywords::did_you_mean;
+use zflash_parser::sysidcfg::timezones::{self, is_known_timezone};
+
 use crate::error::{SiteErrors, SiteProblem};
 use crate::model::{self, Location};
 use crate::site::{self, Compression, FinishKind, MatchBy, NameService, SecurityPolicy, SiteFile};
@@ -1032,7 +1035,24 @@ impl Validator<'_> {
             "locale",
         );
         let timezone = match pick!(timezone) {
-            Some(t) => word(self, "timezone", t, "timezone"),
+            Some(t) => {
+                // Checked here so that a typo is a site problem with its line, not a
+                // sysidcfg that fails generate's own check (S210).
+                if self.word("timezone", &t, "timezone") && !is_known_timezone(&t) {
+                    let hint = timezones::case_insensitive_match(&t)
+                        .or_else(|| did_you_mean(&t, timezones::ZONES.iter().copied()));
+                    let hint = hint
+                        .map(|m| format!("; did you mean `{m}`?"))
+                        .unwrap_or_default();
+                    self.problem(
+                        "timezone",
+                        Some(&t),
+                        0,
+                        format!("unknown timezone {t:?}: expected a zoneinfo name such as US/Eastern, Europe/Berlin or GMT{hint}"),
+                    );
+                }
+                t
+            }
             None => {
                 self.problem("hostname", Some(host), 0, format!("client {host:?}: no sysidcfg timezone (set it in defaults.sysidcfg, the class or the client)"));
                 String::new()

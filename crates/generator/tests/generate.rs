@@ -203,6 +203,29 @@ fn zstd_archive_with_the_shell_finish_is_refused() {
     assert!(err.contains("finish: native"), "{err}");
 }
 
+/// A site-file typo that would make the generated sysidcfg fail `check` is a site-file
+/// problem (exit 1, with its line and a suggestion), not a failed self-check.
+#[test]
+fn unknown_timezone_is_a_site_problem_with_a_suggestion() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("tz.yaml");
+    let text = std::fs::read_to_string(site("minimal.yaml"))
+        .unwrap()
+        .replace("timezone: US/Central", "timezone: US/Centrl");
+    std::fs::write(&p, text).unwrap();
+    match generate(&p) {
+        Err(GenerateError::Site(e)) => {
+            let text = e.to_string();
+            assert!(
+                text.contains("tz.yaml:21: unknown timezone \"US/Centrl\""),
+                "{text}"
+            );
+            assert!(text.contains("did you mean `US/Central`?"), "{text}");
+        }
+        other => panic!("expected a site problem, got {other:?}"),
+    }
+}
+
 #[test]
 fn increments_reach_the_deploy_config_and_the_receives() {
     let files = generate(&site("increments.yaml")).unwrap();
