@@ -40,6 +40,10 @@ pub fn load(path: &Path, text: &str) -> Result<model::Site, SiteErrors> {
         Ok(site)
     } else {
         let mut problems = v.problems;
+        // A value inherited by several clients (defaults, class) is checked once per
+        // client: report each problem once.
+        let mut seen = std::collections::HashSet::new();
+        problems.retain(|p| seen.insert((p.line, p.column, p.message.clone())));
         problems.sort_by_key(|p| p.line.unwrap_or(usize::MAX));
         Err(fail(problems))
     }
@@ -326,7 +330,11 @@ impl Validator<'_> {
                     }
                 },
                 None => {
-                    if default_class.is_none() && !f.classes.is_empty() {
+                    // An unknown defaults.class is reported once, above.
+                    if f.defaults.class.is_none()
+                        && default_class.is_none()
+                        && !f.classes.is_empty()
+                    {
                         self.problem(
                             "hostname",
                             Some(&c.hostname),

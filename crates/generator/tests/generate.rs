@@ -226,6 +226,34 @@ fn unknown_timezone_is_a_site_problem_with_a_suggestion() {
     }
 }
 
+/// A value inherited by several clients is reported once, and an invalid
+/// `defaults.class` is not repeated as "there is no defaults.class" for every client.
+#[test]
+fn shared_problems_are_reported_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("shared.yaml");
+    let text = std::fs::read_to_string(site("minimal.yaml"))
+        .unwrap()
+        .replace("netmask: 255.255.255.0", "netmask: 255.255.0.255")
+        .replace("defaults:\n", "defaults:\n  class: s10u7\n")
+        .replace(
+            "clients:\n",
+            "clients:\n  - hostname: clone02\n    mac: 08:00:20:c0:ff:ef\n    ip: 192.168.10.22\n",
+        );
+    std::fs::write(&p, text).unwrap();
+    let text = match generate(&p) {
+        Err(GenerateError::Site(e)) => e.to_string(),
+        other => panic!("expected site problems, got {other:?}"),
+    };
+    assert!(text.contains("2 problems"), "{text}");
+    assert_eq!(text.matches("invalid netmask").count(), 1, "{text}");
+    assert!(
+        text.contains("defaults.class \"s10u7\" is not a class"),
+        "{text}"
+    );
+    assert!(!text.contains("there is no defaults.class"), "{text}");
+}
+
 #[test]
 fn increments_reach_the_deploy_config_and_the_receives() {
     let files = generate(&site("increments.yaml")).unwrap();
