@@ -8,7 +8,7 @@ use zflash_parser::lint;
 #[derive(Debug, clap::Args)]
 #[command(group = clap::ArgGroup::new("what").required(true))]
 pub struct Args {
-    /// Rule code (`R101`, case-insensitive) or name (`unknown-rule-keyword`).
+    /// Rule code (`R201`, case-insensitive) or name (`unknown-match-keyword`).
     #[arg(group = "what")]
     pub code: Option<String>,
     /// List every code with its severity, name and summary.
@@ -47,33 +47,51 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let wanted = args.code.unwrap_or_default();
-    match lint::find(&wanted) {
-        Some(r) => {
-            writeln!(out, "{} {} ({})\n", r.code, r.name, r.severity.as_str())?;
-            writeln!(out, "{}\n", r.summary)?;
-            write!(out, "{}", r.doc)?;
-            if !r.doc.ends_with('\n') {
-                writeln!(out)?;
+    // A code names one rule; a name may be shared by several formats (`syntax-error` is
+    // B101 and S101): print every rule it names.
+    let found: Vec<_> = match lint::find(&wanted) {
+        Some(r) if r.code.eq_ignore_ascii_case(&wanted) => vec![r],
+        Some(_) => lint::all()
+            .into_iter()
+            .filter(|r| r.name == wanted)
+            .collect(),
+        None => Vec::new(),
+    };
+    match found.as_slice() {
+        [_, ..] => {
+            for (i, r) in found.iter().enumerate() {
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                writeln!(out, "{} {} ({})\n", r.code, r.name, r.severity.as_str())?;
+                writeln!(out, "{}\n", r.summary)?;
+                write!(out, "{}", r.doc)?;
+                if !r.doc.ends_with('\n') {
+                    writeln!(out)?;
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
-        None => {
+        [] => {
+            // Every code is four characters, so a code suggestion is only worth making
+            // one typo away; names are longer and tolerate more.
             let best = lint::all()
                 .into_iter()
                 .flat_map(|r| {
                     [
-                        (distance(&wanted, r.code), r),
-                        (distance(&wanted, r.name), r),
+                        (distance(&wanted, r.code), 1, r),
+                        (distance(&wanted, r.name), 3.max(wanted.len() / 3), r),
                     ]
                 })
-                .min_by_key(|(d, r)| (*d, r.code));
+                .filter(|(d, limit, _)| d <= limit)
+                .min_by_key(|(d, _, r)| (*d, r.code));
             let mut err = std::io::stderr().lock();
             write!(err, "zflash: error: unknown rule `{wanted}`")?;
             match best {
-                Some((d, r)) if d <= 3.max(wanted.len() / 3) => {
+                Some((_, _, r)) => {
                     writeln!(err, "; did you mean `{}` ({})?", r.code, r.name)?;
                 }
-                _ => writeln!(err)?,
+                None => writeln!(err)?,
             }
             writeln!(err, "Run `zflash explain --list` for every code.")?;
             Ok(ExitCode::from(2))

@@ -508,6 +508,31 @@ fn explain_prints_docs_and_lists_codes() {
         .code(2)
         .stderr(predicate::str::contains("did you mean"));
     zflash().args(["explain"]).assert().code(2);
+    // A code that is not one-typo away from a real code gets no random suggestion.
+    zflash()
+        .args(["explain", "X999"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean").not());
+    // A name shared by two formats prints both rules, not just the first.
+    zflash()
+        .args(["explain", "syntax-error"])
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::contains("B101 syntax-error")
+                .and(predicate::str::contains("S101 syntax-error")),
+        );
+    // The name given as an example in --help is a real one.
+    zflash()
+        .args(["explain", "--help"])
+        .assert()
+        .stdout(predicate::str::contains("`unknown-match-keyword`"));
+    zflash()
+        .args(["explain", "unknown-match-keyword"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("R201"));
     let list = zflash().args(["explain", "--list"]).output().unwrap();
     assert_eq!(list.status.code(), Some(0));
     let text = String::from_utf8(list.stdout).unwrap();
