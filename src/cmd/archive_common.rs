@@ -74,18 +74,23 @@ impl ChainVerdict {
     }
 }
 
-/// `PATH: STATUS: DETAIL` for an archive that could not be read or verified.
+/// `PATH: STATUS: DETAIL` for an archive that could not be read or verified. An error
+/// about another file (the sidecar manifest) keeps that file's name in DETAIL.
 pub fn write_failure(
     out: &mut impl Write,
     path: &std::path::Path,
     e: &ArchiveError,
 ) -> std::io::Result<()> {
+    let detail = if e.path() == path {
+        e.detail()
+    } else {
+        e.to_string()
+    };
     writeln!(
         out,
-        "{}: {}: {}",
+        "{}: {}: {detail}",
         path.display(),
         status_name(e.class()),
-        e.detail()
     )
 }
 

@@ -117,6 +117,21 @@ fn verify_text_output_and_exit_codes() {
         .stdout(predicate::str::contains("not a ZFS send stream"));
 }
 
+#[test]
+fn an_unreadable_manifest_is_named_in_the_message() {
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("gold.zfs");
+    std::fs::copy(fixture_path("zfs-fuse/empty.zs"), &archive).unwrap();
+    let sidecar = tmp.path().join("gold.zfs.manifest.json");
+    std::fs::write(&sidecar, "{bad").unwrap();
+    let expected = format!("{}: not valid JSON", sidecar.display());
+    for subcommand in ["info", "verify"] {
+        zflash_on(&[subcommand], &[&archive])
+            .code(2)
+            .stdout(predicate::str::contains(expected.as_str()));
+    }
+}
+
 /// `zflash SUBCOMMAND` on two zfs-fuse fixture streams, a base and its increment.
 fn chain_of_fixtures(subcommand: &str, base: &str, increment: &str) -> assert_cmd::assert::Assert {
     zflash_on(
