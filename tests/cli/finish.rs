@@ -147,6 +147,18 @@ fn bad_input_is_refused_before_anything_changes() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("--config"));
+
+    // A config that cannot be read: its name and the reason, once.
+    let missing = dir.path().join("nowhere.yaml");
+    let out = zflash()
+        .args(["finish", "--plan", "--config"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains(&format!("{}", missing.display())), "{err}");
+    assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
 }
 
 struct Site {

@@ -312,12 +312,13 @@ impl<'de> Deserialize<'de> for ArchiveLocation {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The file could not be read.
-    #[error("cannot read deploy config {path}: {source}")]
+    #[error("cannot read deploy config {path}: {error}")]
     Read {
         /// File name.
         path: String,
-        /// Cause.
-        source: std::io::Error,
+        /// Cause; in the message, not a `source()`, so that a cause chain does not
+        /// print it twice.
+        error: std::io::Error,
     },
     /// YAML syntax or schema error (unknown key, wrong type…).
     #[error("{path}: {message}")]
@@ -335,9 +336,9 @@ pub enum ConfigError {
 impl DeployConfig {
     /// Read and validate a YAML config file.
     pub fn load(path: &Path) -> Result<DeployConfig, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
             path: path.display().to_string(),
-            source,
+            error,
         })?;
         DeployConfig::from_yaml(&text).map_err(|e| match e {
             ConfigError::Parse { message, .. } => ConfigError::Parse {
