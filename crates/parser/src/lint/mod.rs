@@ -46,4 +46,20 @@ mod tests {
         codes.dedup();
         assert_eq!(codes.len(), all.len(), "duplicate rule code");
     }
+
+    /// `explain --list`, SARIF and the docs tables show summaries side by side: one style,
+    /// a lower-case phrase like a diagnostic message.
+    #[test]
+    fn summaries_start_lower_case() {
+        for r in super::all() {
+            let word = r.summary.split(' ').next().expect("summary is not empty");
+            let acronym = word.len() > 1 && !word.bytes().any(|b| b.is_ascii_lowercase());
+            assert!(
+                acronym || !word.starts_with(|c: char| c.is_ascii_uppercase()),
+                "{}: summary {:?} starts upper-case",
+                r.code,
+                r.summary
+            );
+        }
+    }
 }

@@ -6,7 +6,7 @@ pub static RULE: Rule = Rule {
     code: "P106",
     name: "bad-device",
     severity: Severity::Error,
-    summary: "A disk, slice or partition argument is badly specified",
+    summary: "a disk, slice or partition argument is badly specified",
     doc: r#"## What
 A device argument does not have the form the keyword needs: slices `cXtYdZsN`/`cXdYsN`
 (`rootdisk.sN` for `filesys`), disks `cXtYdZ` for `usedisk`/`dontuse`/`fdisk`, fdisk

@@ -6,7 +6,7 @@ pub static RULE: Rule = Rule {
     code: "P108",
     name: "bad-location",
     severity: Severity::Error,
-    summary: "A package, patch or archive location is malformed",
+    summary: "a package, patch or archive location is malformed",
     doc: r#"## What
 The retrieval part of `archive_location`, `package … add` or `patch` is not one of
 `nfs server:/path [retry n]`, `nfs://server/path`, `http[s]://server[:port]/path [timeout min]

@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     code: "P225",
     name: "bad-patch-id",
     severity: Severity::Error,
-    summary: "A patch ID list contains a malformed patch ID",
+    summary: "a patch ID list contains a malformed patch ID",
     doc: r#"## What
 The first argument of `patch` looks like a patch ID list (starts with a digit or contains a
 comma) but an element is not `NNNNNN-NN`, or the list has an empty element.

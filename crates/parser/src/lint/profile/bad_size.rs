@@ -6,7 +6,7 @@ pub static RULE: Rule = Rule {
     code: "P107",
     name: "bad-size",
     severity: Severity::Error,
-    summary: "A size or number argument is invalid",
+    summary: "a size or number argument is invalid",
     doc: r#"## What
 A size is not in the form the keyword accepts. `filesys`: MB number, `existing`, `auto`,
 `all`, `free` or `start_cylinder:size`. `pool` sizes: `N` (MB), `Nm`, `Ng`, `auto`,

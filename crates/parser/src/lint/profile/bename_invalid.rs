@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     code: "P219",
     name: "bename-invalid",
     severity: Severity::Error,
-    summary: "The boot environment name is not a valid dataset name",
+    summary: "the boot environment name is not a valid dataset name",
     doc: r#"## What
 The `bename` value is longer than 30 characters, or contains characters other than letters,
 digits, `_`, `-`, `.` and `:`, or does not start with a letter or digit.

@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     code: "P233",
     name: "dontuse-conflict",
     severity: Severity::Error,
-    summary: "A disk excluded by dontuse is used by pool, filesys, root_device or boot_device",
+    summary: "a disk excluded by dontuse is used by pool, filesys, root_device or boot_device",
     doc: r#"## What
 A disk named in a `dontuse` line is also the disk of a `pool` vdev, a `filesys` slice,
 `root_device` or `boot_device`.

@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     code: "P232",
     name: "duplicate-filesys",
     severity: Severity::Error,
-    summary: "Two filesys lines use the same slice or the same mount point",
+    summary: "two filesys lines use the same slice or the same mount point",
     doc: r#"## What
 Two local or mirrored `filesys` lines name the same slice (`any` excepted), or mount two file
 systems on the same mount point (`swap`, `overlap`, `unnamed` and `ignore` may repeat).

@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     code: "P203",
     name: "duplicate-keyword",
     severity: Severity::Error,
-    summary: "A keyword that may appear only once is repeated",
+    summary: "a keyword that may appear only once is repeated",
     doc: r#"## What
 `install_type`, `system_type`, `partitioning`, `root_device`, `boot_device`, `pool`, `bootenv`,
 `archive_location`, `local_customization`, `client_root`, `client_swap` or `num_clients`

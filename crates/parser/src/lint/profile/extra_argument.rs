@@ -6,7 +6,7 @@ pub static RULE: Rule = Rule {
     code: "P105",
     name: "extra-argument",
     severity: Severity::Warning,
-    summary: "A keyword has more arguments than it takes; the rest is ignored",
+    summary: "a keyword has more arguments than it takes; the rest is ignored",
     doc: r#"## What
 A keyword got arguments beyond its syntax, e.g. `install_type initial_install now`.
 

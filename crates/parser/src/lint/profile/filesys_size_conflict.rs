@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     code: "P206",
     name: "filesys-size-conflict",
     severity: Severity::Error,
-    summary: "A filesys line combines a slice, size, mount point or preserve that cannot go together",
+    summary: "a filesys line combines a slice, size, mount point or preserve that cannot go together",
     doc: r#"## What
 * `preserve` with a size other than `existing` (or `start:size`), or with slice `any`;
 * slice `any` with size `existing`, `all` or `start:size`, or with `ignore`;

@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     code: "P231",
     name: "filesys-size-unit",
     severity: Severity::Warning,
-    summary: "A filesys size has a unit suffix",
+    summary: "a filesys size has a unit suffix",
     doc: r#"## What
 A `filesys` size is written with an `m` or `g` suffix (`4g`).
 

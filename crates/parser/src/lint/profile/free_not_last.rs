@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     code: "P207",
     name: "free-not-last",
     severity: Severity::Warning,
-    summary: "A filesys with size free is followed by another filesys on the same disk",
+    summary: "a filesys with size free is followed by another filesys on the same disk",
     doc: r#"## What
 A local `filesys` sized `free` is not the last `filesys` line for its disk.
 

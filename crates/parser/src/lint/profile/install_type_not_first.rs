@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     code: "P202",
     name: "install-type-not-first",
     severity: Severity::Error,
-    summary: "The first keyword line is not install_type",
+    summary: "the first keyword line is not install_type",
     doc: r#"## What
 A keyword line comes before `install_type`.
 

@@ -6,7 +6,7 @@ pub static RULE: Rule = Rule {
     code: "P102",
     name: "invalid-value",
     severity: Severity::Error,
-    summary: "An enumerated argument has a value the keyword does not accept",
+    summary: "an enumerated argument has a value the keyword does not accept",
     doc: r#"## What
 A keyword that takes one of a fixed set of words got something else: `install_type`,
 `system_type`, `partitioning`, the eeprom argument of `boot_device`, `add`/`delete` of

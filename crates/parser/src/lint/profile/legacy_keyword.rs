@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     code: "P226",
     name: "legacy-keyword",
     severity: Severity::Warning,
-    summary: "A keyword or value removed before Solaris 10",
+    summary: "a keyword or value removed before Solaris 10",
     doc: r#"## What
 `isa_bits` (Solaris 7–9), `noreboot`, `swap_size` (recognised by old `check` only) or
 `system_type dataless` (removed after Solaris 2.5.1).

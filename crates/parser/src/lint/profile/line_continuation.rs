@@ -6,7 +6,7 @@ pub static RULE: Rule = Rule {
     code: "P109",
     name: "line-continuation",
     severity: Severity::Warning,
-    summary: "A profile line is continued with a trailing backslash",
+    summary: "a profile line is continued with a trailing backslash",
     doc: r#"## What
 A profile line ends with `\`, joining it with the next line.
 

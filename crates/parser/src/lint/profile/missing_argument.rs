@@ -6,7 +6,7 @@ pub static RULE: Rule = Rule {
     code: "P103",
     name: "missing-argument",
     severity: Severity::Error,
-    summary: "A keyword has fewer arguments than it needs",
+    summary: "a keyword has fewer arguments than it needs",
     doc: r#"## What
 The keyword needs more arguments than the line gives, e.g. `boot_device` without its eeprom
 argument, `package` without a name, `pool` without its vdev list.

@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     code: "P201",
     name: "missing-install-type",
     severity: Severity::Error,
-    summary: "The profile has no install_type line",
+    summary: "the profile has no install_type line",
     doc: r#"## What
 The profile contains no `install_type` keyword line (or nothing at all).
 

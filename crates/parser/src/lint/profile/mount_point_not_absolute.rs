@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     code: "P205",
     name: "mount-point-not-absolute",
     severity: Severity::Error,
-    summary: "A filesys mount point does not begin with /",
+    summary: "a filesys mount point does not begin with /",
     doc: r#"## What
 The file-system argument of `filesys` is neither `swap`, `overlap`, `unnamed`, `ignore` nor a
 path starting with `/`.

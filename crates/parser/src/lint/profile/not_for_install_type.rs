@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     code: "P204",
     name: "keyword-not-for-install-type",
     severity: Severity::Error,
-    summary: "A keyword is used with an install_type that does not accept it",
+    summary: "a keyword is used with an install_type that does not accept it",
     doc: r#"## What
 The keyword is not valid for the profile's `install_type` (compatibility matrix of the
 Solaris 10 installation guide): e.g. `pool` with `upgrade`, `archive_location` with

@@ -7,7 +7,7 @@ pub static RULE: Rule = Rule {
     code: "P215",
     name: "pool-name",
     severity: Severity::Error,
-    summary: "The pool name is not a valid ZFS pool name",
+    summary: "the pool name is not a valid ZFS pool name",
     doc: r#"## What
 The pool name is longer than 30 characters, does not start with a letter, contains characters
 other than letters, digits, `_`, `-`, `.` and `:`, or is reserved (`mirror`, `raidz…`, `spare`,

@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     code: "P216",
     name: "pool-size",
     severity: Severity::Error,
-    summary: "Pool, swap or dump sizes of pool cannot work",
+    summary: "pool, swap or dump sizes of pool cannot work",
     doc: r#"## What
 * `existing` as swap or dump size (it is only accepted for the pool size);
 * a pool size of 0;

@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     code: "P214",
     name: "pool-vdev-list",
     severity: Severity::Error,
-    summary: "The pool vdev list is not a single device or a mirror",
+    summary: "the pool vdev list is not a single device or a mirror",
     doc: r#"## What
 The `pool` vdev list is not one of: a single slice, `any`, or `mirror` followed by two or more
 distinct slices (or all `any`). Reported: a mirror with fewer than two devices, several devices

@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     code: "P213",
     name: "pool-vdev-not-slice",
     severity: Severity::Error,
-    summary: "A root-pool device is a whole disk or partition, not a slice",
+    summary: "a root-pool device is a whole disk or partition, not a slice",
     doc: r#"## What
 A device of the `pool` vdev list is a whole disk (`c0t0d0`), an fdisk partition (`c0t0d0p0`),
 `rootdisk`, `existing` or `all` instead of a slice (`c0t0d0s0`, `rootdisk.s0`) or `any`.

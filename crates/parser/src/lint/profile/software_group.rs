@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     code: "P221",
     name: "software-group",
     severity: Severity::Error,
-    summary: "Software group given twice, after cluster/package changes, or with the wrong case",
+    summary: "software group given twice, after cluster/package changes, or with the wrong case",
     doc: r#"## What
 * a name that matches a software group only when case is ignored (`SUNWcall` for `SUNWCall`):
   package and cluster names are case-sensitive;

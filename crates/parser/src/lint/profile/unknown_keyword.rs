@@ -6,7 +6,7 @@ pub static RULE: Rule = Rule {
     code: "P101",
     name: "unknown-keyword",
     severity: Severity::Error,
-    summary: "Line starts with a word that is not a profile keyword",
+    summary: "line starts with a word that is not a profile keyword",
     doc: r#"## What
 The first word of a profile line is not one of the Solaris 10 profile keywords
 (`install_type`, `system_type`, `partitioning`, `filesys`, `pool`, `bootenv`, `cluster`, …).

@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     code: "P212",
     name: "zfs-incompatible-keyword",
     severity: Severity::Error,
-    summary: "A UFS-only keyword in a ZFS-root profile (one with pool)",
+    summary: "a UFS-only keyword in a ZFS-root profile (one with pool)",
     doc: r#"## What
 A profile with a `pool` line (ZFS root) also has a local or mirrored `filesys`, `metadb`,
 `layout_constraint`, `backup_media` or `bootenv createbe`.
