@@ -21,6 +21,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .map(|p| {
             let a = Archive::open(p)?;
             let h = a.header()?;
+            a.check_header_against_manifest(&h)?;
             Ok((a, h))
         })
         .collect();

@@ -132,6 +132,64 @@ fn an_unreadable_manifest_is_named_in_the_message() {
     }
 }
 
+/// Copy fixture `rel` to `dir/name` with a sidecar manifest describing it, as capture
+/// would write it.
+fn archive_with_manifest(dir: &Path, rel: &str, name: &str) -> (PathBuf, serde_json::Value) {
+    let path = dir.join(name);
+    std::fs::copy(fixture_path(rel), &path).unwrap();
+    let verified = zflash_archive::Archive::open(&path)
+        .unwrap()
+        .reader_with(true)
+        .unwrap()
+        .finish()
+        .unwrap();
+    let manifest = zflash_archive::Manifest {
+        format: zflash_archive::MANIFEST_FORMAT.into(),
+        name: name.into(),
+        created: "2026-11-25T20:00:00Z".into(),
+        host: "golden".into(),
+        source: Default::default(),
+        content: Default::default(),
+        stream: zflash_archive::manifest::StreamInfo::from_summary(&verified.summary),
+        raw_bytes: verified.raw_bytes,
+        stored_bytes: verified.stored_bytes,
+        compression: zflash_archive::Compression::None,
+        sha256: verified.sha256.clone().unwrap(),
+        tool: "test".into(),
+    };
+    let json: serde_json::Value = serde_json::from_str(&manifest.to_json()).unwrap();
+    std::fs::write(zflash_archive::manifest_path(&path), manifest.to_json()).unwrap();
+    (path, json)
+}
+
+#[test]
+fn info_refuses_a_manifest_that_does_not_describe_the_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (full, _) = archive_with_manifest(tmp.path(), "zfs-fuse/full.zs", "gold.zfs");
+    zflash_on(&["info"], &[&full]).code(0);
+
+    // A truncated copy (an interrupted transfer) keeps the manifest of the whole file.
+    let bytes = std::fs::read(&full).unwrap();
+    std::fs::write(&full, &bytes[..bytes.len() / 2]).unwrap();
+    zflash_on(&["info"], &[&full])
+        .code(1)
+        .stdout(predicate::str::contains(
+            "gold.zfs: damaged: does not match its manifest: 1996764 stored bytes, the manifest says 3993528",
+        ));
+
+    // The manifest of another archive of the same size: the snapshot GUIDs differ.
+    let (incr, mut manifest) = archive_with_manifest(tmp.path(), "zfs-fuse/incr.zs", "p1.zfs");
+    std::fs::copy(fixture_path("zfs-fuse/full.zs"), &incr).unwrap();
+    manifest["stored_bytes"] = serde_json::json!(bytes.len());
+    std::fs::write(zflash_archive::manifest_path(&incr), manifest.to_string()).unwrap();
+    zflash_on(&["info", "--json"], &[&incr])
+        .code(1)
+        .stdout(predicate::str::contains("\"status\": \"damaged\""))
+        .stdout(predicate::str::contains(
+            "the stream is zsr_test/data@s1 (snapshot GUID 57ee0afb6c0b227f, from none), the manifest describes zsr_test/data@s2",
+        ));
+}
+
 /// `zflash SUBCOMMAND` on two zfs-fuse fixture streams, a base and its increment.
 fn chain_of_fixtures(subcommand: &str, base: &str, increment: &str) -> assert_cmd::assert::Assert {
     zflash_on(

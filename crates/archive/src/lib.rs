@@ -335,6 +335,43 @@ impl Archive {
         })
     }
 
+    /// Check what the start of the file tells against the manifest: the stored size
+    /// and the header's snapshot GUIDs. For `zflash info`, which reads no further (a
+    /// truncated copy or a manifest of another archive shows here); the full check of
+    /// digest and sizes is the [`VerifyingReader`]'s.
+    pub fn check_header_against_manifest(&self, h: &StreamHeader) -> Result<(), ArchiveError> {
+        let Some(m) = &self.manifest else {
+            return Ok(());
+        };
+        let mismatch = |message: String| ArchiveError::ManifestMismatch {
+            path: self.path.clone(),
+            message,
+        };
+        if self.stored_size != m.stored_bytes {
+            return Err(mismatch(format!(
+                "{} stored bytes, the manifest says {}",
+                self.stored_size, m.stored_bytes
+            )));
+        }
+        let (origin, top) = h.chain_guids();
+        // A compound header's top GUID comes from its nvlist; only a single stream's is
+        // exact without reading the whole stream.
+        let top_differs = !h.compound && top != m.stream.toguid;
+        if top_differs || origin != m.stream.fromguid {
+            let guid = |g: Option<Guid>| g.map_or("none".to_string(), |g| g.to_string());
+            return Err(mismatch(format!(
+                "the stream is {} (snapshot GUID {}, from {}), the manifest describes {} (snapshot GUID {}, from {})",
+                h.begin.name,
+                guid(top),
+                guid(origin),
+                m.stream.name,
+                guid(m.stream.toguid),
+                guid(m.stream.fromguid)
+            )));
+        }
+        Ok(())
+    }
+
     /// A reader of the raw stream that verifies it on the way. The stored bytes are
     /// hashed (SHA-256) when the manifest has a digest to compare with.
     pub fn reader(&self) -> Result<VerifyingReader, ArchiveError> {
