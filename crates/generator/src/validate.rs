@@ -49,10 +49,25 @@ pub fn load(path: &Path, text: &str) -> Result<model::Site, SiteErrors> {
     }
 }
 
-/// yaml_serde appends " at line L column C"; we print the location ourselves.
+/// yaml_serde appends " at line L column C"; we print the location ourselves. serde names
+/// the Rust type a mapping was expected for ("expected struct Server"): say it in YAML terms.
 fn strip_location(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
+    let message = match message.rfind(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    };
+    match message.find("expected struct ") {
+        Some(i) => {
+            let rest = &message[i + "expected struct ".len()..];
+            let name_end = rest
+                .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                .unwrap_or(rest.len());
+            format!(
+                "{}expected a mapping of `key: value` lines{}",
+                &message[..i],
+                &rest[name_end..]
+            )
+        }
         None => message.to_string(),
     }
 }

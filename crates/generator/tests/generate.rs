@@ -254,6 +254,28 @@ fn shared_problems_are_reported_once() {
     assert!(!text.contains("there is no defaults.class"), "{text}");
 }
 
+/// A value of the wrong YAML type is explained in YAML terms, not with the Rust type name.
+#[test]
+fn wrong_yaml_type_names_no_rust_struct() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("type.yaml");
+    let text = std::fs::read_to_string(site("minimal.yaml"))
+        .unwrap()
+        .replace("  sysidcfg:\n", "  sysidcfg: [timezone]\n");
+    std::fs::write(&p, text).unwrap();
+    let text = match generate(&p) {
+        Err(GenerateError::Site(e)) => e.to_string(),
+        other => panic!("expected a site problem, got {other:?}"),
+    };
+    assert!(
+        text.contains(
+            "defaults.sysidcfg: invalid type: sequence, expected a mapping of `key: value` lines"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("struct"), "{text}");
+}
+
 #[test]
 fn increments_reach_the_deploy_config_and_the_receives() {
     let files = generate(&site("increments.yaml")).unwrap();
