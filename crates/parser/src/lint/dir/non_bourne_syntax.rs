@@ -13,8 +13,9 @@ pub static RULE: Rule = Rule {
 Reports constructs in begin and finish scripts (and `custom_probes`) that the Solaris 10
 Bourne shell (`/sbin/sh`) does not support: `$( … )`, `$(( … ))`, `[[ … ]]`, `local`,
 `function name`, `${var#…}`/`${var%…}`/`${#var}`, `export VAR=value`, `test -e`/`[ -e`,
-`source`, `<<<`. It is a line scanner, not a shell parser: comments and here-documents are
-skipped, quoted text is not.
+`source`, `<<<`. It is a line scanner, not a shell parser: comments, here-documents and
+text in single quotes on one line (`echo '$(date)' >> /a/etc/profile` writes it literally)
+are skipped; text in double quotes is not (`\"$(cmd)\"` is still run).
 
 ## Why is this bad?
 The installer runs the scripts with `/sbin/sh`, the original Bourne shell, whatever their
@@ -83,6 +84,41 @@ fn strip_comment(line: &str) -> &str {
     line
 }
 
+/// `code` with the text inside single quotes (outside double quotes) blanked, byte for
+/// byte, so offsets stay valid: the shell runs nothing there. A quote left open at the end
+/// of the line blanks the rest of it.
+fn mask_single_quoted(code: &str) -> String {
+    let mut out = Vec::with_capacity(code.len());
+    let (mut single, mut double, mut escaped) = (false, false, false);
+    for &b in code.as_bytes() {
+        if escaped {
+            escaped = false;
+            out.push(b);
+            continue;
+        }
+        match b {
+            // `don\'t`: outside single quotes a backslash quotes the next character.
+            b'\\' if !single => {
+                escaped = true;
+                out.push(b);
+            }
+            b'\'' if !double => {
+                single = !single;
+                out.push(b);
+            }
+            b'"' if !single => {
+                double = !double;
+                out.push(b);
+            }
+            _ if single => out.push(b' '),
+            _ => out.push(b),
+        }
+    }
+    // Only ASCII bytes were replaced, each by an ASCII byte; any multi-byte character
+    // inside quotes became spaces entirely.
+    String::from_utf8(out).expect("ASCII-for-byte replacement keeps UTF-8 valid")
+}
+
 /// `<<WORD`, `<<-WORD`, `<<'WORD'`, `<<"WORD"`: the terminator of a here-document.
 fn heredoc_terminator(code: &str) -> Option<String> {
     let i = code.find("<<")?;
@@ -110,10 +146,12 @@ pub fn check(src: &SourceFile) -> Vec<Diagnostic> {
             }
             continue;
         }
-        let code = strip_comment(raw);
-        if code.trim().is_empty() {
+        let unmasked = strip_comment(raw);
+        if unmasked.trim().is_empty() {
             continue;
         }
+        let masked = mask_single_quoted(unmasked);
+        let code = masked.as_str();
         let base = line.span.start;
         let mut found: Option<(usize, usize, String, &str)> = None;
         for (pat, what, instead) in PATTERNS {
@@ -195,7 +233,8 @@ pub fn check(src: &SourceFile) -> Vec<Diagnostic> {
                 .help(instead.to_string()),
             );
         }
-        heredoc = heredoc_terminator(code);
+        // `<<'END'`: the quotes of the terminator are blanked in `code`.
+        heredoc = heredoc_terminator(unmasked);
     }
     out
 }
@@ -229,5 +268,15 @@ mod tests {
     fn accepts_bourne() {
         let ok = "#!/sbin/sh\n# $(not code) [[ in comment\nX=`hostname`\nROOT=/a; export ROOT\n[ -f /a/etc/motd ] && echo \"${X}\"\ncat <<EOF > /a/etc/motd\n$(kept in heredoc)\nEOF\nlocalize=1\n";
         assert_eq!(codes(ok), 0);
+    }
+
+    #[test]
+    fn single_quoted_text_is_literal_double_quoted_is_not() {
+        assert_eq!(codes("echo 'PS1=$(hostname)' >> /a/etc/profile\n"), 0);
+        assert_eq!(codes("echo 'it''s [[ x ]]'; X=`hostname`\n"), 0);
+        assert_eq!(codes("echo \"it's $(hostname)\"\n"), 1);
+        assert_eq!(codes("echo '$(x)' $(hostname)\n"), 1);
+        assert_eq!(codes("echo don\\'t $(hostname)\n"), 1);
+        assert_eq!(codes("cat <<'END' > /a/x\n$(kept)\nEND\nY=$(z)\n"), 1);
     }
 }
