@@ -244,6 +244,17 @@ enum RunError {
     Injected(String),
 }
 
+/// `ARCHIVE: what is wrong`, naming the archive once: a read error from
+/// `zflash-archive` already starts with the file's name.
+fn damage_message(archive_path: &str, e: &io::Error) -> String {
+    let text = e.to_string();
+    if text.starts_with(&format!("{archive_path}: ")) {
+        text
+    } else {
+        format!("{archive_path}: {text}")
+    }
+}
+
 enum Recovery {
     Fresh,
     NoOp,
@@ -890,7 +901,8 @@ impl Runner<'_> {
                 Ok(())
             }
             Err(e) => Err(RunError::Damaged(format!(
-                "{path}: {e} (found by verify_first, before any change)"
+                "{} (found by verify_first, before any change)",
+                damage_message(path, &e)
             ))),
         }
     }
@@ -1114,7 +1126,7 @@ impl Runner<'_> {
         self.report.bytes_received += raw;
         self.report.bytes_stored += reader.position().0;
         if let Some(e) = read_error {
-            return Err(RunError::Damaged(format!("{archive_path}: {e}")));
+            return Err(RunError::Damaged(damage_message(archive_path, &e)));
         }
         if !status.success() {
             let why = stderr.trim();
@@ -1134,7 +1146,7 @@ impl Runner<'_> {
         }
         let summary = reader
             .finish()
-            .map_err(|e| RunError::Damaged(format!("{archive_path}: {e}")))?;
+            .map_err(|e| RunError::Damaged(damage_message(archive_path, &e)))?;
         self.events.emit(
             "received",
             json!({ "archive": archive_path, "summary": &summary }),

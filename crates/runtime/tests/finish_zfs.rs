@@ -268,6 +268,9 @@ fn damaged_streams_roll_back_completely() {
     assert_failed_and_unchanged(&s, &before, &r, "archive damaged");
     let r = deploy(&config(&s, &truncated, ""), &opts(&s));
     assert_failed_and_unchanged(&s, &before, &r, "archive damaged");
+    let message = r.error.as_deref().unwrap();
+    let name = truncated.display().to_string();
+    assert_eq!(message.matches(name.as_str()).count(), 1, "{message}");
     // Not a stream at all: refused before any change.
     let junk = s.pool.dir().join("junk.zfs");
     std::fs::write(&junk, vec![7u8; 4096]).unwrap();
