@@ -77,7 +77,7 @@ pub struct Args {
     /// definitions, so the image is only verified to be a directory.
     #[arg(short = 'p', long = "image", value_name = "PATH")]
     pub image: Option<PathBuf>,
-    /// Kind of a single file (default: from its name; unknown names are profiles).
+    /// Kind of a single file (default: from its name; a file starting with `#!` is a script, any other is a profile).
     #[arg(long, value_enum)]
     pub kind: Option<KindArg>,
     /// Do not write rules.ok even when the check is clean.

@@ -491,6 +491,27 @@ fn several_paths_and_single_files() {
         .stdout(predicate::str::contains("Checked 12 files"));
 }
 
+/// A single file with no telling name that starts with `#!` is a script (like
+/// `finish_scripts/F23defaultrouter`), not a profile full of "invalid keyword" errors.
+#[test]
+fn unnamed_file_with_shebang_is_checked_as_a_script() {
+    let tmp = tempfile::tempdir().unwrap();
+    let script = tmp.path().join("F23defaultrouter");
+    std::fs::write(&script, "#!/bin/ksh\nif [[ -n \"$X\" ]]; then echo x; fi\n").unwrap();
+    zflash().arg("check").arg(&script).assert().code(0).stdout(
+        predicate::str::contains("J005")
+            .and(predicate::str::contains("J006"))
+            .and(predicate::str::contains("P101").not()),
+    );
+    // --kind still decides.
+    zflash()
+        .args(["check", "--kind", "profile"])
+        .arg(&script)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("P101"));
+}
+
 #[test]
 fn explain_prints_docs_and_lists_codes() {
     zflash().args(["explain", "F005"]).assert().code(0).stdout(

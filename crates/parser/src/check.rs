@@ -18,7 +18,7 @@
 //! - [`check_dir`]: lints `rules` (or `-r FILE`), every profile, begin and finish script a
 //!   rule names, `custom_probes`, every `sysidcfg` and `bootparams` below the directory; then
 //!   writes `rules.ok` atomically when the whole run found no error (see [`RulesOkStatus`]).
-//! - [`check_file`]: one file; its kind from `--kind` or from its name ([`FileKind::from_path`]).
+//! - [`check_file`]: one file; its kind from `--kind` or from its name and `#!` line ([`FileKind::from_path_and_bytes`]).
 //! - [`check_bytes_as`]: check in-memory bytes as a given kind, for rendering;
 //! - [`check_text`]: lint in-memory text as a given kind (no file system), e.g. for a
 //!   generator that checks what it is about to write.
@@ -104,6 +104,16 @@ impl FileKind {
             n if n.ends_with(".beg") || n.starts_with("begin") => FileKind::Begin,
             n if n.ends_with(".fin") || n.starts_with("finish") => FileKind::Finish,
             _ => FileKind::Profile,
+        }
+    }
+
+    /// [`FileKind::from_path`], except that a file it would take for a profile but whose
+    /// first line is `#!` is a script (checked as a finish script): no profile starts so,
+    /// and begin/finish scripts are often named freely (`F23defaultrouter`).
+    pub fn from_path_and_bytes(path: &Path, bytes: &[u8]) -> FileKind {
+        match FileKind::from_path(path) {
+            FileKind::Profile if bytes.starts_with(b"#!") => FileKind::Finish,
+            kind => kind,
         }
     }
 }
@@ -324,9 +334,12 @@ pub fn check_path(path: &Path, opts: &CheckOptions) -> Result<CheckReport, Check
     if meta.is_dir() {
         check_dir(path, opts)
     } else {
-        let kind = opts.kind.unwrap_or_else(|| FileKind::from_path(path));
+        let bytes = std::fs::read(path).map_err(|e| CheckError::reading(path, e))?;
+        let kind = opts
+            .kind
+            .unwrap_or_else(|| FileKind::from_path_and_bytes(path, &bytes));
         let mut report = CheckReport::default();
-        report.add(check_file(path, kind)?);
+        report.add(check_read_bytes(&path.display().to_string(), kind, bytes).report);
         Ok(report)
     }
 }
