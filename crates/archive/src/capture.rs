@@ -97,8 +97,10 @@ pub enum SnapshotFate {
 /// Everything that can stop a capture.
 #[derive(Debug, thiserror::Error)]
 pub enum CaptureError {
-    #[error("DATASET must be a filesystem name like pool/fs, not `{0}`")]
+    #[error("DATASET must be a filesystem name like pool/fs, not `{0}`{hint}", hint = snapshot_hint(.0))]
     BadDataset(String),
+    #[error("--snapshot takes a snapshot name of DATASET (`NAME` or `DATASET@NAME`), not `{0}`")]
+    BadSnapshot(String),
     #[error("{}: the suffix says {suffix} but --compress {given} was given (name it accordingly)", path.display())]
     CompressionMismatch {
         path: PathBuf,
@@ -218,6 +220,16 @@ pub fn capture(
     }
 }
 
+/// For a DATASET given as `pool/fs@snap`: where the snapshot name goes instead.
+fn snapshot_hint(dataset: &str) -> String {
+    match dataset.split_once('@') {
+        Some((_, snap)) if !snap.is_empty() => {
+            format!(" (give the snapshot name with --snapshot {snap})")
+        }
+        _ => String::new(),
+    }
+}
+
 /// A capture with its options checked and its names settled.
 struct Job<'a> {
     opts: &'a CaptureOptions,
@@ -258,9 +270,18 @@ impl<'a> Job<'a> {
             .map(|d| d.as_secs())
             .unwrap_or(0);
         let snapshot = match &opts.snapshot {
-            Some(s) => s.trim_start_matches('@').to_string(),
+            Some(s) => match s.split_once('@') {
+                Some((of, name)) if of.is_empty() || of == dataset => name.to_string(),
+                Some(_) => return Err(CaptureError::BadSnapshot(s.clone())),
+                None => s.clone(),
+            },
             None => format!("zflash-{}", rfc3339_utc(now).replace([':', '-'], "")),
         };
+        if snapshot.is_empty() || snapshot.contains(['/', '@']) {
+            return Err(CaptureError::BadSnapshot(
+                opts.snapshot.clone().unwrap_or_default(),
+            ));
+        }
         let from = opts.from.as_deref().map(|f| match f.split_once('@') {
             Some((_, snap)) => snap.to_string(),
             None => f.to_string(),
@@ -718,6 +739,20 @@ mod tests {
         let run = |o: CaptureOptions| capture(&o, &mut |_| {}, &interrupt).unwrap_err();
         let e = run(opts("pool/fs@snap", dir.path().join("a.zfs")));
         assert!(matches!(e.error, CaptureError::BadDataset(_)), "{e}");
+        assert!(e.to_string().contains("--snapshot snap"), "{e}");
+        // --snapshot takes a short name; a full name must be of DATASET.
+        let with_snapshot = |snapshot: &str, output: &str| CaptureOptions {
+            snapshot: Some(snapshot.into()),
+            ..opts("pool/fs", dir.path().join(output))
+        };
+        let e = run(with_snapshot("other/fs@s1", "s1.zfs"));
+        assert!(matches!(e.error, CaptureError::BadSnapshot(_)), "{e}");
+        assert!(e.to_string().contains("`other/fs@s1`"), "{e}");
+        let e = run(with_snapshot("a/b", "s2.zfs"));
+        assert!(matches!(e.error, CaptureError::BadSnapshot(_)), "{e}");
+        // The dataset's own full snapshot name is accepted (then `zfs` cannot run).
+        let e = run(with_snapshot("pool/fs@s1", "s3.zfs"));
+        assert!(e.to_string().contains("no-such-zfs"), "{e}");
         let existing = dir.path().join("b.zfs");
         std::fs::write(&existing, b"x").unwrap();
         let e = run(opts("pool/fs", existing));
