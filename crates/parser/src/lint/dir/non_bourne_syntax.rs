@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
 Reports constructs in begin and finish scripts (and `custom_probes`) that the Solaris 10
 Bourne shell (`/sbin/sh`) does not support: `$( … )`, `$(( … ))`, `[[ … ]]`, `local`,
 `function name`, `${var#…}`/`${var%…}`/`${#var}`, `export VAR=value`, `test -e`/`[ -e`,
-`source`, `<<<`. It is a line scanner, not a shell parser: comments, here-documents and
+`source`, `<<<`, `! cmd`. It is a line scanner, not a shell parser: comments, here-documents and
 text in single quotes on one line (`echo '$(date)' >> /a/etc/profile` writes it literally)
 are skipped; text in double quotes is not (`\"$(cmd)\"` is still run).
 
@@ -63,6 +63,35 @@ fn command_word(code: &str, word: &str) -> Option<usize> {
             return Some(i);
         }
         from = i + word.len();
+    }
+    None
+}
+
+/// Byte index of a `!` that negates a command (`if ! grep …`, `! cmd`, `&& ! cmd`): a
+/// `!` word in command position. `[ ! -f x ]` and `test ! -d x` are test operands, fine.
+fn negated_command(code: &str) -> Option<usize> {
+    let bytes = code.as_bytes();
+    let mut from = 0;
+    while let Some(i) = code[from..].find('!').map(|i| i + from) {
+        from = i + 1;
+        let before = if i == 0 { None } else { Some(bytes[i - 1]) };
+        if !is_word_boundary(before) || !matches!(bytes.get(i + 1), Some(b' ' | b'\t')) {
+            continue;
+        }
+        let head = code[..i].trim_end();
+        let last_word = head
+            .rsplit(|c: char| c.is_ascii_whitespace() || matches!(c, ';' | '&' | '|' | '(' | '{'))
+            .next()
+            .unwrap_or("");
+        let command_position = head.is_empty()
+            || head.ends_with([';', '&', '|', '(', '{'])
+            || matches!(
+                last_word,
+                "if" | "elif" | "while" | "until" | "then" | "do" | "else"
+            );
+        if command_position {
+            return Some(i);
+        }
     }
     None
 }
@@ -197,6 +226,16 @@ pub fn check(src: &SourceFile) -> Vec<Diagnostic> {
                 ));
             }
         }
+        if found.is_none()
+            && let Some(i) = negated_command(code)
+        {
+            found = Some((
+                i,
+                1,
+                "`! cmd` negation".into(),
+                "use `if cmd; then :; else …; fi` or `cmd || …`",
+            ));
+        }
         if found.is_none() {
             for pat in ["test -e ", "[ -e "] {
                 if let Some(i) = code.find(pat) {
@@ -259,6 +298,9 @@ mod tests {
             "[ -e /a/etc ] && echo\n",
             "echo ${x#pre}\n",
             "source /etc/profile\n",
+            "if ! grep -s x /a/etc/system; then echo; fi\n",
+            "! test -d /a/opt && mkdir /a/opt\n",
+            "[ -d /a ] && ! mount | grep -s /a\n",
         ] {
             assert_eq!(codes(bad), 1, "{bad}");
         }
@@ -266,7 +308,7 @@ mod tests {
 
     #[test]
     fn accepts_bourne() {
-        let ok = "#!/sbin/sh\n# $(not code) [[ in comment\nX=`hostname`\nROOT=/a; export ROOT\n[ -f /a/etc/motd ] && echo \"${X}\"\ncat <<EOF > /a/etc/motd\n$(kept in heredoc)\nEOF\nlocalize=1\n";
+        let ok = "#!/sbin/sh\nif [ ! -f /a/x ]; then test ! -d /a/y; fi\necho hi!  there\n# $(not code) [[ in comment\nX=`hostname`\nROOT=/a; export ROOT\n[ -f /a/etc/motd ] && echo \"${X}\"\ncat <<EOF > /a/etc/motd\n$(kept in heredoc)\nEOF\nlocalize=1\n";
         assert_eq!(codes(ok), 0);
     }
 
