@@ -85,6 +85,11 @@ pub trait ArchiveInput {
 pub fn open(path: &Path, manifest: Option<&Path>) -> Result<Box<dyn ArchiveInput>, String> {
     let archive = zflash_archive::Archive::open(path).map_err(|e| e.to_string())?;
     let header = archive.header().map_err(|e| e.to_string())?;
+    // A truncated copy or another archive's sidecar manifest shows in the size and
+    // the header's GUIDs: refused here, before any change, not halfway into a receive.
+    archive
+        .check_header_against_manifest(&header)
+        .map_err(|e| e.to_string())?;
     let explicit = match manifest {
         Some(m) if m != zflash_archive::manifest_path(path) => {
             let text = std::fs::read_to_string(m)

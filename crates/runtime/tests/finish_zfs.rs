@@ -324,6 +324,16 @@ fn manifest_digest_and_architecture_are_enforced() {
     );
     let r = deploy(&config(&s, &stream, &missing), &opts(&s));
     assert_failed_and_unchanged(&s, &before, &r, "nope.json");
+    // A truncated copy (an interrupted transfer) next to the whole file's manifest:
+    // refused by preflight, before a receive is started.
+    write_manifest(&stream, "i386", None);
+    let whole = std::fs::read(&stream).unwrap();
+    std::fs::write(&stream, &whole[..whole.len() / 2]).unwrap();
+    let (r, events) = deploy_with_events(&config(&s, &stream, ""), &opts(&s));
+    assert_failed_and_unchanged(&s, &before, &r, "does not match its manifest");
+    assert!(r.error.as_deref().unwrap().starts_with("preflight:"), "{r}");
+    assert!(!events.contains("\"step\":\"receive\""), "{events}");
+    std::fs::write(&stream, &whole).unwrap();
     // Right one: deployed, identified by the manifest digest; a rerun is a no-op.
     write_manifest(&stream, "i386", None);
     let r = deploy(&config(&s, &stream, ""), &opts(&s));
