@@ -66,8 +66,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 }
                 Err(e) => write_failure(&mut out, item.path, e)?,
             }
+            // The chain message starts with the archive's name, already at the line's start.
+            let own_name = format!("{}: ", item.path.display());
             for m in &item.chain_errors {
-                writeln!(out, "{}: chain broken: {m}", item.path.display())?;
+                let detail = m.strip_prefix(own_name.as_str()).unwrap_or(m);
+                writeln!(out, "{}: chain broken: {detail}", item.path.display())?;
             }
             Ok(())
         },
