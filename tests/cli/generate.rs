@@ -6,7 +6,9 @@ use std::process::Command as StdCommand;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
-use zflash_runtime::testpool::{TestPool, file_tree, require_zfs, run, run_retry, write_manifest};
+use zflash_runtime::testpool::{
+    TestPool, file_tree, require_zfs, run, run_retry, write_manifest, zfs_send,
+};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -221,17 +223,7 @@ fn loadzfs_under_posh_and_dash_reaches_the_same_end_state_as_zflash_finish() {
     // Native.
     let native = TestPool::miniroot("gennat", 128, INSTALLED);
     let (_keep_n, js) = generate_for(&native, &stream, Some(&manifest));
-    zflash()
-        .args(["finish", "--quiet", "--config"])
-        .arg(js.join(format!("deploy/{HOST}.yaml")))
-        .arg("--altroot")
-        .arg(&native.altroot)
-        .env("SI_CONFIG_DIR", &js)
-        .env("SI_HOSTNAME", HOST)
-        .env("SI_ARCH", "sparc")
-        .env("SI_KARCH", "sun4u")
-        .assert()
-        .success();
+    finish_natively(&native, &js);
     let want = end_state(&native);
     assert_eq!(native.bootfs(), format!("{}/ROOT/s10gold", native.name));
 
@@ -284,15 +276,23 @@ fn loadzfs_under_posh_and_dash_reaches_the_same_end_state_as_zflash_finish() {
 /// `zfs send` of `args` into `dir/name`.
 fn send(dir: &Path, args: &[&str], name: &str) -> PathBuf {
     let path = dir.join(name);
-    let file = std::fs::File::create(&path).unwrap();
-    let st = StdCommand::new("zfs")
-        .arg("send")
-        .args(args)
-        .stdout(file)
-        .status()
-        .unwrap();
-    assert!(st.success(), "zfs send {args:?}");
+    zfs_send(args, &path);
     path
+}
+
+/// `zflash finish` with the deploy config `generate` wrote for HOST into `js`, on `pool`.
+fn finish_natively(pool: &TestPool, js: &Path) {
+    zflash()
+        .args(["finish", "--quiet", "--config"])
+        .arg(js.join(format!("deploy/{HOST}.yaml")))
+        .arg("--altroot")
+        .arg(&pool.altroot)
+        .env("SI_CONFIG_DIR", js)
+        .env("SI_HOSTNAME", HOST)
+        .env("SI_ARCH", "sparc")
+        .env("SI_KARCH", "sun4u")
+        .assert()
+        .success();
 }
 
 #[test]
@@ -335,17 +335,7 @@ fn loadzfs_with_an_increment_reaches_the_same_end_state_as_zflash_finish() {
         Some(&base_manifest),
         &[(&inc, Some(&inc_manifest))],
     );
-    zflash()
-        .args(["finish", "--quiet", "--config"])
-        .arg(js.join(format!("deploy/{HOST}.yaml")))
-        .arg("--altroot")
-        .arg(&native.altroot)
-        .env("SI_CONFIG_DIR", &js)
-        .env("SI_HOSTNAME", HOST)
-        .env("SI_ARCH", "sparc")
-        .env("SI_KARCH", "sun4u")
-        .assert()
-        .success();
+    finish_natively(&native, &js);
     let want = end_state(&native);
     assert!(
         want.1.iter().any(|f| f.starts_with("usr/bin/patch1:"))
