@@ -460,5 +460,5 @@ fn loadzfs_stops_at_the_first_failure_and_undoes_everything() {
     assert!(!out.status.success(), "{stdout}");
     assert!(stdout.contains("hook failed"), "{stdout}");
     assert!(stdout.contains("undone"), "{stdout}");
-    assert_eq!(pool.state(), before);
+    assert_eq!(pool.state(), before, "{stdout}");
 }

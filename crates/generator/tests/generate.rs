@@ -601,3 +601,64 @@ proptest! {
         prop_assert!(findings.is_empty(), "{}\n{}", findings.join("\n"), text);
     }
 }
+
+/// The generated `zf_retry` (around every zfs/zpool/umount the script runs) retries a
+/// command that answers "busy", as zflash finish does, and gives up at once on any other
+/// failure. Run under posh and dash with a stand-in command that fails a set number of times.
+#[test]
+fn generated_retry_runs_busy_commands_again_and_other_failures_once() {
+    let files = generate(&repo().join("fixtures/examples/site.yaml")).unwrap();
+    let script = String::from_utf8(files["finish/lab.loadzfs"].bytes.clone()).unwrap();
+    let start = script.find("zf_retry() {").unwrap();
+    let end = start + script[start..].find("\n}\n").unwrap() + 3;
+    let function = &script[start..end];
+    for shell in ["posh", "dash"] {
+        if !require_tool(shell) {
+            continue;
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        // Fails with MESSAGE on its first FAILURES calls, counting calls in a file.
+        let flaky = tmp.path().join("flaky");
+        std::fs::write(
+            &flaky,
+            "#!/bin/sh\necho x >>\"$1\"\nn=`wc -l <\"$1\"`\n\
+             if [ \"$n\" -le \"$2\" ]; then echo \"$3\" >&2; exit 1; fi\nexit 0\n",
+        )
+        .unwrap();
+        std::fs::set_permissions(&flaky, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+        let run = |count: &str, failures: u32, message: &str| {
+            let body = format!(
+                "ZF_LOG={log}\n: >\"$ZF_LOG\"\n{function}zf_retry {flaky} {count} {failures} '{message}'\n",
+                log = tmp.path().join("log").display(),
+                flaky = flaky.display(),
+                count = tmp.path().join(count).display(),
+            );
+            let ok = Command::new(shell)
+                .arg("-c")
+                .arg(body)
+                .output()
+                .unwrap()
+                .status
+                .success();
+            let calls = std::fs::read_to_string(tmp.path().join(count))
+                .unwrap()
+                .lines()
+                .count();
+            (ok, calls)
+        };
+        assert_eq!(
+            run("busy", 2, "cannot destroy: dataset is busy"),
+            (true, 3),
+            "{shell}"
+        );
+        assert_eq!(
+            run("other", 2, "cannot open: dataset does not exist"),
+            (false, 1),
+            "{shell}"
+        );
+        let log = std::fs::read_to_string(tmp.path().join("log")).unwrap();
+        assert!(log.contains("does not exist"), "{shell}: {log}");
+        assert!(!tmp.path().join("log.err").exists(), "{shell}");
+    }
+}
