@@ -124,6 +124,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for path in &paths {
         let one =
             check_path(path, &opts).with_context(|| format!("checking {}", path.display()))?;
+        // A directory with nothing to lint is a wrong path (a typo in CI would otherwise
+        // pass green); Solaris check also refuses a directory without `rules`.
+        if one.files_checked == 0 && path.is_dir() {
+            anyhow::bail!(
+                "{}: no JumpStart files found (rules, profiles, sysidcfg, bootparams): is this the JumpStart directory?",
+                path.display()
+            );
+        }
         report.extend(one);
     }
 
@@ -151,12 +159,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut err = std::io::stderr().lock();
     for outcome in &report.rules_ok {
         let _ = writeln!(err, "zflash: {}", outcome.message());
-    }
-    if report.files_checked == 0 {
-        let _ = writeln!(
-            err,
-            "zflash: nothing to check: no rules, sysidcfg or bootparams file found"
-        );
     }
 
     let threshold = match args.fail_on {

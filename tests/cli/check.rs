@@ -347,6 +347,28 @@ fn tool_errors_exit_2() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("not a valid Solaris image"));
+    // A directory with nothing to lint (a wrong path in CI) is an error, not a green run;
+    // one with only sysidcfg files is linted as it is.
+    let empty = tempfile::tempdir().unwrap();
+    std::fs::write(empty.path().join("README"), "notes\n").unwrap();
+    zflash()
+        .arg("check")
+        .arg(empty.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no JumpStart files found"));
+    let sysid_only = tempfile::tempdir().unwrap();
+    std::fs::create_dir(sysid_only.path().join("ws1")).unwrap();
+    std::fs::write(
+        sysid_only.path().join("ws1/sysidcfg"),
+        "network_interface=primary {dhcp protocol_ipv6=no}\n",
+    )
+    .unwrap();
+    zflash()
+        .arg("check")
+        .arg(sysid_only.path())
+        .assert()
+        .stdout(predicate::str::contains("sysidcfg"));
 }
 
 #[test]
