@@ -821,12 +821,14 @@ impl StreamVerifier {
         }
         self.totals.add(ty, 1);
         self.payload_totals.add(ty, payload);
+        // A logical size is an untrusted u64 (a compressed WRITE may claim 2^64-1
+        // bytes for an 8-byte payload): the totals saturate instead of overflowing.
         let logical = record::logical_len(ty, &h, order);
-        self.logical_bytes += logical;
+        self.logical_bytes = self.logical_bytes.saturating_add(logical);
         if let Some(sub) = &mut self.sub {
             sub.records.add(ty, 1);
             sub.payload_bytes.add(ty, payload);
-            sub.logical_bytes += logical;
+            sub.logical_bytes = sub.logical_bytes.saturating_add(logical);
             if record_checksum_ok {
                 sub.record_checksums_checked += 1;
             }

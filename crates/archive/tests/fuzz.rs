@@ -164,3 +164,96 @@ proptest! {
         prop_assert!(result.is_err());
     }
 }
+
+/// An old-format (zfs-fuse) stream built record by record: per-record checksums zero,
+/// END checksum computed, so that field values can be chosen freely.
+struct Builder {
+    out: Vec<u8>,
+    ck: zflash_archive::fletcher::Fletcher4,
+}
+
+impl Builder {
+    const LE: zflash_archive::ByteOrder = zflash_archive::ByteOrder::Little;
+
+    fn new() -> Builder {
+        Builder {
+            out: Vec::new(),
+            ck: zflash_archive::fletcher::Fletcher4::ZERO,
+        }
+    }
+
+    fn header(ty: u32) -> [u8; 312] {
+        let mut h = [0u8; 312];
+        h[0..4].copy_from_slice(&ty.to_le_bytes());
+        h
+    }
+
+    fn begin(hdrtype: u64, toguid: u64, name: &str) -> [u8; 312] {
+        let mut h = Builder::header(0);
+        h[8..16].copy_from_slice(&0x2_F5BA_CBACu64.to_le_bytes());
+        h[16..24].copy_from_slice(&hdrtype.to_le_bytes());
+        h[40..48].copy_from_slice(&toguid.to_le_bytes());
+        h[56..56 + name.len()].copy_from_slice(name.as_bytes());
+        h
+    }
+
+    fn end(toguid: u64) -> [u8; 312] {
+        let mut h = Builder::header(5);
+        h[40..48].copy_from_slice(&toguid.to_le_bytes());
+        h
+    }
+
+    fn record(&mut self, mut h: [u8; 312], payload: &[u8]) -> &mut Builder {
+        let ty = u32::from_le_bytes(h[0..4].try_into().unwrap());
+        if ty == 0 {
+            self.ck = zflash_archive::fletcher::Fletcher4::ZERO;
+        }
+        if ty == 5 {
+            for (i, w) in self.ck.words().iter().enumerate() {
+                h[8 + 8 * i..16 + 8 * i].copy_from_slice(&w.to_le_bytes());
+            }
+        }
+        self.ck.update(&h, Builder::LE);
+        self.ck.update(payload, Builder::LE);
+        self.out.extend_from_slice(&h);
+        self.out.extend_from_slice(payload);
+        if ty == 5 {
+            self.ck = zflash_archive::fletcher::Fletcher4::ZERO;
+        }
+        self
+    }
+}
+
+#[test]
+fn the_builder_makes_valid_streams() {
+    let mut b = Builder::new();
+    b.record(Builder::begin(1, 7, "p/fs@a"), &[])
+        .record(Builder::end(7), &[]);
+    assert_eq!(run(&b.out, 1000), Ok("B1 E1 624".to_string()));
+}
+
+#[test]
+fn writes_claiming_huge_logical_sizes_do_not_overflow_the_totals() {
+    // A compressed WRITE's logical size is an untrusted u64 next to an 8-byte payload.
+    let mut b = Builder::new();
+    b.record(Builder::begin(1, 7, "p/fs@a"), &[]);
+    for _ in 0..3 {
+        let mut w = Builder::header(3);
+        w[32..40].copy_from_slice(&u64::MAX.to_le_bytes()); // logical size
+        w[50] = 1; // compression
+        w[96..104].copy_from_slice(&8u64.to_le_bytes()); // compressed size
+        b.record(w, &[0; 8]);
+    }
+    b.record(Builder::end(7), &[]);
+    let mut v = StreamVerifier::new();
+    v.update(&b.out).unwrap();
+    let summary = v.finish().unwrap();
+    assert_eq!(summary.logical_bytes, u64::MAX);
+    assert_eq!(summary.substreams[0].logical_bytes, u64::MAX);
+    // What a receiver would refuse is still said.
+    assert!(
+        summary.warnings[0].contains("logical size"),
+        "{:?}",
+        summary.warnings
+    );
+}
