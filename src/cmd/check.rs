@@ -4,7 +4,6 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use zflash_parser::Severity;
 use zflash_parser::check::{CheckOptions, CheckReport, FileKind, check_path};
 use zflash_parser::render::{Format, RenderOptions, render};
@@ -122,8 +121,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let mut report = CheckReport::default();
     for path in &paths {
-        let one =
-            check_path(path, &opts).with_context(|| format!("checking {}", path.display()))?;
+        // Every CheckError names the path already.
+        let one = check_path(path, &opts)?;
         // A directory with nothing to lint is a wrong path (a typo in CI would otherwise
         // pass green); Solaris check also refuses a directory without `rules`.
         if one.files_checked == 0 && path.is_dir() {

@@ -372,6 +372,67 @@ fn tool_errors_exit_2() {
 }
 
 #[test]
+fn fifos_and_devices_are_refused_not_read_forever() {
+    // A FIFO in a JumpStart directory would block the check until a writer appears, and
+    // a link to /dev/zero would be read until memory runs out.
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path();
+    std::fs::write(p.join("rules"), "any - - prof -\n").unwrap();
+    std::fs::write(p.join("prof"), "install_type initial_install\n").unwrap();
+    for client in ["c1", "c2"] {
+        std::fs::create_dir(p.join(client)).unwrap();
+    }
+    let mkfifo = |path: &Path| {
+        let ok = std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "mkfifo {}", path.display());
+    };
+    mkfifo(&p.join("c1/sysidcfg"));
+    mkfifo(&p.join("rules.ok"));
+    std::os::unix::fs::symlink("/dev/zero", p.join("c2/sysidcfg")).unwrap();
+    let out = zflash()
+        .args(["check", "--no-write", "--format", "json"])
+        .arg(p)
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json = json_of(&out);
+    let f001: Vec<&serde_json::Value> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "F001")
+        .collect();
+    assert_eq!(f001.len(), 2, "{json}");
+    assert!(
+        f001.iter().all(|d| d["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a regular file")),
+        "{json}"
+    );
+    // Named on the command line, a device is read (`<(cmd)` is a fair use), but bounded.
+    zflash()
+        .args(["check", "/dev/zero"])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "/dev/zero: cannot read: larger than",
+        ))
+        // Said once, not repeated as a `caused by:` line.
+        .stderr(predicate::function(|e: &str| {
+            e.matches("larger than").count() == 1
+        }));
+}
+
+#[test]
 fn kind_overrides_the_file_name() {
     let tmp = tempfile::tempdir().unwrap();
     let f = tmp.path().join("client.cfg");

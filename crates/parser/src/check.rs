@@ -303,18 +303,12 @@ pub enum CheckError {
     NotFound { path: String },
     #[error("no rules file \"{path}\" found")]
     RulesFileNotFound { path: String },
-    #[error("{path}: cannot read: {source}")]
-    Io {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("{path}: cannot write rules.ok: {source}")]
-    WriteRulesOk {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    // The I/O error is part of the message, not a `source`: the CLI prints the cause
+    // chain, which would repeat it.
+    #[error("{path}: cannot read: {error}")]
+    Io { path: String, error: std::io::Error },
+    #[error("{path}: cannot write rules.ok: {error}")]
+    WriteRulesOk { path: String, error: std::io::Error },
 }
 
 impl CheckError {
@@ -323,9 +317,52 @@ impl CheckError {
         let path = path.display().to_string();
         match source.kind() {
             std::io::ErrorKind::NotFound => CheckError::NotFound { path },
-            _ => CheckError::Io { path, source },
+            _ => CheckError::Io {
+                path,
+                error: source,
+            },
         }
     }
+}
+
+/// Largest file read (JumpStart files are a few KiB; a rules file for thousands of clients
+/// a few MiB). Anything larger is refused rather than read into memory: a symbolic link to
+/// `/dev/zero` must not exhaust memory.
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
+
+/// Read a file the user named, at most [`MAX_FILE_BYTES`]. A FIFO or device is read as
+/// given (`--kind profile <(generate)` is a fair use), but not without bound.
+fn read_named(path: &Path) -> std::io::Result<Vec<u8>> {
+    read_bounded(std::fs::File::open(path)?)
+}
+
+/// Read a file met inside a directory, at most [`MAX_FILE_BYTES`]: only a regular file
+/// is opened (opening a FIFO would block the whole check until some writer appears).
+fn read_member(path: &Path) -> std::io::Result<Vec<u8>> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() && !meta.is_dir() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file (a FIFO, socket or device)",
+        ));
+    }
+    read_bounded(std::fs::File::open(path)?)
+}
+
+fn read_bounded(file: std::fs::File) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "larger than {} MiB: not a JumpStart file",
+                MAX_FILE_BYTES >> 20
+            ),
+        ));
+    }
+    Ok(bytes)
 }
 
 /// Check a directory or a single file.
@@ -334,7 +371,7 @@ pub fn check_path(path: &Path, opts: &CheckOptions) -> Result<CheckReport, Check
     if meta.is_dir() {
         check_dir(path, opts)
     } else {
-        let bytes = std::fs::read(path).map_err(|e| CheckError::reading(path, e))?;
+        let bytes = read_named(path).map_err(|e| CheckError::reading(path, e))?;
         let kind = opts
             .kind
             .unwrap_or_else(|| FileKind::from_path_and_bytes(path, &bytes));
@@ -347,7 +384,7 @@ pub fn check_path(path: &Path, opts: &CheckOptions) -> Result<CheckReport, Check
 /// Check a single file as `kind`. An unreadable file is a tool error here (the user named
 /// it); inside a directory check it is a finding (F001).
 pub fn check_file(path: &Path, kind: FileKind) -> Result<FileReport, CheckError> {
-    let bytes = std::fs::read(path).map_err(|e| CheckError::reading(path, e))?;
+    let bytes = read_named(path).map_err(|e| CheckError::reading(path, e))?;
     Ok(check_read_bytes(&path.display().to_string(), kind, bytes).report)
 }
 
@@ -401,7 +438,7 @@ fn check_decoded(display: &str, kind: FileKind, file: lint::file::FileBytes) -> 
 
 /// Read and check one file of a directory; read errors become F001 findings.
 fn check_member(path: &Path, display: &str, kind: FileKind) -> Checked {
-    match std::fs::read(path) {
+    match read_member(path) {
         Ok(bytes) => check_read_bytes(display, kind, bytes),
         Err(e) => Checked {
             report: make_report(
@@ -837,7 +874,7 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
             dir.join("rules.ok")
         };
         let ok_shown = ok_path.display().to_string();
-        let existing = std::fs::read(&ok_path).ok();
+        let existing = read_member(&ok_path).ok();
         let stale = existing.as_deref().is_some_and(|e| e != derived.as_bytes());
         let status = if opts.rules_file.is_some() {
             RulesOkStatus::NotWrittenRulesOption
@@ -857,7 +894,7 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
             write_atomic(&ok_path, derived.as_bytes()).map_err(|source| {
                 CheckError::WriteRulesOk {
                     path: ok_shown.clone(),
-                    source,
+                    error: source,
                 }
             })?;
             RulesOkStatus::Written
@@ -893,7 +930,7 @@ fn check_rules_in_dir(
     references: &mut BTreeSet<(String, FileKind)>,
 ) -> (FileReport, Option<String>) {
     use crate::rules::Flavor;
-    let bytes = match std::fs::read(path) {
+    let bytes = match read_member(path) {
         Ok(b) => b,
         Err(e) => {
             let d = lint::file::unreadable_file::diagnostic(&e);
