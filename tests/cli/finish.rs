@@ -444,7 +444,8 @@ fn miniroot_with_golden(tag: &str, random_kb: usize) -> (TestPool, String) {
 }
 
 /// The whole pipeline: `zflash capture` (zstd archive + manifest) of a golden dataset, then
-/// `zflash finish` of that archive; and a replication (`-R`) capture refused by preflight.
+/// `zflash finish` of that archive; and a replication (`-R`) capture taken after it, which
+/// holds `@flar` and an increment to `@rep`, refused by preflight.
 #[test]
 fn captured_archive_deploys_end_to_end() {
     if !require_zfs() {
@@ -491,7 +492,7 @@ fn captured_archive_deploys_end_to_end() {
         report["error"]
             .as_str()
             .unwrap()
-            .contains("compound stream"),
+            .contains("compound stream with an incremental substream"),
         "{report}"
     );
     assert_eq!(pool.state(), before);
@@ -611,4 +612,180 @@ fn captured_increment_deploys_and_verify_first_refuses_a_bad_digest() {
     let out = deploy(&inc, &[], None);
     let report = json(&out);
     assert_eq!(report["outcome"], "already_deployed", "{report}");
+}
+
+/// `zflash capture --recursive` of a golden BE with a separate `/var` child (Solaris
+/// `bootenv installbe … dataset /var`), gzip, snapshot `gold` (renamed to `@flar` on
+/// receive). The golden carries the user properties of a BE deployed by zflash, which a
+/// recursive stream brings along. Returns the archive; the golden is destroyed.
+fn recursive_archive(pool: &TestPool) -> PathBuf {
+    let golden = pool.golden_dataset_with_var(32);
+    run("zfs", &["set", "org.zflash:state=done", &golden]);
+    run("zfs", &["set", "org.zflash:archive=sha256:older", &golden]);
+    let archive = pool.dir().join("gold-r.zfs.gz");
+    let out = zflash()
+        .args([
+            "capture",
+            "--recursive",
+            "--snapshot",
+            "gold",
+            "--compress",
+            "gzip",
+            "-o",
+        ])
+        .arg(&archive)
+        .arg(&golden)
+        .output()
+        .unwrap();
+    assert_success(&out, "capture --recursive");
+    let root = PathBuf::from(pool.zfs_get("mountpoint", &golden));
+    run_retry("zfs", &["destroy", "-r", &golden]).unwrap();
+    let _ = std::fs::remove_dir(root);
+    archive
+}
+
+/// A recursive archive deploys as a BE with its `/var` child: standalone datasets,
+/// canmount=noauto on both, `/var` inheriting `mountpoint=/`, the logs preserved into the
+/// child, no `@flar` left; a failure or a kill after the receive leaves nothing behind.
+#[test]
+fn recursive_archive_deploys_the_be_with_its_var_dataset() {
+    if !require_zfs() {
+        return;
+    }
+    let pool = TestPool::miniroot("recvar", 128, INSTALLED);
+    let archive = recursive_archive(&pool);
+    let config_dir = si_config_dir(SYSIDCFG);
+    let body = format!(
+        "version: 1\narchive: {}\npool: {}\nbe_name: {NEW}\nproperties: {{compression: \"on\"}}\n",
+        archive.display(),
+        pool.name
+    );
+    let deploy = |fault: Option<&str>| {
+        let mut c = finish_json(&pool, config_dir.path(), &body);
+        c.env_remove("ZFLASH_FAULT");
+        if let Some(f) = fault {
+            c.env("ZFLASH_FAULT", f);
+        }
+        c.output().unwrap()
+    };
+    let before = pool.state();
+    for step in ["receive", "mount_temporary", "preserve_logs", "unmount"] {
+        let out = deploy(Some(&format!("fail-after:{step}")));
+        assert_eq!(out.status.code(), Some(1), "{step}: {}", text(&out.stderr));
+        assert_eq!(pool.state(), before, "fail-after:{step}");
+    }
+    // Killed with the BE and its /var mounted: the rerun destroys the half-done tree.
+    let out = deploy(Some("kill-after:preserve_logs"));
+    assert_eq!(out.status.signal(), Some(9));
+    let out = deploy(None);
+    assert_success(&out, "rerun after a kill");
+    let report = json(&out);
+    assert_eq!(report["outcome"], "deployed", "{report}");
+
+    let be = format!("{}/ROOT/{NEW}", pool.name);
+    let var = format!("{be}/var");
+    assert_eq!(pool.bootfs(), be);
+    let names: Vec<String> = pool
+        .datasets()
+        .into_iter()
+        .filter(|d| d.starts_with(&be))
+        .collect();
+    assert_eq!(names, [be.clone(), var.clone()], "no snapshot is left");
+    for ds in [&be, &var] {
+        assert_eq!(pool.zfs_get("origin", ds), "-", "{ds} is standalone");
+        assert_eq!(pool.zfs_get("canmount", ds), "noauto", "{ds}");
+        assert_eq!(pool.zfs_get("compression", ds), "on", "{ds}");
+        assert_eq!(pool.zfs_get("mounted", ds), "no", "{ds}");
+    }
+    let source = |ds: &str| run("zfs", &["get", "-H", "-o", "source", "mountpoint", ds]);
+    assert_eq!(source(&be).trim(), "local");
+    assert_eq!(source(&var).trim(), format!("inherited from {be}"));
+    assert_eq!(
+        pool.zfs_get("mountpoint", &be),
+        pool.altroot.display().to_string()
+    );
+    assert_eq!(
+        pool.zfs_get(zflash_runtime::plan::STATE_PROPERTY, &be),
+        "done"
+    );
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{}.manifest.json", archive.display())).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        pool.zfs_get(zflash_runtime::plan::ARCHIVE_PROPERTY, &be),
+        format!("sha256:{}", manifest["sha256"].as_str().unwrap())
+    );
+
+    // /var's content is in the child dataset, with the installed BE's logs beside the
+    // golden's; the identity was reset in the root dataset.
+    let root = pool.inspect_tree(&be);
+    let files = file_tree(&root, &["var/sadm/system/logs/zflash-finish.log"]);
+    let log = std::fs::read_to_string(root.join("var/sadm/system/logs/zflash-finish.log"));
+    pool.uninspect_tree(&be);
+    let has = |prefix: &str| files.iter().any(|f| f.starts_with(prefix));
+    assert!(has("var/app/data:"), "{files:?}");
+    assert!(has("var/sadm/system/logs/golden_install_log:"), "{files:?}");
+    assert!(has("var/sadm/system/logs/install_log:"), "{files:?}");
+    assert!(has("etc/sysidcfg:") && !has("etc/nodename:"), "{files:?}");
+    assert!(log.is_ok(), "the runtime log is in the new /var");
+    let top_only = pool.inspect(&be);
+    let in_top = top_only.join("var/sadm/system/logs/install_log").exists()
+        || top_only.join("var/app/data").exists();
+    pool.uninspect(&be);
+    assert!(!in_top, "/var content must be in {var}, not in {be}");
+
+    let out = deploy(None);
+    assert_success(&out, "rerun");
+    assert_eq!(json(&out)["outcome"], "already_deployed");
+}
+
+/// A compound stream that is not a full stream of one snapshot per dataset (zfs send -I,
+/// or -R of a golden with an older snapshot) is refused by preflight, before any change.
+#[test]
+fn compound_streams_with_increments_are_refused_before_any_change() {
+    if !require_zfs() {
+        return;
+    }
+    let pool = TestPool::miniroot("recinc", 128, INSTALLED);
+    let golden = pool.golden_dataset_with_var(0);
+    run("zfs", &["snapshot", "-r", &format!("{golden}@old")]);
+    run("zfs", &["snapshot", "-r", &format!("{golden}@flar")]);
+    let with_older = pool.dir().join("older.zfs");
+    zflash_runtime::testpool::zfs_send(&["-R", &format!("{golden}@flar")], &with_older);
+    let range = pool.dir().join("range.zfs");
+    zflash_runtime::testpool::zfs_send(
+        &["-I", &format!("{golden}@old"), &format!("{golden}@flar")],
+        &range,
+    );
+    let root = PathBuf::from(pool.zfs_get("mountpoint", &golden));
+    run_retry("zfs", &["destroy", "-r", &golden]).unwrap();
+    let _ = std::fs::remove_dir(root);
+    let config_dir = si_config_dir(SYSIDCFG);
+    let before = pool.state();
+    for archive in [&with_older, &range] {
+        let body = format!(
+            "version: 1\narchive: {}\npool: {}\nbe_name: {NEW}\n",
+            archive.display(),
+            pool.name
+        );
+        let events = config_dir.path().join("events.jsonl");
+        let out = finish_json(&pool, config_dir.path(), &body)
+            .arg("--events")
+            .arg(&events)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let report = json(&out);
+        let error = report["error"].as_str().unwrap();
+        assert!(
+            error.starts_with(&format!("preflight: {}: ", archive.display()))
+                && error.contains("incremental substream")
+                && error.contains("capture again"),
+            "{error}"
+        );
+        assert_eq!(pool.state(), before);
+        let log = std::fs::read_to_string(&events).unwrap();
+        assert!(!log.contains("\"step\":\"receive\""), "{log}");
+    }
 }

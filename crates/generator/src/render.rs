@@ -322,6 +322,8 @@ struct OpView<'a> {
     action: &'a Action,
     /// 1-based number of this op's undo in the rollback, 0 when it has none.
     undo_index: usize,
+    /// The undo is armed (`ZF_DONE` set) before the action runs.
+    armed_first: bool,
     x: Extra<'a>,
 }
 
@@ -376,6 +378,9 @@ struct Extra<'a> {
     state_property: &'static str,
     archive_property: &'static str,
     temp_dataset: &'a str,
+    /// The received snapshot's name (`flar`): a recursive archive's snapshots are
+    /// renamed to it.
+    snapshot: &'a str,
 }
 
 #[derive(Serialize)]
@@ -467,6 +472,7 @@ pub fn loadzfs(tera: &Tera, class: &Class, site_name: &str) -> Result<String, Ge
         state_property: plan::STATE_PROPERTY,
         archive_property: plan::ARCHIVE_PROPERTY,
         temp_dataset: &plan.temp_dataset,
+        snapshot: &plan.snapshot,
     };
     // Which archive an action reads, by the path the plan gives it.
     let archive_of = |a: &Action| -> usize {
@@ -507,6 +513,7 @@ pub fn loadzfs(tera: &Tera, class: &Class, site_name: &str) -> Result<String, Ge
                     OpView {
                         action: &o.action,
                         undo_index,
+                        armed_first: o.action.undo_armed_first(),
                         x: extra(archive_of(&o.action)),
                     }
                 })

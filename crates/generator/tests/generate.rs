@@ -293,12 +293,24 @@ fn increments_reach_the_deploy_config_and_the_receives() {
     let script = String::from_utf8(files["finish/desktop.loadzfs"].bytes.clone()).unwrap();
     let receives: Vec<&str> = script
         .lines()
+        .map(str::trim_start)
         .filter(|l| l.starts_with("zfs receive ") || l.contains("| zfs receive "))
         .collect();
-    assert_eq!(receives.len(), 3, "{receives:#?}");
-    assert!(!receives[0].contains("receive -F"), "{}", receives[0]);
+    // The base: a recursive (`zfs send -R`) stream into the dataset, told at run time, or
+    // a plain one into the snapshot; then the increments, with -F.
+    assert_eq!(receives.len(), 4, "{receives:#?}");
     assert!(
-        receives[1..]
+        receives[0].contains("zfs receive -u -v \"rpool/ROOT/.zflash-tmp-s10u6_p2\" "),
+        "{}",
+        receives[0]
+    );
+    assert!(
+        receives[1].contains("zfs receive -v \"rpool/ROOT/.zflash-tmp-s10u6_p2@flar\" "),
+        "{}",
+        receives[1]
+    );
+    assert!(
+        receives[2..]
             .iter()
             .all(|l| l.contains("zfs receive -F -v"))
     );

@@ -273,6 +273,8 @@ struct Runner<'a> {
     log_copy: Option<String>,
     undo: Vec<Action>,
     log: Vec<String>,
+    /// The substreams of each archive read through in preflight (by receive order).
+    walked: std::collections::HashMap<usize, Vec<input::Substream>>,
     start: Instant,
     report: Report,
 }
@@ -294,6 +296,7 @@ pub fn finish(
         log_copy: None,
         undo: Vec::new(),
         log: Vec::new(),
+        walked: std::collections::HashMap::new(),
         start: Instant::now(),
         report: Report {
             outcome: Outcome::Failed,
@@ -490,15 +493,21 @@ impl Runner<'_> {
             json!({ "step": name, "index": index + 1, "total": total, "description": step.description }),
         );
         for op in &step.ops {
-            // The receive may leave a dataset behind even when it fails: its undo is armed first.
-            let armed_first = matches!(op.action, Action::Receive { .. });
+            // A receive or a mount of a tree may leave something behind even when it
+            // fails: its undo is armed first.
+            let armed_first = op.action.undo_armed_first();
             if armed_first && let Some(u) = &op.undo {
                 self.undo.push(u.clone());
             }
             self.detail(&format!("  {}", op.action));
             self.events
                 .emit("action", json!({ "step": name, "action": &op.action }));
-            if step.kind == StepKind::Unmount && matches!(op.action, Action::ZfsUnmount { .. }) {
+            if step.kind == StepKind::Unmount
+                && matches!(
+                    op.action,
+                    Action::ZfsUnmount { .. } | Action::ZfsUnmountTree { .. }
+                )
+            {
                 self.refresh_log_copy()?;
             }
             self.apply(&op.action)?;
@@ -571,6 +580,8 @@ impl Runner<'_> {
                 Action::Receive { snapshot, .. } => Some(format!("-F {snapshot}")),
                 _ => None,
             })
+            // A compound stream is received as `zfs receive -u TMP`.
+            .chain(std::iter::once(format!("-u {tmp}")))
             .collect();
         let waited = Instant::now();
         while receives.iter().any(|r| p.receive_running(r))
@@ -630,10 +641,7 @@ impl Runner<'_> {
 
     fn destroy_ours(&mut self, dataset: &str) -> Result<(), RunError> {
         let p = self.platform;
-        if p.zfs_get("mounted", dataset).as_deref() == Some("yes") {
-            p.zfs(&["umount", dataset])
-                .map_err(|e| RunError::Action(e.to_string()))?;
-        }
+        self.unmount_tree(dataset)?;
         match p.zfs(&["destroy", "-r", dataset]) {
             // Gone meanwhile (an interrupted receive discarding it): what we wanted.
             Err(_) if !p.exists(dataset) => Ok(()),
@@ -690,6 +698,19 @@ impl Runner<'_> {
                 act(p.zfs(&["rename", from, to]))
             }
             Action::ZfsMount { dataset } => act(p.zfs(&["mount", dataset])),
+            Action::ZfsSetTree {
+                dataset,
+                property,
+                value,
+            } => {
+                let assignment = format!("{property}={value}");
+                for ds in self.tree(dataset)? {
+                    act(p.zfs(&["set", &assignment, &ds]))?;
+                }
+                Ok(())
+            }
+            Action::ZfsMountTree { dataset } => self.mount_tree(dataset),
+            Action::ZfsUnmountTree { dataset } => self.unmount_tree(dataset),
             Action::ZfsUnmount { dataset } => {
                 if p.zfs_get("mounted", dataset).as_deref() != Some("yes") {
                     return Ok(());
@@ -705,8 +726,8 @@ impl Runner<'_> {
                     return Ok(());
                 }
                 if *recursive {
-                    if p.zfs_get("mounted", dataset).as_deref() == Some("yes") {
-                        act(p.zfs(&["umount", dataset]))?;
+                    if !dataset.contains('@') {
+                        self.unmount_tree(dataset)?;
                     }
                     act(p.zfs(&["destroy", "-r", dataset]))
                 } else {
@@ -786,6 +807,70 @@ impl Runner<'_> {
                 }
             }
         }
+    }
+
+    /// The dataset and its descendant filesystems, in name order (parents first):
+    /// the children of a BE from a recursive archive are only known at run time.
+    fn tree(&self, dataset: &str) -> Result<Vec<String>, RunError> {
+        let out = self
+            .platform
+            .zfs(&[
+                "list",
+                "-H",
+                "-o",
+                "name",
+                "-r",
+                "-t",
+                "filesystem",
+                dataset,
+            ])
+            .map_err(|e| RunError::Action(e.to_string()))?;
+        let mut names: Vec<String> = out.lines().map(str::to_string).collect();
+        names.sort();
+        Ok(names)
+    }
+
+    /// `zfs mount` the dataset, then each descendant in name order. A descendant must
+    /// inherit its mountpoint, so that it lands inside the BE's temporary root (a
+    /// recursive archive may carry a child's own mountpoint as a received property,
+    /// which `zfs inherit` cannot clear on a pool of version 22 or later).
+    fn mount_tree(&mut self, dataset: &str) -> Result<(), RunError> {
+        let p = self.platform;
+        for ds in self.tree(dataset)? {
+            if ds != dataset {
+                let source = p
+                    .zfs(&["get", "-H", "-o", "source", "mountpoint", &ds])
+                    .map_err(|e| RunError::Action(e.to_string()))?;
+                if !source.trim().starts_with("inherited") {
+                    let value = p.zfs_get("mountpoint", &ds).unwrap_or_default();
+                    return Err(RunError::Action(format!(
+                        "{ds} has its own mountpoint {value} ({}): a dataset inside a boot environment must inherit its mountpoint (as /var does); run `zfs inherit mountpoint` on that dataset of the golden image and capture again",
+                        source.trim()
+                    )));
+                }
+            }
+            if p.zfs_get("mounted", &ds).as_deref() == Some("yes") {
+                continue;
+            }
+            p.zfs(&["mount", &ds])
+                .map_err(|e| RunError::Action(e.to_string()))?;
+        }
+        Ok(())
+    }
+
+    /// `zfs umount` every mounted filesystem of the tree, children first.
+    fn unmount_tree(&mut self, dataset: &str) -> Result<(), RunError> {
+        let p = self.platform;
+        if !p.exists(dataset) {
+            return Ok(());
+        }
+        for ds in self.tree(dataset)?.iter().rev() {
+            if p.zfs_get("mounted", ds).as_deref() == Some("yes") {
+                p.zfs(&["umount", ds])
+                    .map_err(|e| RunError::Action(e.to_string()))?;
+            }
+        }
+        Ok(())
     }
 
     fn write_log(&self, to: &str) -> Result<(), RunError> {
@@ -893,6 +978,7 @@ impl Runner<'_> {
         let result = io::copy(&mut reader, &mut io::sink()).and_then(|_| reader.finish());
         match result {
             Ok(summary) => {
+                self.walked.insert(index, summary.substreams.clone());
                 self.events.emit(
                     "verified",
                     json!({ "archive": path, "summary": &summary,
@@ -913,10 +999,48 @@ impl Runner<'_> {
         let info = self.archives[index].info().clone();
         let h = &info.header;
         let fail = |m: String| Err(RunError::Preflight(format!("{}: {m}", info.path)));
-        if h.hdrtype != 1 {
+        let compound = h.hdrtype != 1;
+        if compound && (index > 0 || self.archives.len() > 1) {
             return fail(format!(
-                "a compound stream (zfs send -R/-I/-p) of {}; deploy a plain full stream of one snapshot",
+                "a compound stream (zfs send -R/-I/-p) of {} in a chain of archives; increments are deployed only on top of a plain full stream, and as plain incremental streams (a recursive archive is deployed on its own)",
                 h.toname
+            ));
+        }
+        // Every substream of a compound (`zfs send -R`) archive: read through once
+        // (unless verify_first already did), before any change.
+        let mut features = h.features;
+        if compound {
+            if !self.walked.contains_key(&index) {
+                self.note(&format!(
+                    "  reading the recursive archive {path} through to check every substream"
+                ));
+                let result = self.archives[index]
+                    .reader()
+                    .and_then(|mut r| io::copy(&mut r, &mut io::sink()).and_then(|_| r.finish()));
+                match result {
+                    Ok(summary) => {
+                        self.walked.insert(index, summary.substreams);
+                    }
+                    Err(e) => {
+                        return Err(RunError::Damaged(format!(
+                            "{} (found while checking the substreams, before any change)",
+                            damage_message(path, &e)
+                        )));
+                    }
+                }
+            }
+            let subs = &self.walked[&index];
+            if let Err(m) = input::check_recursive(subs) {
+                return fail(m);
+            }
+            features = subs.iter().fold(features, |a, s| a | s.features);
+            self.note(&format!(
+                "  recursive archive: {} filesystem(s): {}",
+                subs.len(),
+                subs.iter()
+                    .map(|s| s.dataset())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
         if index == 0 && h.fromguid != 0 {
@@ -958,7 +1082,7 @@ impl Runner<'_> {
             .map_err(|e| RunError::Preflight(e.to_string()))?;
         // Feature-flag pools show `-` (or 5000).
         let version: u64 = version_text.parse().unwrap_or(5000);
-        let refused = input::unsupported_features(h.features, version);
+        let refused = input::unsupported_features(features, version);
         if !refused.is_empty() {
             return fail(format!(
                 "the stream uses feature(s) {} that pool {pool} (version {version_text}) cannot receive; capture the golden image with a sender matching the target pool version",
@@ -1026,11 +1150,20 @@ impl Runner<'_> {
             .map_err(|e| RunError::Action(format!("cannot read archive {archive_path}: {e}")))?;
         // An increment goes on top of the previous archive's snapshot; `-F` rolls the
         // dataset back to it first (nothing should have changed it: it is not mounted).
+        // A compound (`zfs send -R`) stream is received into the dataset, its children
+        // below it, unmounted (it carries the golden's mountpoints), under the sender's
+        // snapshot name: renamed to the plan's afterwards.
+        let compound = info.header.hdrtype != 1;
+        let (dataset, wanted_snap) = snapshot.split_once('@').unwrap_or((snapshot, ""));
         let mut args = vec!["receive"];
-        if info.header.fromguid != 0 {
-            args.push("-F");
+        if compound {
+            args.extend(["-u", dataset]);
+        } else {
+            if info.header.fromguid != 0 {
+                args.push("-F");
+            }
+            args.push(snapshot);
         }
-        args.push(snapshot);
         let mut child = Command::new(&self.platform.zfs)
             .args(&args)
             .stdin(Stdio::piped())
@@ -1154,6 +1287,18 @@ impl Runner<'_> {
         // The report's sha256 is the base archive's; each one is in its `received` event.
         if index == 0 {
             self.report.sha256 = Some(summary.sha256);
+        }
+        let sent_snap = info
+            .header
+            .toname
+            .split_once('@')
+            .map(|(_, s)| s)
+            .unwrap_or("");
+        if compound && sent_snap != wanted_snap {
+            self.detail(&format!("  zfs rename -r {dataset}@{sent_snap} {snapshot}"));
+            self.platform
+                .zfs(&["rename", "-r", &format!("{dataset}@{sent_snap}"), snapshot])
+                .map_err(|e| RunError::Action(e.to_string()))?;
         }
         Ok(())
     }

@@ -61,6 +61,79 @@ pub struct ReadSummary {
     pub stored_bytes: u64,
     /// Stream bytes produced.
     pub raw_bytes: u64,
+    /// Every BEGIN…END substream, in stream order (one for a plain stream).
+    #[serde(skip)]
+    pub substreams: Vec<Substream>,
+}
+
+/// What the BEGIN record of one substream says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Substream {
+    /// `pool/fs@snap` on the sender.
+    pub name: String,
+    /// GUID of the incremental source (0 for a full stream).
+    pub fromguid: u64,
+    /// `zfs`, `zvol`… (`dmu_objset_type_t` by name).
+    pub objset_type: String,
+    /// Feature flag bits.
+    pub features: u64,
+}
+
+impl Substream {
+    /// The dataset part of the name.
+    pub fn dataset(&self) -> &str {
+        self.name.split('@').next().unwrap_or(&self.name)
+    }
+
+    /// The snapshot part of the name.
+    pub fn snapshot(&self) -> &str {
+        self.name.split_once('@').map(|(_, s)| s).unwrap_or("")
+    }
+}
+
+/// Check the substreams of a compound (`zfs send -R`) archive for a deployment: each one a
+/// full stream of a ZFS filesystem, all of the same snapshot, the first one the top
+/// dataset and the others inside it. `Err` says what is wrong (without the file name).
+pub fn check_recursive(substreams: &[Substream]) -> Result<(), String> {
+    let Some(top) = substreams.first() else {
+        return Err("a compound stream without any substream".into());
+    };
+    let top_ds = top.dataset();
+    let snap = top.snapshot();
+    for s in substreams {
+        if s.fromguid != 0 {
+            return Err(format!(
+                "a compound stream with an incremental substream ({}, from guid {:016x}): \
+                 zfs send -I, or zfs send -R of a golden image with snapshots older than @{snap}; \
+                 a recursive archive is deployed only as a full stream of one snapshot per \
+                 dataset: destroy the older snapshots (or capture a fresh clone) and capture again",
+                s.name, s.fromguid
+            ));
+        }
+        if s.objset_type != "zfs" {
+            return Err(format!(
+                "the substream {} is not a ZFS filesystem ({}): a boot environment holds filesystems only",
+                s.name, s.objset_type
+            ));
+        }
+        if s.snapshot() != snap {
+            return Err(format!(
+                "the substreams are of different snapshots (@{snap} and {}): a recursive archive must be captured with zfs snapshot -r",
+                s.name
+            ));
+        }
+        let below = s
+            .dataset()
+            .strip_prefix(top_ds)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+        if !below {
+            return Err(format!(
+                "the substream {} is not inside {top_ds}, the stream's first (top) dataset",
+                s.name
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// One verifying pass over the archive.
@@ -207,10 +280,73 @@ impl StreamReader for Verifying {
                 ),
             ));
         }
+        let substreams = v
+            .summary
+            .substreams
+            .iter()
+            .map(|x| Substream {
+                name: x.begin.name.clone(),
+                fromguid: x.begin.fromguid.0,
+                objset_type: x.begin.objset_type.clone(),
+                features: x.begin.features,
+            })
+            .collect();
         Ok(ReadSummary {
             sha256,
             stored_bytes: v.stored_bytes,
             raw_bytes: v.raw_bytes,
+            substreams,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sub(name: &str, fromguid: u64, objset_type: &str) -> Substream {
+        Substream {
+            name: name.into(),
+            fromguid,
+            objset_type: objset_type.into(),
+            features: 0,
+        }
+    }
+
+    #[test]
+    fn a_full_tree_of_one_snapshot_is_deployable() {
+        let tree = [
+            sub("rpool/ROOT/gold@flar", 0, "zfs"),
+            sub("rpool/ROOT/gold/var@flar", 0, "zfs"),
+            sub("rpool/ROOT/gold/var/tmp@flar", 0, "zfs"),
+        ];
+        assert_eq!(check_recursive(&tree), Ok(()));
+        assert_eq!(check_recursive(&tree[..1]), Ok(()));
+    }
+
+    #[test]
+    fn increments_zvols_mixed_snapshots_and_outsiders_are_refused() {
+        let refused = |subs: &[Substream], want: &str| {
+            let e = check_recursive(subs).unwrap_err();
+            assert!(e.contains(want), "{e}");
+        };
+        let top = sub("rpool/ROOT/gold@flar", 0, "zfs");
+        refused(
+            &[top.clone(), sub("rpool/ROOT/gold@p1", 0x1234, "zfs")],
+            "incremental substream (rpool/ROOT/gold@p1, from guid 0000000000001234)",
+        );
+        refused(
+            &[top.clone(), sub("rpool/ROOT/gold/swap@flar", 0, "zvol")],
+            "not a ZFS filesystem (zvol)",
+        );
+        refused(
+            &[top.clone(), sub("rpool/ROOT/gold/var@other", 0, "zfs")],
+            "different snapshots",
+        );
+        refused(
+            &[top.clone(), sub("rpool/ROOT/golden/var@flar", 0, "zfs")],
+            "not inside rpool/ROOT/gold",
+        );
+        refused(&[], "without any substream");
     }
 }

@@ -24,10 +24,13 @@
 //! | `remove_dir` | `rmdir PATH 2>/dev/null` — never fails (only removes an empty directory) |
 //! | `mount_nfs` | `mount -F nfs -o ro SOURCE TARGET` (Linux: `mount -t nfs -o ro`) |
 //! | `unmount` | `umount TARGET` |
-//! | `receive` | `zfs receive -v SNAPSHOT < ARCHIVE` for a bare stream; for a zflash archive, the decompressed stream piped in (the native runtime also verifies records and the digest); every `receive` after the first of the `receive` step is an increment (config `increments`) into the same dataset: `zfs receive -F` |
+//! | `receive` | `zfs receive -v SNAPSHOT < ARCHIVE` for a bare stream; for a zflash archive, the decompressed stream piped in (the native runtime also verifies records and the digest); every `receive` after the first of the `receive` step is an increment (config `increments`) into the same dataset: `zfs receive -F`. A compound (`zfs send -R`) base stream, told at run time by its first BEGIN record, is received into the DATASET part of SNAPSHOT with its children (`zfs receive -u DATASET`: not mounted), then its snapshots are renamed to SNAPSHOT's name (`zfs rename -r DATASET@SENT DATASET@NAME`) when the sender's name differs. Its undo is armed *before* it runs: a compound receive that fails half-way leaves the datasets it finished |
 //! | `zfs_set` | `zfs set PROPERTY=VALUE DATASET` |
 //! | `zfs_rename` | `zfs rename FROM TO`; with `if_exists`, only when `zfs list FROM` succeeds |
 //! | `zfs_mount` / `zfs_unmount` | `zfs mount DATASET` / `zfs umount DATASET` |
+//! | `zfs_set_tree` | `zfs set PROPERTY=VALUE` on DATASET and on every descendant filesystem, found at run time: `zfs list -H -o name -r -t filesystem DATASET` (a plain archive has none; a recursive one has e.g. `BE/var`) |
+//! | `zfs_mount_tree` | `zfs mount` DATASET, then each descendant filesystem in name order (`… \| LC_ALL=C sort`); a descendant whose `mountpoint` is not inherited (`zfs get -H -o source mountpoint`) fails the action, naming it. Its undo is armed before it runs |
+//! | `zfs_unmount_tree` | `zfs umount` each *mounted* filesystem of the tree, in reverse name order (children first), DATASET last |
 //! | `zfs_destroy` | `zfs destroy [-r] DATASET`; with `if_exists`, only when it exists |
 //! | `zpool_set` | `zpool set PROPERTY=VALUE POOL` |
 //! | `touch` | `touch PATH` |
@@ -38,9 +41,11 @@
 //! | `verify_present` / `verify_absent` | `[ -f PATH ]` / `[ ! -f PATH ]`, failing with the path named |
 //! | `run` | the argv, each argument quoted |
 //!
-//! State journal: right after the receive the plan sets the user property
-//! `org.zflash:archive` (the archive id) on the new dataset — work in progress of this
-//! runtime — and at the very end `org.zflash:state=done`, so that a rerun after a kill can
+//! State journal: right after the receive the plan sets the user properties
+//! `org.zflash:state=in-progress` (a recursive archive carries the golden image's own user
+//! properties, and a golden deployed by zflash says `done`) and `org.zflash:archive` (the
+//! archive id) on the new dataset — work in progress of this runtime — and at the very end
+//! `org.zflash:state=done`, so that a rerun after a kill can
 //! tell its own half-done work from a finished or foreign BE (see `crate::exec`). A shell
 //! renderer keeps both, with the same meaning.
 
@@ -54,6 +59,8 @@ use crate::config::{ArchiveLocation, DeployConfig, HookMode, IdentityEntry};
 pub const STATE_PROPERTY: &str = "org.zflash:state";
 /// User property holding the archive identity (manifest digest or stream GUID).
 pub const ARCHIVE_PROPERTY: &str = "org.zflash:archive";
+/// `org.zflash:state` of a deployment in progress (set right after the receive).
+pub const IN_PROGRESS: &str = "in-progress";
 /// File name of the runtime's own log inside the first preserved log directory.
 pub const RUNTIME_LOG_NAME: &str = "zflash-finish.log";
 
@@ -249,6 +256,25 @@ pub enum Action {
         /// Dataset.
         dataset: String,
     },
+    /// `zfs set` on the dataset and every descendant filesystem (found at run time).
+    ZfsSetTree {
+        /// Top dataset.
+        dataset: String,
+        /// Property.
+        property: String,
+        /// Value.
+        value: String,
+    },
+    /// `zfs mount` the dataset, then its descendant filesystems in name order.
+    ZfsMountTree {
+        /// Top dataset.
+        dataset: String,
+    },
+    /// `zfs umount` the mounted filesystems of the tree, children first.
+    ZfsUnmountTree {
+        /// Top dataset.
+        dataset: String,
+    },
     /// `zfs destroy`.
     ZfsDestroy {
         /// Dataset or snapshot.
@@ -390,6 +416,22 @@ impl fmt::Display for Action {
             ),
             Action::ZfsMount { dataset } => write!(f, "zfs mount {}", q(dataset)),
             Action::ZfsUnmount { dataset } => write!(f, "zfs umount {}", q(dataset)),
+            Action::ZfsSetTree {
+                dataset,
+                property,
+                value,
+            } => write!(
+                f,
+                "zfs set {} on {} and its descendants",
+                q(&format!("{property}={value}")),
+                q(dataset)
+            ),
+            Action::ZfsMountTree { dataset } => {
+                write!(f, "zfs mount {} and its descendants", q(dataset))
+            }
+            Action::ZfsUnmountTree { dataset } => {
+                write!(f, "zfs umount {} and its descendants", q(dataset))
+            }
             Action::ZfsDestroy {
                 dataset,
                 recursive,
@@ -423,6 +465,16 @@ impl fmt::Display for Action {
                 write!(f, "run {}", parts.join(" "))
             }
         }
+    }
+}
+
+impl Action {
+    /// The undo of this action is armed before it runs, since a failure half-way may
+    /// leave something to undo: a receive (a compound stream's finished datasets, a
+    /// received filesystem) and a mount of a tree (the filesystems mounted before the
+    /// one that failed).
+    pub fn undo_armed_first(&self) -> bool {
+        matches!(self, Action::Receive { .. } | Action::ZfsMountTree { .. })
     }
 }
 
@@ -668,8 +720,11 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
                 if_exists: true,
             },
         ),
-        // The parent ROOT is legacy, so the received filesystem is not mounted. The
-        // archive id marks it as this runtime's work in progress (journal).
+        // The parent ROOT is legacy, so the received filesystem is not mounted (a
+        // compound stream is received with -u). The state and the archive id mark it as
+        // this runtime's work in progress (journal); the state is set explicitly since a
+        // recursive archive carries the golden's user properties, `done` included.
+        op(set(&tmp, STATE_PROPERTY, IN_PROGRESS)),
         op(set(&tmp, ARCHIVE_PROPERTY, &env.archive_id)),
     ];
     // Each increment lands as one more snapshot of the same temporary dataset
@@ -727,26 +782,34 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
         ops: standalone,
     });
 
-    let mut props = vec![op(set(&be, "canmount", "noauto"))];
+    // Solaris BE convention: the BE and every dataset inside it (a separate /var) are
+    // canmount=noauto; only the boot code and `zfs mount` mount them.
+    let mut props = vec![op(Action::ZfsSetTree {
+        dataset: be.clone(),
+        property: "canmount".into(),
+        value: "noauto".into(),
+    })];
     for (k, v) in &cfg.properties {
         props.push(op(set(&be, k, v)));
     }
     steps.push(Step {
         kind: StepKind::SetProperties,
-        description: format!("set properties on the final dataset {be}"),
+        description: format!(
+            "canmount=noauto on {be} and its descendants, and the configured properties on {be}"
+        ),
         ops: props,
     });
 
     steps.push(Step {
         kind: StepKind::MountTemporary,
-        description: format!("mount {be} at {be_root}"),
+        description: format!("mount {be} and its descendants at {be_root}"),
         ops: vec![
             op(set(&be, "mountpoint", &be_mountpoint)),
             op_undo(
-                Action::ZfsMount {
+                Action::ZfsMountTree {
                     dataset: be.clone(),
                 },
-                Action::ZfsUnmount {
+                Action::ZfsUnmountTree {
                     dataset: be.clone(),
                 },
             ),
@@ -853,9 +916,9 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
 
     steps.push(Step {
         kind: StepKind::Unmount,
-        description: format!("unmount {be}"),
+        description: format!("unmount {be} and its descendants"),
         ops: vec![
-            op(Action::ZfsUnmount {
+            op(Action::ZfsUnmountTree {
                 dataset: be.clone(),
             }),
             op(Action::RemoveDir {
@@ -869,7 +932,9 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
 
     steps.push(Step {
         kind: StepKind::SetMountpoint,
-        description: format!("make {be} ready to be the root: mountpoint=/"),
+        description: format!(
+            "make {be} ready to be the root: mountpoint=/ (its descendants inherit it)"
+        ),
         ops: vec![op(set(&be, "mountpoint", "/"))],
     });
 
@@ -885,9 +950,10 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
 
     let mut cleanup = Vec::new();
     if !cfg.keep_snapshot {
+        // -r: the snapshot of the same name in every descendant (a recursive archive).
         cleanup.push(op(Action::ZfsDestroy {
             dataset: format!("{be}@{snap}"),
-            recursive: false,
+            recursive: true,
             if_exists: true,
         }));
         for i in 0..increments {
@@ -1170,6 +1236,89 @@ mod tests {
             serde_json::to_string(&empty).unwrap(),
             serde_json::to_string(&base).unwrap()
         );
+    }
+
+    /// A recursive archive's children (a separate /var) are only known at run time: the
+    /// plan says "the BE and its descendants" wherever they matter, the same plan for a
+    /// plain and a recursive archive.
+    #[test]
+    fn child_datasets_are_handled_as_a_tree_found_at_run_time() {
+        let plan = build(&cfg(""), &env()).unwrap();
+        let step = |k: StepKind| plan.steps.iter().find(|s| s.kind == k).unwrap();
+        let be = "rpool/ROOT/s10gold".to_string();
+        let receive = step(StepKind::Receive);
+        assert!(receive.ops[0].action.undo_armed_first());
+        assert_eq!(
+            receive.ops[1].action,
+            set(
+                "rpool/ROOT/.zflash-tmp-s10gold",
+                STATE_PROPERTY,
+                IN_PROGRESS
+            )
+        );
+        assert_eq!(
+            step(StepKind::SetProperties).ops[0].action,
+            Action::ZfsSetTree {
+                dataset: be.clone(),
+                property: "canmount".into(),
+                value: "noauto".into()
+            }
+        );
+        // compression only on the BE: its descendants inherit it.
+        assert_eq!(
+            step(StepKind::SetProperties).ops[1].action,
+            set(&be, "compression", "on")
+        );
+        let mount = &step(StepKind::MountTemporary).ops[1];
+        assert_eq!(
+            mount.action,
+            Action::ZfsMountTree {
+                dataset: be.clone()
+            }
+        );
+        assert!(mount.action.undo_armed_first());
+        assert_eq!(
+            mount.undo,
+            Some(Action::ZfsUnmountTree {
+                dataset: be.clone()
+            })
+        );
+        assert_eq!(
+            step(StepKind::Unmount).ops[0].action,
+            Action::ZfsUnmountTree {
+                dataset: be.clone()
+            }
+        );
+        // Children inherit mountpoint=/ (→ /var); the snapshots go with -r.
+        assert_eq!(
+            step(StepKind::SetMountpoint).ops,
+            vec![op(set(&be, "mountpoint", "/"))]
+        );
+        assert_eq!(
+            step(StepKind::Cleanup).ops[0].action,
+            Action::ZfsDestroy {
+                dataset: format!("{be}@flar"),
+                recursive: true,
+                if_exists: true
+            }
+        );
+        let text = plan.to_string();
+        assert!(
+            text.contains("zfs mount rpool/ROOT/s10gold and its descendants"),
+            "{text}"
+        );
+        assert!(
+            text.contains("undo: zfs umount rpool/ROOT/s10gold and its descendants"),
+            "{text}"
+        );
+        // Nothing else is armed before it runs.
+        let armed = plan
+            .steps
+            .iter()
+            .flat_map(|s| &s.ops)
+            .filter(|o| o.action.undo_armed_first())
+            .count();
+        assert_eq!(armed, 2);
     }
 
     #[test]

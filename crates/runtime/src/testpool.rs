@@ -357,6 +357,28 @@ impl TestPool {
         ds
     }
 
+    /// A golden root with a separate `/var`, as Solaris 10 `bootenv installbe … dataset
+    /// /var` makes it: [`golden_dataset`](Self::golden_dataset) plus a child `<ds>/var`
+    /// (its mountpoint inherited) holding the golden's `var/sadm/system/logs` and
+    /// `var/app/data`. Returns the top dataset; the caller destroys it with `-r`.
+    pub fn golden_dataset_with_var(&self, random_kb: usize) -> String {
+        let ds = self.golden_dataset(random_kb);
+        let root = self.altroot.join(ds.replace('/', "_"));
+        std::fs::remove_dir_all(root.join("var")).expect("empty the golden's /var");
+        let var = format!("{ds}/var");
+        run("zfs", &["create", &var]);
+        for d in ["sadm/system/logs", "app"] {
+            std::fs::create_dir_all(root.join("var").join(d)).expect("mkdir in golden /var");
+        }
+        std::fs::write(
+            root.join("var/sadm/system/logs/golden_install_log"),
+            "golden install\n",
+        )
+        .unwrap();
+        std::fs::write(root.join("var/app/data"), "application data in /var\n").unwrap();
+        ds
+    }
+
     /// Like [`golden_stream`](Self::golden_stream), with a shell in the golden root: the
     /// static `busybox` copied to `bin/busybox` and `bin/sh` a symlink to it, so that a
     /// chroot into the deployed BE can run `/bin/sh`.
@@ -388,6 +410,45 @@ impl TestPool {
     pub fn uninspect(&self, be: &str) {
         run_retry("zfs", &["umount", be]).expect("unmount inspected BE");
         run("zfs", &["set", "mountpoint=/", be]);
+    }
+
+    /// [`inspect`](Self::inspect) a BE and every dataset inside it (a separate `/var`),
+    /// mounted below it in name order. Undo with [`uninspect_tree`](Self::uninspect_tree).
+    pub fn inspect_tree(&self, be: &str) -> PathBuf {
+        let root = self.inspect(be);
+        for ds in self.filesystems(be).iter().skip(1) {
+            run("zfs", &["mount", ds]);
+        }
+        root
+    }
+
+    /// Unmount what [`inspect_tree`](Self::inspect_tree) mounted, children first, and give
+    /// the BE `mountpoint=/` back.
+    pub fn uninspect_tree(&self, be: &str) {
+        for ds in self.filesystems(be).iter().skip(1).rev() {
+            run_retry("zfs", &["umount", ds]).expect("unmount an inspected child dataset");
+        }
+        self.uninspect(be);
+    }
+
+    /// The dataset and its descendant filesystems, in name order.
+    pub fn filesystems(&self, dataset: &str) -> Vec<String> {
+        let out = run(
+            "zfs",
+            &[
+                "list",
+                "-H",
+                "-o",
+                "name",
+                "-r",
+                "-t",
+                "filesystem",
+                dataset,
+            ],
+        );
+        let mut v: Vec<String> = out.lines().map(str::to_string).collect();
+        v.sort();
+        v
     }
 
     /// Everything a failed deployment must leave as it was: datasets with their origin,
