@@ -185,14 +185,10 @@ fn end_state(pool: &TestPool) -> (String, Vec<String>) {
         .replace(&pool.dir().display().to_string(), "TMP")
         .replace(&pool.name, "POOL");
     let be = format!("{}/ROOT/s10gold", pool.name);
-    run("zfs", &["set", "mountpoint=/inspect", &be]);
-    run("zfs", &["mount", &be]);
-    let files = file_tree(
-        &pool.altroot.join("inspect"),
-        &["var/sadm/system/logs/zflash-finish.log"],
-    );
-    run_retry("zfs", &["umount", &be]).unwrap();
-    run("zfs", &["set", "mountpoint=/", &be]);
+    // The BE and the datasets inside it (a recursive archive's /var).
+    let root = pool.inspect_tree(&be);
+    let files = file_tree(&root, &["var/sadm/system/logs/zflash-finish.log"]);
+    pool.uninspect_tree(&be);
     (state, files)
 }
 
@@ -456,6 +452,136 @@ fn loadzfs_stops_at_the_first_failure_and_undoes_everything() {
         .assert()
         .success();
     let out = run_it(&js2);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "{stdout}");
+    assert!(stdout.contains("hook failed"), "{stdout}");
+    assert!(stdout.contains("undone"), "{stdout}");
+    assert_eq!(pool.state(), before, "{stdout}");
+}
+
+/// Run the generated `desk.loadzfs` of `js` under `shell` on `pool`, as JumpStart would.
+fn run_loadzfs(shell: &str, pool: &TestPool, js: &Path) -> std::process::Output {
+    StdCommand::new(shell)
+        .arg(js.join("finish/desk.loadzfs"))
+        .env("SI_CONFIG_DIR", js)
+        .env("SI_HOSTNAME", HOST)
+        .env("SI_ARCH", "sparc")
+        .env("SI_KARCH", "sun4u")
+        .env("ZFLASH_ALTROOT", &pool.altroot)
+        .output()
+        .unwrap()
+}
+
+/// `zflash capture --recursive --compress gzip` of a golden BE with a separate /var child
+/// (snapshot `gold`, renamed `@flar` on receive), made in `golden`; the manifest says
+/// sparc, the architecture the tests' clients have. Also a bare `zfs send -R` of it with
+/// a manifest. Returns (gzip archive, bare stream).
+fn recursive_archives(golden: &TestPool) -> (PathBuf, PathBuf) {
+    let ds = golden.golden_dataset_with_var(16);
+    let archive = golden.dir().join("gold-r.zfs.gz");
+    zflash()
+        .args(["capture", "--recursive", "--snapshot", "gold"])
+        .args(["--compress", "gzip", "-o"])
+        .arg(&archive)
+        .arg(&ds)
+        .assert()
+        .success();
+    let manifest = PathBuf::from(format!("{}.manifest.json", archive.display()));
+    let mut m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest).unwrap()).unwrap();
+    m["content"]["architecture"] = serde_json::json!("sparc");
+    std::fs::write(&manifest, m.to_string()).unwrap();
+    let bare = send(golden.dir(), &["-R", &format!("{ds}@gold")], "gold-r.zfs");
+    write_manifest(&bare, "sparc", None);
+    let root = PathBuf::from(golden.zfs_get("mountpoint", &ds));
+    run_retry("zfs", &["destroy", "-r", &ds]).unwrap();
+    let _ = std::fs::remove_dir(root);
+    (archive, bare)
+}
+
+/// The `sha256` of an archive's sidecar manifest.
+fn sha256_of(archive: &Path) -> String {
+    let text = std::fs::read_to_string(format!("{}.manifest.json", archive.display())).unwrap();
+    let m: serde_json::Value = serde_json::from_str(&text).unwrap();
+    m["sha256"].as_str().unwrap().to_string()
+}
+
+/// The same loadzfs deploys a recursive archive (the stream kind is told at run time):
+/// BE + BE/var, the same end state as `zflash finish`; a failing hook undoes everything.
+#[test]
+fn loadzfs_of_a_recursive_archive_reaches_the_same_end_state_as_zflash_finish() {
+    if !require_zfs() || !have("posh") || !have("dash") {
+        return;
+    }
+    let golden = TestPool::create("genrgold", 96);
+    let (archive, bare) = recursive_archives(&golden);
+    let manifest = PathBuf::from(format!("{}.manifest.json", archive.display()));
+
+    let native = TestPool::miniroot("genrnat", 128, INSTALLED);
+    let (_keep_n, js) = generate_for(&native, &archive, Some(&manifest));
+    finish_natively(&native, &js);
+    let want = end_state(&native);
+    assert!(
+        want.0.contains("POOL/ROOT/s10gold/var\t-\t"),
+        "no /var dataset natively: {}",
+        want.0
+    );
+    assert!(!want.0.contains('@'), "a snapshot is left: {}", want.0);
+    for file in ["var/app/data:", "var/sadm/system/logs/install_log:"] {
+        assert!(want.1.iter().any(|f| f.starts_with(file)), "{:?}", want.1);
+    }
+
+    for shell in ["posh", "dash"] {
+        let pool = TestPool::miniroot(&format!("genr{shell}"), 128, INSTALLED);
+        // posh: the gzip archive, its digest known at generate time; dash: the bare
+        // stream, its digest from the sidecar manifest at install time.
+        let (_keep, js) = if shell == "posh" {
+            generate_for(&pool, &archive, Some(&manifest))
+        } else {
+            generate_for(&pool, &bare, None)
+        };
+        let out = run_loadzfs(shell, &pool, &js);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{shell}: {stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(stdout.contains("verified"), "{shell}: {stdout}");
+        let got = end_state(&pool);
+        // The bare stream is another archive: its own id in org.zflash:archive.
+        let want_state = if shell == "posh" {
+            want.0.clone()
+        } else {
+            want.0.replace(&sha256_of(&archive), &sha256_of(&bare))
+        };
+        assert_eq!(
+            got.0, want_state,
+            "{shell}: pool state differs from zflash finish"
+        );
+        assert_eq!(got.1, want.1, "{shell}: files differ from zflash finish");
+    }
+
+    // A hook that fails after the tree was received, renamed and mounted: everything is
+    // undone, the BE's /var included.
+    let pool = TestPool::miniroot("genrfail", 128, INSTALLED);
+    let before = pool.state();
+    let tmp = tempfile::tempdir().unwrap();
+    let site = write_site(tmp.path(), &pool.name, &bare, None);
+    let text = std::fs::read_to_string(&site).unwrap().replace(
+        "properties: {compression: \"on\"}",
+        "properties: {compression: \"on\"}, hooks: [{name: fails, argv: [/bin/false], mode: argument}]",
+    );
+    std::fs::write(&site, text).unwrap();
+    let js = tmp.path().join("js");
+    zflash()
+        .arg("generate")
+        .arg(&site)
+        .arg("-o")
+        .arg(&js)
+        .assert()
+        .success();
+    let out = run_loadzfs("dash", &pool, &js);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(!out.status.success(), "{stdout}");
     assert!(stdout.contains("hook failed"), "{stdout}");
