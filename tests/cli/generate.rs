@@ -588,3 +588,51 @@ fn loadzfs_of_a_recursive_archive_reaches_the_same_end_state_as_zflash_finish() 
     assert!(stdout.contains("undone"), "{stdout}");
     assert_eq!(pool.state(), before, "{stdout}");
 }
+
+/// A child dataset whose mountpoint the recursive stream carries (set on the golden, not
+/// inherited) would not land inside the BE's temporary root: `zflash finish` and loadzfs
+/// both stop at the mount, name it, and undo everything.
+#[test]
+fn a_child_dataset_with_its_own_mountpoint_is_refused_and_undone() {
+    if !require_zfs() || !have("dash") {
+        return;
+    }
+    let golden = TestPool::create("genmgold", 96);
+    let ds = golden.golden_dataset_with_var(0);
+    let root = PathBuf::from(golden.zfs_get("mountpoint", &ds));
+    run(
+        "zfs",
+        &["set", "mountpoint=/elsewhere/var", &format!("{ds}/var")],
+    );
+    run("zfs", &["snapshot", "-r", &format!("{ds}@flar")]);
+    let stream = send(golden.dir(), &["-R", &format!("{ds}@flar")], "own-mp.zfs");
+    write_manifest(&stream, "sparc", None);
+    run_retry("zfs", &["destroy", "-r", &ds]).unwrap();
+    let _ = std::fs::remove_dir(root);
+
+    let pool = TestPool::miniroot("genmp", 128, INSTALLED);
+    let before = pool.state();
+    let (_keep, js) = generate_for(&pool, &stream, None);
+    let native = StdCommand::new(env!("CARGO_BIN_EXE_zflash"))
+        .args(["finish", "--quiet", "--config"])
+        .arg(js.join(format!("deploy/{HOST}.yaml")))
+        .arg("--altroot")
+        .arg(&pool.altroot)
+        .env("SI_CONFIG_DIR", &js)
+        .env("SI_HOSTNAME", HOST)
+        .env("SI_ARCH", "sparc")
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&native.stdout);
+    assert_eq!(native.status.code(), Some(1), "{report}");
+    let child = format!("{}/ROOT/s10gold/var has its own mountpoint", pool.name);
+    assert!(report.contains(&child), "{report}");
+    assert_eq!(pool.state(), before, "{report}");
+
+    let out = run_loadzfs("dash", &pool, &js);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "{stdout}");
+    assert!(stdout.contains(&child), "{stdout}");
+    assert!(stdout.contains("undone"), "{stdout}");
+    assert_eq!(pool.state(), before, "{stdout}");
+}
