@@ -11,6 +11,11 @@
 //!   half-done work: not yet `bootfs` → destroyed and deployed again; already `bootfs` →
 //!   the remaining clean-up is finished;
 //! - `done` with the same archive id → nothing to do (exit 0).
+//!
+//! A recursive (`zfs send -R`) archive: preflight reads it through once to check every
+//! substream ([`input::check_recursive`]); the receive goes into the temporary dataset
+//! with `-u` and renames the snapshots to the plan's; the tree actions find the BE's
+//! descendants (a separate `/var`) at run time.
 
 use std::fs;
 use std::io::{self, IsTerminal, Read, Write};

@@ -104,9 +104,10 @@ pub fn check_recursive(substreams: &[Substream]) -> Result<(), String> {
         if s.fromguid != 0 {
             return Err(format!(
                 "a compound stream with an incremental substream ({}, from guid {:016x}): \
-                 zfs send -I, or zfs send -R of a golden image with snapshots older than @{snap}; \
+                 zfs send -I, or zfs send -R of a golden image with more than one snapshot; \
                  a recursive archive is deployed only as a full stream of one snapshot per \
-                 dataset: destroy the older snapshots (or capture a fresh clone) and capture again",
+                 dataset: destroy the golden's other snapshots (or capture a fresh clone) and \
+                 capture again",
                 s.name, s.fromguid
             ));
         }

@@ -97,9 +97,10 @@ pub enum StepKind {
     Receive,
     /// Rename the received dataset to the BE name: a standalone filesystem (no origin).
     MakeStandalone,
-    /// `canmount=noauto` and the configured properties, on the final dataset.
+    /// `canmount=noauto` on the final dataset and its descendants; the configured
+    /// properties on the final dataset.
     SetProperties,
-    /// Mount the BE at a temporary mountpoint under the altroot.
+    /// Mount the BE, then its descendants, at a temporary mountpoint under the altroot.
     MountTemporary,
     /// Apply the identity-reset list.
     ResetIdentity,
@@ -111,13 +112,13 @@ pub enum StepKind {
     PreserveLogs,
     /// Configured hooks.
     RunHooks,
-    /// Unmount the BE.
+    /// Unmount the BE and its descendants (children first).
     Unmount,
     /// `mountpoint=/`.
     SetMountpoint,
     /// `zpool set bootfs=` — the commit point.
     SwitchBootfs,
-    /// Destroy the `@flar` snapshot, a parked old BE, mark done.
+    /// Destroy the `@flar` snapshots (`-r`), a parked old BE, mark done.
     Cleanup,
     /// Unmount the NFS source.
     UnmountSource,
