@@ -655,8 +655,9 @@ fn recursive_archive_deploys_the_be_with_its_var_dataset() {
     let pool = TestPool::miniroot("recvar", 128, INSTALLED);
     let archive = recursive_archive(&pool);
     let config_dir = si_config_dir(SYSIDCFG);
+    // verify_first: the read that checks the substreams is the verifying read.
     let body = format!(
-        "version: 1\narchive: {}\npool: {}\nbe_name: {NEW}\nproperties: {{compression: \"on\"}}\n",
+        "version: 1\narchive: {}\npool: {}\nbe_name: {NEW}\nverify_first: true\nproperties: {{compression: \"on\"}}\n",
         archive.display(),
         pool.name
     );
@@ -674,9 +675,21 @@ fn recursive_archive_deploys_the_be_with_its_var_dataset() {
         assert_eq!(out.status.code(), Some(1), "{step}: {}", text(&out.stderr));
         assert_eq!(pool.state(), before, "fail-after:{step}");
     }
-    // Killed with the BE and its /var mounted: the rerun destroys the half-done tree.
+    // Killed half-way through the stream (the top dataset may be complete, /var not),
+    // then with the BE and its /var mounted: each rerun destroys the half-done tree.
+    let out = deploy(Some("kill-during:receive"));
+    assert_eq!(out.status.signal(), Some(9));
     let out = deploy(Some("kill-after:preserve_logs"));
     assert_eq!(out.status.signal(), Some(9));
+    assert_eq!(
+        json(&deploy(Some("fail-after:preflight")))["outcome"],
+        "failed"
+    );
+    assert_eq!(
+        pool.state(),
+        before,
+        "the reruns cleaned the killed runs up"
+    );
     let out = deploy(None);
     assert_success(&out, "rerun after a kill");
     let report = json(&out);

@@ -562,10 +562,26 @@ fn loadzfs_of_a_recursive_archive_reaches_the_same_end_state_as_zflash_finish() 
         assert_eq!(got.1, want.1, "{shell}: files differ from zflash finish");
     }
 
-    // A hook that fails after the tree was received, renamed and mounted: everything is
-    // undone, the BE's /var included.
+    // A truncated copy without manifest: the receive fails after the top dataset was
+    // received, and the undo armed before it destroys that.
     let pool = TestPool::miniroot("genrfail", 128, INSTALLED);
     let before = pool.state();
+    let bytes = std::fs::read(&bare).unwrap();
+    let truncated = golden.dir().join("truncated.zfs");
+    std::fs::write(&truncated, &bytes[..bytes.len() * 9 / 10]).unwrap();
+    let (_keep_t, js) = generate_for(&pool, &truncated, None);
+    let out = run_loadzfs("dash", &pool, &js);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains(&format!("zfs receive of {} into", truncated.display())),
+        "{stdout}"
+    );
+    assert!(stdout.contains("undone"), "{stdout}");
+    assert_eq!(pool.state(), before, "{stdout}");
+
+    // A hook that fails after the tree was received, renamed and mounted: everything is
+    // undone, the BE's /var included.
     let tmp = tempfile::tempdir().unwrap();
     let site = write_site(tmp.path(), &pool.name, &bare, None);
     let text = std::fs::read_to_string(&site).unwrap().replace(
