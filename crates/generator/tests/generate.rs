@@ -674,3 +674,56 @@ fn generated_retry_runs_busy_commands_again_and_other_failures_once() {
         assert!(!tmp.path().join("log.err").exists(), "{shell}");
     }
 }
+
+/// loadzfs tells a recursive (compound) stream from a plain one by its first BEGIN record,
+/// in either byte order (a SPARC golden writes big-endian streams), whatever the feature
+/// bits above the header type.
+#[test]
+fn generated_stream_kind_reads_the_header_type_in_both_byte_orders() {
+    let files = generate(&repo().join("fixtures/examples/site.yaml")).unwrap();
+    let script = String::from_utf8(files["finish/lab.loadzfs"].bytes.clone()).unwrap();
+    let start = script.find("zf_stream_kind() {").unwrap();
+    let end = start + script[start..].find("\n}\n").unwrap() + 3;
+    let function = &script[start..end];
+    // 312-byte BEGIN record: magic at 8, drr_versioninfo at 16.
+    let begin = |big_endian: bool, versioninfo: u64| {
+        let mut h = vec![0u8; 312];
+        let (magic, vi) = if big_endian {
+            (0x2F5B_ACBACu64.to_be_bytes(), versioninfo.to_be_bytes())
+        } else {
+            (0x2F5B_ACBACu64.to_le_bytes(), versioninfo.to_le_bytes())
+        };
+        h[8..16].copy_from_slice(&magic);
+        h[16..24].copy_from_slice(&vi);
+        h
+    };
+    for shell in ["posh", "dash"] {
+        if !require_tool(shell) {
+            continue;
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        for (big_endian, versioninfo, want) in [
+            (false, 1, "plain"),
+            (false, 2, "compound"),
+            (true, 1, "plain"),
+            (true, 2, "compound"),
+            // feature flags (DEDUP | DEDUPPROPS, as zfs-fuse's -D) above the header type
+            (false, (0x3 << 2) | 2, "compound"),
+            (true, (0x3 << 2) | 1, "plain"),
+            (true, (0x3 << 2) | 2, "compound"),
+        ] {
+            let stream = tmp.path().join("stream");
+            std::fs::write(&stream, begin(big_endian, versioninfo)).unwrap();
+            let out = Command::new(shell)
+                .arg("-c")
+                .arg(format!("{function}zf_stream_kind <{}\n", stream.display()))
+                .output()
+                .unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout).trim(),
+                want,
+                "{shell}: big-endian {big_endian}, versioninfo {versioninfo:#x}"
+            );
+        }
+    }
+}
