@@ -392,8 +392,16 @@ impl Runner<'_> {
             } else {
                 &self.opts.si_hostname
             },
-            self.opts.si_arch,
-            self.opts.si_karch
+            if self.opts.si_arch.is_empty() {
+                "(uname -p)"
+            } else {
+                &self.opts.si_arch
+            },
+            if self.opts.si_karch.is_empty() {
+                "?"
+            } else {
+                &self.opts.si_karch
+            }
         ));
         let pending = plan::build(cfg, &plan_env(self.opts, "(pending)".into()))
             .map_err(|e| RunError::Preflight(e.to_string()))?;
