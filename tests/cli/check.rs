@@ -433,6 +433,25 @@ fn fifos_and_devices_are_refused_not_read_forever() {
 }
 
 #[test]
+fn a_long_line_full_of_findings_is_checked_in_linear_time() {
+    // 65,536 unknown keys on one 128 KiB bootparams line: positions and excerpts used to
+    // rescan the line for each finding (quadratic: minutes); now a few seconds in debug.
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("bootparams");
+    std::fs::write(&f, "a ".repeat(1 << 16)).unwrap();
+    zflash()
+        .args(["check", "--color", "never"])
+        .arg(&f)
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(1)
+        // The last word's position is exact (column 131,071).
+        .stdout(predicate::str::contains(" --> "))
+        .stdout(predicate::str::contains("bootparams:1:131071"))
+        .stdout(predicate::str::contains("Checked 1 file: 65535 errors"));
+}
+
+#[test]
 fn kind_overrides_the_file_name() {
     let tmp = tempfile::tempdir().unwrap();
     let f = tmp.path().join("client.cfg");

@@ -521,15 +521,54 @@ fn make_report(
             .collect(),
         None => Vec::new(),
     };
+    let mut columns = src.map(Columns::new);
     let findings = diags
         .into_iter()
         .map(|d| scrub(d, &values))
-        .map(|d| locate(src, &secrets, d))
+        .map(|d| locate(src, columns.as_mut(), &secrets, d))
         .collect();
     FileReport {
         path: display.to_string(),
         kind,
         findings,
+    }
+}
+
+/// Columns of the (sorted) diagnostic starts of one file, counted on from the previous
+/// start when it is on the same line: a line of a megabyte with a finding on every word
+/// must not be recounted from its start for each one.
+struct Columns<'a> {
+    src: &'a SourceFile,
+    /// Offset (on a char boundary), 1-based line and column of the last start.
+    last: (usize, usize, usize),
+}
+
+impl<'a> Columns<'a> {
+    fn new(src: &'a SourceFile) -> Self {
+        Columns {
+            src,
+            last: (0, 1, 1),
+        }
+    }
+
+    /// 1-based line and column of `offset`; `remember` moves the counting point there.
+    fn at(&mut self, offset: usize, remember: bool) -> (usize, usize) {
+        let text = &self.src.text;
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.src.line_index(offset) + 1;
+        let (last_offset, last_line, last_col) = self.last;
+        let pos = if line == last_line && offset >= last_offset {
+            (line, last_col + text[last_offset..offset].chars().count())
+        } else {
+            self.src.line_col(offset)
+        };
+        if remember {
+            self.last = (offset, pos.0, pos.1);
+        }
+        pos
     }
 }
 
@@ -558,8 +597,13 @@ fn scrub(mut d: Diagnostic, values: &[&str]) -> Diagnostic {
     d
 }
 
-fn locate(src: Option<&SourceFile>, secrets: &[Span], d: Diagnostic) -> Finding {
-    let Some(src) = src else {
+fn locate(
+    src: Option<&SourceFile>,
+    columns: Option<&mut Columns>,
+    secrets: &[Span],
+    d: Diagnostic,
+) -> Finding {
+    let (Some(src), Some(columns)) = (src, columns) else {
         let p = Position { line: 1, column: 1 };
         return Finding {
             diagnostic: d,
@@ -571,8 +615,8 @@ fn locate(src: Option<&SourceFile>, secrets: &[Span], d: Diagnostic) -> Finding 
     let len = src.text.len();
     let start_off = d.span.start.min(len);
     let end_off = d.span.end.clamp(start_off, len);
-    let (l0, c0) = src.line_col(start_off);
-    let (l1, c1) = src.line_col(end_off);
+    let (l0, c0) = columns.at(start_off, true);
+    let (l1, c1) = columns.at(end_off, false);
     let start = Position {
         line: l0,
         column: c0,
@@ -598,19 +642,6 @@ fn locate(src: Option<&SourceFile>, secrets: &[Span], d: Diagnostic) -> Finding 
 /// drawn in the same excerpt.
 const MAX_EXCERPT_LINES: usize = 12;
 
-fn line_bounds(text: &str, offset: usize) -> Span {
-    let bytes = text.as_bytes();
-    let start = bytes[..offset]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let end = bytes[offset..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(text.len(), |i| offset + i);
-    start..end
-}
-
 /// Largest excerpt kept for a finding. Longer ones (a multi-megabyte line) are not shown:
 /// the finding keeps its position, and memory stays bounded by the findings, not the lines.
 const MAX_EXCERPT_BYTES: usize = 16 * 1024;
@@ -622,30 +653,33 @@ fn excerpt(
     secondary: &[Label],
 ) -> Option<Excerpt> {
     let text = &src.text;
-    let first = line_bounds(text, primary.start);
-    let last = line_bounds(text, primary.end);
+    let first = src.line_span_at(primary.start);
+    let last = src.line_span_at(primary.end);
     let mut lo = first.start;
     let mut hi = last.end.max(first.end);
-    let primary_line = src.line_col(primary.start).0;
+    let primary_line = src.line_index(primary.start);
     let mut kept = Vec::new();
     for label in secondary {
         let s = label.span.start.min(text.len());
         let e = label.span.end.clamp(s, text.len());
-        let line = src.line_col(s).0;
+        let line = src.line_index(s);
         if line.abs_diff(primary_line) > MAX_EXCERPT_LINES {
             continue;
         }
-        lo = lo.min(line_bounds(text, s).start);
-        hi = hi.max(line_bounds(text, e).end);
+        lo = lo.min(src.line_span_at(s).start);
+        hi = hi.max(src.line_span_at(e).end);
         kept.push((s..e, label.message.clone()));
     }
     if hi - lo > MAX_EXCERPT_BYTES {
         return None;
     }
     // Mask secrets that intersect the excerpt: each becomes `********`, and every span is
-    // moved to match.
-    let mask: Vec<Span> = secrets
+    // moved to match. `secret_spans` returns them sorted and disjoint, so the ones that
+    // can intersect are found by bisection, not by a scan per finding.
+    let first_secret = secrets.partition_point(|s| s.end <= lo);
+    let mask: Vec<Span> = secrets[first_secret..]
         .iter()
+        .take_while(|s| s.start < hi)
         .filter(|s| s.start < hi && s.end > lo)
         .map(|s| s.start.max(lo)..s.end.min(hi))
         .collect();
@@ -672,7 +706,7 @@ fn excerpt(
     out.push_str(&text[at..hi]);
     Some(Excerpt {
         text: out,
-        first_line: src.line_col(lo).0,
+        first_line: src.line_index(lo) + 1,
         primary: map(primary.start)..map(primary.end),
         secondary: kept
             .into_iter()
@@ -697,6 +731,7 @@ const SECRET_KEYS: &[&str] = &[
 
 /// Spans of values that must never be shown: `KEY=VALUE` in sysidcfg for every key of
 /// [`SECRET_KEYS`] (case-insensitive, blanks around `=` allowed, `"quoted values"` whole).
+/// The spans are sorted and disjoint.
 pub fn secret_spans(text: &str) -> Vec<Span> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
@@ -1169,11 +1204,29 @@ mod tests {
     }
 
     #[test]
+    fn counted_on_columns_match_line_col() {
+        let src = SourceFile::new("f", "é a\u{301}b\tc\nxy é z\n\nlast");
+        let mut cols = Columns::new(&src);
+        let mut offsets: Vec<usize> = (0..=src.text.len() + 2).collect();
+        // Starts in order (as in a report), then a jump back to an earlier line.
+        offsets.extend([3, 0, 9]);
+        for off in offsets {
+            let clamped = off.min(src.text.len());
+            let mut boundary = clamped;
+            while !src.text.is_char_boundary(boundary) {
+                boundary -= 1;
+            }
+            assert_eq!(cols.at(off, true), src.line_col(boundary), "offset {off}");
+            assert_eq!(cols.at(clamped, false), src.line_col(boundary), "{off}");
+        }
+    }
+
+    #[test]
     fn huge_lines_get_no_excerpt() {
         let src = SourceFile::new("profile", "x".repeat(MAX_EXCERPT_BYTES + 1));
         assert!(excerpt(&src, &[], 5..6, &[]).is_none());
         let d = Diagnostic::new(&lint::file::long_line::RULE, 5..6, "m");
-        let f = locate(Some(&src), &[], d);
+        let f = locate(Some(&src), Some(&mut Columns::new(&src)), &[], d);
         assert_eq!((f.start.line, f.start.column), (1, 6));
         assert!(f.excerpt.is_none());
     }
