@@ -319,6 +319,133 @@ fn events_and_json_report() {
     assert_eq!(s.pool.state(), before);
 }
 
+/// Two runs on one pool: the second must not take the first one's work in progress for a
+/// killed run's leftovers (and destroy it). While the pool's lock is held, a run is
+/// refused at once, exit 1, the pool untouched; once it is released, the run deploys.
+#[test]
+fn a_run_is_refused_while_another_holds_the_pool_lock() {
+    if !require_zfs() {
+        return;
+    }
+    let s = site("lock", "");
+    let before = s.pool.state();
+    let lock_path = zflash_runtime::exec::lock_path(&s.pool.name);
+    let holder = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&lock_path)
+        .unwrap();
+    holder.try_lock().unwrap();
+    let out = s.finish(&["-q"], None);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    let err = text(&out.stderr);
+    assert!(err.contains("another zflash finish"), "{err}");
+    assert!(err.contains(&lock_path.display().to_string()), "{err}");
+    assert_eq!(s.pool.state(), before);
+    drop(holder);
+    assert_success(&s.finish(&["-q"], None), "after the lock is released");
+    s.assert_deployed("after the lock is released");
+    let _ = std::fs::remove_file(&lock_path);
+}
+
+/// `sysidcfg:` naming a directory (JumpStart's sysid_config is one) is refused by the
+/// preflight, before the archive is received, not by the copy after it.
+#[test]
+fn a_sysidcfg_directory_is_refused_before_the_receive() {
+    if !require_zfs() {
+        return;
+    }
+    let s = site("sysdir", "sysidcfg: sysidcfg.d\n");
+    std::fs::create_dir(s.config_dir.path().join("sysidcfg.d")).unwrap();
+    let before = s.pool.state();
+    let out = s.finish(&["-q", "--json"], None);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let report = json(&out);
+    let error = report["error"].as_str().unwrap();
+    assert!(error.starts_with("preflight: "), "{report}");
+    assert!(error.contains("sysidcfg.d is a directory"), "{report}");
+    assert_eq!(report["bytes_received"], 0, "{report}");
+    assert_eq!(s.pool.state(), before);
+}
+
+/// `--events -` on the terminal that shows the progress bar: each progress event is a
+/// line of its own (the bar is taken off the line first), not glued to the bar's text.
+/// A `zfs` wrapper makes the receive last over a second, so that a progress event is
+/// written while the bar is drawn; `script` gives the run a terminal.
+#[test]
+fn progress_events_on_the_bar_terminal_are_whole_lines() {
+    if !require_zfs() {
+        return;
+    }
+    let s = site("ttybar", "");
+    let wrapper = s.config_dir.path().join("slow-zfs");
+    std::fs::write(
+        &wrapper,
+        "#!/bin/sh\ncase \"$1\" in receive) sleep 1.5 ;; esac\nexec zfs \"$@\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        &wrapper,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let command = format!(
+        "{} finish --events - --config {} --altroot {}",
+        env!("CARGO_BIN_EXE_zflash"),
+        s.config.display(),
+        s.pool.altroot.display()
+    );
+    let typescript = s.config_dir.path().join("typescript");
+    let out = Command::new("script")
+        .arg("-qec")
+        .arg(&command)
+        .arg(&typescript)
+        .env("SI_CONFIG_DIR", s.config_dir.path())
+        .env("SI_ARCH", "i386")
+        .env("ZFLASH_ZFS", &wrapper)
+        .env_remove("ZFLASH_FAULT")
+        .output()
+        .unwrap();
+    assert_success(&out, "finish under script");
+    s.assert_deployed("finish under script");
+    // What the terminal shows: each line without its escape sequences (cursor moves,
+    // erase line), from its last carriage return.
+    let screen = text(&out.stdout);
+    let mut progress = 0;
+    for line in screen.lines() {
+        let mut plain = String::new();
+        let mut chars = line.chars();
+        while let Some(c) = chars.next() {
+            if c == '\u{1b}' {
+                // CSI: ESC [ parameters, then one final letter.
+                for c in chars.by_ref() {
+                    if c.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            } else {
+                plain.push(c);
+            }
+        }
+        let shown = plain
+            .trim_end_matches('\r')
+            .rsplit('\r')
+            .next()
+            .unwrap_or("");
+        if !line.contains("\"event\"") {
+            continue;
+        }
+        assert!(
+            serde_json::from_str::<serde_json::Value>(shown).is_ok(),
+            "an event line is not JSON on the terminal: {shown:?}"
+        );
+        progress += usize::from(shown.contains("\"event\":\"progress\""));
+    }
+    assert!(progress > 0, "no progress event was written:\n{screen}");
+}
+
 /// The seed's `loadzfs` (fixtures/seed, run by its wrapper) and `zflash finish` deploy the
 /// same stream into two identical miniroot pools: same datasets, same files, same
 /// canmount/mountpoint/origin/bootfs. The one documented difference: the seed sets

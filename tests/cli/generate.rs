@@ -457,6 +457,17 @@ fn loadzfs_stops_at_the_first_failure_and_undoes_everything() {
     assert!(stdout.contains("hook failed"), "{stdout}");
     assert!(stdout.contains("undone"), "{stdout}");
     assert_eq!(pool.state(), before, "{stdout}");
+
+    // The client's sysidcfg is a directory: refused by the preflight, before the receive.
+    let sysidcfg = js2.join(format!("sysidcfg/{HOST}/sysidcfg"));
+    std::fs::remove_file(&sysidcfg).unwrap();
+    std::fs::create_dir(&sysidcfg).unwrap();
+    let out = run_it(&js2);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "{stdout}");
+    assert!(stdout.contains("sysidcfg is not a file"), "{stdout}");
+    assert!(!stdout.contains(": receive:"), "{stdout}");
+    assert_eq!(pool.state(), before, "{stdout}");
 }
 
 /// Run the generated `desk.loadzfs` of `js` under `shell` on `pool`, as JumpStart would.

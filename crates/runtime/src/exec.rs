@@ -247,6 +247,55 @@ enum RunError {
     Damaged(String),
     #[error("injected failure after step {0}")]
     Injected(String),
+    #[error("{0}")]
+    Busy(String),
+}
+
+/// The lock file `zflash finish` holds (`flock`) while it deploys into `pool`: one run
+/// per pool at a time, since a second run would take the first one's work in progress
+/// for a killed run's leftovers and destroy it. In `/tmp` (the miniroot's, the same for
+/// every `--altroot`), released by the kernel when the run ends or dies.
+pub fn lock_path(pool: &str) -> std::path::PathBuf {
+    Path::new("/tmp").join(format!("zflash-finish.{}.lock", pool.replace('/', "_")))
+}
+
+/// Take the pool's lock ([`lock_path`]) without waiting. `Ok(None)`: this platform has
+/// no `flock` (the run goes on unlocked); `Err`: another run holds it, or the lock file
+/// cannot be opened (nothing was changed).
+fn lock_pool(pool: &str) -> Result<Option<fs::File>, String> {
+    let path = lock_path(pool);
+    let mut file = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(|e| format!("cannot open the lock file {}: {e}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => {
+            // Who holds it, for the message of a second run; best effort.
+            let _ = file
+                .set_len(0)
+                .and_then(|()| writeln!(file, "{}", std::process::id()));
+            Ok(Some(file))
+        }
+        Err(fs::TryLockError::WouldBlock) => {
+            let mut holder = String::new();
+            let _ = file.read_to_string(&mut holder);
+            let holder = holder.trim();
+            Err(format!(
+                "another zflash finish{} is deploying into pool {pool} (it holds {}): nothing was changed; wait for it to end, then run again if needed",
+                if holder.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (pid {holder})")
+                },
+                path.display()
+            ))
+        }
+        Err(fs::TryLockError::Error(e)) if e.kind() == io::ErrorKind::Unsupported => Ok(None),
+        Err(fs::TryLockError::Error(e)) => Err(format!("cannot lock {}: {e}", path.display())),
+    }
 }
 
 /// `ARCHIVE: what is wrong`, naming the archive once: a read error from
@@ -324,7 +373,18 @@ pub fn finish(
         },
     };
     runner.report.previous_bootfs = runner.bootfs();
-    let result = runner.run();
+    // Held until the end of this function: the whole run, clean-up included.
+    let lock = lock_pool(&cfg.pool);
+    let result = match &lock {
+        Ok(Some(_)) => runner.run(),
+        Ok(None) => {
+            runner.note(
+                "warning: no flock on this platform: concurrent runs on this pool are not refused",
+            );
+            runner.run()
+        }
+        Err(busy) => Err(RunError::Busy(busy.clone())),
+    };
     if let Err(e) = result {
         let msg = e.to_string();
         runner.note(&format!("error: {msg}"));
@@ -952,9 +1012,17 @@ impl Runner<'_> {
                 }
                 Ok(())
             }
-            Check::FileReadable { path } => fs::File::open(path)
-                .map(|_| ())
-                .map_err(|e| RunError::Preflight(format!("cannot read {path}: {e}"))),
+            // A directory opens fine but cannot be copied: refuse it here, before the
+            // receive, not after (JumpStart's sysidcfg locations are directories).
+            Check::FileReadable { path } => match fs::metadata(path) {
+                Ok(m) if m.is_dir() => fail(format!(
+                    "{path} is a directory, not a file: name the file itself (e.g. {}/sysidcfg)",
+                    path.trim_end_matches('/')
+                )),
+                _ => fs::File::open(path)
+                    .map(|_| ())
+                    .map_err(|e| RunError::Preflight(format!("cannot read {path}: {e}"))),
+            },
             // Opened (manifest, first BEGIN record) before the plan was built.
             Check::ArchiveReadable { archive, .. } => {
                 if self.cfg.verify_first {
@@ -1247,13 +1315,16 @@ impl Runner<'_> {
                 let secs = t0.elapsed().as_secs_f64();
                 let rate = stored as f64 / secs.max(1e-9);
                 let eta = info.stored_size.saturating_sub(stored) as f64 / rate.max(1.0);
-                self.events.emit(
-                    "progress",
-                    json!({ "bytes_stored": stored, "bytes_total": info.stored_size,
-                            "bytes_received": raw,
-                            "rate_bytes_per_s": rate as u64,
-                            "eta_seconds": (eta * 10.0).round() / 10.0 }),
-                );
+                let fields = json!({ "bytes_stored": stored, "bytes_total": info.stored_size,
+                        "bytes_received": raw,
+                        "rate_bytes_per_s": rate as u64,
+                        "eta_seconds": (eta * 10.0).round() / 10.0 });
+                // `--events -` on the bar's terminal: the bar is taken off the line while
+                // the event is written, or the event line would start with the bar's text.
+                match &bar {
+                    Some(b) => b.suspend(|| self.events.emit("progress", fields)),
+                    None => self.events.emit("progress", fields),
+                }
             }
         }
         drop(stdin);

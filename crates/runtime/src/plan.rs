@@ -19,7 +19,7 @@
 //!
 //! | action | Bourne shell rendering (Solaris) |
 //! |---|---|
-//! | `check` | see [`Check`]; a renderer may implement a subset, must do `pool_imported`, `dataset_free`, `bootfs_set`, `file_readable`, `archive_readable` (`[ -r … ]`) |
+//! | `check` | see [`Check`]; a renderer may implement a subset, must do `pool_imported`, `dataset_free`, `bootfs_set`, `file_readable` (`[ -f … ]` and `[ -r … ]`: a directory is refused), `archive_readable` (`[ -r … ]`) |
 //! | `mkdir` | `mkdir -p PATH` |
 //! | `remove_dir` | `rmdir PATH 2>/dev/null` — never fails (only removes an empty directory) |
 //! | `mount_nfs` | `mount -F nfs -o ro SOURCE TARGET` (Linux: `mount -t nfs -o ro`) |
