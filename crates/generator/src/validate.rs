@@ -965,6 +965,28 @@ impl Validator<'_> {
             }
         };
         let sysidcfg = self.sysidcfg(host, site_sysid, class_sysid, &c.sysidcfg);
+        // A router outside the client's own network is unreachable: the installed system
+        // would come up with no route (a typo in the ip, the netmask or default_route).
+        if let (Some(ip), Some(route)) = (
+            parse_ipv4(&c.ip),
+            sysidcfg.default_route.as_deref().and_then(parse_ipv4),
+        ) && is_netmask(&sysidcfg.netmask)
+        {
+            let mask = u32::from(parse_ipv4(&sysidcfg.netmask).unwrap_or(Ipv4Addr::BROADCAST));
+            if u32::from(ip) & mask != u32::from(route) & mask {
+                self.problem(
+                    "ip",
+                    Some(&c.ip),
+                    0,
+                    format!(
+                        "client {host:?}: IP address {ip} is not on the network of its default_route {route} (netmask {}, network {}/{}): check the ip, the netmask and the default_route",
+                        sysidcfg.netmask,
+                        Ipv4Addr::from(u32::from(ip) & mask),
+                        mask.leading_ones()
+                    ),
+                );
+            }
+        }
         model::Client {
             hostname: host.clone(),
             mac,

@@ -226,6 +226,38 @@ fn unknown_timezone_is_a_site_problem_with_a_suggestion() {
     }
 }
 
+/// A client whose IP address is not on the network of its default route (a typo in the
+/// ip, netmask or default_route) would come up unable to reach its router: a site
+/// problem at the client's ip line, nothing written. On the router's network it passes.
+#[test]
+fn default_route_off_the_client_network_is_a_site_problem() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("route.yaml");
+    let minimal = std::fs::read_to_string(site("minimal.yaml")).unwrap();
+    let with_route = minimal.replace(
+        "      netmask: 255.255.255.0\n",
+        "      netmask: 255.255.255.0\n      default_route: 192.168.10.1\n",
+    );
+    assert_ne!(with_route, minimal);
+    std::fs::write(&p, &with_route).unwrap();
+    generate(&p).unwrap();
+    std::fs::write(
+        &p,
+        with_route.replace("ip: 192.168.10.21", "ip: 192.168.11.21"),
+    )
+    .unwrap();
+    match generate(&p) {
+        Err(GenerateError::Site(e)) => {
+            let text = e.to_string();
+            assert!(
+                text.contains("route.yaml:29: client \"clone01\": IP address 192.168.11.21 is not on the network of its default_route 192.168.10.1 (netmask 255.255.255.0, network 192.168.11.0/24)"),
+                "{text}"
+            );
+        }
+        other => panic!("expected a site problem, got {other:?}"),
+    }
+}
+
 /// A value inherited by several clients is reported once, and an invalid
 /// `defaults.class` is not repeated as "there is no defaults.class" for every client.
 #[test]
