@@ -452,6 +452,30 @@ fn a_long_line_full_of_findings_is_checked_in_linear_time() {
 }
 
 #[test]
+fn thousands_of_distinct_secrets_are_masked_in_linear_time() {
+    // Every finding's text used to be searched once per secret value (quadratic: minutes
+    // for 20,000 lines); one automaton now masks them all in one pass.
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("sysidcfg");
+    let text: String = (0..20_000)
+        .map(|i| format!("root_password=Sec{i:08}\n"))
+        .collect();
+    std::fs::write(&f, text).unwrap();
+    let out = zflash()
+        .args(["check", "--color", "never"])
+        .arg(&f)
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("Checked 1 file"), "{out}");
+    assert!(!out.contains("Sec0"), "a password reached the output");
+}
+
+#[test]
 fn kind_overrides_the_file_name() {
     let tmp = tempfile::tempdir().unwrap();
     let f = tmp.path().join("client.cfg");

@@ -513,18 +513,28 @@ fn make_report(
     // Secrets are masked whatever the kind: a sysidcfg checked under another name (or as a
     // profile by mistake) must not leak its root password either.
     let secrets = src.map(|s| secret_spans(&s.text)).unwrap_or_default();
-    let values: Vec<&str> = match src {
+    let values: BTreeSet<&str> = match src {
         Some(src) => secrets
             .iter()
             .map(|s| &src.text[s.clone()])
             .filter(|v| v.len() >= 4)
             .collect(),
-        None => Vec::new(),
+        None => BTreeSet::new(),
     };
+    // One automaton for all the values: a file with thousands of distinct passwords must
+    // not cost (values × findings) substring searches.
+    let values = (!values.is_empty())
+        .then(|| {
+            aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .build(values)
+                .ok()
+        })
+        .flatten();
     let mut columns = src.map(Columns::new);
     let findings = diags
         .into_iter()
-        .map(|d| scrub(d, &values))
+        .map(|d| scrub(d, values.as_ref()))
         .map(|d| locate(src, columns.as_mut(), &secrets, d))
         .collect();
     FileReport {
@@ -574,15 +584,18 @@ impl<'a> Columns<'a> {
 
 /// Replace secret values in a diagnostic's texts (the format modules already leave them
 /// out; this is the last line of defence).
-fn scrub(mut d: Diagnostic, values: &[&str]) -> Diagnostic {
-    if values.is_empty() {
+fn scrub(mut d: Diagnostic, values: Option<&aho_corasick::AhoCorasick>) -> Diagnostic {
+    let Some(values) = values else {
         return d;
-    }
+    };
     let clean = |text: &mut String| {
-        for v in values {
-            if text.contains(v) {
-                *text = text.replace(v, MASK);
-            }
+        if values.is_match(text.as_str()) {
+            let mut masked = String::with_capacity(text.len());
+            values.replace_all_with(text, &mut masked, |_, _, out| {
+                out.push_str(MASK);
+                true
+            });
+            *text = masked;
         }
     };
     clean(&mut d.message);
