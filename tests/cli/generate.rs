@@ -85,7 +85,7 @@ fn bad_site_writes_nothing_and_names_the_file() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains(format!(
-            "{}:23: duplicate host name",
+            "{}:23:15: duplicate host name",
             site.display()
         )))
         .stderr(predicate::str::contains("nothing was written"));

@@ -23,10 +23,21 @@ pub fn load(path: &Path, text: &str) -> Result<model::Site, SiteErrors> {
         Ok(f) => f,
         Err(e) => {
             let loc = e.location();
+            let mut message = strip_location(&e.to_string());
+            // An editor that indents with tabs: say so, the parser's words do not.
+            let at_tab = loc.as_ref().is_some_and(|l| {
+                text.lines()
+                    .nth(l.line().saturating_sub(1))
+                    .and_then(|line| line.chars().nth(l.column().saturating_sub(1)))
+                    == Some('\t')
+            });
+            if at_tab {
+                message.push_str(" (a tab: YAML indents with spaces only)");
+            }
             return Err(fail(vec![SiteProblem {
                 line: loc.as_ref().map(|l| l.line()),
                 column: loc.as_ref().map(|l| l.column()),
-                message: strip_location(&e.to_string()),
+                message,
             }]));
         }
     };
@@ -242,7 +253,7 @@ impl Validator<'_> {
         let line = locate(self.text, key, value, nth);
         self.problems.push(SiteProblem {
             line,
-            column: None,
+            column: line.and_then(|l| column_of(self.text, l, key, value)),
             message,
         });
     }
@@ -404,7 +415,7 @@ impl Validator<'_> {
                     let line = locate(self.text, key, Some(raw), nth);
                     self.problems.push(SiteProblem {
                         line,
-                        column: None,
+                        column: line.and_then(|l| column_of(self.text, l, key, Some(raw))),
                         message: format!(
                             "duplicate {what} {raw:?}: client {:?} has it too (clients #{} and #{})",
                             f.clients[*first].hostname,
@@ -604,10 +615,11 @@ impl Validator<'_> {
         archives: &BTreeMap<String, model::Archive>,
     ) -> model::Class {
         let class_line = locate(self.text, name, None, 0);
+        let class_column = class_line.and_then(|l| column_of(self.text, l, name, None));
         let at_class = |v: &mut Self, message: String| {
             v.problems.push(SiteProblem {
                 line: class_line,
-                column: None,
+                column: class_column,
                 message,
             })
         };
@@ -1456,6 +1468,21 @@ pub(crate) fn locate(text: &str, key: &str, value: Option<&str>, nth: usize) -> 
         return locate(text, key, None, 0).filter(|_| nth == 0);
     }
     None
+}
+
+/// The 1-based column, on 1-based `line`, of `value` after `key:` (of `key` itself when
+/// `value` is None or not on that line), counted in characters.
+fn column_of(text: &str, line: usize, key: &str, value: Option<&str>) -> Option<usize> {
+    let l = text.lines().nth(line.checked_sub(1)?)?;
+    let key_at = l.find(&format!("{key}:")).or_else(|| l.find(key))?;
+    let at = value
+        .filter(|v| !v.is_empty())
+        .and_then(|v| {
+            let after = key_at + key.len();
+            l[after..].find(v).map(|i| after + i)
+        })
+        .unwrap_or(key_at);
+    Some(l[..at].chars().count() + 1)
 }
 
 #[cfg(test)]

@@ -138,7 +138,7 @@ fn site_errors(name: &str) -> String {
 }
 
 #[test]
-fn bad_sites_report_every_problem_with_path_and_line() {
+fn bad_sites_report_every_problem_with_path_line_and_column() {
     let cases: &[(&str, &[&str])] = &[
         (
             "bad/unknown-key.yaml",
@@ -147,22 +147,22 @@ fn bad_sites_report_every_problem_with_path_and_line() {
         (
             "bad/duplicates.yaml",
             &[
-                "duplicates.yaml:23: duplicate host name \"WS1\"",
-                "duplicates.yaml:24: duplicate MAC address",
-                "duplicates.yaml:25: duplicate IP address \"10.1.1.11\"",
+                "duplicates.yaml:23:15: duplicate host name \"WS1\"",
+                "duplicates.yaml:24:10: duplicate MAC address",
+                "duplicates.yaml:25:9: duplicate IP address \"10.1.1.11\"",
             ],
         ),
         (
             "bad/malformed.yaml",
             &[
-                "malformed.yaml:21: invalid netmask \"255.0.255.0\"",
-                "malformed.yaml:24: invalid MAC address",
-                "malformed.yaml:25: invalid IP address",
+                "malformed.yaml:21:18: invalid netmask \"255.0.255.0\"",
+                "malformed.yaml:24:10: invalid MAC address",
+                "malformed.yaml:25:9: invalid IP address",
             ],
         ),
         (
             "bad/unknown-class.yaml",
-            &["unknown-class.yaml:23:", "unknown class \"laptop\""],
+            &["unknown-class.yaml:23:12:", "unknown class \"laptop\""],
         ),
         (
             "bad/metacharacters.yaml",
@@ -170,10 +170,10 @@ fn bad_sites_report_every_problem_with_path_and_line() {
                 "5 problems",
                 "contains the shell metacharacter `$`",
                 "\"ws2\\nws3\" (contains a newline)",
-                "metacharacters.yaml:9: invalid location of archive \"a\"",
+                "metacharacters.yaml:9:15: invalid location of archive \"a\"",
                 "contains `..`",
-                "metacharacters.yaml:20: invalid boot environment name \"gold;rm -rf /\"",
-                "metacharacters.yaml:32: timezone \"../../etc/passwd\" contains `..`",
+                "metacharacters.yaml:20:12: invalid boot environment name \"gold;rm -rf /\"",
+                "metacharacters.yaml:32:17: timezone \"../../etc/passwd\" contains `..`",
             ],
         ),
         (
@@ -217,12 +217,53 @@ fn unknown_timezone_is_a_site_problem_with_a_suggestion() {
         Err(GenerateError::Site(e)) => {
             let text = e.to_string();
             assert!(
-                text.contains("tz.yaml:21: unknown timezone \"US/Centrl\""),
+                text.contains("tz.yaml:21:15: unknown timezone \"US/Centrl\""),
                 "{text}"
             );
             assert!(text.contains("did you mean `US/Central`?"), "{text}");
         }
         other => panic!("expected a site problem, got {other:?}"),
+    }
+}
+
+/// Typical editor damage: a tab used for indentation is named as such, at its line and
+/// column; a Windows-edited file (CRLF line ends, UTF-8 byte order mark) generates the
+/// same files as the original.
+#[test]
+fn tabs_are_named_and_crlf_or_a_bom_change_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let minimal = std::fs::read_to_string(site("minimal.yaml")).unwrap();
+    let p = tmp.path().join("minimal.yaml");
+    std::fs::write(
+        &p,
+        minimal.replace("\n  ip: 192.168.10.5", "\n\tip: 192.168.10.5"),
+    )
+    .unwrap();
+    match generate(&p) {
+        Err(GenerateError::Site(e)) => {
+            let text = e.to_string();
+            assert!(
+                text.contains("minimal.yaml:6:1: ")
+                    && text.contains("(a tab: YAML indents with spaces only)"),
+                "{text}"
+            );
+        }
+        other => panic!("expected a site problem, got {other:?}"),
+    }
+    std::fs::write(&p, &minimal).unwrap();
+    let want = generate(&p).unwrap();
+    let windows = format!("\u{feff}{}", minimal.replace('\n', "\r\n"));
+    std::fs::write(&p, windows).unwrap();
+    let got = generate(&p).unwrap();
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>()
+    );
+    for (path, file) in &want {
+        assert!(
+            got[path] == *file,
+            "{path} differs for a CRLF + BOM site file"
+        );
     }
 }
 
@@ -250,7 +291,7 @@ fn default_route_off_the_client_network_is_a_site_problem() {
         Err(GenerateError::Site(e)) => {
             let text = e.to_string();
             assert!(
-                text.contains("route.yaml:29: client \"clone01\": IP address 192.168.11.21 is not on the network of its default_route 192.168.10.1 (netmask 255.255.255.0, network 192.168.11.0/24)"),
+                text.contains("route.yaml:29:9: client \"clone01\": IP address 192.168.11.21 is not on the network of its default_route 192.168.10.1 (netmask 255.255.255.0, network 192.168.11.0/24)"),
                 "{text}"
             );
         }
@@ -366,9 +407,9 @@ fn bad_increments_are_refused_with_their_line() {
     std::fs::write(&p, text).unwrap();
     let err = generate(&p).unwrap_err().to_string();
     for want in [
-        "inc.yaml:13: invalid location of increment 1 of archive \"flar\"",
-        "inc.yaml:14: increment 2 of archive \"flar\": js-server:/flashdirectory/s10s_u6wos_07_flar.zfs is already in the chain",
-        "inc.yaml:16: invalid sha256 of increment 3 of archive \"flar\"",
+        "inc.yaml:13:19: invalid location of increment 1 of archive \"flar\"",
+        "inc.yaml:14:19: increment 2 of archive \"flar\": js-server:/flashdirectory/s10s_u6wos_07_flar.zfs is already in the chain",
+        "inc.yaml:16:17: invalid sha256 of increment 3 of archive \"flar\"",
         "increment /cdrom/p3.zfs.zst of archive \"flar\" is zstd-compressed",
     ] {
         assert!(err.contains(want), "missing {want:?} in:\n{err}");
