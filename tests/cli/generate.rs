@@ -235,7 +235,15 @@ fn loadzfs_under_posh_and_dash_reaches_the_same_end_state_as_zflash_finish() {
             .env("SI_HOSTNAME", HOST)
             .env("SI_ARCH", "sparc")
             .env("SI_KARCH", "sun4u")
-            .env("ZFLASH_ALTROOT", &pool.altroot)
+            // dash: with a trailing slash, the same directory.
+            .env(
+                "ZFLASH_ALTROOT",
+                format!(
+                    "{}{}",
+                    pool.altroot.display(),
+                    if shell == "dash" { "/" } else { "" }
+                ),
+            )
             .output()
             .unwrap();
         assert!(
