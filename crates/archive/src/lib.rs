@@ -219,7 +219,7 @@ impl Archive {
         let sniffed = Compression::sniff(&head[..got]);
 
         let mpath = manifest_path(path);
-        let manifest = match std::fs::read_to_string(&mpath) {
+        let manifest = match read_manifest_text(&mpath) {
             Ok(text) => Some(
                 Manifest::from_json(&text).map_err(|m| ArchiveError::BadInput {
                     path: mpath.clone(),
@@ -446,6 +446,41 @@ impl Archive {
             }
         }
     }
+}
+
+/// Largest sidecar manifest read (one of a `-R` stream of 100,000 snapshots is ~20 MiB).
+pub const MAX_MANIFEST_BYTES: u64 = 64 << 20;
+
+/// Read a sidecar manifest: only a regular file (opening a FIFO would block), and not
+/// without bound (a link to `/dev/zero`).
+fn read_manifest_text(path: &Path) -> io::Result<String> {
+    let meta = std::fs::metadata(path)?;
+    if meta.is_dir() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "is a directory, not a manifest file",
+        ));
+    }
+    if !meta.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file (a FIFO, socket or device)",
+        ));
+    }
+    let mut text = String::new();
+    File::open(path)?
+        .take(MAX_MANIFEST_BYTES + 1)
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > MAX_MANIFEST_BYTES {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "larger than {} MiB: not a zflash manifest",
+                MAX_MANIFEST_BYTES >> 20
+            ),
+        ));
+    }
+    Ok(text)
 }
 
 fn describe(c: Compression) -> &'static str {

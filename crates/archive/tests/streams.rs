@@ -693,3 +693,35 @@ fn header_of_compound_streams() {
             .contains(&"ZSTD".to_string())
     );
 }
+
+#[test]
+fn a_manifest_that_is_a_fifo_or_a_device_is_refused_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = tmp_copy(dir.path(), "a.zfs", &raw("zfs-fuse/empty.zs"));
+    let manifest = zflash_archive::manifest_path(&archive);
+    // Opened in a thread: a FIFO used to block `open` until some writer appeared.
+    let open = |archive: PathBuf| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || tx.send(Archive::open(&archive).map(|_| ())));
+        rx.recv_timeout(std::time::Duration::from_secs(30))
+            .expect("Archive::open returned")
+            .expect_err("the manifest is refused")
+    };
+    let ok = std::process::Command::new("mkfifo")
+        .arg(&manifest)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    let e = open(archive.clone());
+    assert_eq!(e.class(), ErrorClass::Io, "{e}");
+    assert!(
+        e.to_string().contains("manifest.json: not a regular file"),
+        "{e}"
+    );
+    // A link to /dev/zero used to be read until memory ran out.
+    std::fs::remove_file(&manifest).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &manifest).unwrap();
+    let e = open(archive);
+    assert!(e.to_string().contains("not a regular file"), "{e}");
+}
