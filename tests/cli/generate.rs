@@ -72,6 +72,54 @@ fn plan_lists_files_per_client_and_writes_nothing() {
     assert!(!out.exists());
 }
 
+/// Regenerating after editing one client: `--plan` names that client's files and the
+/// shared server fragments it appears in, nothing of the other clients; `rules.ok`
+/// changes only when `rules` does.
+#[test]
+fn regenerate_after_editing_one_client_changes_only_its_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("js");
+    let site = tmp.path().join("site.yaml");
+    let original = std::fs::read_to_string(repo().join("fixtures/examples/site.yaml")).unwrap();
+    std::fs::write(&site, &original).unwrap();
+    zflash()
+        .arg("generate")
+        .arg(&site)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let plan = |text: &str| {
+        std::fs::write(&site, text).unwrap();
+        let o = zflash()
+            .args(["generate", "--plan"])
+            .arg(&site)
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let new_ip = plan(&original.replace("ip: 10.1.1.102", "ip: 10.1.1.112"));
+    assert!(
+        new_ip.contains(
+            "site:\n  change  server/add_install_client\n  change  server/hosts\nws002:\n  change  sysidcfg/ws002/sysidcfg\n0 to create, 3 to change, 0 to remove"
+        ),
+        "{new_ip}"
+    );
+    let renamed = plan(&original.replace("hostname: ws002", "hostname: ws012"));
+    for want in [
+        "change  rules\n",
+        "change  rules.ok\n",
+        "ws002:\n  remove  deploy/ws002.yaml\n  remove  sysidcfg/ws002/sysidcfg\n",
+        "ws012:\n  create  deploy/ws012.yaml\n  create  sysidcfg/ws012/sysidcfg\n",
+    ] {
+        assert!(renamed.contains(want), "missing {want:?} in:\n{renamed}");
+    }
+    assert!(!renamed.contains("ws001"), "{renamed}");
+}
+
 #[test]
 fn bad_site_writes_nothing_and_names_the_file() {
     let tmp = tempfile::tempdir().unwrap();
