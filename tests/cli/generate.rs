@@ -514,6 +514,52 @@ fn loadzfs_stops_at_the_first_failure_and_undoes_everything() {
     assert!(stdout.contains("undone"), "{stdout}");
     assert_eq!(pool.state(), before, "{stdout}");
 
+    // `zfs list` of the BE's tree fails (a zfs wrapper first in PATH): the tree actions
+    // fail on it, as natively, instead of doing nothing and passing.
+    let zfs = String::from_utf8(
+        StdCommand::new("sh")
+            .args(["-c", "command -v zfs"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let bin = tmp.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    std::fs::write(
+        bin.join("zfs"),
+        format!(
+            "#!/bin/sh\ncase \"$*\" in *'-t filesystem'*) echo 'zfs: simulated failure' >&2; exit 1 ;; esac\nexec {} \"$@\"\n",
+            zfs.trim()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        bin.join("zfs"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let out = StdCommand::new("dash")
+        .arg(js2.join("finish/desk.loadzfs"))
+        .env("SI_CONFIG_DIR", &js2)
+        .env("SI_HOSTNAME", HOST)
+        .env("SI_ARCH", "sparc")
+        .env("ZFLASH_ALTROOT", &pool.altroot)
+        .env(
+            "PATH",
+            format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()),
+        )
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("FAILED: cannot set canmount=noauto on"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("undone"), "{stdout}");
+    assert_eq!(pool.state(), before, "{stdout}");
+
     // The client's sysidcfg is a directory: refused by the preflight, before the receive.
     let sysidcfg = js2.join(format!("sysidcfg/{HOST}/sysidcfg"));
     std::fs::remove_file(&sysidcfg).unwrap();

@@ -28,7 +28,7 @@
 //! | `zfs_set` | `zfs set PROPERTY=VALUE DATASET` |
 //! | `zfs_rename` | `zfs rename FROM TO`; with `if_exists`, only when `zfs list FROM` succeeds |
 //! | `zfs_mount` / `zfs_unmount` | `zfs mount DATASET` / `zfs umount DATASET` |
-//! | `zfs_set_tree` | `zfs set PROPERTY=VALUE` on DATASET and on every descendant filesystem, found at run time: `zfs list -H -o name -r -t filesystem DATASET` (a plain archive has none; a recursive one has e.g. `BE/var`) |
+//! | `zfs_set_tree` | `zfs set PROPERTY=VALUE` on DATASET and on every descendant filesystem, found at run time: `zfs list -H -o name -r -t filesystem DATASET` (a plain archive has none; a recursive one has e.g. `BE/var`); a failing `zfs list` fails the action (and every tree action; `zfs_unmount_tree` of a dataset that is gone does nothing) — a shell renderer must not let an empty pipeline pass for success |
 //! | `zfs_mount_tree` | `zfs mount` DATASET, then each descendant filesystem in name order (`… \| LC_ALL=C sort`); a descendant whose `mountpoint` is not inherited (`zfs get -H -o source mountpoint`) fails the action, naming it. Its undo is armed before it runs |
 //! | `zfs_unmount_tree` | `zfs umount` each *mounted* filesystem of the tree, in reverse name order (children first), DATASET last |
 //! | `zfs_destroy` | `zfs destroy [-r] DATASET`; with `if_exists`, only when it exists |
