@@ -120,6 +120,37 @@ fn regenerate_after_editing_one_client_changes_only_its_files() {
     assert!(!renamed.contains("ws001"), "{renamed}");
 }
 
+/// A file that cannot be read or written is named with the reason, once (not again as
+/// a "caused by" line).
+#[test]
+fn io_errors_name_the_file_and_the_reason_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("missing.yaml");
+    let out = zflash()
+        .arg("generate")
+        .arg(&missing)
+        .arg("-o")
+        .arg(tmp.path().join("js"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&missing.display().to_string()), "{err}");
+    assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
+    let file = tmp.path().join("afile");
+    std::fs::write(&file, "").unwrap();
+    let out = zflash()
+        .arg("generate")
+        .arg(repo().join("fixtures/examples/site.yaml"))
+        .arg("-o")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches("is not a directory").count(), 1, "{err}");
+}
+
 #[test]
 fn bad_site_writes_nothing_and_names_the_file() {
     let tmp = tempfile::tempdir().unwrap();

@@ -55,13 +55,13 @@ pub enum GenerateError {
     /// The site file is invalid (all problems listed).
     #[error("{0}")]
     Site(SiteErrors),
-    /// A file could not be read or written.
-    #[error("{action} {}: {source}", path.display())]
+    /// A file could not be read or written. The I/O error is in the message, not a
+    /// separate cause: an error chain would say it twice.
+    #[error("{action} {}: {error}", path.display())]
     Io {
         action: &'static str,
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// A template failed to render (a bug: templates only see validated values).
     #[error("template {name}: {message}")]
@@ -87,7 +87,7 @@ impl GenerateError {
         GenerateError::Io {
             action,
             path: path.into(),
-            source,
+            error: source,
         }
     }
 }
