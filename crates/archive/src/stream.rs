@@ -306,6 +306,10 @@ pub struct StreamSummary {
 /// Most semantic warnings kept in a summary.
 pub const MAX_WARNINGS: usize = 20;
 
+/// Most payload bytes of substream BEGIN nvlists decoded and kept in a summary (real
+/// ones are a few hundred bytes each: resume and redaction data, crypt keys).
+pub const MAX_KEPT_SUBSTREAM_NVLISTS: u64 = 16 << 20;
+
 impl StreamSummary {
     /// GUID this stream is incremental from (first substream's `fromguid`), if any.
     pub fn origin_guid(&self) -> Option<Guid> {
@@ -388,6 +392,8 @@ pub struct StreamVerifier {
     warnings: Vec<String>,
     pending_unsupported: Option<StreamError>,
     error: Option<StreamError>,
+    /// What is left of [`MAX_KEPT_SUBSTREAM_NVLISTS`].
+    nvlist_budget: u64,
 }
 
 impl Default for StreamVerifier {
@@ -426,6 +432,7 @@ impl StreamVerifier {
             warnings: Vec::new(),
             pending_unsupported: None,
             error: None,
+            nvlist_budget: MAX_KEPT_SUBSTREAM_NVLISTS,
         }
     }
 
@@ -905,8 +912,24 @@ impl StreamVerifier {
                 ),
             });
         }
-        if u32::from_ne_bytes(h[4..8].try_into().expect("4")) != 0 {
-            self.begin_payload = Some(Vec::new());
+        let mut info = info;
+        let payload = u64::from(order.u32(h, 4));
+        if payload != 0 {
+            // The package header's nvlist is always decoded (it is bounded by the payload
+            // limit); substream nvlists only while the stream's total stays under a budget.
+            // Else a small compressed file of many substreams, each with a 64 MiB nvlist
+            // of zeros, would keep gigabytes in the summary.
+            if info.hdrtype == 2 || payload <= self.nvlist_budget {
+                if info.hdrtype != 2 {
+                    self.nvlist_budget -= payload;
+                }
+                self.begin_payload = Some(Vec::new());
+            } else {
+                info.nvlist_error = Some(format!(
+                    "not decoded: the substream nvlists of this stream exceed {} MiB in total",
+                    MAX_KEPT_SUBSTREAM_NVLISTS >> 20
+                ));
+            }
         }
         if info.hdrtype == 2 {
             self.compound = Some(info);

@@ -257,3 +257,49 @@ fn writes_claiming_huge_logical_sizes_do_not_overflow_the_totals() {
         summary.warnings
     );
 }
+
+/// An XDR nvlist holding one byte array of `len` zero bytes.
+fn xdr_nvlist_with_bytes(len: usize) -> Vec<u8> {
+    let mut nv = vec![1u8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    let pair_len = (len + 24) as u32;
+    nv.extend_from_slice(&pair_len.to_be_bytes()); // encoded size
+    nv.extend_from_slice(&pair_len.to_be_bytes()); // decoded size
+    nv.extend_from_slice(&1u32.to_be_bytes());
+    nv.extend_from_slice(b"b\0\0\0");
+    nv.extend_from_slice(&10u32.to_be_bytes()); // BYTE_ARRAY
+    nv.extend_from_slice(&(len as u32).to_be_bytes());
+    nv.resize(nv.len() + len.next_multiple_of(8), 0);
+    nv.extend_from_slice(&[0; 8]);
+    nv
+}
+
+#[test]
+fn substream_nvlists_are_kept_only_up_to_a_budget() {
+    // Many substreams with big nvlists (a few KiB once compressed) must not keep them all
+    // in the summary: the first is decoded, the rest beyond the budget are not.
+    let nv = xdr_nvlist_with_bytes(9 << 20);
+    let mut b = Builder::new();
+    b.record(Builder::begin(2, 0, "p/fs@a"), &[])
+        .record(Builder::end(0), &[]);
+    for guid in [101, 102] {
+        let mut h = Builder::begin(1, guid, "p/fs@a");
+        h[4..8].copy_from_slice(&(nv.len() as u32).to_le_bytes());
+        b.record(h, &nv).record(Builder::end(guid), &[]);
+    }
+    b.record(Builder::header(5), &[]);
+    let mut v = StreamVerifier::new();
+    v.update(&b.out).unwrap();
+    let s = v.finish().unwrap();
+    let first = &s.substreams[0].begin;
+    assert!(first.nvlist.is_some(), "{:?}", first.nvlist_error);
+    let second = &s.substreams[1].begin;
+    assert!(second.nvlist.is_none());
+    assert!(
+        second
+            .nvlist_error
+            .as_deref()
+            .is_some_and(|e| e.contains("not decoded")),
+        "{:?}",
+        second.nvlist_error
+    );
+}
