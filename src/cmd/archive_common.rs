@@ -74,6 +74,24 @@ impl ChainVerdict {
     }
 }
 
+/// Text from an archive or its manifest (a stream name, a host…) made safe for a terminal:
+/// control characters (newlines, escape sequences) are shown escaped, so that a hostile
+/// file cannot forge output lines or drive the terminal.
+pub fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// `PATH: STATUS: DETAIL` for an archive that could not be read or verified. An error
 /// about another file (the sidecar manifest) keeps that file's name in DETAIL.
 pub fn write_failure(
@@ -91,6 +109,7 @@ pub fn write_failure(
         "{}: {}: {detail}",
         path.display(),
         status_name(e.class()),
+        detail = shown(&detail),
     )
 }
 

@@ -10,7 +10,7 @@ use serde_json::json;
 use zflash_archive::manifest::rfc3339_utc;
 use zflash_archive::{Archive, ArchiveError, BeginInfo, StreamHeader};
 
-use super::archive_common::{failure_json, report, write_failure};
+use super::archive_common::{failure_json, report, shown, write_failure};
 
 pub use super::archive_common::Args;
 
@@ -77,9 +77,14 @@ fn print_info(
     match a.manifest() {
         None => writeln!(out, "manifest:         none (bare stream)")?,
         Some(m) => {
-            writeln!(out, "manifest:         {}", m.format)?;
-            writeln!(out, "  name:           {}", m.name)?;
-            writeln!(out, "  created:        {} on {}", m.created, m.host)?;
+            writeln!(out, "manifest:         {}", shown(&m.format))?;
+            writeln!(out, "  name:           {}", shown(&m.name))?;
+            writeln!(
+                out,
+                "  created:        {} on {}",
+                shown(&m.created),
+                shown(&m.host)
+            )?;
             let mut source = format!("{}@{}", m.source.dataset, m.source.snapshot);
             if let Some(f) = &m.source.from_snapshot {
                 source.push_str(&format!(" (incremental from @{f})"));
@@ -87,23 +92,25 @@ fn print_info(
             if m.source.recursive {
                 source.push_str(" (recursive)");
             }
-            writeln!(out, "  source:         {source}")?;
+            writeln!(out, "  source:         {}", shown(&source))?;
             let v = |x: Option<u64>| x.map_or("unknown".to_string(), |v| v.to_string());
             writeln!(
                 out,
                 "  pool:           {} (pool version {}, ZPL version {})",
-                m.source.pool,
+                shown(&m.source.pool),
                 v(m.source.pool_version),
                 v(m.source.zpl_version)
             )?;
             writeln!(
                 out,
                 "  content:        {} / {} ({})",
-                m.content.architecture, m.content.platform, m.content.os_release
+                shown(&m.content.architecture),
+                shown(&m.content.platform),
+                shown(&m.content.os_release)
             )?;
             writeln!(out, "  raw bytes:      {}", m.raw_bytes)?;
-            writeln!(out, "  sha256:         {}", m.sha256)?;
-            writeln!(out, "  tool:           {}", m.tool)?;
+            writeln!(out, "  sha256:         {}", shown(&m.sha256))?;
+            writeln!(out, "  tool:           {}", shown(&m.tool))?;
         }
     }
     writeln!(
@@ -135,7 +142,7 @@ fn print_info(
 }
 
 fn print_begin(out: &mut impl Write, b: &BeginInfo) -> std::io::Result<()> {
-    writeln!(out, "  name:           {}", b.name)?;
+    writeln!(out, "  name:           {}", shown(&b.name))?;
     if !b.compound {
         if b.incremental {
             writeln!(out, "  type:           incremental from {}", b.fromguid)?;

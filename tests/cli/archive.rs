@@ -217,6 +217,28 @@ fn chains_of_increments_are_checked() {
 }
 
 #[test]
+fn control_characters_from_a_stream_cannot_forge_output_or_drive_the_terminal() {
+    // A stream name (drr_toname) is 256 bytes from the file: an escape sequence or a
+    // newline in it must be shown escaped by `info`, and in `verify`'s error line.
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = std::fs::read(fixture_path("zfs-fuse/empty.zs")).unwrap();
+    let name = b"p/fs@a\x1b[2J\nforged: valid";
+    bytes[56..56 + name.len()].copy_from_slice(name);
+    bytes[56 + name.len()] = 0;
+    let archive = dir.path().join("hostile.zfs");
+    std::fs::write(&archive, &bytes[..312]).unwrap();
+    let info = zflash().arg("info").arg(&archive).output().unwrap();
+    let verify = zflash().arg("verify").arg(&archive).output().unwrap();
+    assert_eq!(verify.status.code(), Some(1), "{verify:?}");
+    for out in [&info.stdout, &verify.stdout] {
+        let text = String::from_utf8_lossy(out);
+        assert!(!text.contains('\x1b'), "{text}");
+        assert!(!text.contains("\nforged"), "{text}");
+        assert!(text.contains("p/fs@a\\u{1b}[2J\\nforged: valid"), "{text}");
+    }
+}
+
+#[test]
 fn info_shows_header_and_pool_v23_receivability() {
     let out = zflash()
         .args(["info", &fixture("zfs-fuse/rep.zs")])
