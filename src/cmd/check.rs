@@ -120,7 +120,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         threads: usize::from(args.threads),
     };
     let mut report = CheckReport::default();
+    // The same directory or file named twice (`.` and `$PWD`) is checked once: its
+    // findings would otherwise be reported, and counted, twice.
+    let mut checked = std::collections::HashSet::new();
     for path in &paths {
+        if let Ok(canonical) = std::fs::canonicalize(path)
+            && !checked.insert(canonical)
+        {
+            continue;
+        }
         // Every CheckError names the path already.
         let one = check_path(path, &opts)?;
         // A directory with nothing to lint is a wrong path (a typo in CI would otherwise

@@ -476,6 +476,24 @@ fn thousands_of_distinct_secrets_are_masked_in_linear_time() {
 }
 
 #[test]
+fn a_path_given_twice_is_checked_once() {
+    let tmp = broken_dir();
+    let json_for = |paths: &[&Path]| {
+        let out = zflash()
+            .args(["check", "--no-write", "--format", "json"])
+            .args(paths)
+            .output()
+            .unwrap();
+        json_of(&out.stdout)
+    };
+    let once = json_for(&[tmp.path()]);
+    let same = tmp.path().join(".");
+    let twice = json_for(&[tmp.path(), &same]);
+    assert_eq!(twice["files_checked"], once["files_checked"], "{twice}");
+    assert_eq!(twice["diagnostics"], once["diagnostics"]);
+}
+
+#[test]
 fn kind_overrides_the_file_name() {
     let tmp = tempfile::tempdir().unwrap();
     let f = tmp.path().join("client.cfg");

@@ -20,6 +20,14 @@ pub fn check(kind: &FileKind, name: &str, path: &Path, span: Span) -> Option<Dia
         Ok(m) if m.is_file() => return None,
         Ok(m) if m.is_dir() => "a directory",
         Ok(_) => "a special file",
+        // The name exists but cannot be followed: say so, "nothing" would send the user
+        // looking for a file that is there.
+        Err(_) if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink()) => {
+            "a symbolic link that leads nowhere (dangling, or a loop)"
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            "nothing it may look at (permission denied on a directory of the path)"
+        }
         Err(_) => "nothing",
     };
     let d = Diagnostic::new(
@@ -36,4 +44,29 @@ pub fn check(kind: &FileKind, name: &str, path: &Path, span: Span) -> Option<Dia
             "create the {what}, fix the name, or write `-` for none"
         )),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dangling_or_looping_link_is_not_called_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let looped = dir.path().join("loop1");
+        std::os::unix::fs::symlink("loop2", &looped).unwrap();
+        std::os::unix::fs::symlink("loop1", dir.path().join("loop2")).unwrap();
+        let d = check(&FileKind::Profile, "loop1", &looped, 0..0).unwrap();
+        assert!(
+            d.message.contains("symbolic link that leads nowhere"),
+            "{}",
+            d.message
+        );
+        let absent = check(&FileKind::Finish, "x.fin", &dir.path().join("x.fin"), 0..0).unwrap();
+        assert!(
+            absent.message.ends_with("found nothing"),
+            "{}",
+            absent.message
+        );
+    }
 }
