@@ -101,6 +101,8 @@ pub enum CaptureError {
     BadDataset(String),
     #[error("--snapshot takes a snapshot name of DATASET (`NAME` or `DATASET@NAME`), not `{0}`")]
     BadSnapshot(String),
+    #[error("--from takes an earlier snapshot of DATASET (`NAME` or `DATASET@NAME`), not `{0}`")]
+    BadFrom(String),
     #[error("{}: the suffix says {suffix} but --compress {given} was given (name it accordingly)", path.display())]
     CompressionMismatch {
         path: PathBuf,
@@ -244,7 +246,8 @@ struct Job<'a> {
 impl<'a> Job<'a> {
     fn new(opts: &'a CaptureOptions) -> Result<Job<'a>, CaptureError> {
         let dataset = opts.dataset.trim_end_matches('/').to_string();
-        if dataset.is_empty() || dataset.contains('@') {
+        // A leading `-` would reach `zfs` as an option; no dataset name starts so.
+        if dataset.is_empty() || dataset.contains('@') || dataset.starts_with('-') {
             return Err(CaptureError::BadDataset(dataset));
         }
         let compression = choose_compression(&opts.output, opts.compression)?;
@@ -282,10 +285,22 @@ impl<'a> Job<'a> {
                 opts.snapshot.clone().unwrap_or_default(),
             ));
         }
-        let from = opts.from.as_deref().map(|f| match f.split_once('@') {
-            Some((_, snap)) => snap.to_string(),
-            None => f.to_string(),
-        });
+        // Another dataset's snapshot is refused, not silently replaced by the snapshot of
+        // the same name of DATASET.
+        let from = match opts.from.as_deref() {
+            None => None,
+            Some(f) => {
+                let name = match f.split_once('@') {
+                    Some((of, name)) if of.is_empty() || of == dataset => name,
+                    Some(_) => return Err(CaptureError::BadFrom(f.to_string())),
+                    None => f,
+                };
+                if name.is_empty() || name.contains(['/', '@']) {
+                    return Err(CaptureError::BadFrom(f.to_string()));
+                }
+                Some(name.to_string())
+            }
+        };
         let full_snap = format!("{dataset}@{snapshot}");
         Ok(Job {
             opts,
@@ -750,6 +765,19 @@ mod tests {
         assert!(e.to_string().contains("`other/fs@s1`"), "{e}");
         let e = run(with_snapshot("a/b", "s2.zfs"));
         assert!(matches!(e.error, CaptureError::BadSnapshot(_)), "{e}");
+        // So does --from: another dataset's snapshot used to become DATASET@s0.
+        let with_from = |from: &str| CaptureOptions {
+            from: Some(from.into()),
+            ..opts("pool/fs", dir.path().join("f.zfs"))
+        };
+        for bad in ["other/fs@s0", "pool/fs@", "a/b", ""] {
+            let e = run(with_from(bad));
+            assert!(matches!(e.error, CaptureError::BadFrom(_)), "{bad}: {e}");
+        }
+        let e = run(with_from("pool/fs@s0"));
+        assert!(e.to_string().contains("no-such-zfs"), "{e}");
+        let e = run(opts("-R", dir.path().join("g.zfs")));
+        assert!(matches!(e.error, CaptureError::BadDataset(_)), "{e}");
         // The dataset's own full snapshot name is accepted (then `zfs` cannot run).
         let e = run(with_snapshot("pool/fs@s1", "s3.zfs"));
         assert!(e.to_string().contains("no-such-zfs"), "{e}");
