@@ -603,6 +603,71 @@ fn loadzfs_stops_at_the_first_failure_and_undoes_everything() {
     assert_eq!(pool.state(), before, "{stdout}");
 }
 
+/// A rerun of loadzfs after a success, with no digest known when the script was
+/// generated: with none at all (a bare stream), the journal holds the stream's GUID as
+/// zflash finish records it (`guid:<hex>`), and the rerun says it cannot tell whether the
+/// BE is from this archive, changing nothing; with a sidecar manifest next to the
+/// archive (read at install time), the rerun has nothing to do and exits 0.
+#[test]
+fn loadzfs_rerun_after_success_with_a_digest_unknown_at_generate_time() {
+    if !require_zfs() || !have("dash") {
+        return;
+    }
+    let golden = TestPool::create("genrgold", 96);
+    let stream = golden.golden_stream("golden.zfs", 16);
+    let bytes = std::fs::read(&stream).unwrap();
+    let word = |at: usize| <[u8; 8]>::try_from(&bytes[at..at + 8]).unwrap();
+    // The BEGIN record's drr_toguid, in the byte order of its magic.
+    let toguid = if u64::from_le_bytes(word(8)) == 0x2f5b_acbac {
+        u64::from_le_bytes(word(40))
+    } else {
+        u64::from_be_bytes(word(40))
+    };
+    let pool = TestPool::miniroot("genrerun", 128, INSTALLED);
+    let be = format!("{}/ROOT/s10gold", pool.name);
+    let (_keep, js) = generate_for(&pool, &stream, None);
+    let out = run_loadzfs("dash", &pool, &js);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{stdout}");
+    assert_eq!(
+        pool.zfs_get("org.zflash:archive", &be),
+        format!("guid:{toguid:016x}")
+    );
+    let deployed = pool.state();
+    let out = run_loadzfs("dash", &pool, &js);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(!out.status.success(), "{stdout}");
+    assert!(stdout.contains("no known digest"), "{stdout}");
+    assert_eq!(pool.state(), deployed);
+
+    run(
+        "zpool",
+        &[
+            "set",
+            &format!("bootfs={}/ROOT/{INSTALLED}", pool.name),
+            &pool.name,
+        ],
+    );
+    run_retry("zfs", &["destroy", "-r", &be]).unwrap();
+    write_manifest(&stream, "sparc", None);
+    let out = run_loadzfs("dash", &pool, &js);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        pool.zfs_get("org.zflash:archive", &be)
+            .starts_with("sha256:")
+    );
+    let deployed = pool.state();
+    let out = run_loadzfs("dash", &pool, &js);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("is already deployed from this archive: nothing to do"),
+        "{stdout}"
+    );
+    assert_eq!(pool.state(), deployed);
+}
+
 /// Run the generated `desk.loadzfs` of `js` under `shell` on `pool`, as JumpStart would.
 fn run_loadzfs(shell: &str, pool: &TestPool, js: &Path) -> std::process::Output {
     StdCommand::new(shell)

@@ -541,6 +541,14 @@ pub fn loadzfs(tera: &Tera, class: &Class, site_name: &str) -> Result<String, Ge
     ctx.insert("increments", &views[1..]);
     ctx.insert("archive_id", &archive_id);
     ctx.insert("increment_ids", &increment_ids);
+    // The chain's id as the script knows it at the end of its preflight (a digest from a
+    // sidecar manifest is read there): what a rerun compares with the BE's journal.
+    ctx.insert(
+        "chain_id",
+        &record_chain
+            .clone()
+            .unwrap_or_else(|| "${ZF_ARCHIVE_ID}".to_string()),
+    );
     ctx.insert(
         "mounts_nfs",
         &plan
