@@ -385,6 +385,39 @@ impl Validator<'_> {
                 &f.defaults.sysidcfg,
                 class_sysid,
             );
+            // The install server's own address or name given to a client (a copy-paste
+            // slip): the client would answer for the server, or never boot. The server's
+            // line comes first in the file: the client's is found after it (and after
+            // earlier clients with the same text).
+            let earlier = |server_same: bool, same: &dyn Fn(&site::Client) -> bool| {
+                usize::from(server_same) + f.clients[..i].iter().filter(|o| same(o)).count()
+            };
+            if c.ip == f.server.ip {
+                let nth = earlier(true, &|o| o.ip == c.ip);
+                self.problem(
+                    "ip",
+                    Some(&c.ip),
+                    nth,
+                    format!(
+                        "client {:?}: IP address {} is the install server's",
+                        c.hostname, c.ip
+                    ),
+                );
+            }
+            if c.hostname.eq_ignore_ascii_case(&f.server.hostname) {
+                let nth = earlier(c.hostname == f.server.hostname, &|o| {
+                    o.hostname == c.hostname
+                });
+                self.problem(
+                    "hostname",
+                    Some(&c.hostname),
+                    nth,
+                    format!(
+                        "client {:?}: host name is the install server's ({:?})",
+                        c.hostname, f.server.hostname
+                    ),
+                );
+            }
             for (seen, key, value, what) in [
                 (
                     &mut seen_host,
@@ -977,24 +1010,42 @@ impl Validator<'_> {
             }
         };
         let sysidcfg = self.sysidcfg(host, site_sysid, class_sysid, &c.sysidcfg);
-        // A router outside the client's own network is unreachable: the installed system
-        // would come up with no route (a typo in the ip, the netmask or default_route).
-        if let (Some(ip), Some(route)) = (
-            parse_ipv4(&c.ip),
-            sysidcfg.default_route.as_deref().and_then(parse_ipv4),
-        ) && is_netmask(&sysidcfg.netmask)
+        // On the client's network (by its netmask): its address is neither the network's
+        // nor the broadcast address, and its router is on it — else the installed system
+        // comes up with no route (a typo in the ip, the netmask or default_route).
+        if let Some(ip) = parse_ipv4(&c.ip)
+            && let Some(mask) =
+                parse_ipv4(&sysidcfg.netmask).filter(|_| is_netmask(&sysidcfg.netmask))
         {
-            let mask = u32::from(parse_ipv4(&sysidcfg.netmask).unwrap_or(Ipv4Addr::BROADCAST));
-            if u32::from(ip) & mask != u32::from(route) & mask {
+            let mask = u32::from(mask);
+            let network = format!(
+                "{}/{}",
+                Ipv4Addr::from(u32::from(ip) & mask),
+                mask.leading_ones()
+            );
+            let host_bits = u32::from(ip) & !mask;
+            if mask.leading_ones() <= 30 && (host_bits == 0 || host_bits == !mask) {
                 self.problem(
                     "ip",
                     Some(&c.ip),
                     0,
                     format!(
-                        "client {host:?}: IP address {ip} is not on the network of its default_route {route} (netmask {}, network {}/{}): check the ip, the netmask and the default_route",
-                        sysidcfg.netmask,
-                        Ipv4Addr::from(u32::from(ip) & mask),
-                        mask.leading_ones()
+                        "client {host:?}: IP address {ip} is the {} address of its network {network} (netmask {}), not a host's",
+                        if host_bits == 0 { "network" } else { "broadcast" },
+                        sysidcfg.netmask
+                    ),
+                );
+            }
+            if let Some(route) = sysidcfg.default_route.as_deref().and_then(parse_ipv4)
+                && u32::from(ip) & mask != u32::from(route) & mask
+            {
+                self.problem(
+                    "ip",
+                    Some(&c.ip),
+                    0,
+                    format!(
+                        "client {host:?}: IP address {ip} is not on the network of its default_route {route} (netmask {}, network {network}): check the ip, the netmask and the default_route",
+                        sysidcfg.netmask
                     ),
                 );
             }

@@ -226,6 +226,46 @@ fn unknown_timezone_is_a_site_problem_with_a_suggestion() {
     }
 }
 
+/// Addresses a client cannot have: the install server's IP address or host name (a
+/// copy-paste slip), the network or broadcast address of its own network. Each is a site
+/// problem at the client's line and column.
+#[test]
+fn server_and_network_addresses_are_refused_for_a_client() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("addr.yaml");
+    let minimal = std::fs::read_to_string(site("minimal.yaml")).unwrap();
+    let cases = [
+        (
+            ("ip: 192.168.10.21", "ip: 192.168.10.5"),
+            "addr.yaml:28:9: client \"clone01\": IP address 192.168.10.5 is the install server's",
+        ),
+        (
+            ("hostname: clone01", "hostname: JS-Server"),
+            "addr.yaml:26:15: client \"JS-Server\": host name is the install server's (\"js-server\")",
+        ),
+        (
+            ("ip: 192.168.10.21", "ip: 192.168.10.255"),
+            "addr.yaml:28:9: client \"clone01\": IP address 192.168.10.255 is the broadcast address of its network 192.168.10.0/24",
+        ),
+        (
+            ("ip: 192.168.10.21", "ip: 192.168.10.0"),
+            "addr.yaml:28:9: client \"clone01\": IP address 192.168.10.0 is the network address of its network 192.168.10.0/24",
+        ),
+    ];
+    for ((from, to), want) in cases {
+        let text = minimal.replace(from, to);
+        assert_ne!(text, minimal);
+        std::fs::write(&p, text).unwrap();
+        match generate(&p) {
+            Err(GenerateError::Site(e)) => {
+                let text = e.to_string();
+                assert!(text.contains(want), "{to}: missing {want:?} in:\n{text}");
+            }
+            other => panic!("{to}: expected a site problem, got {other:?}"),
+        }
+    }
+}
+
 /// Typical editor damage: a tab used for indentation is named as such, at its line and
 /// column; a Windows-edited file (CRLF line ends, UTF-8 byte order mark) generates the
 /// same files as the original.
