@@ -384,7 +384,26 @@ struct SarifPhysical<'a> {
 
 #[derive(Serialize)]
 struct SarifArtifact<'a> {
-    uri: &'a str,
+    uri: std::borrow::Cow<'a, str>,
+}
+
+/// A file path as the URI reference SARIF requires (RFC 3986): every byte outside the
+/// unreserved and path characters is percent-encoded, so a `#`, `%`, `?` or blank in a
+/// path does not turn into a fragment, a query or an invalid URI.
+fn sarif_uri(path: &str) -> std::borrow::Cow<'_, str> {
+    let keep = |b: u8| b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b);
+    if path.bytes().all(keep) {
+        return std::borrow::Cow::Borrowed(path);
+    }
+    let mut out = String::with_capacity(path.len() + 8);
+    for b in path.bytes() {
+        if keep(b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 #[derive(Serialize)]
@@ -440,7 +459,9 @@ pub fn sarif(report: &CheckReport, version: &str) -> String {
                 },
                 locations: [SarifLocation {
                     physical_location: SarifPhysical {
-                        artifact_location: SarifArtifact { uri: &file.path },
+                        artifact_location: SarifArtifact {
+                            uri: sarif_uri(&file.path),
+                        },
                         region: SarifRegion {
                             start_line: f.start.line,
                             start_column: f.start.column,
@@ -552,5 +573,16 @@ mod tests {
         for f in Format::ALL {
             assert_eq!(Format::parse(f.as_str()), Some(*f));
         }
+    }
+
+    #[test]
+    fn sarif_uris_are_percent_encoded() {
+        assert_eq!(sarif_uri("js/rules"), "js/rules");
+        assert_eq!(sarif_uri("./a-b_c.prof"), "./a-b_c.prof");
+        assert_eq!(
+            sarif_uri("my dir#1/a%b?.prof"),
+            "my%20dir%231/a%25b%3F.prof"
+        );
+        assert_eq!(sarif_uri("é"), "%C3%A9");
     }
 }
