@@ -358,14 +358,30 @@ fn a_sysidcfg_directory_is_refused_before_the_receive() {
         return;
     }
     let s = site("sysdir", "sysidcfg: sysidcfg.d\n");
-    std::fs::create_dir(s.config_dir.path().join("sysidcfg.d")).unwrap();
+    // zflash generate's layout: the client's file is sysidcfg.d/<host>/sysidcfg.
+    let host_dir = s.config_dir.path().join("sysidcfg.d/ws001");
+    std::fs::create_dir_all(&host_dir).unwrap();
+    std::fs::write(host_dir.join("sysidcfg"), SYSIDCFG).unwrap();
     let before = s.pool.state();
-    let out = s.finish(&["-q", "--json"], None);
+    let mut c = zflash();
+    c.args(["finish", "-q", "--json", "--config"])
+        .arg(&s.config)
+        .arg("--altroot")
+        .arg(&s.pool.altroot)
+        .env("SI_CONFIG_DIR", s.config_dir.path())
+        .env("SI_HOSTNAME", "ws001")
+        .env("SI_ARCH", "i386")
+        .env_remove("ZFLASH_FAULT");
+    let out = c.output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let report = json(&out);
     let error = report["error"].as_str().unwrap();
     assert!(error.starts_with("preflight: "), "{report}");
     assert!(error.contains("sysidcfg.d is a directory"), "{report}");
+    assert!(
+        error.contains("(e.g. ") && error.contains("sysidcfg.d/ws001/sysidcfg)"),
+        "{report}"
+    );
     assert_eq!(report["bytes_received"], 0, "{report}");
     assert_eq!(s.pool.state(), before);
 }

@@ -1015,10 +1015,20 @@ impl Runner<'_> {
             // A directory opens fine but cannot be copied: refuse it here, before the
             // receive, not after (JumpStart's sysidcfg locations are directories).
             Check::FileReadable { path } => match fs::metadata(path) {
-                Ok(m) if m.is_dir() => fail(format!(
-                    "{path} is a directory, not a file: name the file itself (e.g. {}/sysidcfg)",
-                    path.trim_end_matches('/')
-                )),
+                Ok(m) if m.is_dir() => {
+                    // zflash generate's layout: sysidcfg/<host>/sysidcfg.
+                    let dir = path.trim_end_matches('/');
+                    let host = &self.opts.si_hostname;
+                    let per_host = format!("{dir}/{host}/sysidcfg");
+                    let example = if !host.is_empty() && Path::new(&per_host).is_file() {
+                        per_host
+                    } else {
+                        format!("{dir}/sysidcfg")
+                    };
+                    fail(format!(
+                        "{path} is a directory, not a file: name the file itself (e.g. {example})"
+                    ))
+                }
                 _ => fs::File::open(path)
                     .map(|_| ())
                     .map_err(|e| RunError::Preflight(format!("cannot read {path}: {e}"))),
