@@ -347,7 +347,6 @@ fn a_run_is_refused_while_another_holds_the_pool_lock() {
     drop(holder);
     assert_success(&s.finish(&["-q"], None), "after the lock is released");
     s.assert_deployed("after the lock is released");
-    let _ = std::fs::remove_file(&lock_path);
 }
 
 /// `sysidcfg:` naming a directory (JumpStart's sysid_config is one) is refused by the
