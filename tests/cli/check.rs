@@ -392,7 +392,9 @@ fn fifos_and_devices_are_refused_not_read_forever() {
     };
     mkfifo(&p.join("c1/sysidcfg"));
     mkfifo(&p.join("rules.ok"));
-    std::os::unix::fs::symlink("/dev/zero", p.join("c2/sysidcfg")).unwrap();
+    // A bootparams may link out of the directory (to /etc/bootparams), so this one is
+    // opened, and refused as a device.
+    std::os::unix::fs::symlink("/dev/zero", p.join("c2/bootparams")).unwrap();
     let out = zflash()
         .args(["check", "--no-write", "--format", "json"])
         .arg(p)
@@ -491,6 +493,70 @@ fn a_path_given_twice_is_checked_once() {
     let twice = json_for(&[tmp.path(), &same]);
     assert_eq!(twice["files_checked"], once["files_checked"], "{twice}");
     assert_eq!(twice["diagnostics"], once["diagnostics"]);
+}
+
+#[test]
+fn files_outside_the_directory_are_never_read() {
+    // A rules file of an untrusted change must not make a CI run print another file
+    // (`../../etc/shadow`, a link to it): the client could not see it anyway.
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret");
+    std::fs::write(&secret, "SECRET-LINE one\nSECRET-LINE two\n").unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path();
+    let up = format!(
+        "../{}/secret",
+        outside.path().file_name().unwrap().to_str().unwrap()
+    );
+    std::fs::write(
+        p.join("rules"),
+        format!(
+            "hostname a - {up} -\nhostname b - link.prof -\nhostname c - /abs.prof -\nhostname d - {} -\n",
+            secret.display()
+        ),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&secret, p.join("link.prof")).unwrap();
+    // `/abs.prof` is `SI_CONFIG_DIR//abs.prof` on the client: this file.
+    std::fs::write(p.join("abs.prof"), "install_type initial_install\n").unwrap();
+    std::fs::create_dir(p.join("c1")).unwrap();
+    std::os::unix::fs::symlink(&secret, p.join("c1/sysidcfg")).unwrap();
+    let out = zflash()
+        .args(["check", "--no-write", "--format", "json"])
+        .arg(p)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out.clone()).unwrap();
+    assert!(!text.contains("SECRET-LINE"), "{text}");
+    let json = json_of(&out);
+    let messages = |code: &str| -> Vec<String> {
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == code)
+            .map(|d| d["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let j001 = messages("J001");
+    assert_eq!(j001.len(), 3, "{j001:?}");
+    assert_eq!(
+        j001.iter()
+            .filter(|m| m.contains("leads outside it"))
+            .count(),
+        2,
+        "{j001:?}"
+    );
+    assert!(j001.iter().all(|m| !m.contains("abs.prof")), "{j001:?}");
+    let f001 = messages("F001");
+    assert!(
+        f001.iter()
+            .any(|m| m.contains("outside the JumpStart directory")),
+        "{f001:?}"
+    );
 }
 
 #[test]

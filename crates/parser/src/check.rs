@@ -338,7 +338,15 @@ fn read_named(path: &Path) -> std::io::Result<Vec<u8>> {
 
 /// Read a file met inside a directory, at most [`MAX_FILE_BYTES`]: only a regular file
 /// is opened (opening a FIFO would block the whole check until some writer appears).
-fn read_member(path: &Path) -> std::io::Result<Vec<u8>> {
+/// With `dir`, a file that resolves outside it (a symbolic link out) is not read either:
+/// its contents would be printed in the findings (`sysidcfg -> /etc/shadow` in a CI run).
+fn read_member(dir: Option<&Path>, path: &Path) -> std::io::Result<Vec<u8>> {
+    if dir.is_some_and(|dir| !leads_inside(dir, path)) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "a symbolic link that leads outside the JumpStart directory (not read)",
+        ));
+    }
     let meta = std::fs::metadata(path)?;
     if !meta.is_file() && !meta.is_dir() {
         return Err(std::io::Error::new(
@@ -437,8 +445,8 @@ fn check_decoded(display: &str, kind: FileKind, file: lint::file::FileBytes) -> 
 }
 
 /// Read and check one file of a directory; read errors become F001 findings.
-fn check_member(path: &Path, display: &str, kind: FileKind) -> Checked {
-    match read_member(path) {
+fn check_member(confine: Option<&Path>, path: &Path, display: &str, kind: FileKind) -> Checked {
+    match read_member(confine, path) {
         Ok(bytes) => check_read_bytes(display, kind, bytes),
         Err(e) => Checked {
             report: make_report(
@@ -808,7 +816,7 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
     let probes_path = dir.join("custom_probes");
     let custom = if probes_path.is_file() {
         let display = shown("custom_probes");
-        let checked = check_member(&probes_path, &display, FileKind::CustomProbes);
+        let checked = check_member(None, &probes_path, &display, FileKind::CustomProbes);
         let defined = checked
             .source
             .as_ref()
@@ -851,15 +859,17 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
 
     // Every file a rule names, once each.
     for (name, kind) in &references {
-        let path = dir.join(name);
+        let Some(path) = member_path(dir, name) else {
+            continue; // outside the directory: reported by cross_file, never read
+        };
         if !path.is_file() {
             continue; // already reported by missing_file
         }
-        let display = shown(name);
+        let display = path.display().to_string();
         if !files.seen.insert(display.clone()) {
             continue;
         }
-        files.add(check_member(&path, &display, *kind).report);
+        files.add(check_member(Some(dir), &path, &display, *kind).report);
     }
 
     // Every sysidcfg and bootparams below the directory, in batches so that memory does not
@@ -896,13 +906,13 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
         }
         batch.push((entry.into_path(), display, kind));
         if batch.len() == BATCH {
-            for report in check_many(&batch, opts.threads) {
+            for report in check_many(dir, &batch, opts.threads) {
                 files.add(report);
             }
             batch.clear();
         }
     }
-    for report in check_many(&batch, opts.threads) {
+    for report in check_many(dir, &batch, opts.threads) {
         files.add(report);
     }
 
@@ -922,7 +932,7 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
             dir.join("rules.ok")
         };
         let ok_shown = ok_path.display().to_string();
-        let existing = read_member(&ok_path).ok();
+        let existing = read_member(Some(dir), &ok_path).ok();
         let stale = existing.as_deref().is_some_and(|e| e != derived.as_bytes());
         let status = if opts.rules_file.is_some() {
             RulesOkStatus::NotWrittenRulesOption
@@ -978,7 +988,9 @@ fn check_rules_in_dir(
     references: &mut BTreeSet<(String, FileKind)>,
 ) -> (FileReport, Option<String>) {
     use crate::rules::Flavor;
-    let bytes = match read_member(path) {
+    // Not confined: the client reads the generated rules.ok, and a `rules` kept elsewhere
+    // and linked in is a fair setup.
+    let bytes = match read_member(None, path) {
         Ok(b) => b,
         Err(e) => {
             let d = lint::file::unreadable_file::diagnostic(&e);
@@ -1037,6 +1049,25 @@ fn check_rules_ok_in_dir(
     make_report(display, FileKind::RulesOk, Some(&src), diags)
 }
 
+/// Where the installer looks for a file a rule names: `SI_CONFIG_DIR/NAME` (a leading `/`
+/// does not make it absolute there). `None` when that leads out of the directory (`..`, a
+/// symbolic link out of it): the client cannot see such a file, and the checker must not
+/// read, and print excerpts of, files outside the directory it was asked to check (a
+/// rules file naming `../../etc/shadow` in a CI run).
+fn member_path(dir: &Path, name: &str) -> Option<PathBuf> {
+    let path = dir.join(name.trim_start_matches('/'));
+    leads_inside(dir, &path).then_some(path)
+}
+
+/// False when `path` (below `dir`) resolves to a file outside `dir`. A path that does not
+/// resolve (nothing there, a dangling link) counts as inside: it is reported, not read.
+fn leads_inside(dir: &Path, path: &Path) -> bool {
+    match (std::fs::canonicalize(path), std::fs::canonicalize(dir)) {
+        (Ok(file), Ok(root)) => file.starts_with(&root),
+        _ => true,
+    }
+}
+
 /// The J rules of one parsed rules file; collects the files its rules name into
 /// `references`. Each distinct file is looked up once.
 fn cross_file(
@@ -1060,9 +1091,13 @@ fn cross_file(
             }
             let Some(name) = field.path() else { continue };
             let key = (name, kind);
-            let template = lookups.entry(key.clone()).or_insert_with(|| {
-                lint::dir::missing_file::check(&kind, &key.0, &dir.join(&key.0), 0..0)
-            });
+            let template =
+                lookups
+                    .entry(key.clone())
+                    .or_insert_with(|| match member_path(dir, &key.0) {
+                        Some(path) => lint::dir::missing_file::check(&kind, &key.0, &path, 0..0),
+                        None => Some(lint::dir::missing_file::outside(&kind, &key.0, 0..0)),
+                    });
             if let Some(d) = template {
                 let mut d = d.clone();
                 d.span = field.span.clone();
@@ -1118,13 +1153,25 @@ fn insert_sorted(files: &mut Vec<FileReport>, report: FileReport) {
     files.insert(at, report);
 }
 
+/// Which walked files must resolve inside the directory: a `sysidcfg` is read by the
+/// client over NFS, where a link out of the share leads nowhere; a `bootparams` is read by
+/// the server's `rpc.bootparamd`, and a link to `/etc/bootparams` is a fair way to have it
+/// checked.
+fn walked_confinement(dir: &Path, kind: FileKind) -> Option<&Path> {
+    (kind == FileKind::Sysidcfg).then_some(dir)
+}
+
 /// Check many small files on up to `threads` threads; the result keeps the input order.
-fn check_many(files: &[(PathBuf, String, FileKind)], threads: usize) -> Vec<FileReport> {
+fn check_many(
+    dir: &Path,
+    files: &[(PathBuf, String, FileKind)],
+    threads: usize,
+) -> Vec<FileReport> {
     let threads = threads.clamp(1, 8);
     if threads == 1 || files.len() < 64 {
         return files
             .iter()
-            .map(|(p, d, k)| check_member(p, d, *k).report)
+            .map(|(p, d, k)| check_member(walked_confinement(dir, *k), p, d, *k).report)
             .collect();
     }
     let chunk = files.len().div_ceil(threads);
@@ -1134,7 +1181,7 @@ fn check_many(files: &[(PathBuf, String, FileKind)], threads: usize) -> Vec<File
             .map(|part| {
                 scope.spawn(move || {
                     part.iter()
-                        .map(|(p, d, k)| check_member(p, d, *k).report)
+                        .map(|(p, d, k)| check_member(walked_confinement(dir, *k), p, d, *k).report)
                         .collect::<Vec<_>>()
                 })
             })

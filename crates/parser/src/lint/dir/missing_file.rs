@@ -11,11 +11,6 @@ use super::{missing_begin_script, missing_finish_script, missing_profile};
 /// `name` as written in the rule, `path` = the JumpStart directory joined with it, `span`
 /// = the field in the rules file.
 pub fn check(kind: &FileKind, name: &str, path: &Path, span: Span) -> Option<Diagnostic> {
-    let (rule, what): (&'static Rule, &str) = match kind {
-        FileKind::Begin => (&missing_begin_script::RULE, "begin script"),
-        FileKind::Finish => (&missing_finish_script::RULE, "finish script"),
-        _ => (&missing_profile::RULE, "profile"),
-    };
     let found = match std::fs::metadata(path) {
         Ok(m) if m.is_file() => return None,
         Ok(m) if m.is_dir() => "a directory",
@@ -30,20 +25,35 @@ pub fn check(kind: &FileKind, name: &str, path: &Path, span: Span) -> Option<Dia
         }
         Err(_) => "nothing",
     };
+    Some(diagnostic(kind, name, found, span))
+}
+
+/// The finding for a name that resolves outside the JumpStart directory (`..`, or a
+/// symbolic link out of it): the client cannot see it, and it is not read.
+pub fn outside(kind: &FileKind, name: &str, span: Span) -> Diagnostic {
+    diagnostic(kind, name, "a path that leads outside it (not read)", span)
+}
+
+fn diagnostic(kind: &FileKind, name: &str, found: &str, span: Span) -> Diagnostic {
+    let (rule, what): (&'static Rule, &str) = match kind {
+        FileKind::Begin => (&missing_begin_script::RULE, "begin script"),
+        FileKind::Finish => (&missing_finish_script::RULE, "finish script"),
+        _ => (&missing_profile::RULE, "profile"),
+    };
     let d = Diagnostic::new(
         rule,
         span,
         format!("expected a {what} `{name}` in the JumpStart directory, found {found}"),
     )
     .label(format!("{what} named here"));
-    Some(match kind {
+    match kind {
         FileKind::Profile => {
             d.help("create the profile, fix the name, or use `=` with a begin script")
         }
         _ => d.help(format!(
             "create the {what}, fix the name, or write `-` for none"
         )),
-    })
+    }
 }
 
 #[cfg(test)]
