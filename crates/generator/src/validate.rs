@@ -173,6 +173,16 @@ fn normalise_mac(s: &str) -> Option<String> {
     Some(out.join(":"))
 }
 
+/// A normalised MAC (`8:0:20:a1:b2:c3`) that a network card can have: not multicast or
+/// broadcast (the low bit of the first byte clear) and not all zeros.
+fn is_unicast_mac(mac: &str) -> bool {
+    let bytes: Vec<u8> = mac
+        .split(':')
+        .filter_map(|p| u8::from_str_radix(p, 16).ok())
+        .collect();
+    bytes.first().is_some_and(|b| b & 1 == 0) && bytes.iter().any(|&b| b != 0)
+}
+
 fn is_hostname(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 63
@@ -949,7 +959,18 @@ impl Validator<'_> {
             );
         }
         let mac = match normalise_mac(&c.mac) {
-            Some(m) => m,
+            Some(m) if is_unicast_mac(&m) => m,
+            Some(_) => {
+                // RARP and bootparams answer a client's own address: a multicast,
+                // broadcast or all-zero address can never be one.
+                self.bad_value(
+                    "mac",
+                    &c.mac,
+                    &format!("MAC address of {host:?}"),
+                    "a network card's own (unicast) address: the first byte even, not all zeros (ff:ff:ff:ff:ff:ff is broadcast)",
+                );
+                String::new()
+            }
             None => {
                 self.bad_value(
                     "mac",
@@ -1553,6 +1574,10 @@ mod tests {
         assert_eq!(normalise_mac("8:0:20:a1:b2"), None);
         assert_eq!(normalise_mac("8:0:20:a1:b2:c3g"), None);
         assert_eq!(normalise_mac("8:0:20:a1:b2:123"), None);
+        assert!(is_unicast_mac("8:0:20:a1:b2:c3"));
+        assert!(!is_unicast_mac("ff:ff:ff:ff:ff:ff"));
+        assert!(!is_unicast_mac("1:0:5e:0:0:1"));
+        assert!(!is_unicast_mac("0:0:0:0:0:0"));
     }
 
     #[test]

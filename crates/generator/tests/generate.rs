@@ -158,6 +158,8 @@ fn bad_sites_report_every_problem_with_path_line_and_column() {
                 "malformed.yaml:21:18: invalid netmask \"255.0.255.0\"",
                 "malformed.yaml:24:10: invalid MAC address",
                 "malformed.yaml:25:9: invalid IP address",
+                "malformed.yaml:27:10: invalid MAC address of \"ws2\"",
+                "(unicast) address",
             ],
         ),
         (
@@ -696,6 +698,10 @@ fn arb_site() -> impl Strategy<Value = String> {
                 if !seen.insert(host.clone()) {
                     continue;
                 }
+                // A card's own address: unicast (low bit of the first byte clear) and
+                // never all zeros (the locally administered bit set).
+                let mut mac = mac;
+                mac[0] = (mac[0] & 0xfe) | 0x02;
                 let mac = mac.iter().map(|b| format!("{b:x}")).collect::<Vec<_>>().join(":");
                 let mac = format!("{mac}{}", "");
                 let karch = if sparc { "sun4u" } else { "i86pc" };
