@@ -559,6 +559,8 @@ struct Columns<'a> {
     src: &'a SourceFile,
     /// Offset (on a char boundary), 1-based line and column of the last start.
     last: (usize, usize, usize),
+    /// Excerpt bytes the file's findings may still keep ([`MAX_EXCERPT_BYTES_PER_FILE`]).
+    excerpt_budget: usize,
 }
 
 impl<'a> Columns<'a> {
@@ -566,6 +568,7 @@ impl<'a> Columns<'a> {
         Columns {
             src,
             last: (0, 1, 1),
+            excerpt_budget: MAX_EXCERPT_BYTES_PER_FILE,
         }
     }
 
@@ -649,8 +652,17 @@ fn locate(
     let excerpt = if src.text.is_empty() {
         None
     } else {
-        excerpt(src, secrets, start_off..end_off, &d.secondary)
+        excerpt(
+            src,
+            secrets,
+            start_off..end_off,
+            &d.secondary,
+            columns.excerpt_budget,
+        )
     };
+    if let Some(ex) = &excerpt {
+        columns.excerpt_budget = columns.excerpt_budget.saturating_sub(ex.text.len());
+    }
     Finding {
         diagnostic: d,
         start,
@@ -667,11 +679,17 @@ const MAX_EXCERPT_LINES: usize = 12;
 /// the finding keeps its position, and memory stays bounded by the findings, not the lines.
 const MAX_EXCERPT_BYTES: usize = 16 * 1024;
 
+/// Most excerpt bytes kept for the findings of one file. Each finding keeps its own copy of
+/// its lines, so a file of 10 KiB lines with a finding on every word would otherwise keep
+/// (and render) gigabytes; past the budget, findings keep their position only.
+const MAX_EXCERPT_BYTES_PER_FILE: usize = 1 << 20;
+
 fn excerpt(
     src: &SourceFile,
     secrets: &[Span],
     primary: Span,
     secondary: &[Label],
+    budget: usize,
 ) -> Option<Excerpt> {
     let text = &src.text;
     let first = src.line_span_at(primary.start);
@@ -691,7 +709,7 @@ fn excerpt(
         hi = hi.max(src.line_span_at(e).end);
         kept.push((s..e, label.message.clone()));
     }
-    if hi - lo > MAX_EXCERPT_BYTES {
+    if hi - lo > MAX_EXCERPT_BYTES.min(budget) {
         return None;
     }
     // Mask secrets that intersect the excerpt: each becomes `********`, and every span is
@@ -1255,11 +1273,11 @@ mod tests {
         let src = SourceFile::new("sysidcfg", "root_password=0123456789abcdef timezone=Mars\n");
         let secrets = secret_spans(&src.text);
         let tz = src.text.find("Mars").unwrap();
-        let ex = excerpt(&src, &secrets, tz..tz + 4, &[]).unwrap();
+        let ex = excerpt(&src, &secrets, tz..tz + 4, &[], usize::MAX).unwrap();
         assert_eq!(ex.text, "root_password=******** timezone=Mars");
         assert_eq!(&ex.text[ex.primary.clone()], "Mars");
         let pw = src.text.find("0123").unwrap();
-        let ex = excerpt(&src, &secrets, pw..pw + 16, &[]).unwrap();
+        let ex = excerpt(&src, &secrets, pw..pw + 16, &[], usize::MAX).unwrap();
         assert_eq!(&ex.text[ex.primary.clone()], MASK);
     }
 
@@ -1282,9 +1300,32 @@ mod tests {
     }
 
     #[test]
+    fn excerpts_stop_at_the_file_budget() {
+        // 10 KiB lines with a finding on every word: past 1 MiB of excerpts, findings keep
+        // their position only.
+        let line = format!("{}\n", "a ".repeat(5000));
+        let src = SourceFile::new("bootparams", line.repeat(4));
+        let diags: Vec<Diagnostic> = (0..20_000)
+            .map(|i| Diagnostic::new(&lint::file::long_line::RULE, 2 * i..2 * i + 1, "m"))
+            .collect();
+        let report = make_report("bootparams", FileKind::Bootparams, Some(&src), diags);
+        let kept: usize = report
+            .findings
+            .iter()
+            .filter_map(|f| f.excerpt.as_ref())
+            .map(|e| e.text.len())
+            .sum();
+        assert!(kept <= MAX_EXCERPT_BYTES_PER_FILE, "{kept}");
+        assert!(report.findings[0].excerpt.is_some());
+        let last = report.findings.last().unwrap();
+        assert!(last.excerpt.is_none());
+        assert_eq!((last.start.line, last.start.column), (4, 9996));
+    }
+
+    #[test]
     fn huge_lines_get_no_excerpt() {
         let src = SourceFile::new("profile", "x".repeat(MAX_EXCERPT_BYTES + 1));
-        assert!(excerpt(&src, &[], 5..6, &[]).is_none());
+        assert!(excerpt(&src, &[], 5..6, &[], usize::MAX).is_none());
         let d = Diagnostic::new(&lint::file::long_line::RULE, 5..6, "m");
         let f = locate(Some(&src), Some(&mut Columns::new(&src)), &[], d);
         assert_eq!((f.start.line, f.start.column), (1, 6));
