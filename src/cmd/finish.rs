@@ -11,8 +11,16 @@ use zflash_runtime::exec::{self, Events, Fault, FinishOptions, Outcome};
 use zflash_runtime::platform::Platform;
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  zflash finish --config $SI_CONFIG_DIR/deploy/$SI_HOSTNAME.yaml --plan
+  zflash finish --config $SI_CONFIG_DIR/deploy/$SI_HOSTNAME.yaml --events /a/var/tmp/zflash.jsonl
+
+Exit status: 0 deployed or nothing to do; 1 deployment failed and was rolled back (or,
+after the bootfs switch, its clean-up failed: rerun); 2 bad invocation or config
+(nothing touched). See docs/deploy.md.")]
 pub struct Args {
-    /// Deploy config (YAML, version 1) [default: $SI_CONFIG_DIR/zflash-deploy.yaml]
+    /// Deploy config (YAML, version 1; `zflash generate` writes deploy/<host>.yaml)
+    /// [default: $SI_CONFIG_DIR/zflash-deploy.yaml]
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Root of the installed system, where the pool's altroot is
@@ -34,7 +42,7 @@ pub struct Args {
     /// change, as well as during the receive (config `verify_first: true`)
     #[arg(long)]
     verify_first: bool,
-    /// No step lines on stderr
+    /// No step lines and no progress bar on stderr
     #[arg(long, short)]
     quiet: bool,
     /// Skip the free-space preflight check (for tests of a pool filling up)

@@ -11,6 +11,13 @@ use zflash_generator::{ChangeKind, GenerateError};
 /// Generate a JumpStart directory (rules, rules.ok, profiles, sysidcfg, finish scripts,
 /// deploy configs, install-server fragments) from a YAML site file.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  zflash generate site.yaml -o /export/jumpstart --plan
+  zflash generate site.yaml -o /export/jumpstart
+  zflash generate --schema > site.schema.json
+
+Exit status: 0 written (or planned), 1 the site file has problems (all listed, nothing
+written), 2 other errors. See docs/site-file.md.")]
 pub struct Args {
     /// The site file (YAML; see docs/site-file.md).
     #[arg(required_unless_present = "schema")]
@@ -50,6 +57,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Err(e) => return Err(e).context("nothing was written"),
     };
     if args.plan {
+        zflash_generator::output::check_writable(&dir, args.force)
+            .with_context(|| format!("planning {}", dir.display()))?;
         let changes = zflash_generator::output::plan(&dir, &files)?;
         let mut site_wide = Vec::new();
         let mut per_client: BTreeMap<String, Vec<_>> = BTreeMap::new();

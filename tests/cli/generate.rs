@@ -54,6 +54,71 @@ fn generate_then_check_is_clean_and_rerun_changes_nothing() {
         .stdout(predicate::str::contains("0 created, 0 changed, 0 removed"));
 }
 
+/// `zflash finish --help` and the README show `--config $SI_CONFIG_DIR/deploy/$SI_HOSTNAME.yaml`:
+/// that is the file generate writes for each client, and what the native wrapper passes.
+#[test]
+fn finish_help_names_the_deploy_config_that_generate_writes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("js");
+    zflash()
+        .args(["generate"])
+        .arg(repo().join("fixtures/examples/site.yaml"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(out.join("deploy/ws001.yaml").is_file());
+    let native = std::fs::read_to_string(out.join("finish/desktop.native")).unwrap();
+    assert!(native.contains(r#"ZFLASH_CONFIG="${SI_CONFIG_DIR}/deploy/${SI_HOSTNAME}.yaml""#));
+    zflash()
+        .args(["finish", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "zflash finish --config $SI_CONFIG_DIR/deploy/$SI_HOSTNAME.yaml --plan",
+        ));
+    zflash()
+        .args(["generate", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "zflash generate site.yaml -o /export/jumpstart --plan",
+        ));
+}
+
+/// `--plan` into a directory that `generate` would refuse says so (exit 2), like the write.
+#[test]
+fn plan_into_a_foreign_directory_is_refused_like_the_write() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("js");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("rules"), "# hand-written\n").unwrap();
+    let site = repo().join("fixtures/examples/site.yaml");
+    for plan in [true, false] {
+        let mut cmd = zflash();
+        cmd.arg("generate").arg(&site).arg("-o").arg(&out);
+        if plan {
+            cmd.arg("--plan");
+        }
+        cmd.assert()
+            .code(2)
+            .stderr(predicate::str::contains("use --force to write into it"));
+    }
+    assert_eq!(
+        std::fs::read_to_string(out.join("rules")).unwrap(),
+        "# hand-written\n"
+    );
+    zflash()
+        .arg("generate")
+        .arg(&site)
+        .arg("-o")
+        .arg(&out)
+        .args(["--plan", "--force"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("change  rules"));
+}
+
 #[test]
 fn plan_lists_files_per_client_and_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();

@@ -144,6 +144,33 @@ pub fn plan(dir: &Path, files: &Files) -> Result<Vec<Change>, GenerateError> {
     Ok(changes)
 }
 
+/// Whether `write` may write into `dir`: it does not exist, or it is a directory that is
+/// empty, written by `generate` (has the marker), or `force` is given. `--plan` calls it
+/// too, so that a plan of a write that would be refused is that refusal.
+pub fn check_writable(dir: &Path, force: bool) -> Result<(), GenerateError> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    if !dir.is_dir() {
+        return Err(GenerateError::io(
+            "cannot write into",
+            dir,
+            std::io::Error::other("it exists and is not a directory"),
+        ));
+    }
+    let has_marker = dir.join(MARKER).is_file();
+    let empty = fs::read_dir(dir)
+        .map_err(|e| GenerateError::io("cannot read", dir, e))?
+        .next()
+        .is_none();
+    if !has_marker && !empty && !force {
+        return Err(GenerateError::ForeignOutput {
+            dir: dir.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
 /// Write `files` into `dir` (see the module docs). `force` allows writing into an existing
 /// directory that `generate` did not create. Returns the changes made.
 pub fn write(dir: &Path, files: &Files, force: bool) -> Result<Vec<Change>, GenerateError> {
@@ -168,23 +195,7 @@ pub fn write(dir: &Path, files: &Files, force: bool) -> Result<Vec<Change>, Gene
             })
             .collect());
     }
-    if !dir.is_dir() {
-        return Err(GenerateError::io(
-            "cannot write into",
-            dir,
-            std::io::Error::other("it exists and is not a directory"),
-        ));
-    }
-    let has_marker = dir.join(MARKER).is_file();
-    let empty = fs::read_dir(dir)
-        .map_err(|e| GenerateError::io("cannot read", dir, e))?
-        .next()
-        .is_none();
-    if !has_marker && !empty && !force {
-        return Err(GenerateError::ForeignOutput {
-            dir: dir.to_path_buf(),
-        });
-    }
+    check_writable(dir, force)?;
     let changes = plan(dir, &all)?;
     update(dir, &all, &changes)?;
     Ok(changes.into_iter().filter(|c| c.path != MARKER).collect())
