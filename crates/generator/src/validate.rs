@@ -19,6 +19,9 @@ pub fn load(path: &Path, text: &str) -> Result<model::Site, SiteErrors> {
         path: path.to_path_buf(),
         problems,
     };
+    // A byte order mark (Windows editors) is not YAML content: the parser takes it for
+    // part of the first key when the file starts with one rather than a comment.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let file: SiteFile = match serde_yaml::from_str(text) {
         Ok(f) => f,
         Err(e) => {

@@ -307,6 +307,21 @@ fn tabs_are_named_and_crlf_or_a_bom_change_nothing() {
             "{path} differs for a CRLF + BOM site file"
         );
     }
+    // The same when the first line is a key, not a comment (the BOM right before `version`).
+    let uncommented: String = minimal
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(uncommented.starts_with("version:"), "{uncommented}");
+    std::fs::write(&p, &uncommented).unwrap();
+    let want = generate(&p).unwrap();
+    std::fs::write(&p, format!("\u{feff}{uncommented}")).unwrap();
+    let got = generate(&p).unwrap();
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>()
+    );
 }
 
 /// A client whose IP address is not on the network of its default route (a typo in the

@@ -352,6 +352,9 @@ impl DeployConfig {
 
     /// Parse and validate YAML text.
     pub fn from_yaml(text: &str) -> Result<DeployConfig, ConfigError> {
+        // A byte order mark (Windows editors) is not YAML content: the parser would take
+        // it for part of the first key.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let cfg: DeployConfig = serde_yaml::from_str(text).map_err(|e| ConfigError::Parse {
             path: "<config>".into(),
             message: e.to_string(),
@@ -522,6 +525,16 @@ mod tests {
         assert_eq!(c.sysidcfg.as_deref(), Some("sysidcfg"));
         assert!(c.preserve_logs.enabled);
         assert_eq!(c.archive, ArchiveLocation::Path("/flar/s10.zfs".into()));
+    }
+
+    #[test]
+    fn a_windows_edited_config_reads_the_same() {
+        let unix = "version: 1\narchive: /flar/s10.zfs\nbe_name: s10gold\n";
+        let windows = format!("\u{feff}{}", unix.replace('\n', "\r\n"));
+        assert_eq!(
+            DeployConfig::from_yaml(&windows).unwrap(),
+            DeployConfig::from_yaml(unix).unwrap()
+        );
     }
 
     #[test]
