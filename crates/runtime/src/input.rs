@@ -208,9 +208,11 @@ pub fn open(path: &Path, manifest: Option<&Path>) -> Result<Box<dyn ArchiveInput
         header: h,
         stored_size,
         raw_size: man.map(|m| m.raw_bytes).unwrap_or(stored_size),
+        // `unknown` is what `uname -p` prints where it cannot tell (Linux): no constraint,
+        // as in the generated loadzfs, which only checks a Solaris processor type.
         architectures: man
             .map(|m| m.content.architecture.clone())
-            .filter(|a| !a.is_empty())
+            .filter(|a| !a.is_empty() && a != "unknown")
             .into_iter()
             .collect(),
         expected_sha256: man.map(|m| m.sha256.clone()),
