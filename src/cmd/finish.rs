@@ -63,6 +63,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         None => anyhow::bail!("no deploy config: give --config FILE (or set SI_CONFIG_DIR)"),
     };
+    if args.config.is_none() && !config_path.exists() {
+        // A generated JumpStart directory has one config per client, not the default name.
+        let generated = PathBuf::from(&si_config_dir)
+            .join("deploy")
+            .join(format!("{}.yaml", env("SI_HOSTNAME")));
+        if !env("SI_HOSTNAME").is_empty() && generated.is_file() {
+            anyhow::bail!(
+                "no deploy config {} (the default); this JumpStart directory has {} (written by `zflash generate`): pass it with --config",
+                config_path.display(),
+                generated.display()
+            );
+        }
+    }
     let mut cfg = DeployConfig::load(&config_path)?;
     cfg.verify_first |= args.verify_first;
     let fault = std::env::var("ZFLASH_FAULT")

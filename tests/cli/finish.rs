@@ -106,6 +106,27 @@ fn plan_prints_every_step_and_changes_nothing() {
     assert_eq!(plan["be_dataset"], "rpool/ROOT/s10gold");
 }
 
+/// Without --config in a directory written by `zflash generate` (no zflash-deploy.yaml,
+/// one deploy/<host>.yaml per client), the error names the client's config.
+#[test]
+fn a_missing_default_config_names_the_generated_one() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("deploy")).unwrap();
+    let generated = dir.path().join("deploy/ws001.yaml");
+    std::fs::write(&generated, "version: 1\narchive: /x.zfs\nbe_name: b\n").unwrap();
+    let out = zflash()
+        .args(["finish", "--plan"])
+        .env("SI_CONFIG_DIR", dir.path())
+        .env("SI_HOSTNAME", "ws001")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("zflash-deploy.yaml (the default)"), "{err}");
+    assert!(err.contains(&format!("{}", generated.display())), "{err}");
+    assert!(err.contains("pass it with --config"), "{err}");
+}
+
 #[test]
 fn bad_input_is_refused_before_anything_changes() {
     let dir = tempfile::tempdir().unwrap();
