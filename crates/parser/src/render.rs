@@ -502,6 +502,22 @@ fn gh_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
+        .chars()
+        .map(visible_control)
+        .collect()
+}
+
+/// Other control characters (an escape sequence quoted from a hostile file) as their
+/// visible Unicode pictures (`␛`), as the human output shows them: the Actions log
+/// would otherwise interpret them.
+fn visible_control(c: char) -> char {
+    match u32::from(c) {
+        0x09 => c,
+        code @ 0..=0x1f => char::from_u32(0x2400 + code).unwrap_or('\u{fffd}'),
+        0x7f => '\u{2421}',
+        0x80..=0x9f => '\u{fffd}',
+        _ => c,
+    }
 }
 
 /// Escape a property value of a workflow command.
@@ -566,6 +582,10 @@ mod tests {
     fn github_escapes() {
         assert_eq!(gh_data("a%b\nc\r"), "a%25b%0Ac%0D");
         assert_eq!(gh_property("a:b,c"), "a%3Ab%2Cc");
+        assert_eq!(
+            gh_data("a\x1b[31mb\u{7f}\u{9b}"),
+            "a\u{241b}[31mb\u{2421}\u{fffd}"
+        );
     }
 
     #[test]
