@@ -418,7 +418,7 @@ impl Archive {
                 })?;
                 Decoder::Zstd(Box::new(d))
             }
-            Compression::Gzip => Decoder::Gzip(Box::new(flate2::bufread::GzDecoder::new(
+            Compression::Gzip => Decoder::Gzip(Box::new(flate2::bufread::MultiGzDecoder::new(
                 BufReader::with_capacity(256 * 1024, stored),
             ))),
         })
@@ -686,7 +686,7 @@ impl Read for Prefetch {
 }
 
 type ZstdDecoder = zstd::stream::read::Decoder<'static, BufReader<StoredReader>>;
-type GzipDecoder = flate2::bufread::GzDecoder<BufReader<StoredReader>>;
+type GzipDecoder = flate2::bufread::MultiGzDecoder<BufReader<StoredReader>>;
 
 enum Decoder {
     Raw(StoredReader),

@@ -725,3 +725,28 @@ fn a_manifest_that_is_a_fifo_or_a_device_is_refused_not_read() {
     let e = open(archive);
     assert!(e.to_string().contains("not a regular file"), "{e}");
 }
+
+/// A gzip file of several members (`cat part1.gz part2.gz`, parallel compressors) is one
+/// stream to `gzip -dc`, which is what the Bourne-shell finish script runs; zflash reads
+/// it the same way, not as "trailing data" after the first member.
+#[test]
+fn a_multi_member_gzip_archive_is_read_whole() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let stream = raw("zfs-fuse/incr.zs");
+    let (first, second) = stream.split_at(stream.len() / 2);
+    let mut bytes = Vec::new();
+    for part in [first, second] {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(part).unwrap();
+        bytes.extend(gz.finish().unwrap());
+    }
+    let p = tmp_copy(dir.path(), "two.zfs.gz", &bytes);
+    let summary = Archive::open(&p)
+        .unwrap()
+        .reader()
+        .unwrap()
+        .finish()
+        .unwrap();
+    assert_eq!(summary.raw_bytes, stream.len() as u64);
+}
