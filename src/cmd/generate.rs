@@ -24,7 +24,7 @@ pub struct Args {
     pub site: Option<PathBuf>,
     /// Output directory (created if missing; updated in place if a previous `generate`
     /// wrote it).
-    #[arg(short, long, required_unless_present_any = ["schema"])]
+    #[arg(short, long, value_name = "DIR", required_unless_present_any = ["schema"])]
     pub output: Option<PathBuf>,
     /// Show per client which files would be created, changed or removed; write nothing.
     #[arg(long)]
