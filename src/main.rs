@@ -56,9 +56,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             // A closed stdout (`zflash info | head`) is not an error worth a message.
-            if let Some(io) = err.root_cause().downcast_ref::<std::io::Error>()
-                && io.kind() == std::io::ErrorKind::BrokenPipe
-            {
+            if err.chain().any(is_broken_pipe) {
                 return ExitCode::SUCCESS;
             }
             let mut stderr = std::io::stderr().lock();
@@ -69,4 +67,14 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Is this error a write to a closed pipe, directly or inside a JSON serialiser's error?
+fn is_broken_pipe(err: &(dyn std::error::Error + 'static)) -> bool {
+    if let Some(io) = err.downcast_ref::<std::io::Error>() {
+        return io.kind() == std::io::ErrorKind::BrokenPipe;
+    }
+    err.downcast_ref::<serde_json::Error>()
+        .and_then(serde_json::Error::io_error_kind)
+        == Some(std::io::ErrorKind::BrokenPipe)
 }

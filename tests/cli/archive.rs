@@ -585,3 +585,28 @@ fn capture_stopped_by_a_signal_leaves_nothing_behind() {
         assert_eq!(pool.datasets(), before, "SIG{signal}");
     }
 }
+
+/// `zflash info --json … | head -1` and `verify --json … | head -1`: a reader that goes
+/// away is not an error worth a message (exit 0, nothing on stderr), as for `cat`.
+#[test]
+fn a_closed_stdout_is_not_an_error() {
+    let one = fixture("openzfs/big-endian-all-drr-types-base-XDR.zsend.zst");
+    // Well over a pipe buffer (64 KiB) of output, so the writes must meet the closed pipe.
+    let many: Vec<&str> = std::iter::repeat_n(one.as_str(), 200).collect();
+    for sub in ["info", "verify"] {
+        let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("zflash"))
+            .arg(sub)
+            .arg("--json")
+            .args(&many)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 1];
+        std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{sub}: {:?}", out.status);
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{sub}");
+    }
+}
