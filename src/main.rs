@@ -26,10 +26,28 @@ enum Command {
     /// Print the documentation of a lint rule.
     Explain(cmd::explain::Args),
     /// Snapshot a dataset and write a verified, optionally compressed archive.
+    #[command(after_help = "Examples:
+  zflash capture rpool/ROOT/s10u6 --snapshot flar -o golden.zfs.gz
+  zflash capture rpool/ROOT/s10u6 --snapshot p1 --from flar -o golden-p1.zfs.gz
+  zflash capture rpool/ROOT/s10u6 --recursive -o golden.zfs.zst   # with BE/var
+
+Exit status: 0 archive and manifest written; 2 error (nothing left behind);
+130/143 interrupted by SIGINT/SIGTERM (nothing left behind).")]
     Capture(cmd::capture::Args),
     /// Show an archive's manifest and stream summary.
+    #[command(after_help = "Examples:
+  zflash info golden.zfs.gz
+  zflash info --json golden.zfs.gz golden-p1.zfs.gz
+
+Exit status: 0 readable (and the chain holds); 1 damaged header or broken chain;
+2 usage or I/O error.")]
     Info(cmd::info::Args),
     /// Walk every record of archives or bare send streams and check all checksums.
+    #[command(after_help = "Examples:
+  zflash verify golden.zfs.gz
+  zflash verify --json golden.zfs.gz golden-p1.zfs.gz   # base, then its increments
+
+Exit status: 0 valid; 1 damaged, digest mismatch or broken chain; 2 usage or I/O error.")]
     Verify(cmd::verify::Args),
     /// Deploy an archive as a new boot environment (the JumpStart finish step).
     Finish(cmd::finish::Args),

@@ -9,8 +9,9 @@ use zflash_archive::{ArchiveError, ChainLink, ErrorClass, Guid, check_chain};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Archives or bare `zfs send` files; a base archive followed by its increments,
-    /// in order, is also checked as a chain.
+    /// Archives or bare `zfs send` files; each increment is checked against the archive
+    /// listed just before it (its origin must be that archive's snapshot); a full
+    /// archive starts a new chain.
     #[arg(required = true, value_name = "ARCHIVE")]
     pub archives: Vec<PathBuf>,
     /// Print one JSON document instead of text.
