@@ -32,7 +32,7 @@ enum Command {
   zflash capture rpool/ROOT/s10u6 --recursive -o golden.zfs.zst   # with BE/var
 
 Exit status: 0 archive and manifest written; 2 error (nothing left behind);
-130/143 interrupted by SIGINT/SIGTERM (nothing left behind).")]
+130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP (nothing left behind).")]
     Capture(cmd::capture::Args),
     /// Show an archive's manifest and stream summary.
     #[command(after_help = "Examples:
