@@ -1505,58 +1505,165 @@ fn read_manifest(path: &Path) -> Result<ManifestFacts, String> {
     Ok((digest, compression, arch))
 }
 
-/// Find the 1-based line of the `nth` (0-based) line whose content (after `- `) is
-/// `key: value` (value compared unquoted), or `key:` when `value` is None.
-pub(crate) fn locate(text: &str, key: &str, value: Option<&str>, nth: usize) -> Option<usize> {
+/// One `key: value` entry of a site-file line, block (`key: v`, `- key: v`) or flow
+/// style (`- {hostname: a, ip: 10.0.0.1}`): byte offsets of the key and of the value.
+struct Entry<'a> {
+    key: &'a str,
+    key_at: usize,
+    value: &'a str,
+    value_at: usize,
+}
+
+/// The entries of one line (see [`Entry`]); a value that opens a nested flow mapping has
+/// its own entries after it. Good enough to point at a line and column: the YAML parser
+/// has already accepted the text.
+fn entries(line: &str) -> Vec<Entry<'_>> {
+    let b = line.as_bytes();
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut i = 0;
+    let skip_spaces = |mut i: usize| {
+        while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
+            i += 1;
+        }
+        i
+    };
+    loop {
+        // The start of an entry: after indentation, `- `, `{` or `,`.
+        i = skip_spaces(i);
+        while i < b.len() && b[i] == b'-' && (i + 1 == b.len() || b[i + 1] == b' ') {
+            i = skip_spaces(i + 1);
+        }
+        while i < b.len() && b[i] == b'{' {
+            depth += 1;
+            i = skip_spaces(i + 1);
+        }
+        if i >= b.len() || b[i] == b'#' {
+            return out;
+        }
+        // The key, bare or quoted.
+        let (key, key_at, after_key) = match b[i] {
+            q @ (b'"' | b'\'') => match line[i + 1..].find(q as char) {
+                Some(len) => (&line[i + 1..i + 1 + len], i, i + len + 2),
+                None => return out,
+            },
+            _ => {
+                let len = line[i..]
+                    .find(|c: char| matches!(c, ':' | ',' | '{' | '}' | '[' | ']' | '#'))
+                    .unwrap_or(line.len() - i);
+                (line[i..i + len].trim_end(), i, i + len)
+            }
+        };
+        let colon = skip_spaces(after_key);
+        if colon >= b.len()
+            || b[colon] != b':'
+            || (colon + 1 < b.len() && !matches!(b[colon + 1], b' ' | b'\t'))
+        {
+            return out; // not `key:` (a plain list item, or a flow sequence)
+        }
+        // The value: quoted, a nested flow mapping, or plain up to `,`/`}` in flow
+        // context and up to ` #` or the end of the line.
+        let mut value_at = skip_spaces(colon + 1);
+        let (value, next) = match b.get(value_at) {
+            None => ("", b.len()),
+            Some(b'{') => ("", value_at),
+            Some(&q @ (b'"' | b'\'')) => {
+                value_at += 1; // point inside the quotes
+                match line[value_at..].find(q as char) {
+                    Some(len) => (&line[value_at..value_at + len], value_at + len + 1),
+                    None => (&line[value_at..], b.len()),
+                }
+            }
+            Some(_) => {
+                let rest = &line[value_at..];
+                let mut end = rest.find(" #").unwrap_or(rest.len());
+                if depth > 0 {
+                    end = end.min(rest.find([',', '}']).unwrap_or(rest.len()));
+                }
+                (rest[..end].trim_end(), value_at + end)
+            }
+        };
+        out.push(Entry {
+            key,
+            key_at,
+            value,
+            value_at,
+        });
+        // On to the next entry of a flow mapping, if any.
+        i = skip_spaces(next);
+        while i < b.len() && b[i] == b'}' {
+            depth = depth.saturating_sub(1);
+            i = skip_spaces(i + 1);
+        }
+        if i < b.len() && b[i] == b',' {
+            i += 1;
+        } else if i >= b.len() || b[i] != b'{' {
+            return out;
+        }
+    }
+}
+
+/// The 1-based line and column of the `nth` (0-based) entry `key: value` (value compared
+/// unquoted; block or flow style), or of the `nth` `key:` when `value` is None. The column
+/// is the value's (the key's when `value` is None).
+fn locate_at(text: &str, key: &str, value: Option<&str>, nth: usize) -> Option<(usize, usize)> {
     let mut count = 0;
     for (i, line) in text.lines().enumerate() {
-        let mut l = line.trim_start();
-        while let Some(rest) = l.strip_prefix("- ") {
-            l = rest.trim_start();
-        }
-        let Some(rest) = l.strip_prefix(key) else {
-            continue;
-        };
-        let rest = rest.trim_start_matches(['"', '\'']);
-        let Some(rest) = rest.strip_prefix(':') else {
-            continue;
-        };
-        let rest = rest.split(" #").next().unwrap_or("").trim();
-        let rest = rest.trim_matches(|c| c == '"' || c == '\'');
-        let hit = match value {
-            None => true,
-            Some(v) => rest == v || rest == v.escape_default().to_string(),
-        };
-        if hit {
+        for e in entries(line) {
+            if e.key != key {
+                continue;
+            }
+            let hit = match value {
+                None => true,
+                Some(v) => e.value == v || e.value == v.escape_default().to_string(),
+            };
+            if !hit {
+                continue;
+            }
             if count == nth {
-                return Some(i + 1);
+                let at = if value.is_some_and(|v| !v.is_empty()) {
+                    e.value_at
+                } else {
+                    e.key_at
+                };
+                return Some((i + 1, line[..at].chars().count() + 1));
             }
             count += 1;
         }
     }
-    // A value that spans lines (e.g. with an escaped newline) is found by its first line.
+    // A value that spans lines (e.g. with an escaped newline) is found by its first line;
+    // a value written differently (normalised) only when its key occurs once in the file.
     if let Some(v) = value {
         let first = v.lines().next().unwrap_or("");
         if first != v && !first.is_empty() {
-            return locate(text, key, Some(first), nth);
+            return locate_at(text, key, Some(first), nth);
         }
-        return locate(text, key, None, 0).filter(|_| nth == 0);
+        if nth == 0 && locate_at(text, key, None, 1).is_none() {
+            return locate_at(text, key, None, 0);
+        }
     }
     None
+}
+
+/// The 1-based line of [`locate_at`].
+pub(crate) fn locate(text: &str, key: &str, value: Option<&str>, nth: usize) -> Option<usize> {
+    locate_at(text, key, value, nth).map(|(line, _)| line)
 }
 
 /// The 1-based column, on 1-based `line`, of `value` after `key:` (of `key` itself when
 /// `value` is None or not on that line), counted in characters.
 fn column_of(text: &str, line: usize, key: &str, value: Option<&str>) -> Option<usize> {
     let l = text.lines().nth(line.checked_sub(1)?)?;
-    let key_at = l.find(&format!("{key}:")).or_else(|| l.find(key))?;
-    let at = value
-        .filter(|v| !v.is_empty())
-        .and_then(|v| {
-            let after = key_at + key.len();
-            l[after..].find(v).map(|i| after + i)
-        })
-        .unwrap_or(key_at);
+    let entries = entries(l);
+    let entry = entries
+        .iter()
+        .find(|e| e.key == key && value.is_none_or(|v| e.value == v))
+        .or_else(|| entries.iter().find(|e| e.key == key))?;
+    let at = if value.is_some_and(|v| !v.is_empty() && entry.value == v) {
+        entry.value_at
+    } else {
+        entry.key_at
+    };
     Some(l[..at].chars().count() + 1)
 }
 
@@ -1622,5 +1729,17 @@ mod tests {
         assert_eq!(locate(text, "hostname", Some("a"), 0), Some(2));
         assert_eq!(locate(text, "hostname", Some("a"), 1), Some(4));
         assert_eq!(locate(text, "ip", Some("1.2.3.4"), 0), Some(3));
+        // Flow style, as in a generated 10,000-client list; nested flow mappings; quotes.
+        let text = "server: {hostname: js, ip: 10.0.0.1}\nclients:\n\
+                    - {hostname: a, mac: '8:0:20:0:0:1', ip: 10.0.0.2}\n\
+                    - {hostname: b, sysidcfg: {timezone: GMT}, ip: \"10.0.0.3\"}\n";
+        assert_eq!(locate_at(text, "ip", Some("10.0.0.2"), 0), Some((3, 42)));
+        assert_eq!(locate_at(text, "ip", Some("10.0.0.3"), 0), Some((4, 49)));
+        assert_eq!(locate_at(text, "timezone", Some("GMT"), 0), Some((4, 38)));
+        assert_eq!(locate_at(text, "mac", Some("8:0:20:0:0:1"), 0), Some((3, 23)));
+        assert_eq!(locate(text, "ip", None, 1), Some(3));
+        // A value not in the text is not pinned on another entry of the same key.
+        assert_eq!(locate(text, "ip", Some("10.9.9.9"), 0), None);
+        assert_eq!(column_of(text, 3, "hostname", Some("a")), Some(14));
     }
 }
