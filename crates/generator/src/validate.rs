@@ -1736,7 +1736,10 @@ mod tests {
         assert_eq!(locate_at(text, "ip", Some("10.0.0.2"), 0), Some((3, 42)));
         assert_eq!(locate_at(text, "ip", Some("10.0.0.3"), 0), Some((4, 49)));
         assert_eq!(locate_at(text, "timezone", Some("GMT"), 0), Some((4, 38)));
-        assert_eq!(locate_at(text, "mac", Some("8:0:20:0:0:1"), 0), Some((3, 23)));
+        assert_eq!(
+            locate_at(text, "mac", Some("8:0:20:0:0:1"), 0),
+            Some((3, 23))
+        );
         assert_eq!(locate(text, "ip", None, 1), Some(3));
         // A value not in the text is not pinned on another entry of the same key.
         assert_eq!(locate(text, "ip", Some("10.9.9.9"), 0), None);
