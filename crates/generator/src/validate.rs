@@ -1549,7 +1549,7 @@ fn entries(line: &str) -> Vec<Entry<'_>> {
             },
             _ => {
                 let len = line[i..]
-                    .find(|c: char| matches!(c, ':' | ',' | '{' | '}' | '[' | ']' | '#'))
+                    .find([':', ',', '{', '}', '[', ']', '#'])
                     .unwrap_or(line.len() - i);
                 (line[i..i + len].trim_end(), i, i + len)
             }
