@@ -673,6 +673,10 @@ fn loadzfs_stops_at_the_first_failure_and_undoes_everything() {
 /// zflash finish records it (`guid:<hex>`), and the rerun says it cannot tell whether the
 /// BE is from this archive, changing nothing; with a sidecar manifest next to the
 /// archive (read at install time), the rerun has nothing to do and exits 0.
+/// A bare `zfs send` stream (no manifest, no digest): loadzfs reads the id zflash finish
+/// gives it (`guid:<toguid>` of the first BEGIN record) before any change, so a rerun after
+/// success is a no-op, under posh and dash, and a BE deployed by either is recognised by
+/// the other as deployed from the same archive.
 #[test]
 fn loadzfs_rerun_after_success_with_a_digest_unknown_at_generate_time() {
     if !require_zfs() || !have("dash") {
@@ -688,32 +692,51 @@ fn loadzfs_rerun_after_success_with_a_digest_unknown_at_generate_time() {
     } else {
         u64::from_be_bytes(word(40))
     };
+    let id = format!("guid:{toguid:016x}");
     let pool = TestPool::miniroot("genrerun", 128, INSTALLED);
     let be = format!("{}/ROOT/s10gold", pool.name);
+    let installed = format!("{}/ROOT/{INSTALLED}", pool.name);
     let (_keep, js) = generate_for(&pool, &stream, None);
+    let undeploy = || {
+        run(
+            "zpool",
+            &["set", &format!("bootfs={installed}"), &pool.name],
+        );
+        run_retry("zfs", &["destroy", "-r", &be]).unwrap();
+    };
     let out = run_loadzfs("dash", &pool, &js);
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(out.status.success(), "{stdout}");
-    assert_eq!(
-        pool.zfs_get("org.zflash:archive", &be),
-        format!("guid:{toguid:016x}")
-    );
+    assert_eq!(pool.zfs_get("org.zflash:archive", &be), id);
+    let deployed = pool.state();
+    let shells: Vec<&str> = ["dash", "posh"].into_iter().filter(|s| have(s)).collect();
+    for shell in &shells {
+        let out = run_loadzfs(shell, &pool, &js);
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(out.status.success(), "{shell}: {stdout}");
+        assert!(
+            stdout.contains("is already deployed from this archive: nothing to do"),
+            "{shell}: {stdout}"
+        );
+        assert_eq!(pool.state(), deployed, "{shell}");
+    }
+    // Deployed by loadzfs, rerun natively: the same archive.
+    finish_natively(&pool, &js);
+    assert_eq!(pool.state(), deployed);
+
+    // Deployed natively, rerun with loadzfs: the same archive.
+    undeploy();
+    finish_natively(&pool, &js);
+    assert_eq!(pool.zfs_get("org.zflash:archive", &be), id);
     let deployed = pool.state();
     let out = run_loadzfs("dash", &pool, &js);
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(!out.status.success(), "{stdout}");
-    assert!(stdout.contains("no known digest"), "{stdout}");
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains("nothing to do"), "{stdout}");
     assert_eq!(pool.state(), deployed);
 
-    run(
-        "zpool",
-        &[
-            "set",
-            &format!("bootfs={}/ROOT/{INSTALLED}", pool.name),
-            &pool.name,
-        ],
-    );
-    run_retry("zfs", &["destroy", "-r", &be]).unwrap();
+    // With a manifest, the id is its digest.
+    undeploy();
     write_manifest(&stream, "sparc", None);
     let out = run_loadzfs("dash", &pool, &js);
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -925,4 +948,140 @@ fn a_child_dataset_with_its_own_mountpoint_is_refused_and_undone() {
     assert!(stdout.contains(&child), "{stdout}");
     assert!(stdout.contains("undone"), "{stdout}");
     assert_eq!(pool.state(), before, "{stdout}");
+}
+
+/// The shell functions of a generated loadzfs from `zf_stream_begin` to `zf_stream_guid`.
+fn stream_guid_functions() -> String {
+    let files = zflash_generator::generate(&repo().join("fixtures/examples/site.yaml")).unwrap();
+    let script = String::from_utf8(files["finish/lab.loadzfs"].bytes.clone()).unwrap();
+    let start = script.find("zf_stream_begin() {").unwrap();
+    let guid = script.find("zf_stream_guid() {").unwrap();
+    let end = guid + script[guid..].find("\n}\n").unwrap() + 3;
+    script[start..end].to_string()
+}
+
+/// loadzfs reads the archive id of a stream without digest (its first BEGIN record's
+/// toguid; a compound stream's first substream's) with od, in either byte order, plain or
+/// gzip: the same toguid as `zflash info --json` reports, hence the same id as natively.
+#[test]
+fn generated_stream_guid_is_the_toguid_zflash_info_reports_in_both_byte_orders() {
+    let functions = stream_guid_functions();
+    let tmp = tempfile::tempdir().unwrap();
+    let fixtures = repo().join("fixtures/streams");
+    for name in [
+        "openzfs/big-endian-all-drr-types-base-XDR.zsend.zst",
+        "openzfs/little-endian-all-drr-types-base-XDR.zsend.zst",
+        "openzfs/big-endian-long-payloads.zsend.zst",
+        "zfs-fuse/full.zs",
+        "zfs-fuse/rep.zs",
+        "zfs-fuse/props.zs",
+    ] {
+        let fixture = fixtures.join(name);
+        let out = zflash()
+            .args(["info", "--json"])
+            .arg(&fixture)
+            .output()
+            .unwrap();
+        let info: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let header = &info["archives"][0]["header"];
+        let want = header["first_substream"]["toguid"]
+            .as_str()
+            .or(header["begin"]["toguid"].as_str())
+            .unwrap()
+            .to_string();
+        let stream = tmp.path().join("stream");
+        let archive = zflash_archive::Archive::open(&fixture).unwrap();
+        let mut file = std::fs::File::create(&stream).unwrap();
+        std::io::copy(&mut archive.reader().unwrap(), &mut file).unwrap();
+        drop(file);
+        let gzipped = tmp.path().join("stream.gz");
+        let status = StdCommand::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "gzip -c <'{}' >'{}'",
+                stream.display(),
+                gzipped.display()
+            ))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        for shell in ["posh", "dash"] {
+            if !have(shell) {
+                continue;
+            }
+            for (path, compression) in [(&stream, "none"), (&gzipped, "gzip")] {
+                let out = StdCommand::new(shell)
+                    .arg("-c")
+                    .arg(format!(
+                        "{functions}zf_stream_guid '{}' {compression}\n",
+                        path.display()
+                    ))
+                    .output()
+                    .unwrap();
+                assert_eq!(
+                    String::from_utf8_lossy(&out.stdout).trim(),
+                    want,
+                    "{shell}: {name} ({compression}): {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+        }
+    }
+    // Not a stream: nothing, so that loadzfs falls back to the guid after the receive.
+    let junk = tmp.path().join("junk");
+    std::fs::write(&junk, vec![0x41u8; 400]).unwrap();
+    let out = StdCommand::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "{functions}zf_stream_guid '{}' none\n",
+            junk.display()
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "");
+}
+
+/// One loadzfs per pool: a lock held by a live process refuses the run (exit 1, the pool
+/// unchanged, the holder's pid named, its lock kept); a lock whose process is gone is
+/// taken over, and removed when the run ends.
+#[test]
+fn loadzfs_refuses_a_pool_locked_by_a_live_run_and_takes_over_a_stale_lock() {
+    if !require_zfs() || !have("dash") {
+        return;
+    }
+    let golden = TestPool::create("genlkgold", 96);
+    let stream = golden.golden_stream("golden.zfs", 16);
+    let pool = TestPool::miniroot("genlock", 128, INSTALLED);
+    let (_keep, js) = generate_for(&pool, &stream, None);
+    let lock = PathBuf::from(format!("/tmp/zflash-loadzfs.{}.lock.d", pool.name));
+    let _ = std::fs::remove_dir_all(&lock);
+    std::fs::create_dir(&lock).unwrap();
+    let mut holder = StdCommand::new("sleep").arg("60").spawn().unwrap();
+    std::fs::write(lock.join("pid"), format!("{}\n", holder.id())).unwrap();
+    let before = pool.state();
+    let out = run_loadzfs("dash", &pool, &js);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains(&format!("another run (pid {})", holder.id())),
+        "{stdout}"
+    );
+    assert_eq!(pool.state(), before);
+    assert!(lock.join("pid").is_file(), "the holder's lock was removed");
+
+    // The holder is gone now: its lock is stale.
+    let out = run_loadzfs("dash", &pool, &js);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let outlived = lock.exists();
+    let _ = std::fs::remove_dir_all(&lock);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains("taking over the stale lock"), "{stdout}");
+    assert_eq!(
+        pool.bootfs(),
+        format!("{}/ROOT/s10gold", pool.name),
+        "{stdout}"
+    );
+    assert!(!outlived, "the lock outlived the run");
 }
