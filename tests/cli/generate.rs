@@ -756,9 +756,12 @@ fn loadzfs_rerun_after_success_with_a_digest_unknown_at_generate_time() {
     assert_eq!(pool.state(), deployed);
 }
 
-/// Run the generated `desk.loadzfs` of `js` under `shell` on `pool`, as JumpStart would.
+/// Run the generated `desk.loadzfs` of `js` under `shell` on `pool`, as JumpStart would;
+/// whatever the outcome, the run leaves no pool lock of its own behind.
 fn run_loadzfs(shell: &str, pool: &TestPool, js: &Path) -> std::process::Output {
-    StdCommand::new(shell)
+    let lock = PathBuf::from(format!("/tmp/zflash-loadzfs.{}.lock.d", pool.name));
+    let held_before = lock.exists();
+    let out = StdCommand::new(shell)
         .arg(js.join("finish/desk.loadzfs"))
         .env("SI_CONFIG_DIR", js)
         .env("SI_HOSTNAME", HOST)
@@ -766,7 +769,16 @@ fn run_loadzfs(shell: &str, pool: &TestPool, js: &Path) -> std::process::Output 
         .env("SI_KARCH", "sun4u")
         .env("ZFLASH_ALTROOT", &pool.altroot)
         .output()
-        .unwrap()
+        .unwrap();
+    if !held_before {
+        assert!(
+            !lock.exists(),
+            "{shell}: the run left its lock {}: {}",
+            lock.display(),
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    out
 }
 
 /// `zflash capture --recursive --compress gzip` of a golden BE with a separate /var child
@@ -1059,17 +1071,24 @@ fn loadzfs_refuses_a_pool_locked_by_a_live_run_and_takes_over_a_stale_lock() {
     let mut holder = StdCommand::new("sleep").arg("60").spawn().unwrap();
     std::fs::write(lock.join("pid"), format!("{}\n", holder.id())).unwrap();
     let before = pool.state();
-    let out = run_loadzfs("dash", &pool, &js);
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let shells: Vec<&str> = ["dash", "posh"].into_iter().filter(|s| have(s)).collect();
+    let outs: Vec<_> = shells
+        .iter()
+        .map(|shell| run_loadzfs(shell, &pool, &js))
+        .collect();
+    let still_held = lock.join("pid").is_file();
     holder.kill().unwrap();
     holder.wait().unwrap();
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
-    assert!(
-        stdout.contains(&format!("another run (pid {})", holder.id())),
-        "{stdout}"
-    );
+    for (shell, out) in shells.iter().zip(outs) {
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert_eq!(out.status.code(), Some(1), "{shell}: {stdout}");
+        assert!(
+            stdout.contains(&format!("another run (pid {})", holder.id())),
+            "{shell}: {stdout}"
+        );
+    }
     assert_eq!(pool.state(), before);
-    assert!(lock.join("pid").is_file(), "the holder's lock was removed");
+    assert!(still_held, "the holder's lock was removed");
 
     // The holder is gone now: its lock is stale.
     let out = run_loadzfs("dash", &pool, &js);
@@ -1084,4 +1103,59 @@ fn loadzfs_refuses_a_pool_locked_by_a_live_run_and_takes_over_a_stale_lock() {
         "{stdout}"
     );
     assert!(!outlived, "the lock outlived the run");
+}
+
+/// A gzip-compressed bare `zfs send -R` stream without manifest: loadzfs reads the first
+/// substream's toguid through `gzip -dc` before any change — the id `zflash info` and
+/// `zflash finish` give it — so reruns by loadzfs and by zflash finish change nothing.
+#[test]
+fn loadzfs_rerun_of_a_bare_recursive_gzip_stream_is_a_no_op() {
+    if !require_zfs() || !have("dash") {
+        return;
+    }
+    let golden = TestPool::create("genrrgold", 96);
+    let ds = golden.golden_dataset_with_var(8);
+    run_retry("zfs", &["snapshot", "-r", &format!("{ds}@gold")]).unwrap();
+    let bare = send(golden.dir(), &["-R", &format!("{ds}@gold")], "gold-r.zfs");
+    let archive = golden.dir().join("gold-r.zfs.gz");
+    let status = StdCommand::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "gzip -c <'{}' >'{}'",
+            bare.display(),
+            archive.display()
+        ))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = zflash()
+        .args(["info", "--json"])
+        .arg(&archive)
+        .output()
+        .unwrap();
+    let info: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let toguid = info["archives"][0]["header"]["first_substream"]["toguid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let pool = TestPool::miniroot("genrrerun", 128, INSTALLED);
+    let be = format!("{}/ROOT/s10gold", pool.name);
+    let (_keep, js) = generate_for(&pool, &archive, None);
+    let out = run_loadzfs("dash", &pool, &js);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{stdout}");
+    assert_eq!(
+        pool.zfs_get("org.zflash:archive", &be),
+        format!("guid:{toguid}")
+    );
+    let deployed = pool.state();
+    for shell in ["posh", "dash"].into_iter().filter(|s| have(s)) {
+        let out = run_loadzfs(shell, &pool, &js);
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(out.status.success(), "{shell}: {stdout}");
+        assert!(stdout.contains("nothing to do"), "{shell}: {stdout}");
+        assert_eq!(pool.state(), deployed, "{shell}");
+    }
+    finish_natively(&pool, &js);
+    assert_eq!(pool.state(), deployed);
 }
