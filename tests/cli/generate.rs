@@ -549,14 +549,12 @@ fn loadzfs_with_an_increment_reaches_the_same_end_state_as_zflash_finish() {
         .env("ZFLASH_ALTROOT", &pool.altroot)
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(!out.status.success(), "{stdout}");
-    assert!(
-        stdout.contains(&format!("zfs receive of {} into", inc2.display())),
-        "{stdout}"
+    assert_failed_and_undone(
+        &out,
+        &format!("zfs receive of {} into", inc2.display()),
+        &pool,
+        &before,
     );
-    assert!(stdout.contains("undone"), "{stdout}");
-    assert_eq!(pool.state(), before);
 }
 
 #[test]
@@ -571,17 +569,7 @@ fn loadzfs_stops_at_the_first_failure_and_undoes_everything() {
     let pool = TestPool::miniroot("genfail", 128, INSTALLED);
     let before = pool.state();
     let (_keep, js) = generate_for(&pool, &stream, Some(&manifest));
-    let run_it = |js: &Path| {
-        StdCommand::new("dash")
-            .arg(js.join("finish/desk.loadzfs"))
-            .env("SI_CONFIG_DIR", js)
-            .env("SI_HOSTNAME", HOST)
-            .env("SI_ARCH", "sparc")
-            .env("ZFLASH_ALTROOT", &pool.altroot)
-            .output()
-            .unwrap()
-    };
-    let out = run_it(&js);
+    let out = run_loadzfs("dash", &pool, &js);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("SHA-256 mismatch"));
     assert_eq!(pool.state(), before);
@@ -603,12 +591,8 @@ fn loadzfs_stops_at_the_first_failure_and_undoes_everything() {
         .arg(&js2)
         .assert()
         .success();
-    let out = run_it(&js2);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(!out.status.success(), "{stdout}");
-    assert!(stdout.contains("hook failed"), "{stdout}");
-    assert!(stdout.contains("undone"), "{stdout}");
-    assert_eq!(pool.state(), before, "{stdout}");
+    let out = run_loadzfs("dash", &pool, &js2);
+    assert_failed_and_undone(&out, "hook failed", &pool, &before);
 
     // `zfs list` of the BE's tree fails (a zfs wrapper first in PATH): the tree actions
     // fail on it, as natively, instead of doing nothing and passing.
@@ -647,20 +631,18 @@ fn loadzfs_stops_at_the_first_failure_and_undoes_everything() {
         )
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(!out.status.success(), "{stdout}");
-    assert!(
-        stdout.contains("FAILED: cannot set canmount=noauto on"),
-        "{stdout}"
+    assert_failed_and_undone(
+        &out,
+        "FAILED: cannot set canmount=noauto on",
+        &pool,
+        &before,
     );
-    assert!(stdout.contains("undone"), "{stdout}");
-    assert_eq!(pool.state(), before, "{stdout}");
 
     // The client's sysidcfg is a directory: refused by the preflight, before the receive.
     let sysidcfg = js2.join(format!("sysidcfg/{HOST}/sysidcfg"));
     std::fs::remove_file(&sysidcfg).unwrap();
     std::fs::create_dir(&sysidcfg).unwrap();
-    let out = run_it(&js2);
+    let out = run_loadzfs("dash", &pool, &js2);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(!out.status.success(), "{stdout}");
     assert!(stdout.contains("sysidcfg is not a file"), "{stdout}");
@@ -668,11 +650,6 @@ fn loadzfs_stops_at_the_first_failure_and_undoes_everything() {
     assert_eq!(pool.state(), before, "{stdout}");
 }
 
-/// A rerun of loadzfs after a success, with no digest known when the script was
-/// generated: with none at all (a bare stream), the journal holds the stream's GUID as
-/// zflash finish records it (`guid:<hex>`), and the rerun says it cannot tell whether the
-/// BE is from this archive, changing nothing; with a sidecar manifest next to the
-/// archive (read at install time), the rerun has nothing to do and exits 0.
 /// A bare `zfs send` stream (no manifest, no digest): loadzfs reads the id zflash finish
 /// gives it (`guid:<toguid>` of the first BEGIN record) before any change, so a rerun after
 /// success is a no-op, under posh and dash, and a BE deployed by either is recognised by
@@ -781,6 +758,24 @@ fn run_loadzfs(shell: &str, pool: &TestPool, js: &Path) -> std::process::Output 
     out
 }
 
+/// A loadzfs run that failed with `message` in its output, said it undid its work, and
+/// left the pool exactly as `before`.
+fn assert_failed_and_undone(
+    out: &std::process::Output,
+    message: &str,
+    pool: &TestPool,
+    before: &str,
+) {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains(message),
+        "missing {message:?} in:\n{stdout}"
+    );
+    assert!(stdout.contains("undone"), "{stdout}");
+    assert_eq!(pool.state(), before, "{stdout}");
+}
+
 /// `zflash capture --recursive --compress gzip` of a golden BE with a separate /var child
 /// (snapshot `gold`, renamed `@flar` on receive), made in `golden`; the manifest says
 /// sparc, the architecture the tests' clients have. Also a bare `zfs send -R` of it with
@@ -880,14 +875,12 @@ fn loadzfs_of_a_recursive_archive_reaches_the_same_end_state_as_zflash_finish() 
     std::fs::write(&truncated, &bytes[..bytes.len() * 9 / 10]).unwrap();
     let (_keep_t, js) = generate_for(&pool, &truncated, None);
     let out = run_loadzfs("dash", &pool, &js);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(!out.status.success(), "{stdout}");
-    assert!(
-        stdout.contains(&format!("zfs receive of {} into", truncated.display())),
-        "{stdout}"
+    assert_failed_and_undone(
+        &out,
+        &format!("zfs receive of {} into", truncated.display()),
+        &pool,
+        &before,
     );
-    assert!(stdout.contains("undone"), "{stdout}");
-    assert_eq!(pool.state(), before, "{stdout}");
 
     // A hook that fails after the tree was received, renamed and mounted: everything is
     // undone, the BE's /var included.
@@ -907,11 +900,7 @@ fn loadzfs_of_a_recursive_archive_reaches_the_same_end_state_as_zflash_finish() 
         .assert()
         .success();
     let out = run_loadzfs("dash", &pool, &js);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(!out.status.success(), "{stdout}");
-    assert!(stdout.contains("hook failed"), "{stdout}");
-    assert!(stdout.contains("undone"), "{stdout}");
-    assert_eq!(pool.state(), before, "{stdout}");
+    assert_failed_and_undone(&out, "hook failed", &pool, &before);
 }
 
 /// A child dataset whose mountpoint the recursive stream carries (set on the golden, not
@@ -955,11 +944,7 @@ fn a_child_dataset_with_its_own_mountpoint_is_refused_and_undone() {
     assert_eq!(pool.state(), before, "{report}");
 
     let out = run_loadzfs("dash", &pool, &js);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(!out.status.success(), "{stdout}");
-    assert!(stdout.contains(&child), "{stdout}");
-    assert!(stdout.contains("undone"), "{stdout}");
-    assert_eq!(pool.state(), before, "{stdout}");
+    assert_failed_and_undone(&out, &child, &pool, &before);
 }
 
 /// The shell functions of a generated loadzfs from `zf_stream_begin` to `zf_stream_guid`.
