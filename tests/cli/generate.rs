@@ -1,5 +1,6 @@
 //! CLI tests for the generate commands, and the end-to-end test of the generated
-//! Bourne-shell finish script (posh and dash) against `zflash finish` on zfs-fuse.
+//! Bourne-shell finish script (posh, dash and the Solaris 10 `/sbin/sh` in its userland)
+//! against `zflash finish` on zfs-fuse.
 
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
@@ -7,7 +8,7 @@ use std::process::Command as StdCommand;
 use assert_cmd::Command;
 use predicates::prelude::*;
 use zflash_runtime::testpool::{
-    TestPool, file_tree, require_zfs, run, run_retry, write_manifest, zfs_send,
+    Shell, TestPool, file_tree, require_tool, require_zfs, run, run_retry, write_manifest, zfs_send,
 };
 
 fn repo() -> PathBuf {
@@ -238,8 +239,9 @@ fn bad_site_writes_nothing_and_names_the_file() {
 }
 
 // ---------------------------------------------------------------------------------------
-// End to end on zfs-fuse: the same site deployed by the generated loadzfs (posh, dash) and
-// by `zflash finish` reaches the same datasets, properties, bootfs and files.
+// End to end on zfs-fuse: the same site deployed by the generated loadzfs (posh, dash, and
+// the Solaris 10 /sbin/sh with only its userland on PATH) and by `zflash finish` reaches the
+// same datasets, properties, bootfs and files.
 
 const INSTALLED: &str = "s10u6_req";
 const HOST: &str = "ws001";
@@ -337,25 +339,15 @@ fn end_state(pool: &TestPool) -> (String, Vec<String>) {
 }
 
 fn have(tool: &str) -> bool {
-    let ok = StdCommand::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{tool} missing under CI: run scripts/setup"
-        );
-        eprintln!("SKIPPED: {tool} is not installed");
-    }
-    ok
+    require_tool(tool)
 }
 
 #[test]
 fn loadzfs_under_posh_and_dash_reaches_the_same_end_state_as_zflash_finish() {
-    if !require_zfs() || !have("posh") || !have("dash") {
+    if !require_zfs() {
         return;
     }
+    let shells = Shell::all();
     let golden = TestPool::create("gengold", 96);
     let stream = golden.golden_stream("golden.zfs", 64);
     let manifest = write_manifest(&stream, "sparc", None);
@@ -367,29 +359,32 @@ fn loadzfs_under_posh_and_dash_reaches_the_same_end_state_as_zflash_finish() {
     let want = end_state(&native);
     assert_eq!(native.bootfs(), format!("{}/ROOT/s10gold", native.name));
 
-    for shell in ["posh", "dash"] {
-        let pool = TestPool::miniroot(&format!("gen{shell}"), 128, INSTALLED);
-        // posh: the digest comes from the manifest read at generate time; dash: from the
-        // archive's sidecar manifest, read by the script at install time.
-        let manifest = (shell == "posh").then_some(manifest.as_path());
+    for shell in &shells {
+        let pool = TestPool::miniroot(&format!("gen{}", shell.name()), 128, INSTALLED);
+        // posh: the digest comes from the manifest read at generate time; dash and s10:
+        // from the archive's sidecar manifest, read by the script at install time.
+        let manifest = (*shell == Shell::Posh).then_some(manifest.as_path());
         let (_keep, js) = generate_for(&pool, &stream, manifest);
-        let out = StdCommand::new(shell)
+        let shell_name = shell.name();
+        let out = shell
+            .command()
             .arg(js.join("finish/desk.loadzfs"))
             .env("SI_CONFIG_DIR", &js)
             .env("SI_HOSTNAME", HOST)
             .env("SI_ARCH", "sparc")
             .env("SI_KARCH", "sun4u")
-            // dash: with a trailing slash, the same directory.
+            // dash and s10: with a trailing slash, the same directory.
             .env(
                 "ZFLASH_ALTROOT",
                 format!(
                     "{}{}",
                     pool.altroot.display(),
-                    if shell == "dash" { "/" } else { "" }
+                    if *shell == Shell::Posh { "" } else { "/" }
                 ),
             )
             .output()
             .unwrap();
+        let shell = shell_name;
         assert!(
             out.status.success(),
             "{shell}: {}\n{}",
@@ -445,9 +440,10 @@ fn finish_natively(pool: &TestPool, js: &Path) {
 
 #[test]
 fn loadzfs_with_an_increment_reaches_the_same_end_state_as_zflash_finish() {
-    if !require_zfs() || !have("posh") || !have("dash") {
+    if !require_zfs() {
         return;
     }
+    let shells = Shell::all();
     // A base archive and an increment of one golden dataset (`@flar` → `@p1`).
     let golden = TestPool::create("genigold", 96);
     let ds = golden.golden_dataset(16);
@@ -492,11 +488,11 @@ fn loadzfs_with_an_increment_reaches_the_same_end_state_as_zflash_finish() {
         want.1
     );
 
-    for shell in ["posh", "dash"] {
-        let pool = TestPool::miniroot(&format!("geni{shell}"), 128, INSTALLED);
+    for shell in &shells {
+        let pool = TestPool::miniroot(&format!("geni{}", shell.name()), 128, INSTALLED);
         // posh: both digests known at generate time (the chain id is in the script);
-        // dash: both from the sidecar manifests at install time.
-        let (_keep, js) = if shell == "posh" {
+        // dash and s10: both from the sidecar manifests at install time.
+        let (_keep, js) = if *shell == Shell::Posh {
             generate_for_chain(
                 &pool,
                 &base,
@@ -506,15 +502,8 @@ fn loadzfs_with_an_increment_reaches_the_same_end_state_as_zflash_finish() {
         } else {
             generate_for_chain(&pool, &base, None, &[(&inc, None)])
         };
-        let out = StdCommand::new(shell)
-            .arg(js.join("finish/desk.loadzfs"))
-            .env("SI_CONFIG_DIR", &js)
-            .env("SI_HOSTNAME", HOST)
-            .env("SI_ARCH", "sparc")
-            .env("SI_KARCH", "sun4u")
-            .env("ZFLASH_ALTROOT", &pool.altroot)
-            .output()
-            .unwrap();
+        let out = run_loadzfs(shell, &pool, &js);
+        let shell = shell.name();
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(
             out.status.success(),
@@ -541,27 +530,31 @@ fn loadzfs_with_an_increment_reaches_the_same_end_state_as_zflash_finish() {
     let pool = TestPool::miniroot("genibroken", 128, INSTALLED);
     let before = pool.state();
     let (_keep, js) = generate_for_chain(&pool, &base, None, &[(&inc2, None)]);
-    let out = StdCommand::new("dash")
-        .arg(js.join("finish/desk.loadzfs"))
-        .env("SI_CONFIG_DIR", &js)
-        .env("SI_HOSTNAME", HOST)
-        .env("SI_ARCH", "sparc")
-        .env("ZFLASH_ALTROOT", &pool.altroot)
-        .output()
-        .unwrap();
-    assert_failed_and_undone(
-        &out,
-        &format!("zfs receive of {} into", inc2.display()),
-        &pool,
-        &before,
-    );
+    for shell in fault_shells() {
+        let out = run_loadzfs(&shell, &pool, &js);
+        assert_failed_and_undone(
+            &out,
+            &format!("zfs receive of {} into", inc2.display()),
+            &pool,
+            &before,
+        );
+    }
+}
+
+/// The shells the fault tests run loadzfs with: dash and the Solaris 10 shell.
+fn fault_shells() -> Vec<Shell> {
+    [Shell::dash(), Shell::s10()]
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 #[test]
 fn loadzfs_stops_at_the_first_failure_and_undoes_everything() {
-    if !require_zfs() || !have("dash") {
+    if !require_zfs() {
         return;
     }
+    let shells = fault_shells();
     let golden = TestPool::create("genfgold", 96);
     let stream = golden.golden_stream("golden.zfs", 16);
     // A manifest whose digest does not match: refused before any change.
@@ -569,10 +562,17 @@ fn loadzfs_stops_at_the_first_failure_and_undoes_everything() {
     let pool = TestPool::miniroot("genfail", 128, INSTALLED);
     let before = pool.state();
     let (_keep, js) = generate_for(&pool, &stream, Some(&manifest));
-    let out = run_loadzfs("dash", &pool, &js);
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("SHA-256 mismatch"));
-    assert_eq!(pool.state(), before);
+    for shell in &shells {
+        let out = run_loadzfs(shell, &pool, &js);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(!out.status.success(), "{}: {stdout}", shell.name());
+        assert!(
+            stdout.contains("SHA-256 mismatch"),
+            "{}: {stdout}",
+            shell.name()
+        );
+        assert_eq!(pool.state(), before, "{}", shell.name());
+    }
 
     // A failure after the receive (the client's sysidcfg vanished between the preflight
     // and the copy is hard to stage; a hook that fails is not): everything is undone.
@@ -591,8 +591,10 @@ fn loadzfs_stops_at_the_first_failure_and_undoes_everything() {
         .arg(&js2)
         .assert()
         .success();
-    let out = run_loadzfs("dash", &pool, &js2);
-    assert_failed_and_undone(&out, "hook failed", &pool, &before);
+    for shell in &shells {
+        let out = run_loadzfs(shell, &pool, &js2);
+        assert_failed_and_undone(&out, "hook failed", &pool, &before);
+    }
 
     // `zfs list` of the BE's tree fails (a zfs wrapper first in PATH): the tree actions
     // fail on it, as natively, instead of doing nothing and passing.
@@ -619,44 +621,41 @@ fn loadzfs_stops_at_the_first_failure_and_undoes_everything() {
         std::os::unix::fs::PermissionsExt::from_mode(0o755),
     )
     .unwrap();
-    let out = StdCommand::new("dash")
-        .arg(js2.join("finish/desk.loadzfs"))
-        .env("SI_CONFIG_DIR", &js2)
-        .env("SI_HOSTNAME", HOST)
-        .env("SI_ARCH", "sparc")
-        .env("ZFLASH_ALTROOT", &pool.altroot)
-        .env(
-            "PATH",
-            format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()),
-        )
-        .output()
-        .unwrap();
-    assert_failed_and_undone(
-        &out,
-        "FAILED: cannot set canmount=noauto on",
-        &pool,
-        &before,
-    );
+    for shell in &shells {
+        let out = run_loadzfs_with_path(shell, &pool, &js2, Some(&bin));
+        assert_failed_and_undone(
+            &out,
+            "FAILED: cannot set canmount=noauto on",
+            &pool,
+            &before,
+        );
+    }
 
     // The client's sysidcfg is a directory: refused by the preflight, before the receive.
     let sysidcfg = js2.join(format!("sysidcfg/{HOST}/sysidcfg"));
     std::fs::remove_file(&sysidcfg).unwrap();
     std::fs::create_dir(&sysidcfg).unwrap();
-    let out = run_loadzfs("dash", &pool, &js2);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(!out.status.success(), "{stdout}");
-    assert!(stdout.contains("sysidcfg is not a file"), "{stdout}");
-    assert!(!stdout.contains(": receive:"), "{stdout}");
-    assert_eq!(pool.state(), before, "{stdout}");
+    for shell in &shells {
+        let out = run_loadzfs(shell, &pool, &js2);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let shell = shell.name();
+        assert!(!out.status.success(), "{shell}: {stdout}");
+        assert!(
+            stdout.contains("sysidcfg is not a file"),
+            "{shell}: {stdout}"
+        );
+        assert!(!stdout.contains(": receive:"), "{shell}: {stdout}");
+        assert_eq!(pool.state(), before, "{shell}: {stdout}");
+    }
 }
 
 /// A bare `zfs send` stream (no manifest, no digest): loadzfs reads the id zflash finish
 /// gives it (`guid:<toguid>` of the first BEGIN record) before any change, so a rerun after
-/// success is a no-op, under posh and dash, and a BE deployed by either is recognised by
-/// the other as deployed from the same archive.
+/// success is a no-op, under posh, dash and the Solaris 10 shell, and a BE deployed by
+/// any of them is recognised by the others and natively as deployed from the same archive.
 #[test]
 fn loadzfs_rerun_after_success_with_a_digest_unknown_at_generate_time() {
-    if !require_zfs() || !have("dash") {
+    if !require_zfs() || fault_shells().is_empty() {
         return;
     }
     let golden = TestPool::create("genrgold", 96);
@@ -681,14 +680,68 @@ fn loadzfs_rerun_after_success_with_a_digest_unknown_at_generate_time() {
         );
         run_retry("zfs", &["destroy", "-r", &be]).unwrap();
     };
-    let out = run_loadzfs("dash", &pool, &js);
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "{stdout}");
+    let shells = Shell::all();
+    // Deployed by dash, then by the Solaris 10 shell (the id read with od before any
+    // change), rerun by every shell and natively: the same archive, nothing to do.
+    for (n, deployer) in fault_shells().iter().enumerate() {
+        if n > 0 {
+            undeploy();
+        }
+        let out = run_loadzfs(deployer, &pool, &js);
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(out.status.success(), "{}: {stdout}", deployer.name());
+        assert_eq!(
+            pool.zfs_get("org.zflash:archive", &be),
+            id,
+            "{}",
+            deployer.name()
+        );
+        let deployed = pool.state();
+        for shell in &shells {
+            let out = run_loadzfs(shell, &pool, &js);
+            let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+            let shell = format!("{} after {}", shell.name(), deployer.name());
+            assert!(out.status.success(), "{shell}: {stdout}");
+            assert!(
+                stdout.contains("is already deployed from this archive: nothing to do"),
+                "{shell}: {stdout}"
+            );
+            assert_eq!(pool.state(), deployed, "{shell}");
+        }
+        // Deployed by loadzfs, rerun natively: the same archive.
+        finish_natively(&pool, &js);
+        assert_eq!(pool.state(), deployed);
+    }
+
+    // Deployed natively, rerun with loadzfs: the same archive.
+    undeploy();
+    finish_natively(&pool, &js);
     assert_eq!(pool.zfs_get("org.zflash:archive", &be), id);
     let deployed = pool.state();
-    let shells: Vec<&str> = ["dash", "posh"].into_iter().filter(|s| have(s)).collect();
-    for shell in &shells {
-        let out = run_loadzfs(shell, &pool, &js);
+    for shell in fault_shells() {
+        let out = run_loadzfs(&shell, &pool, &js);
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let shell = shell.name();
+        assert!(out.status.success(), "{shell}: {stdout}");
+        assert!(stdout.contains("nothing to do"), "{shell}: {stdout}");
+        assert_eq!(pool.state(), deployed, "{shell}");
+    }
+
+    // With a manifest, the id is its digest.
+    write_manifest(&stream, "sparc", None);
+    for sh in fault_shells() {
+        undeploy();
+        let out = run_loadzfs(&sh, &pool, &js);
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let shell = sh.name();
+        assert!(out.status.success(), "{shell}: {stdout}");
+        assert!(
+            pool.zfs_get("org.zflash:archive", &be)
+                .starts_with("sha256:"),
+            "{shell}"
+        );
+        let deployed = pool.state();
+        let out = run_loadzfs(&sh, &pool, &js);
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
         assert!(out.status.success(), "{shell}: {stdout}");
         assert!(
@@ -697,48 +750,32 @@ fn loadzfs_rerun_after_success_with_a_digest_unknown_at_generate_time() {
         );
         assert_eq!(pool.state(), deployed, "{shell}");
     }
-    // Deployed by loadzfs, rerun natively: the same archive.
-    finish_natively(&pool, &js);
-    assert_eq!(pool.state(), deployed);
-
-    // Deployed natively, rerun with loadzfs: the same archive.
-    undeploy();
-    finish_natively(&pool, &js);
-    assert_eq!(pool.zfs_get("org.zflash:archive", &be), id);
-    let deployed = pool.state();
-    let out = run_loadzfs("dash", &pool, &js);
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "{stdout}");
-    assert!(stdout.contains("nothing to do"), "{stdout}");
-    assert_eq!(pool.state(), deployed);
-
-    // With a manifest, the id is its digest.
-    undeploy();
-    write_manifest(&stream, "sparc", None);
-    let out = run_loadzfs("dash", &pool, &js);
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "{stdout}");
-    assert!(
-        pool.zfs_get("org.zflash:archive", &be)
-            .starts_with("sha256:")
-    );
-    let deployed = pool.state();
-    let out = run_loadzfs("dash", &pool, &js);
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "{stdout}");
-    assert!(
-        stdout.contains("is already deployed from this archive: nothing to do"),
-        "{stdout}"
-    );
-    assert_eq!(pool.state(), deployed);
 }
 
 /// Run the generated `desk.loadzfs` of `js` under `shell` on `pool`, as JumpStart would;
 /// whatever the outcome, the run leaves no pool lock of its own behind.
-fn run_loadzfs(shell: &str, pool: &TestPool, js: &Path) -> std::process::Output {
+fn run_loadzfs(shell: impl AsShell, pool: &TestPool, js: &Path) -> std::process::Output {
+    run_loadzfs_with_path(shell, pool, js, None)
+}
+
+/// [`run_loadzfs`] with `bin` first on the shell's PATH (stand-in commands).
+fn run_loadzfs_with_path(
+    shell: impl AsShell,
+    pool: &TestPool,
+    js: &Path,
+    bin: Option<&Path>,
+) -> std::process::Output {
+    let shell = shell.as_shell();
     let lock = PathBuf::from(format!("/tmp/zflash-loadzfs.{}.lock.d", pool.name));
     let held_before = lock.exists();
-    let out = StdCommand::new(shell)
+    let mut cmd = shell.command();
+    if let Some(bin) = bin {
+        let mut path = bin.as_os_str().to_owned();
+        path.push(":");
+        path.push(shell.search_path());
+        cmd.env("PATH", path);
+    }
+    let out = cmd
         .arg(js.join("finish/desk.loadzfs"))
         .env("SI_CONFIG_DIR", js)
         .env("SI_HOSTNAME", HOST)
@@ -750,12 +787,34 @@ fn run_loadzfs(shell: &str, pool: &TestPool, js: &Path) -> std::process::Output 
     if !held_before {
         assert!(
             !lock.exists(),
-            "{shell}: the run left its lock {}: {}",
+            "{}: the run left its lock {}: {}",
+            shell.name(),
             lock.display(),
             String::from_utf8_lossy(&out.stdout)
         );
     }
     out
+}
+
+/// A shell to run loadzfs with: a [`Shell`], or the name of one of this host's (`"dash"`).
+trait AsShell {
+    fn as_shell(&self) -> Shell;
+}
+
+impl AsShell for &Shell {
+    fn as_shell(&self) -> Shell {
+        (*self).clone()
+    }
+}
+
+impl AsShell for &str {
+    fn as_shell(&self) -> Shell {
+        match *self {
+            "posh" => Shell::Posh,
+            "dash" => Shell::Dash,
+            other => panic!("no such host shell: {other}"),
+        }
+    }
 }
 
 /// A loadzfs run that failed with `message` in its output, said it undid its work, and
@@ -814,9 +873,10 @@ fn sha256_of(archive: &Path) -> String {
 /// BE + BE/var, the same end state as `zflash finish`; a failing hook undoes everything.
 #[test]
 fn loadzfs_of_a_recursive_archive_reaches_the_same_end_state_as_zflash_finish() {
-    if !require_zfs() || !have("posh") || !have("dash") {
+    if !require_zfs() {
         return;
     }
+    let shells = Shell::all();
     let golden = TestPool::create("genrgold", 96);
     let (archive, bare) = recursive_archives(&golden);
     let manifest = PathBuf::from(format!("{}.manifest.json", archive.display()));
@@ -835,16 +895,18 @@ fn loadzfs_of_a_recursive_archive_reaches_the_same_end_state_as_zflash_finish() 
         assert!(want.1.iter().any(|f| f.starts_with(file)), "{:?}", want.1);
     }
 
-    for shell in ["posh", "dash"] {
+    for sh in &shells {
+        let shell = sh.name();
         let pool = TestPool::miniroot(&format!("genr{shell}"), 128, INSTALLED);
         // posh: the gzip archive, its digest known at generate time; dash: the bare
-        // stream, its digest from the sidecar manifest at install time.
-        let (_keep, js) = if shell == "posh" {
-            generate_for(&pool, &archive, Some(&manifest))
-        } else {
-            generate_for(&pool, &bare, None)
+        // stream, its digest from the sidecar manifest at install time; s10: the gzip
+        // archive, its digest from the sidecar manifest at install time.
+        let (_keep, js) = match sh {
+            Shell::Posh => generate_for(&pool, &archive, Some(&manifest)),
+            Shell::Dash => generate_for(&pool, &bare, None),
+            Shell::S10(_) => generate_for(&pool, &archive, None),
         };
-        let out = run_loadzfs(shell, &pool, &js);
+        let out = run_loadzfs(sh, &pool, &js);
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(
             out.status.success(),
@@ -854,10 +916,10 @@ fn loadzfs_of_a_recursive_archive_reaches_the_same_end_state_as_zflash_finish() 
         assert!(stdout.contains("verified"), "{shell}: {stdout}");
         let got = end_state(&pool);
         // The bare stream is another archive: its own id in org.zflash:archive.
-        let want_state = if shell == "posh" {
-            want.0.clone()
-        } else {
+        let want_state = if *sh == Shell::Dash {
             want.0.replace(&sha256_of(&archive), &sha256_of(&bare))
+        } else {
+            want.0.clone()
         };
         assert_eq!(
             got.0, want_state,
@@ -874,13 +936,15 @@ fn loadzfs_of_a_recursive_archive_reaches_the_same_end_state_as_zflash_finish() 
     let truncated = golden.dir().join("truncated.zfs");
     std::fs::write(&truncated, &bytes[..bytes.len() * 9 / 10]).unwrap();
     let (_keep_t, js) = generate_for(&pool, &truncated, None);
-    let out = run_loadzfs("dash", &pool, &js);
-    assert_failed_and_undone(
-        &out,
-        &format!("zfs receive of {} into", truncated.display()),
-        &pool,
-        &before,
-    );
+    for shell in fault_shells() {
+        let out = run_loadzfs(&shell, &pool, &js);
+        assert_failed_and_undone(
+            &out,
+            &format!("zfs receive of {} into", truncated.display()),
+            &pool,
+            &before,
+        );
+    }
 
     // A hook that fails after the tree was received, renamed and mounted: everything is
     // undone, the BE's /var included.
@@ -899,8 +963,10 @@ fn loadzfs_of_a_recursive_archive_reaches_the_same_end_state_as_zflash_finish() 
         .arg(&js)
         .assert()
         .success();
-    let out = run_loadzfs("dash", &pool, &js);
-    assert_failed_and_undone(&out, "hook failed", &pool, &before);
+    for shell in fault_shells() {
+        let out = run_loadzfs(&shell, &pool, &js);
+        assert_failed_and_undone(&out, "hook failed", &pool, &before);
+    }
 }
 
 /// A child dataset whose mountpoint the recursive stream carries (set on the golden, not
@@ -908,7 +974,7 @@ fn loadzfs_of_a_recursive_archive_reaches_the_same_end_state_as_zflash_finish() 
 /// both stop at the mount, name it, and undo everything.
 #[test]
 fn a_child_dataset_with_its_own_mountpoint_is_refused_and_undone() {
-    if !require_zfs() || !have("dash") {
+    if !require_zfs() {
         return;
     }
     let golden = TestPool::create("genmgold", 96);
@@ -943,8 +1009,10 @@ fn a_child_dataset_with_its_own_mountpoint_is_refused_and_undone() {
     assert!(report.contains(&child), "{report}");
     assert_eq!(pool.state(), before, "{report}");
 
-    let out = run_loadzfs("dash", &pool, &js);
-    assert_failed_and_undone(&out, &child, &pool, &before);
+    for shell in fault_shells() {
+        let out = run_loadzfs(&shell, &pool, &js);
+        assert_failed_and_undone(&out, &child, &pool, &before);
+    }
 }
 
 /// The shell functions of a generated loadzfs from `zf_stream_begin` to `zf_stream_guid`.
@@ -963,6 +1031,7 @@ fn stream_guid_functions() -> String {
 #[test]
 fn generated_stream_guid_is_the_toguid_zflash_info_reports_in_both_byte_orders() {
     let functions = stream_guid_functions();
+    let shells = Shell::all();
     let tmp = tempfile::tempdir().unwrap();
     let fixtures = repo().join("fixtures/streams");
     for name in [
@@ -1002,12 +1071,11 @@ fn generated_stream_guid_is_the_toguid_zflash_info_reports_in_both_byte_orders()
             .status()
             .unwrap();
         assert!(status.success());
-        for shell in ["posh", "dash"] {
-            if !have(shell) {
-                continue;
-            }
+        for sh in &shells {
+            let shell = sh.name();
             for (path, compression) in [(&stream, "none"), (&gzipped, "gzip")] {
-                let out = StdCommand::new(shell)
+                let out = sh
+                    .command()
                     .arg("-c")
                     .arg(format!(
                         "{functions}zf_stream_guid '{}' {compression}\n",
@@ -1027,15 +1095,23 @@ fn generated_stream_guid_is_the_toguid_zflash_info_reports_in_both_byte_orders()
     // Not a stream: nothing, so that loadzfs falls back to the guid after the receive.
     let junk = tmp.path().join("junk");
     std::fs::write(&junk, vec![0x41u8; 400]).unwrap();
-    let out = StdCommand::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "{functions}zf_stream_guid '{}' none\n",
-            junk.display()
-        ))
-        .output()
-        .unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "");
+    for sh in &shells {
+        let out = sh
+            .command()
+            .arg("-c")
+            .arg(format!(
+                "{functions}zf_stream_guid '{}' none\n",
+                junk.display()
+            ))
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            "",
+            "{}",
+            sh.name()
+        );
+    }
 }
 
 /// One loadzfs per pool: a lock held by a live process refuses the run (exit 1, the pool
@@ -1043,9 +1119,10 @@ fn generated_stream_guid_is_the_toguid_zflash_info_reports_in_both_byte_orders()
 /// taken over, and removed when the run ends.
 #[test]
 fn loadzfs_refuses_a_pool_locked_by_a_live_run_and_takes_over_a_stale_lock() {
-    if !require_zfs() || !have("dash") {
+    if !require_zfs() {
         return;
     }
+    let shells = Shell::all();
     let golden = TestPool::create("genlkgold", 96);
     let stream = golden.golden_stream("golden.zfs", 16);
     let pool = TestPool::miniroot("genlock", 128, INSTALLED);
@@ -1056,7 +1133,6 @@ fn loadzfs_refuses_a_pool_locked_by_a_live_run_and_takes_over_a_stale_lock() {
     let mut holder = StdCommand::new("sleep").arg("60").spawn().unwrap();
     std::fs::write(lock.join("pid"), format!("{}\n", holder.id())).unwrap();
     let before = pool.state();
-    let shells: Vec<&str> = ["dash", "posh"].into_iter().filter(|s| have(s)).collect();
     let outs: Vec<_> = shells
         .iter()
         .map(|shell| run_loadzfs(shell, &pool, &js))
@@ -1065,6 +1141,7 @@ fn loadzfs_refuses_a_pool_locked_by_a_live_run_and_takes_over_a_stale_lock() {
     holder.kill().unwrap();
     holder.wait().unwrap();
     for (shell, out) in shells.iter().zip(outs) {
+        let shell = shell.name();
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
         assert_eq!(out.status.code(), Some(1), "{shell}: {stdout}");
         assert!(
@@ -1075,19 +1152,27 @@ fn loadzfs_refuses_a_pool_locked_by_a_live_run_and_takes_over_a_stale_lock() {
     assert_eq!(pool.state(), before);
     assert!(still_held, "the holder's lock was removed");
 
-    // The holder is gone now: its lock is stale.
-    let out = run_loadzfs("dash", &pool, &js);
+    // The holder is gone now: its lock is stale. Taken over by the last shell (the
+    // Solaris 10 one when there is one), which deploys.
+    let Some(shell) = shells.last() else {
+        return;
+    };
+    let out = run_loadzfs(shell, &pool, &js);
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let outlived = lock.exists();
     let _ = std::fs::remove_dir_all(&lock);
-    assert!(out.status.success(), "{stdout}");
-    assert!(stdout.contains("taking over the stale lock"), "{stdout}");
+    let shell = shell.name();
+    assert!(out.status.success(), "{shell}: {stdout}");
+    assert!(
+        stdout.contains("taking over the stale lock"),
+        "{shell}: {stdout}"
+    );
     assert_eq!(
         pool.bootfs(),
         format!("{}/ROOT/s10gold", pool.name),
-        "{stdout}"
+        "{shell}: {stdout}"
     );
-    assert!(!outlived, "the lock outlived the run");
+    assert!(!outlived, "{shell}: the lock outlived the run");
 }
 
 /// A gzip-compressed bare `zfs send -R` stream without manifest: loadzfs reads the first
@@ -1134,9 +1219,10 @@ fn loadzfs_rerun_of_a_bare_recursive_gzip_stream_is_a_no_op() {
         format!("guid:{toguid}")
     );
     let deployed = pool.state();
-    for shell in ["posh", "dash"].into_iter().filter(|s| have(s)) {
-        let out = run_loadzfs(shell, &pool, &js);
+    for sh in Shell::all() {
+        let out = run_loadzfs(&sh, &pool, &js);
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let shell = sh.name();
         assert!(out.status.success(), "{shell}: {stdout}");
         assert!(stdout.contains("nothing to do"), "{shell}: {stdout}");
         assert_eq!(pool.state(), deployed, "{shell}");

@@ -68,6 +68,133 @@ pub fn require_busybox() -> Option<PathBuf> {
     None
 }
 
+/// The environment variable naming a built Solaris 10-like userland: `DIR/bin/sh` is the
+/// SVR4 Bourne shell (the OpenSolaris `/sbin/sh`) and `DIR/bin` holds the SVR4 tools a
+/// Solaris 10 miniroot has, and nothing else. `../shared/tools/s10-userland/build DIR`
+/// builds one; `scripts/test` builds it into a cache directory and sets this variable.
+pub const S10_USERLAND_ENV: &str = "ZFLASH_S10_USERLAND";
+
+/// The Solaris 10-like userland named by [`S10_USERLAND_ENV`], for running generated
+/// scripts as a Solaris 10 miniroot does (`PATH=DIR/bin DIR/bin/sh script`). When it is
+/// unset: panics under `CI` (those runs must happen there), otherwise says on stderr that
+/// the Solaris 10 shell runs were not run and returns `None`. Panics when it is set but
+/// holds no `bin/sh`.
+pub fn s10_userland() -> Option<PathBuf> {
+    let dir = std::env::var_os(S10_USERLAND_ENV).filter(|d| !d.is_empty());
+    let Some(dir) = dir else {
+        if std::env::var_os("CI").is_some() {
+            panic!(
+                "{S10_USERLAND_ENV} is not set under CI: the generated scripts must run in the \
+                 Solaris 10-like userland (scripts/test builds it from ../shared/tools/s10-userland \
+                 and sets {S10_USERLAND_ENV})"
+            );
+        }
+        eprintln!(
+            "NOT RUN: the Solaris 10 /sbin/sh (SVR4 Bourne shell) runs of this test: \
+             {S10_USERLAND_ENV} is not set (scripts/test sets it; or build one with \
+             ../shared/tools/s10-userland/build DIR and set {S10_USERLAND_ENV}=DIR)"
+        );
+        return None;
+    };
+    let dir = PathBuf::from(dir);
+    let sh = dir.join("bin/sh");
+    assert!(
+        sh.is_file(),
+        "{S10_USERLAND_ENV}={} has no bin/sh: build it with ../shared/tools/s10-userland/build {}",
+        dir.display(),
+        dir.display()
+    );
+    Some(dir)
+}
+
+/// Is `tool` on this host's PATH? When it is not: panics under `CI` (scripts/setup
+/// installs every tool the tests use), otherwise prints why a run is skipped.
+pub fn require_tool(tool: &str) -> bool {
+    let ok = Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{tool} is missing under CI: run scripts/setup"
+        );
+        eprintln!("SKIPPED: {tool} is not installed (scripts/setup installs it)");
+    }
+    ok
+}
+
+/// A shell the tests run generated scripts with: posh and dash (strict POSIX shells of
+/// this host), and the Solaris 10 `/sbin/sh` — the judge, since JumpStart runs finish
+/// scripts with it — in its Solaris 10-like userland. Tests loop over a list of these
+/// (usually [`Shell::all`]) so that every run happens under each.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Shell {
+    /// Debian's `posh`.
+    Posh,
+    /// `dash`.
+    Dash,
+    /// The SVR4 Bourne shell `DIR/bin/sh` of the userland `DIR` ([`s10_userland`]), run
+    /// with `PATH=DIR/bin` only: a tool Solaris 10 lacks is not found.
+    S10(PathBuf),
+}
+
+impl Shell {
+    /// posh, dash and the Solaris 10 shell, those available (see [`Shell::posh`],
+    /// [`Shell::dash`], [`Shell::s10`]).
+    pub fn all() -> Vec<Shell> {
+        [Shell::posh(), Shell::dash(), Shell::s10()]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+
+    /// posh, when installed (see [`require_tool`]).
+    pub fn posh() -> Option<Shell> {
+        require_tool("posh").then_some(Shell::Posh)
+    }
+
+    /// dash, when installed (see [`require_tool`]).
+    pub fn dash() -> Option<Shell> {
+        require_tool("dash").then_some(Shell::Dash)
+    }
+
+    /// The Solaris 10 shell, when a userland is given (see [`s10_userland`]).
+    pub fn s10() -> Option<Shell> {
+        s10_userland().map(Shell::S10)
+    }
+
+    /// `posh`, `dash` or `s10`: for messages and pool tags.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Shell::Posh => "posh",
+            Shell::Dash => "dash",
+            Shell::S10(_) => "s10",
+        }
+    }
+
+    /// The PATH scripts run with: this process's for posh and dash, `DIR/bin` alone for the
+    /// Solaris 10 shell. A test that puts a stand-in command first prepends to this.
+    pub fn search_path(&self) -> std::ffi::OsString {
+        match self {
+            Shell::S10(dir) => dir.join("bin").into_os_string(),
+            _ => std::env::var_os("PATH").unwrap_or_default(),
+        }
+    }
+
+    /// A command running this shell with [`search_path`](Self::search_path) as PATH; add
+    /// the script (or `-c TEXT`) and its environment.
+    pub fn command(&self) -> Command {
+        let mut cmd = match self {
+            Shell::Posh => Command::new("posh"),
+            Shell::Dash => Command::new("dash"),
+            Shell::S10(dir) => Command::new(dir.join("bin/sh")),
+        };
+        cmd.env("PATH", self.search_path());
+        cmd
+    }
+}
+
 /// Run a command, returning its output; panics with stderr on failure.
 pub fn run(cmd: &str, args: &[&str]) -> String {
     let out = try_run(cmd, args);
