@@ -649,6 +649,55 @@ fn loadzfs_stops_at_the_first_failure_and_undoes_everything() {
     }
 }
 
+/// A hook (argument mode: the new BE's temporary root appended) runs in loadzfs after the
+/// identity reset, under every shell, and what it writes is in the deployed BE: here
+/// `cp MARKER <BE root>`.
+#[test]
+fn loadzfs_runs_a_hook_on_the_new_be_under_every_shell() {
+    if !require_zfs() {
+        return;
+    }
+    let golden = TestPool::create("genhgold", 96);
+    let stream = golden.golden_stream("golden.zfs", 0);
+    let marker = golden.dir().join("hooked-marker");
+    std::fs::write(&marker, "hooked\n").unwrap();
+    for shell in Shell::all() {
+        let name = shell.name();
+        let pool = TestPool::miniroot(&format!("genh{name}"), 128, INSTALLED);
+        let tmp = tempfile::tempdir().unwrap();
+        let site = write_site(tmp.path(), &pool.name, &stream, None);
+        let text = std::fs::read_to_string(&site).unwrap().replace(
+            "properties: {compression: \"on\"}",
+            &format!(
+                "properties: {{compression: \"on\"}}, hooks: [{{name: mark, argv: [/bin/cp, {}], mode: argument}}]",
+                marker.display()
+            ),
+        );
+        std::fs::write(&site, text).unwrap();
+        let js = tmp.path().join("js");
+        zflash()
+            .arg("generate")
+            .arg(&site)
+            .arg("-o")
+            .arg(&js)
+            .assert()
+            .success();
+        let out = run_loadzfs(&shell, &pool, &js);
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "{name}: {stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(stdout.contains("run_hooks: run 1 hook"), "{name}: {stdout}");
+        let be = format!("{}/ROOT/s10gold", pool.name);
+        let root = pool.inspect(&be);
+        let hooked = std::fs::read_to_string(root.join("hooked-marker"));
+        pool.uninspect(&be);
+        assert_eq!(hooked.ok().as_deref(), Some("hooked\n"), "{name}: {stdout}");
+    }
+}
+
 /// A bare `zfs send` stream (no manifest, no digest): loadzfs reads the id zflash finish
 /// gives it (`guid:<toguid>` of the first BEGIN record) before any change, so a rerun after
 /// success is a no-op, under posh, dash and the Solaris 10 shell, and a BE deployed by

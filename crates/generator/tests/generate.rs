@@ -7,6 +7,7 @@ use std::process::Command;
 use proptest::prelude::*;
 use zflash_generator::{GenerateError, generate, output};
 use zflash_parser::check::{CheckOptions, check_dir};
+use zflash_runtime::testpool::Shell;
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -750,7 +751,8 @@ proptest! {
 
 /// The generated `zf_retry` (around every zfs/zpool/umount the script runs) retries a
 /// command that answers "busy", as zflash finish does, and gives up at once on any other
-/// failure. Run under posh and dash with a stand-in command that fails a set number of times.
+/// failure. Run under posh, dash and the Solaris 10 shell with a stand-in command that
+/// fails a set number of times.
 #[test]
 fn generated_retry_runs_busy_commands_again_and_other_failures_once() {
     let files = generate(&repo().join("fixtures/examples/site.yaml")).unwrap();
@@ -758,10 +760,8 @@ fn generated_retry_runs_busy_commands_again_and_other_failures_once() {
     let start = script.find("zf_retry() {").unwrap();
     let end = start + script[start..].find("\n}\n").unwrap() + 3;
     let function = &script[start..end];
-    for shell in ["posh", "dash"] {
-        if !require_tool(shell) {
-            continue;
-        }
+    for sh in Shell::all() {
+        let shell = sh.name();
         let tmp = tempfile::tempdir().unwrap();
         // Fails with MESSAGE on its first FAILURES calls, counting calls in a file.
         let flaky = tmp.path().join("flaky");
@@ -780,7 +780,8 @@ fn generated_retry_runs_busy_commands_again_and_other_failures_once() {
                 flaky = flaky.display(),
                 count = tmp.path().join(count).display(),
             );
-            let ok = Command::new(shell)
+            let ok = sh
+                .command()
                 .arg("-c")
                 .arg(body)
                 .output()
@@ -831,10 +832,8 @@ fn generated_stream_kind_reads_the_header_type_in_both_byte_orders() {
         h[16..24].copy_from_slice(&vi);
         h
     };
-    for shell in ["posh", "dash"] {
-        if !require_tool(shell) {
-            continue;
-        }
+    for sh in Shell::all() {
+        let shell = sh.name();
         let tmp = tempfile::tempdir().unwrap();
         for (big_endian, versioninfo, want) in [
             (false, 1, "plain"),
@@ -848,7 +847,8 @@ fn generated_stream_kind_reads_the_header_type_in_both_byte_orders() {
         ] {
             let stream = tmp.path().join("stream");
             std::fs::write(&stream, begin(big_endian, versioninfo)).unwrap();
-            let out = Command::new(shell)
+            let out = sh
+                .command()
                 .arg("-c")
                 .arg(format!("{function}zf_stream_kind <{}\n", stream.display()))
                 .output()
