@@ -801,6 +801,63 @@ fn loadzfs_rerun_after_success_with_a_digest_unknown_at_generate_time() {
     }
 }
 
+/// When the stream's first BEGIN record cannot be read before the receive (here `od`
+/// fails), loadzfs takes the archive id from the received snapshot's guid instead: the
+/// same `guid:<16 hex digits>` as natively under every shell, the Solaris 10 one (whose
+/// `printf` keeps only 32 bits) included.
+#[test]
+fn loadzfs_takes_the_id_from_the_received_guid_when_od_cannot_read_the_stream() {
+    if !require_zfs() {
+        return;
+    }
+    let golden = TestPool::create("gengdgold", 96);
+    let stream = golden.golden_stream("golden.zfs", 0);
+    let info = zflash()
+        .args(["info", "--json"])
+        .arg(&stream)
+        .output()
+        .unwrap();
+    let info: serde_json::Value = serde_json::from_slice(&info.stdout).unwrap();
+    let id = format!(
+        "guid:{}",
+        info["archives"][0]["header"]["begin"]["toguid"]
+            .as_str()
+            .unwrap()
+    );
+    let pool = TestPool::miniroot("genguid", 128, INSTALLED);
+    let be = format!("{}/ROOT/s10gold", pool.name);
+    let installed = format!("{}/ROOT/{INSTALLED}", pool.name);
+    let (keep, js) = generate_for(&pool, &stream, None);
+    let bin = keep.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    std::fs::write(
+        bin.join("od"),
+        "#!/bin/sh\necho 'od: simulated failure' >&2\nexit 1\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        bin.join("od"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    for shell in Shell::all() {
+        let name = shell.name();
+        let out = run_loadzfs_with_path(&shell, &pool, &js, Some(&bin));
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(out.status.success(), "{name}: {stdout}");
+        assert!(
+            stdout.contains("cannot read the first BEGIN record"),
+            "{name}: {stdout}"
+        );
+        assert_eq!(pool.zfs_get("org.zflash:archive", &be), id, "{name}");
+        run(
+            "zpool",
+            &["set", &format!("bootfs={installed}"), &pool.name],
+        );
+        run_retry("zfs", &["destroy", "-r", &be]).unwrap();
+    }
+}
+
 /// Run the generated `desk.loadzfs` of `js` under `shell` on `pool`, as JumpStart would;
 /// whatever the outcome, the run leaves no pool lock of its own behind.
 fn run_loadzfs(shell: impl AsShell, pool: &TestPool, js: &Path) -> std::process::Output {
