@@ -211,3 +211,51 @@ fn the_native_wrapper_runs_zflash_or_falls_back_to_loadzfs_under_every_shell() {
         );
     }
 }
+
+/// The Solaris 10 runs see only the userland's tools: a command Solaris 10 lacks is not
+/// found there, so a script that calls one fails its test instead of passing on this
+/// host's tools.
+#[test]
+fn the_solaris_10_runs_find_no_tool_solaris_10_lacks() {
+    let Some(userland) = s10_userland() else {
+        return;
+    };
+    let shell = Shell::S10(userland);
+    for tool in [
+        "sha256sum",
+        "mktemp",
+        "readlink",
+        "seq",
+        "stat",
+        "bash",
+        "false",
+    ] {
+        let out = shell
+            .command()
+            .arg("-c")
+            .arg(format!("{tool} /dev/null"))
+            .output()
+            .unwrap();
+        assert!(
+            !out.status.success() && String::from_utf8_lossy(&out.stderr).contains("not found"),
+            "{tool} ran in the Solaris 10 userland: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // What the scripts use is there.
+    let out = shell
+        .command()
+        .arg("-c")
+        .arg("echo x | od -A n -t x1 | awk 'NR == 1 { print $1 }'; digest -a sha256 /dev/null")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "78\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n"
+    );
+}
