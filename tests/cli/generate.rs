@@ -651,7 +651,9 @@ fn loadzfs_stops_at_the_first_failure_and_undoes_everything() {
 
 /// A hook (argument mode: the new BE's temporary root appended) runs in loadzfs after the
 /// identity reset, under every shell, and what it writes is in the deployed BE: here
-/// `cp MARKER <BE root>`.
+/// `sh -c 'cp MARKER $1' mark <BE root>`. Its arguments reach it as written, as natively:
+/// the `$1` is the hook's, not expanded by loadzfs (where it is empty, and the hook would
+/// act on the miniroot's `/`).
 #[test]
 fn loadzfs_runs_a_hook_on_the_new_be_under_every_shell() {
     if !require_zfs() {
@@ -661,15 +663,19 @@ fn loadzfs_runs_a_hook_on_the_new_be_under_every_shell() {
     let stream = golden.golden_stream("golden.zfs", 0);
     let marker = golden.dir().join("hooked-marker");
     std::fs::write(&marker, "hooked\n").unwrap();
-    for shell in Shell::all() {
-        let name = shell.name();
+    // None: natively, with zflash finish.
+    let runs: Vec<Option<Shell>> = std::iter::once(None)
+        .chain(Shell::all().into_iter().map(Some))
+        .collect();
+    for shell in runs {
+        let name = shell.as_ref().map_or("native", Shell::name);
         let pool = TestPool::miniroot(&format!("genh{name}"), 128, INSTALLED);
         let tmp = tempfile::tempdir().unwrap();
         let site = write_site(tmp.path(), &pool.name, &stream, None);
         let text = std::fs::read_to_string(&site).unwrap().replace(
             "properties: {compression: \"on\"}",
             &format!(
-                "properties: {{compression: \"on\"}}, hooks: [{{name: mark, argv: [/bin/cp, {}], mode: argument}}]",
+                "properties: {{compression: \"on\"}}, hooks: [{{name: mark, argv: [/bin/sh, -c, 'cp {} $1', mark], mode: argument}}]",
                 marker.display()
             ),
         );
@@ -682,14 +688,23 @@ fn loadzfs_runs_a_hook_on_the_new_be_under_every_shell() {
             .arg(&js)
             .assert()
             .success();
-        let out = run_loadzfs(&shell, &pool, &js);
-        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-        assert!(
-            out.status.success(),
-            "{name}: {stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert!(stdout.contains("run_hooks: run 1 hook"), "{name}: {stdout}");
+        let stdout = match &shell {
+            Some(shell) => {
+                let out = run_loadzfs(shell, &pool, &js);
+                let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+                assert!(
+                    out.status.success(),
+                    "{name}: {stdout}\n{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                assert!(stdout.contains("run_hooks: run 1 hook"), "{name}: {stdout}");
+                stdout
+            }
+            None => {
+                finish_natively(&pool, &js);
+                String::new()
+            }
+        };
         let be = format!("{}/ROOT/s10gold", pool.name);
         let root = pool.inspect(&be);
         let hooked = std::fs::read_to_string(root.join("hooked-marker"));
