@@ -1048,9 +1048,9 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
 fn check_dhcp_in_dir(dir: &Path, path: &Path, display: &str) -> Checked {
     let sibling = |name: &str, mac: bool| {
         let p = path.with_file_name(name);
-        read_member(Some(dir), &p)
-            .ok()
-            .map(|b| lint::dir::dhcp_disagrees_with_hosts::name_table(&String::from_utf8_lossy(&b), mac))
+        read_member(Some(dir), &p).ok().map(|b| {
+            lint::dir::dhcp_disagrees_with_hosts::name_table(&String::from_utf8_lossy(&b), mac)
+        })
     };
     let hosts = sibling("hosts", false);
     let ethers = sibling("ethers", true);
@@ -1078,14 +1078,22 @@ fn check_rules_in_dir(
         Ok(b) => b,
         Err(e) => {
             let d = lint::file::unreadable_file::diagnostic(&e);
-            return (make_report(display, FileKind::Rules, None, vec![d]), None, None);
+            return (
+                make_report(display, FileKind::Rules, None, vec![d]),
+                None,
+                None,
+            );
         }
     };
     let file = lint::file::check_bytes(display, &bytes);
     drop(bytes);
     let mut diags = file.diagnostics;
     if file.is_binary {
-        return (make_report(display, FileKind::Rules, None, diags), None, None);
+        return (
+            make_report(display, FileKind::Rules, None, diags),
+            None,
+            None,
+        );
     }
     let src = file.source;
     let (ast, parse_diags) = crate::rules::parse_as(&src, Flavor::Rules);
