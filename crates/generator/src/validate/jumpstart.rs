@@ -95,8 +95,11 @@ impl Validator<'_> {
         let mut out = Vec::new();
         for line in lines {
             let words: Vec<&str> = line.split_whitespace().collect();
-            let problem = if let Some(why) = describe_bad_char(line.trim()) {
-                Some(why)
+            let problem = if let Some((w, why)) = words
+                .iter()
+                .find_map(|w| describe_bad_char(w).map(|why| (w, why)))
+            {
+                Some(format!("has {w:?}, which {why}"))
             } else if words.len() != 3 {
                 Some(format!(
                     "has {} words, expected three: disk type size",
