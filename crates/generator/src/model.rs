@@ -72,16 +72,6 @@ pub struct Class {
     /// Its clients are x86 (`i86pc`): the profile gets `fdisk` lines, and the clients boot
     /// over DHCP/PXE.
     pub x86: bool,
-    /// The clients of this class by address: how its finish scripts find `SI_HOSTNAME` when
-    /// the rules file does not have JumpStart set it.
-    pub hosts: Vec<HostAddress>,
-}
-
-/// A client's host name and IPv4 address.
-#[derive(Debug, Clone, Serialize)]
-pub struct HostAddress {
-    pub hostname: String,
-    pub ip: String,
 }
 
 /// A validated profile.

@@ -956,7 +956,6 @@ impl Validator<'_> {
             },
             finish,
             x86: false,
-            hosts: Vec::new(),
         }
     }
 

@@ -184,13 +184,6 @@ impl Validator<'_> {
                 );
             }
             class.x86 = x86 > 0 && sparc == 0;
-            class.hosts = mine
-                .iter()
-                .map(|c| model::HostAddress {
-                    hostname: c.hostname.clone(),
-                    ip: c.ip.clone(),
-                })
-                .collect();
             let p = &mut class.profile;
             if class.x86 {
                 if p.disks_defaulted {
