@@ -320,3 +320,98 @@ fn native_wrapper_deploys_with_the_probed_environment_and_without_si_arch_and_si
         }
     }
 }
+
+/// `zflash check` on a generated directory: clean; with the probe lines removed from
+/// `rules` (a hand edit), a J009 warning for each on-demand variable the finish scripts
+/// read; with a DHCP binding that no longer matches `hosts`, J010.
+#[test]
+fn check_warns_about_unprobed_variables_and_dhcp_bindings_that_disagree_with_hosts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let js = tmp.path().join("js");
+    let site = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/sites/mixed.yaml");
+    let out = Command::new(zflash_bin())
+        .arg("generate")
+        .arg(&site)
+        .arg("-o")
+        .arg(&js)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let check = || {
+        Command::new(zflash_bin())
+            .args(["check", "--format", "json"])
+            .arg(&js)
+            .output()
+            .unwrap()
+    };
+    let codes = |o: &Output| -> Vec<(String, String)> {
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stdout)));
+        let mut found = Vec::new();
+        for d in v["diagnostics"].as_array().unwrap() {
+            found.push((
+                d["code"].as_str().unwrap().to_string(),
+                d["message"].as_str().unwrap().to_string(),
+            ));
+        }
+        found
+    };
+    let o = check();
+    assert!(o.status.success());
+    assert_eq!(codes(&o), Vec::<(String, String)>::new());
+
+    let rules = std::fs::read_to_string(js.join("rules")).unwrap();
+    let rules_ok = std::fs::read_to_string(js.join("rules.ok")).unwrap();
+    let bare: String = rules
+        .lines()
+        .filter(|l| !l.starts_with("probe "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(js.join("rules"), bare).unwrap();
+    let o = check();
+    let found = codes(&o);
+    // mixed.yaml matches by hostaddress (and one rule by hostname and karch): SI_ARCH is
+    // what nothing provides any more; SI_HOSTNAME and SI_KARCH are still provided by the
+    // `hostname web02 && karch sun4v` rule.
+    assert!(
+        found
+            .iter()
+            .any(|(c, m)| c == "J009" && m.contains("reads $SI_ARCH")),
+        "{found:?}"
+    );
+    assert!(found.iter().all(|(c, _)| c == "J009"), "{found:?}");
+    assert!(
+        !found.iter().any(|(_, m)| m.contains("$SI_HOSTNAME")),
+        "{found:?}"
+    );
+    // (Warnings only: check rewrote rules.ok from the edited rules.)
+    std::fs::write(js.join("rules"), &rules).unwrap();
+    std::fs::write(js.join("rules.ok"), &rules_ok).unwrap();
+
+    let dhcp = std::fs::read_to_string(js.join("server/dhcp")).unwrap();
+    std::fs::write(
+        js.join("server/dhcp"),
+        dhcp.replace("pntadm -A 10.20.3.31 ", "pntadm -A 10.20.3.32 "),
+    )
+    .unwrap();
+    let conf = std::fs::read_to_string(js.join("server/dhcpd.conf")).unwrap();
+    std::fs::write(
+        js.join("server/dhcpd.conf"),
+        conf.replace("00:0c:29:aa:bb:cc", "00:0c:29:aa:bb:cd"),
+    )
+    .unwrap();
+    let o = check();
+    assert!(!o.status.success());
+    let found = codes(&o);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found.iter().all(|(c, _)| c == "J010"), "{found:?}");
+    assert!(found[0].1.contains("10.20.3.32") || found[1].1.contains("10.20.3.32"));
+    assert!(
+        found.iter().any(|(_, m)| m.contains("0:c:29:aa:bb:cd")),
+        "{found:?}"
+    );
+}
