@@ -923,6 +923,7 @@ impl Validator<'_> {
                     );
                 }
             }
+            self.hook_si_variables(name, &h.name, &h.argv);
             hooks.push(zflash_runtime::config::Hook {
                 name: h.name.clone(),
                 argv: h.argv.clone(),

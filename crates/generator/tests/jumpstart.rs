@@ -416,3 +416,20 @@ fn every_generated_script_parses_with_the_solaris_10_shell() {
         }
     }
 }
+
+/// A hook reading an SI_* variable no built-in probe sets is refused in the site file
+/// (the generated rules could never provide it).
+#[test]
+fn a_hook_reading_an_unknown_si_variable_is_refused() {
+    let (_tmp, p) = mixed_with(|s| {
+        s.replace(
+            "argv: [/usr/bin/ls, -l]",
+            "argv: [/usr/bin/ls, -l, \"$SI_RACK\"]",
+        )
+    });
+    let e = generate(&p).unwrap_err().to_string();
+    assert!(
+        e.contains("hook \"audit\" reads $SI_RACK, which JumpStart never sets"),
+        "{e}"
+    );
+}

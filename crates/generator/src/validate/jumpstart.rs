@@ -138,6 +138,27 @@ impl Validator<'_> {
         Some(out)
     }
 
+    /// A hook's `$SI_…` references: each must be a variable JumpStart sets, always or
+    /// through a built-in probe the generated rules can ask for (a custom probe would
+    /// need a `custom_probes` the site file cannot give).
+    pub(super) fn hook_si_variables(&mut self, class: &str, hook: &str, argv: &[String]) {
+        use zflash_parser::lint::dir::unprovided_si_variable::{ALWAYS_SET, probe_for, reads};
+        // As the shell finish script has them: each argument double-quoted.
+        let quoted: Vec<String> = argv.iter().map(|a| format!("\"{a}\"")).collect();
+        for (var, _) in reads(&quoted.join(" ")) {
+            if !ALWAYS_SET.contains(&var.as_str()) && probe_for(&var).is_none() {
+                self.problem(
+                    "argv",
+                    None,
+                    0,
+                    format!(
+                        "class {class:?}: hook {hook:?} reads ${var}, which JumpStart never sets (not a variable of the Solaris 10 JumpStart environment, nor one a built-in probe sets)"
+                    ),
+                );
+            }
+        }
+    }
+
     /// Settle each class's platform from its clients: one class serves one platform (an
     /// archive holds one architecture's system, an x86 profile needs `fdisk`). x86 classes
     /// get their disk and fdisk defaults here.
