@@ -23,8 +23,10 @@ The "Custom JumpStart Environment Variables" table of the Solaris 10 Custom Jump
 table 8-9; the same table is in every Solaris 10 update) says which variables are set for
 every install and which only when a keyword is used:
 
-* always set: `SI_BEGIN`, `SI_CLASS`, `SI_CONFIG_DIR`, `SI_CONFIG_FILE`, `SI_CONFIG_PROG`,
-  `SI_CUSTOM_PROBES_FILE`, `SI_FINISH`, `SI_OSNAME`, `SI_PROFILE`, `SI_SYS_STATE`;
+* always set: `SI_BEGIN`, `SI_CLASS`, `SI_FINISH`, `SI_OSNAME`, `SI_PROFILE`,
+  `SI_SYS_STATE` (listed without a condition), and `SI_CONFIG_DIR`, `SI_CONFIG_FILE`,
+  `SI_CONFIG_PROG`, `SI_CUSTOM_PROBES_FILE` (in the same table of the Solaris 8 and 9
+  guides; the installer mounts the JumpStart directory at `SI_CONFIG_DIR`);
 * on demand ("set when the … keyword is used in the rules file", and the probe-keyword
   table of the same guide): `SI_ARCH` (`arch`), `SI_KARCH` (`karch`), `SI_HOSTNAME`
   (`hostname`), `SI_DOMAINNAME` (`domainname`), `SI_MEMSIZE` (`memsize`), `SI_MODEL`
@@ -35,7 +37,8 @@ every install and which only when a keyword is used:
   table, but the probe table says the `hostaddress` keyword is what sets it: it is treated
   as on demand here.
 
-A custom probe (`probe NAME` defined in `custom_probes`) is taken to set `SI_NAME`.
+A custom probe (`probe NAME` defined in `custom_probes`) is taken to set `SI_NAME`. Any
+other `SI_*` name is reported too: nothing sets it.
 
 ## Why is this bad?
 The variable is empty when the script runs. A finish script that builds paths or makes
