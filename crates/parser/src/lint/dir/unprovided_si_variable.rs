@@ -20,8 +20,9 @@ rules file asks for it.
 
 The "Custom JumpStart Environment Variables" table of the Solaris 10 Custom JumpStart guide
 (Solaris 10 5/08 Installation Guide: Custom JumpStart and Advanced Installations, 820-4042,
-table 8-9; the same table is in every Solaris 10 update) says which variables are set for
-every install and which only when a keyword is used:
+table 8-9, https://docs.oracle.com/cd/E19253-01/820-4042/6nfhkm5so/index.html; the same
+table is in every Solaris 10 update) says which variables are set for every install and
+which only when a keyword is used:
 
 * always set: `SI_BEGIN`, `SI_CLASS`, `SI_FINISH`, `SI_OSNAME`, `SI_PROFILE`,
   `SI_SYS_STATE` (listed without a condition), and `SI_CONFIG_DIR`, `SI_CONFIG_FILE`,
