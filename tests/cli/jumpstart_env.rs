@@ -110,6 +110,22 @@ fn fake_uname(dir: &Path) -> PathBuf {
     bin
 }
 
+/// A copy of `fake_bin` with a stand-in `ifconfig -a` printing Solaris 10's output: the
+/// loopback first, then the client's interface.
+fn with_fake_ifconfig(fake_bin: &Path) -> PathBuf {
+    let bin = fake_bin.with_file_name("fakebin-ifconfig");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::copy(fake_bin.join("uname"), bin.join("uname")).unwrap();
+    let script = format!(
+        "#!/bin/sh\ncat <<EOF\nlo0: flags=2001000849<UP,LOOPBACK,RUNNING,MULTICAST,IPv4,VIRTUAL> mtu 8232 index 1\n\tinet 127.0.0.1 netmask ff000000\ne1000g0: flags=1000843<UP,BROADCAST,RUNNING,MULTICAST,IPv4> mtu 1500 index 2\n\tinet {HOST_IP} netmask ffffff00 broadcast 10.0.0.255\n\tether 8:0:20:1:2:3\nEOF\n"
+    );
+    let path = bin.join("ifconfig");
+    std::fs::write(&path, script).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    bin
+}
+
 /// Generate the JumpStart directory of a one-client site matched by `hostaddress` (so
 /// JumpStart sets no SI_HOSTNAME without the probes) deploying `stream` with `finish`.
 fn generate(dir: &Path, pool: &str, stream: &Path, finish: &str) -> PathBuf {
@@ -253,7 +269,37 @@ fn loadzfs_deploys_with_the_probed_environment_and_without_si_arch_and_si_hostna
         }
         drop(pool);
 
-        // 3. Nothing but SI_CONFIG_DIR (and no ifconfig on this PATH, or no client's
+        // 3. Nothing but SI_CONFIG_DIR, as probe hostaddress finds it: the first
+        //    non-loopback address of ifconfig -a, named by server/hosts.
+        let pool = TestPool::miniroot(&format!("jse{}i", shell.name), 128, INSTALLED);
+        let dir = tmp.path().join(format!("{}-ifconfig", shell.name));
+        std::fs::create_dir_all(&dir).unwrap();
+        let js = generate(&dir, &pool.name, &stream, "shell");
+        let with_ifconfig = Shell {
+            name: shell.name,
+            program: shell.program.clone(),
+            path: shell.path.replacen(
+                &fake.display().to_string(),
+                &with_fake_ifconfig(&fake).display().to_string(),
+                1,
+            ),
+        };
+        let out = run(
+            &with_ifconfig,
+            &js.join("finish/desk.loadzfs"),
+            &js,
+            &pool,
+            &[],
+        );
+        let log = assert_deployed(&format!("{}: ifconfig", shell.name), &out, &pool);
+        assert!(
+            log.contains("SI_HOSTNAME=ws001 (server/hosts: the client with the address 10.0.0.21, from ifconfig -a;"),
+            "{}: {log}",
+            shell.name
+        );
+        drop(pool);
+
+        // 4. Nothing but SI_CONFIG_DIR (and no ifconfig on this PATH, or no client's
         //    address on it): uname -n, the domain dropped.
         let pool = TestPool::miniroot(&format!("jse{}c", shell.name), 128, INSTALLED);
         let dir = tmp.path().join(format!("{}-bare", shell.name));
