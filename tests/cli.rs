@@ -5,5 +5,6 @@ mod cli {
     pub mod check;
     pub mod finish;
     pub mod generate;
+    pub mod jumpstart_env;
     pub mod s10;
 }

@@ -71,9 +71,64 @@ pub fn self_check(files: &Files) -> Result<(), GenerateError> {
             ));
         }
     }
+    report.push_str(&cross_check(files));
     if report.is_empty() {
         Ok(())
     } else {
         Err(GenerateError::SelfCheck(report))
     }
+}
+
+/// The cross-file checks `zflash check` makes on a directory, in memory: every `SI_*`
+/// variable a finish script reads is set by the rules (J009), and the DHCP bindings agree
+/// with hosts and ethers (J010).
+fn cross_check(files: &Files) -> String {
+    use zflash_parser::lint::dir::{
+        dhcp_disagrees_with_hosts as dhcp, unprovided_si_variable as si,
+    };
+    use zflash_parser::source::SourceFile;
+    let text = |path: &str| {
+        files
+            .get(path)
+            .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+    };
+    let mut findings = Vec::new();
+    if let Some(rules) = text("rules") {
+        let (ast, _) = zflash_parser::rules::parse(&SourceFile::new("rules", rules));
+        let provided = si::provided_by(&ast);
+        for (path, file) in files.range("finish/".to_string()..) {
+            if !path.starts_with("finish/") {
+                break;
+            }
+            let src = SourceFile::new(path.as_str(), String::from_utf8_lossy(&file.bytes));
+            findings.extend(
+                si::check(&src, &provided)
+                    .into_iter()
+                    .map(|d| (path.clone(), d)),
+            );
+        }
+    }
+    let hosts = text("server/hosts").map(|t| dhcp::name_table(&t, false));
+    let ethers = text("server/ethers").map(|t| dhcp::name_table(&t, true));
+    for (path, isc) in [("server/dhcp", false), ("server/dhcpd.conf", true)] {
+        if let Some(t) = text(path) {
+            let src = SourceFile::new(path, t);
+            findings.extend(
+                dhcp::check(&src, isc, hosts.as_ref(), ethers.as_ref())
+                    .into_iter()
+                    .map(|d| (path.to_string(), d)),
+            );
+        }
+    }
+    findings
+        .into_iter()
+        .map(|(path, d)| {
+            format!(
+                "  {path}: {} [{}] {}\n",
+                d.severity.as_str(),
+                d.code,
+                d.message
+            )
+        })
+        .collect()
 }

@@ -69,6 +69,9 @@ pub struct Class {
     pub profile: Profile,
     pub deploy: Deploy,
     pub finish: FinishKind,
+    /// Its clients are x86 (`i86pc`): the profile gets `fdisk` lines, and the clients boot
+    /// over DHCP/PXE.
+    pub x86: bool,
 }
 
 /// A validated profile.
@@ -76,6 +79,12 @@ pub struct Class {
 pub struct Profile {
     pub pool: String,
     pub disks: Vec<String>,
+    /// `disks` was not given in the site file (the default depends on the platform).
+    #[serde(skip)]
+    pub disks_defaulted: bool,
+    /// `fdisk` lines (`disk type size`), x86 only; `None` until the platform is known
+    /// when the site gives none.
+    pub fdisk: Option<Vec<String>>,
     pub pool_size: String,
     pub swap_size: String,
     pub dump_size: String,
@@ -122,7 +131,8 @@ pub struct Sysidcfg {
     pub name_service: String,
     pub interface: String,
     pub netmask: String,
-    pub default_route: Option<String>,
+    /// An IPv4 address, or `NONE` (the default: hands-off without a router).
+    pub default_route: String,
     pub protocol_ipv6: bool,
     pub root_password: String,
     /// The `security_policy=…` entry, without the keyword.

@@ -40,6 +40,12 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/add_install_client.tera"),
     ),
     ("native", include_str!("../../../templates/native.tera")),
+    (
+        "jumpstart_env",
+        include_str!("../../../templates/jumpstart_env.tera"),
+    ),
+    ("dhcp", include_str!("../../../templates/dhcp.tera")),
+    ("dhcpd", include_str!("../../../templates/dhcpd.tera")),
     ("loadzfs", include_str!("../../../templates/loadzfs.tera")),
 ];
 
@@ -120,7 +126,36 @@ pub fn render_site(site: &Site, site_name: &str) -> Result<Files, GenerateError>
     base.insert("site_file", site_name);
     base.insert("server", &site.server);
 
-    // rules + rules.ok
+    // Per class: profile, finish scripts.
+    for class in &site.classes {
+        let mut ctx = base.clone();
+        ctx.insert("class", class);
+        add(
+            &mut files,
+            &profile_path(class),
+            render(&tera, "profile", &ctx)?.into_bytes(),
+            0o644,
+            None,
+        );
+        add(
+            &mut files,
+            &loadzfs_path(class),
+            loadzfs(&tera, class, site_name)?.into_bytes(),
+            0o644,
+            None,
+        );
+        if class.finish == FinishKind::Native {
+            add(
+                &mut files,
+                &native_path(class),
+                render(&tera, "native", &ctx)?.into_bytes(),
+                0o644,
+                None,
+            );
+        }
+    }
+
+    // rules + rules.ok, after the finish scripts: their SI_* reads decide the probes.
     #[derive(Serialize)]
     struct Rule {
         r#match: String,
@@ -157,40 +192,12 @@ pub fn render_site(site: &Site, site_name: &str) -> Result<Files, GenerateError>
         })
         .collect();
     let mut ctx = base.clone();
+    ctx.insert("probes", &probes(&files));
     ctx.insert("rules", &rules);
     let rules_text = render(&tera, "rules", &ctx)?;
     let rules_ok = zflash_parser::rules::derive_rules_ok(rules_text.as_bytes());
     add(&mut files, "rules", rules_text.into_bytes(), 0o644, None);
     add(&mut files, "rules.ok", rules_ok, 0o644, None);
-
-    // Per class: profile, finish scripts.
-    for class in &site.classes {
-        let mut ctx = base.clone();
-        ctx.insert("class", class);
-        add(
-            &mut files,
-            &profile_path(class),
-            render(&tera, "profile", &ctx)?.into_bytes(),
-            0o644,
-            None,
-        );
-        add(
-            &mut files,
-            &loadzfs_path(class),
-            loadzfs(&tera, class, site_name)?.into_bytes(),
-            0o644,
-            None,
-        );
-        if class.finish == FinishKind::Native {
-            add(
-                &mut files,
-                &native_path(class),
-                render(&tera, "native", &ctx)?.into_bytes(),
-                0o644,
-                None,
-            );
-        }
-    }
 
     // Per client: sysidcfg (secret: the root password hash) and deploy config.
     for client in &site.clients {
@@ -239,6 +246,32 @@ pub fn render_site(site: &Site, site_name: &str) -> Result<Files, GenerateError>
     // Install-server fragments.
     let mut ctx = base.clone();
     ctx.insert("clients", &site.clients);
+    let dhcp_clients: Vec<DhcpClient> = site
+        .clients
+        .iter()
+        .filter(|c| c.karch == "i86pc")
+        .map(DhcpClient::of)
+        .collect();
+    let mut networks: Vec<&str> = dhcp_clients.iter().map(|c| c.network.as_str()).collect();
+    networks.sort();
+    networks.dedup();
+    ctx.insert("x86_clients", &!dhcp_clients.is_empty());
+    ctx.insert("dhcp_clients", &dhcp_clients);
+    ctx.insert("networks", &networks);
+    if !dhcp_clients.is_empty() {
+        for (name, path, mode) in [
+            ("dhcp", "server/dhcp", 0o755),
+            ("dhcpd", "server/dhcpd.conf", 0o644),
+        ] {
+            add(
+                &mut files,
+                path,
+                render(&tera, name, &ctx)?.into_bytes(),
+                mode,
+                None,
+            );
+        }
+    }
     for (name, path, mode) in [
         ("bootparams", "server/bootparams", 0o644),
         ("ethers", "server/ethers", 0o644),
@@ -254,6 +287,87 @@ pub fn render_site(site: &Site, site_name: &str) -> Result<Files, GenerateError>
         );
     }
     Ok(files)
+}
+
+/// The built-in probes the generated rules start with: those whose variables the generated
+/// finish scripts read (`arch`, `karch`, `hostname`, `hostaddress` at least: the scripts'
+/// fallbacks read them all), in a fixed order.
+pub fn probes(files: &Files) -> Vec<&'static str> {
+    use zflash_parser::lint::dir::unprovided_si_variable::{
+        ALWAYS_SET, PROBE_SETS, probe_for, reads,
+    };
+    let mut wanted: Vec<&'static str> = vec!["arch", "karch", "hostname", "hostaddress"];
+    for (path, file) in files {
+        if !path.starts_with("finish/") {
+            continue;
+        }
+        for (var, _) in reads(&String::from_utf8_lossy(&file.bytes)) {
+            if ALWAYS_SET.contains(&var.as_str()) {
+                continue;
+            }
+            if let Some(p) = probe_for(&var)
+                && !wanted.contains(&p)
+            {
+                wanted.push(p);
+            }
+        }
+    }
+    let base = 4;
+    let mut extra = wanted.split_off(base);
+    extra.sort_by_key(|p| PROBE_SETS.iter().position(|(q, _)| q == p));
+    wanted.extend(extra);
+    wanted
+}
+
+/// What the DHCP configuration of an x86 client needs.
+#[derive(Serialize)]
+struct DhcpClient {
+    hostname: String,
+    ip: String,
+    /// ethers(4) form.
+    mac: String,
+    /// `hardware ethernet` form: two lower-case hex digits per byte.
+    mac_isc: String,
+    /// `01` + the MAC in upper-case hex: the DHCP client id, the PXE boot file
+    /// add_install_client -d -e writes, and the name of the client's macro.
+    client_id: String,
+    netmask: String,
+    /// The client's network number (its address AND its netmask): the pntadm table.
+    network: String,
+    router: Option<String>,
+}
+
+impl DhcpClient {
+    fn of(c: &Client) -> Self {
+        let bytes: Vec<u8> = c
+            .mac
+            .split(':')
+            .map(|b| u8::from_str_radix(b, 16).unwrap_or(0))
+            .collect();
+        let ip: std::net::Ipv4Addr = c.ip.parse().unwrap_or(std::net::Ipv4Addr::UNSPECIFIED);
+        let mask: std::net::Ipv4Addr = c
+            .sysidcfg
+            .netmask
+            .parse()
+            .unwrap_or(std::net::Ipv4Addr::BROADCAST);
+        DhcpClient {
+            hostname: c.hostname.clone(),
+            ip: c.ip.clone(),
+            mac: c.mac.clone(),
+            mac_isc: bytes
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<Vec<_>>()
+                .join(":"),
+            client_id: format!(
+                "01{}",
+                bytes.iter().map(|b| format!("{b:02X}")).collect::<String>()
+            ),
+            netmask: c.sysidcfg.netmask.clone(),
+            network: std::net::Ipv4Addr::from(u32::from(ip) & u32::from(mask)).to_string(),
+            router: (c.sysidcfg.default_route != "NONE").then(|| c.sysidcfg.default_route.clone()),
+        }
+    }
 }
 
 fn add(files: &mut Files, path: &str, bytes: Vec<u8>, mode: u32, client: Option<&str>) {

@@ -164,8 +164,10 @@ pub struct Profile {
     /// Root pool name (default `rpool`).
     #[serde(default)]
     pub pool: Option<String>,
-    /// Root-pool slices: one (single disk) or several (a mirror). Default the seed's mirror
-    /// `c0t0d0s0 c0t1d0s0`.
+    /// Root-pool slices: one (single disk) or several (a mirror), or `[any]` (the installer
+    /// picks the disk). Default: SPARC classes the seed's mirror `c0t0d0s0 c0t1d0s0`; x86
+    /// classes `any` (x86 disk names, `c0d0`, `c1t0d0`…, follow the controller: no name is a
+    /// safe guess).
     #[serde(default)]
     pub disks: Option<Vec<String>>,
     /// Pool size: `auto`, `existing` or a size such as `20g`, `4096m`, `4096` (MB).
@@ -177,9 +179,18 @@ pub struct Profile {
     /// Dump volume size (`auto` or a size).
     #[serde(default)]
     pub dump_size: Option<String>,
-    /// Name of the boot environment the installer creates (default `s10u6_req`).
+    /// Name of the boot environment the installer creates. Default: `s10u<N>_req` when the
+    /// server's `install_image` path names the update (`s10u11`, `sol-10-u11-…`,
+    /// `solaris10u9`…), else `s10_req`.
     #[serde(default)]
     pub bename: Option<String>,
+    /// x86 only: `fdisk` profile lines, each `disk type size` (e.g. `c1t0d0 solaris all`,
+    /// `rootdisk solaris maxfree`). Default: a Solaris partition over each whole root disk
+    /// (`fdisk <disk> solaris all`; `fdisk rootdisk solaris all` when the installer picks
+    /// the disk), since the installer's own default (`all solaris maxfree`) fails on a
+    /// disk whose space other partitions use.
+    #[serde(default)]
+    pub fdisk: Option<Vec<String>>,
     /// Software group (default `SUNWCreq`: the finish script replaces it anyway).
     #[serde(default)]
     pub cluster: Option<String>,

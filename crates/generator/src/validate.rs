@@ -12,6 +12,10 @@ use crate::error::{SiteErrors, SiteProblem};
 use crate::model::{self, Location};
 use crate::site::{self, Compression, FinishKind, MatchBy, NameService, SecurityPolicy, SiteFile};
 
+// What a JumpStart client really gets (x86 platform of a class, fdisk, the installed BE's
+// name): kept apart from the general site checks.
+mod jumpstart;
+
 /// Parse and validate a site file's text. `path` is only used in messages and to resolve
 /// manifest paths.
 pub fn load(path: &Path, text: &str) -> Result<model::Site, SiteErrors> {
@@ -316,7 +320,7 @@ impl Validator<'_> {
         }
         let mut classes = Vec::new();
         for (name, c) in &f.classes {
-            classes.push(self.class(name, c, &archives));
+            classes.push(self.class(name, c, &archives, &server.install_image));
         }
         let class_index: HashMap<&str, usize> = f
             .classes
@@ -477,6 +481,7 @@ impl Validator<'_> {
                 clients.push(client);
             }
         }
+        self.resolve_platforms(&mut classes, &clients);
         // A client whose class failed to resolve was reported; keep indices consistent.
         model::Site {
             server,
@@ -659,6 +664,7 @@ impl Validator<'_> {
         name: &str,
         c: &site::Class,
         archives: &BTreeMap<String, model::Archive>,
+        install_image: &str,
     ) -> model::Class {
         let class_line = locate(self.text, name, None, 0);
         let class_column = class_line.and_then(|l| column_of(self.text, l, name, None));
@@ -744,10 +750,13 @@ impl Validator<'_> {
                 "a ZFS pool name (a letter, then letters, digits, `_ - . :`; at most 30)",
             );
         }
+        // The default mirror is SPARC's; an x86 class's default is settled once its clients
+        // are known (resolve_platforms).
         let disks: Vec<String> = p
             .disks
             .clone()
             .unwrap_or_else(|| DEFAULT_DISKS.iter().map(|s| s.to_string()).collect());
+        let fdisk = self.fdisk_lines(name, p.fdisk.as_deref());
         if disks.is_empty() {
             self.problem(
                 "disks",
@@ -757,12 +766,12 @@ impl Validator<'_> {
             );
         }
         for (i, d) in disks.iter().enumerate() {
-            if !is_slice(d) {
+            if !(is_slice(d) || (d == "any" && disks.len() == 1)) {
                 self.bad_value(
                     "disks",
                     d,
                     "root-pool slice",
-                    "a slice such as c0t0d0s0 (root pools live on slices)",
+                    "a slice such as c0t0d0s0 (root pools live on slices), or `[any]` alone",
                 );
             }
             if disks[..i].contains(d) {
@@ -789,7 +798,10 @@ impl Validator<'_> {
         let pool_size = size(self, "pool_size", &p.pool_size, true);
         let swap_size = size(self, "swap_size", &p.swap_size, false);
         let dump_size = size(self, "dump_size", &p.dump_size, false);
-        let bename = p.bename.clone().unwrap_or_else(|| "s10u6_req".into());
+        let bename = p
+            .bename
+            .clone()
+            .unwrap_or_else(|| jumpstart::default_bename(install_image));
         if !is_dataset_component(&bename) {
             self.bad_value(
                 "bename",
@@ -911,6 +923,7 @@ impl Validator<'_> {
                     );
                 }
             }
+            self.hook_si_variables(name, &h.name, &h.argv);
             hooks.push(zflash_runtime::config::Hook {
                 name: h.name.clone(),
                 argv: h.argv.clone(),
@@ -925,7 +938,9 @@ impl Validator<'_> {
             archive,
             profile: model::Profile {
                 pool,
+                disks_defaulted: p.disks.is_none(),
                 disks,
+                fdisk,
                 pool_size,
                 swap_size,
                 dump_size,
@@ -941,6 +956,7 @@ impl Validator<'_> {
                 hooks,
             },
             finish,
+            x86: false,
         }
     }
 
@@ -1060,7 +1076,7 @@ impl Validator<'_> {
                     ),
                 );
             }
-            if let Some(route) = sysidcfg.default_route.as_deref().and_then(parse_ipv4)
+            if let Some(route) = parse_ipv4(&sysidcfg.default_route)
                 && u32::from(ip) & mask != u32::from(route) & mask
             {
                 self.problem(
@@ -1451,7 +1467,8 @@ impl Validator<'_> {
             name_service,
             interface,
             netmask,
-            default_route,
+            // Without it the installer tries router discovery and asks when none answers.
+            default_route: default_route.unwrap_or_else(|| "NONE".into()),
             protocol_ipv6,
             root_password,
             security_policy,

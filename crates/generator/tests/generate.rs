@@ -82,6 +82,8 @@ fn snapshots_of_every_generated_file() {
     }
 }
 
+/// The seed's profile, less `system_type standalone`: it is the default, and not among the
+/// keywords the ZFS-root profile documentation lists (jumpstart-formats §3.5).
 #[test]
 fn default_class_profile_is_the_seed_profile() {
     let files = generate(&site("minimal.yaml")).unwrap();
@@ -97,7 +99,6 @@ fn default_class_profile_is_the_seed_profile() {
         [
             "install_type initial_install",
             "cluster SUNWCreq",
-            "system_type standalone",
             "pool rpool auto auto auto mirror c0t0d0s0 c0t1d0s0",
             "bootenv installbe bename s10u6_req",
         ]
@@ -601,7 +602,9 @@ fn generated_scripts_are_shellcheck_clean() {
         output::write(&out, &files, false).unwrap();
         let scripts: Vec<PathBuf> = files
             .keys()
-            .filter(|r| r.starts_with("finish/") || *r == "server/add_install_client")
+            .filter(|r| {
+                r.starts_with("finish/") || *r == "server/add_install_client" || *r == "server/dhcp"
+            })
             .map(|r| out.join(r))
             .collect();
         let o = Command::new("shellcheck")
@@ -706,9 +709,10 @@ fn arb_site() -> impl Strategy<Value = String> {
                 "version: 1\nserver: {{hostname: js, ip: 10.0.0.1, install_image: /export/img, config_dir: /export/js}}\n\
                  archives: {{a: {{location: /flash/a.zfs}}, b: {{location: 'js:/flash/b.zfs.gz'}}}}\n\
                  defaults:\n  match_by: {}\n  sysidcfg: {{timezone: GMT, root_password: Xy3kP0qLm9ZbA, network_interface: {{netmask: 255.255.0.0}}}}\n\
-                 classes:\n  c0: {{archive: a, profile: {{disks: [{}], pool_size: {pool_size}}}}}\n  c1: {{archive: b, finish: native}}\nclients:\n",
+                 classes:\n  c0: {{archive: a, profile: {{disks: [{disks}], pool_size: {pool_size}}}}}\n  c1: {{archive: b, finish: native}}\n\
+                 \x20 c2: {{archive: a, profile: {{disks: [{disks}], pool_size: {pool_size}}}}}\n  c3: {{archive: b, finish: native}}\nclients:\n",
                 if by_ip { "hostaddress" } else { "hostname" },
-                disks.iter().cloned().collect::<std::collections::BTreeSet<_>>().into_iter().collect::<Vec<_>>().join(", ")
+                disks = disks.iter().cloned().collect::<std::collections::BTreeSet<_>>().into_iter().collect::<Vec<_>>().join(", ")
             );
             for (i, (host, mac, ip, sparc, class)) in clients.into_iter().enumerate() {
                 if !seen.insert(host.clone()) {
@@ -721,6 +725,8 @@ fn arb_site() -> impl Strategy<Value = String> {
                 let mac = mac.iter().map(|b| format!("{b:x}")).collect::<Vec<_>>().join(":");
                 let mac = format!("{mac}{}", "");
                 let karch = if sparc { "sun4u" } else { "i86pc" };
+                // One platform per class: SPARC clients in c0/c1, x86 ones in c2/c3.
+                let class = if sparc { class } else { class + 2 };
                 s.push_str(&format!(
                     "  - {{hostname: {host}, mac: '{}:{i:x}', ip: 10.{}.{}.{}, karch: {karch}, class: c{class}}}\n",
                     &mac[..mac.rfind(':').unwrap()],

@@ -50,6 +50,10 @@ pub enum FileKind {
     Finish,
     /// `custom_probes` (Bourne shell function definitions).
     CustomProbes,
+    /// DHCP configuration written for x86 clients (`dhcp`: Solaris `dhtadm`/`pntadm`
+    /// commands, `dhcpd.conf`: an ISC dhcpd fragment); only checked in a directory, against
+    /// the `hosts` and `ethers` beside it.
+    Dhcp,
 }
 
 impl FileKind {
@@ -75,6 +79,7 @@ impl FileKind {
             FileKind::Begin => "begin",
             FileKind::Finish => "finish",
             FileKind::CustomProbes => "custom-probes",
+            FileKind::Dhcp => "dhcp",
         }
     }
 
@@ -433,11 +438,22 @@ fn check_read_bytes(display: &str, kind: FileKind, bytes: Vec<u8>) -> Checked {
 }
 
 fn check_decoded(display: &str, kind: FileKind, file: lint::file::FileBytes) -> Checked {
+    check_decoded_with(display, kind, file, &|_| Vec::new())
+}
+
+/// [`check_decoded`] plus the findings of `extra` (cross-file rules that need the text).
+fn check_decoded_with(
+    display: &str,
+    kind: FileKind,
+    file: lint::file::FileBytes,
+    extra: &dyn Fn(&SourceFile) -> Vec<Diagnostic>,
+) -> Checked {
     let mut diags = file.diagnostics;
     let source = if file.is_binary {
         None
     } else {
         diags.extend(lint_source(kind, &file.source));
+        diags.extend(extra(&file.source));
         Some(file.source)
     };
     let report = make_report(display, kind, source.as_ref(), diags);
@@ -446,8 +462,23 @@ fn check_decoded(display: &str, kind: FileKind, file: lint::file::FileBytes) -> 
 
 /// Read and check one file of a directory; read errors become F001 findings.
 fn check_member(confine: Option<&Path>, path: &Path, display: &str, kind: FileKind) -> Checked {
+    check_member_with(confine, path, display, kind, &|_| Vec::new())
+}
+
+/// [`check_member`] plus the findings of `extra` on the decoded text.
+fn check_member_with(
+    confine: Option<&Path>,
+    path: &Path,
+    display: &str,
+    kind: FileKind,
+    extra: &dyn Fn(&SourceFile) -> Vec<Diagnostic>,
+) -> Checked {
     match read_member(confine, path) {
-        Ok(bytes) => check_read_bytes(display, kind, bytes),
+        Ok(bytes) => {
+            let file = lint::file::check_bytes(display, &bytes);
+            drop(bytes);
+            check_decoded_with(display, kind, file, extra)
+        }
         Err(e) => Checked {
             report: make_report(
                 display,
@@ -471,6 +502,7 @@ fn lint_source(kind: FileKind, src: &SourceFile) -> Vec<Diagnostic> {
         FileKind::Begin | FileKind::Finish | FileKind::CustomProbes => {
             lint::dir::script::check(src)
         }
+        FileKind::Dhcp => Vec::new(),
     }
 }
 
@@ -860,10 +892,11 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
         None => (dir.join("rules"), shown("rules")),
     };
     let mut derived_rules_ok = None;
+    let mut provided_si: Option<BTreeSet<String>> = None;
     let mut references: BTreeSet<(String, FileKind)> = BTreeSet::new();
     // A `rules` that exists but is not a readable file (a directory…) is an F001 finding.
     if rules_path.exists() || opts.rules_file.is_some() {
-        let (report, derived) = check_rules_in_dir(
+        let (report, derived, provided) = check_rules_in_dir(
             dir,
             &rules_path,
             &rules_shown,
@@ -871,6 +904,7 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
             &mut references,
         );
         derived_rules_ok = derived;
+        provided_si = provided;
         files.seen.insert(rules_shown.clone());
         files.add(report);
     }
@@ -887,7 +921,14 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
         if !files.seen.insert(display.clone()) {
             continue;
         }
-        files.add(check_member(Some(dir), &path, &display, *kind).report);
+        // J009: the SI_* variables a begin/finish script reads, against what rules sets.
+        let extra = |src: &SourceFile| match (&provided_si, kind) {
+            (Some(provided), FileKind::Begin | FileKind::Finish) => {
+                lint::dir::unprovided_si_variable::check(src, provided)
+            }
+            _ => Vec::new(),
+        };
+        files.add(check_member_with(Some(dir), &path, &display, *kind, &extra).report);
     }
 
     // Every sysidcfg and bootparams below the directory, in batches so that memory does not
@@ -913,9 +954,16 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
         let kind = match entry.file_name().to_str() {
             Some("sysidcfg") => FileKind::Sysidcfg,
             Some("bootparams") => FileKind::Bootparams,
+            Some("dhcp" | "dhcpd.conf") => FileKind::Dhcp,
             _ => continue,
         };
         if entry.file_type().is_dir() {
+            continue;
+        }
+        if kind == FileKind::Dhcp {
+            // J010: few such files; compared with the hosts/ethers beside them.
+            let display = entry.path().display().to_string();
+            files.add(check_dhcp_in_dir(dir, entry.path(), &display).report);
             continue;
         }
         let display = entry.path().display().to_string();
@@ -996,15 +1044,33 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
     Ok(report)
 }
 
+/// Check a DHCP file of a directory (J010) against the `hosts` and `ethers` beside it.
+fn check_dhcp_in_dir(dir: &Path, path: &Path, display: &str) -> Checked {
+    let sibling = |name: &str, mac: bool| {
+        let p = path.with_file_name(name);
+        read_member(Some(dir), &p).ok().map(|b| {
+            lint::dir::dhcp_disagrees_with_hosts::name_table(&String::from_utf8_lossy(&b), mac)
+        })
+    };
+    let hosts = sibling("hosts", false);
+    let ethers = sibling("ethers", true);
+    let isc = path.file_name().is_some_and(|n| n == "dhcpd.conf");
+    let extra = |src: &SourceFile| {
+        lint::dir::dhcp_disagrees_with_hosts::check(src, isc, hosts.as_ref(), ethers.as_ref())
+    };
+    check_member_with(Some(dir), path, display, FileKind::Dhcp, &extra)
+}
+
 /// Check the rules file of a directory: file-level, R and J rules from one parse. Returns
-/// the report and, when the file could be decoded, the `rules.ok` it derives.
+/// the report and, when the file could be decoded, the `rules.ok` it derives and the
+/// `SI_*` variables it has JumpStart set (for J009).
 fn check_rules_in_dir(
     dir: &Path,
     path: &Path,
     display: &str,
     custom: Option<&BTreeSet<String>>,
     references: &mut BTreeSet<(String, FileKind)>,
-) -> (FileReport, Option<String>) {
+) -> (FileReport, Option<String>, Option<BTreeSet<String>>) {
     use crate::rules::Flavor;
     // Not confined: the client reads the generated rules.ok, and a `rules` kept elsewhere
     // and linked in is a fair setup.
@@ -1012,14 +1078,22 @@ fn check_rules_in_dir(
         Ok(b) => b,
         Err(e) => {
             let d = lint::file::unreadable_file::diagnostic(&e);
-            return (make_report(display, FileKind::Rules, None, vec![d]), None);
+            return (
+                make_report(display, FileKind::Rules, None, vec![d]),
+                None,
+                None,
+            );
         }
     };
     let file = lint::file::check_bytes(display, &bytes);
     drop(bytes);
     let mut diags = file.diagnostics;
     if file.is_binary {
-        return (make_report(display, FileKind::Rules, None, diags), None);
+        return (
+            make_report(display, FileKind::Rules, None, diags),
+            None,
+            None,
+        );
     }
     let src = file.source;
     let (ast, parse_diags) = crate::rules::parse_as(&src, Flavor::Rules);
@@ -1031,9 +1105,11 @@ fn check_rules_in_dir(
     }
     diags.extend(cross_file(dir, &ast, references));
     let derived = formats::derive_rules_ok(&src);
+    let provided = lint::dir::unprovided_si_variable::provided_by(&ast);
     (
         make_report(display, FileKind::Rules, Some(&src), diags),
         Some(derived),
+        Some(provided),
     )
 }
 

@@ -7,6 +7,7 @@
 //! IPv4 addresses, crypt hashes, time zones) lives in [`keywords`] and [`values`] and is used
 //! by the lints in `crate::lint::sysidcfg`.
 
+pub mod hands_off;
 pub mod keywords;
 pub(crate) mod lexer;
 pub mod timezones;

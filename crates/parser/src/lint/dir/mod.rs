@@ -5,6 +5,7 @@ use crate::diagnostic::Rule;
 
 pub mod custom_probes;
 pub mod derived_profile_without_begin;
+pub mod dhcp_disagrees_with_hosts;
 pub mod missing_begin_script;
 pub mod missing_file;
 pub mod missing_finish_script;
@@ -13,6 +14,7 @@ pub mod non_bourne_syntax;
 pub mod script;
 pub mod script_not_bourne;
 pub mod stale_rules_ok;
+pub mod unprovided_si_variable;
 
 /// The rules of this group (one file each).
 pub static RULES: &[&Rule] = &[
@@ -23,4 +25,6 @@ pub static RULES: &[&Rule] = &[
     &script_not_bourne::RULE,
     &non_bourne_syntax::RULE,
     &stale_rules_ok::RULE,
+    &unprovided_si_variable::RULE,
+    &dhcp_disagrees_with_hosts::RULE,
 ];

@@ -3,13 +3,13 @@
 
 use super::Ctx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::sysidcfg::{InterfaceSelector, Keyword, SubKeyword};
+use crate::sysidcfg::{Keyword, SubKeyword, hands_off};
 
 pub static RULE: Rule = Rule {
     code: "S211",
     name: "incomplete-network-interface",
     severity: Severity::Warning,
-    summary: "a static `network_interface` missing `netmask`, `ip_address`, `hostname` or `protocol_ipv6`",
+    summary: "a static `network_interface` missing `netmask`, `ip_address`, `hostname`, `protocol_ipv6` or `default_route`",
     doc: r#"## What it does
 For every `network_interface` other than `NONE` and not using `dhcp`, checks that the
 dependent keywords a hands-off configuration needs are there:
@@ -17,10 +17,17 @@ dependent keywords a hands-off configuration needs are there:
 * `ip_address` given without `netmask`;
 * a named interface (e.g. `e1000g1`) without `ip_address` or without `hostname`
   (`PRIMARY` may omit both: a JumpStart client learns them from RARP/bootparams);
-* `protocol_ipv6` missing (also for `dhcp`).
+* `protocol_ipv6` missing (also for `dhcp`);
+* `default_route` missing on a static interface (not `dhcp`): give the router, or
+  `default_route=NONE` on a network without one.
+
+The set is the parser's one definition of a hands-off sysidcfg
+(`zflash_parser::sysidcfg::hands_off`), which `zflash generate` is tested against.
 
 ## Why is this bad?
 Each missing value is asked for at the console, so the installation is no longer hands-off.
+Without `default_route` the installer tries ICMP router discovery and asks when no router
+answers.
 
 ## Example
 ```
@@ -29,38 +36,18 @@ network_interface=e1000g1 {ip_address=192.168.50.21}
 Use instead:
 ```
 network_interface=e1000g1 {hostname=db01-bk ip_address=192.168.50.21
-                           netmask=255.255.255.0 protocol_ipv6=no}
+                           netmask=255.255.255.0 default_route=NONE
+                           protocol_ipv6=no}
 ```
 "#,
 };
 
 pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     for e in ctx.entries_of(Keyword::NetworkInterface) {
-        let sel = InterfaceSelector::parse(&e.value.text);
-        if sel == InterfaceSelector::None || e.value.text.is_empty() {
-            continue;
-        }
-        let has = |k| e.sub(k).is_some();
-        let mut missing = Vec::new();
-        if !has(SubKeyword::Dhcp) {
-            if has(SubKeyword::IpAddress) && !has(SubKeyword::Netmask) {
-                missing.push("netmask");
-            }
-            if matches!(sel, InterfaceSelector::Named(_)) {
-                if !has(SubKeyword::IpAddress) {
-                    missing.push("ip_address");
-                    if !has(SubKeyword::Netmask) {
-                        missing.push("netmask");
-                    }
-                }
-                if !has(SubKeyword::Hostname) {
-                    missing.push("hostname");
-                }
-            }
-        }
-        if !has(SubKeyword::ProtocolIpv6) {
-            missing.push("protocol_ipv6");
-        }
+        let missing: Vec<&str> = hands_off::missing_in_interface(e)
+            .into_iter()
+            .map(SubKeyword::as_str)
+            .collect();
         if missing.is_empty() {
             continue;
         }
@@ -85,6 +72,7 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
                     .iter()
                     .map(|m| match *m {
                         "protocol_ipv6" => "protocol_ipv6=no".to_string(),
+                        "default_route" => "default_route=… (or default_route=NONE)".to_string(),
                         m => format!("{m}=…"),
                     })
                     .collect::<Vec<_>>()

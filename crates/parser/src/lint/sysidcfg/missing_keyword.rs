@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::sysidcfg::Keyword;
+use crate::sysidcfg::{Keyword, hands_off};
 
 pub static RULE: Rule = Rule {
     code: "S219",
@@ -14,7 +14,9 @@ Lists the keywords that Solaris 10 asks for when they are absent: `system_locale
 `terminal`, `timezone`, `timeserver`, `network_interface`, `name_service`,
 `root_password`, `security_policy` and `nfs4_domain`. (`keyboard`, needed on systems whose
 keyboard does not identify itself, and `auto_reg`, read from 10 9/10, depend on hardware and
-release and are not required here.) A file without any entry is not flagged.
+release and are not required here.) A file without any entry is not flagged. The list is the
+parser's one definition of a hands-off sysidcfg (`zflash_parser::sysidcfg::hands_off`,
+with the interface part S211 checks), which `zflash generate` is tested against.
 
 ## Why is this bad?
 Each missing keyword is a question at the console during `boot net - install`, so the
@@ -40,24 +42,15 @@ nfs4_domain=dynamic
 "#,
 };
 
-const NEEDED: &[Keyword] = &[
-    Keyword::SystemLocale,
-    Keyword::Terminal,
-    Keyword::Timezone,
-    Keyword::Timeserver,
-    Keyword::NetworkInterface,
-    Keyword::NameService,
-    Keyword::RootPassword,
-    Keyword::SecurityPolicy,
-    Keyword::Nfs4Domain,
-];
-
 pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     if ctx.file.entries().next().is_none() {
         return;
     }
-    let missing: Vec<String> =
-        crate::lint::util::missing_names(NEEDED, |k| ctx.file.get(k).is_some(), Keyword::as_str);
+    let missing: Vec<String> = crate::lint::util::missing_names(
+        hands_off::KEYWORDS,
+        |k| ctx.file.get(k).is_some(),
+        Keyword::as_str,
+    );
     if missing.is_empty() {
         return;
     }
