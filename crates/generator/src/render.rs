@@ -192,7 +192,7 @@ pub fn render_site(site: &Site, site_name: &str) -> Result<Files, GenerateError>
         })
         .collect();
     let mut ctx = base.clone();
-    ctx.insert("probes", &probes(&files));
+    ctx.insert("probes", &probes(&files, site));
     ctx.insert("rules", &rules);
     let rules_text = render(&tera, "rules", &ctx)?;
     let rules_ok = zflash_parser::rules::derive_rules_ok(rules_text.as_bytes());
@@ -291,17 +291,28 @@ pub fn render_site(site: &Site, site_name: &str) -> Result<Files, GenerateError>
 
 /// The built-in probes the generated rules start with: those whose variables the generated
 /// finish scripts read (`arch`, `karch`, `hostname`, `hostaddress` at least: the scripts'
-/// fallbacks read them all), in a fixed order.
-pub fn probes(files: &Files) -> Vec<&'static str> {
+/// fallbacks read them all), in a fixed order. A hook's arguments count too: loadzfs passes
+/// them literally (single-quoted), but a hook such as `[/bin/sh, -c, 'echo $SI_MODEL']`
+/// reads the variable from the environment the finish script exports to it.
+pub fn probes(files: &Files, site: &Site) -> Vec<&'static str> {
     use zflash_parser::lint::dir::unprovided_si_variable::{
         ALWAYS_SET, PROBE_SETS, probe_for, reads,
     };
     let mut wanted: Vec<&'static str> = vec!["arch", "karch", "hostname", "hostaddress"];
-    for (path, file) in files {
-        if !path.starts_with("finish/") {
-            continue;
-        }
-        for (var, _) in reads(&String::from_utf8_lossy(&file.bytes)) {
+    // As a shell would read each argument if it were double-quoted.
+    let hook_args = site.classes.iter().flat_map(|c| &c.deploy.hooks).map(|h| {
+        h.argv
+            .iter()
+            .map(|a| format!("\"{a}\""))
+            .collect::<Vec<_>>()
+            .join(" ")
+    });
+    let scripts = files
+        .iter()
+        .filter(|(path, _)| path.starts_with("finish/"))
+        .map(|(_, file)| String::from_utf8_lossy(&file.bytes).into_owned());
+    for text in scripts.chain(hook_args) {
+        for (var, _) in reads(&text) {
             if ALWAYS_SET.contains(&var.as_str()) {
                 continue;
             }
