@@ -39,6 +39,8 @@ pub struct SyntaxError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Redirect {
     pub op: Span,
+    /// The file descriptor written before the operator (`2>`), if any.
+    pub fd: Option<u8>,
     pub kind: RedirKind,
     pub target: Word,
     /// Index into [`Script::heredocs`]… of the lexer (for `<<`).

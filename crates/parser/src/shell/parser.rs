@@ -291,7 +291,7 @@ impl<'a> Parser<'a> {
 
     /// Redirections at the current token (the shell's `inout`).
     fn redirections(&mut self, into: &mut Vec<Redirect>) -> PResult<()> {
-        while let TokenKind::Redirect { kind, .. } = self.tok.kind {
+        while let TokenKind::Redirect { kind, fd } = self.tok.kind {
             let op = self.tok.span.clone();
             self.advance(false);
             if !self.is_plain_word() {
@@ -317,6 +317,7 @@ impl<'a> Parser<'a> {
             };
             into.push(Redirect {
                 op,
+                fd,
                 kind,
                 target,
                 heredoc,

@@ -1,7 +1,7 @@
 //! H101 missing-command.
 
 use crate::diagnostic::{Diagnostic, Rule, Severity};
-use crate::shell::Script;
+use crate::shell::{Script, SimpleCommand};
 
 pub static RULE: Rule = Rule {
     code: "H101",
@@ -17,6 +17,9 @@ process) — and options its `/usr/bin` tools do not have: `grep -q -E -F -r -o 
 `sed -i -E -r`, `head -c`, `cp -a -v -u`, `xargs -0 -r`, `find -maxdepth -mindepth
 -iname -print0 -delete`, `id -u -g -n`, `awk -v` (`/usr/bin/awk` is the old awk), `tar`
 with `z` or `j`.
+
+A command the script probes for with its error output discarded (`if sha256sum /dev/null
+>/dev/null 2>&1; then …`) is taken as a guarded fallback and not reported.
 
 ## Why is this bad?
 These are GNU/Linux habits. On Solaris 10 the command is `not found`, or the tool stops
@@ -128,14 +131,34 @@ fn option_matches(arg: &str, option: &str) -> bool {
         && arg[1..].contains(&option[1..])
 }
 
+/// The command name without its directory (`/usr/bin/grep` is `grep`).
+fn base_name(c: &SimpleCommand) -> Option<&str> {
+    let name = &c.argv().first()?.text;
+    Some(name.rsplit('/').next().unwrap_or(name))
+}
+
+/// Commands the script runs with their error output discarded (`2>/dev/null`, `2>&1`):
+/// probes for whether they exist.
+fn probed(script: &Script) -> Vec<&str> {
+    script
+        .commands
+        .iter()
+        .filter(|c| c.redirects.iter().any(|r| r.fd == Some(2)))
+        .filter_map(base_name)
+        .collect()
+}
+
 pub fn check(script: &Script) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let probed = probed(script);
     for c in &script.commands {
         let argv = c.argv();
         let Some(name) = argv.first() else { continue };
-        // `/usr/bin/grep` is the same tool as `grep`.
-        let base = name.text.rsplit('/').next().unwrap_or(&name.text);
+        let base = base_name(c).unwrap_or_default();
         if let Some((cmd, instead)) = MISSING.iter().find(|(m, _)| *m == base) {
+            if probed.contains(cmd) {
+                continue;
+            }
             out.push(
                 Diagnostic::new(
                     &RULE,
@@ -195,4 +218,56 @@ pub fn check(script: &Script) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::testing::codes;
+
+    fn check(src: &crate::source::SourceFile) -> Vec<crate::diagnostic::Diagnostic> {
+        crate::lint::shell::check(src)
+    }
+
+    #[test]
+    fn commands_options_and_probes() {
+        let c = |t: &str| codes(check, "post.fin", t);
+        assert_eq!(
+            c("seq 1 3
+"),
+            ["H101"]
+        );
+        assert_eq!(
+            c("/usr/bin/grep -qs x f
+"),
+            ["H101"]
+        );
+        assert_eq!(
+            c("grep -s x f > /dev/null
+"),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            c("sed -i s/a/b/ f
+"),
+            ["H101"]
+        );
+        assert_eq!(
+            c("find /a -name x -maxdepth 1
+"),
+            ["H101"]
+        );
+        assert_eq!(
+            c("tar czf x.tgz d
+"),
+            ["H101"]
+        );
+        assert_eq!(
+            c("tar cf x.tar d
+"),
+            Vec::<&str>::new()
+        );
+        // Probed first, used as a fallback: not reported.
+        let probe = "if sha256sum /dev/null >/dev/null 2>&1; then sha256sum \"$1\"; fi\n";
+        assert_eq!(c(probe), Vec::<&str>::new());
+    }
 }
