@@ -18,6 +18,7 @@ mod s10_sh;
 
 use std::path::Path;
 
+use zflash_parser::check::{FileKind, check_text};
 use zflash_parser::shell;
 
 /// Scripts on which the two once disagreed, kept so they stay agreed: (name, script, why).
@@ -45,6 +46,18 @@ fn compare(sh: &Path, named: &[(String, String)]) {
     let mut disagreements = Vec::new();
     for ((name, text), v) in named.iter().zip(&verdicts) {
         let parsed = shell::parse(text);
+        // What `zflash check` reports: J006 for the parse error and for every broken
+        // backquote (reached by `sh -n` or not), so it rejects whatever `sh -n` rejects.
+        let j006 = check_text(name, FileKind::Finish, text)
+            .iter()
+            .any(|d| d.code == "J006");
+        let any_error = parsed.error.is_some() || !parsed.substitution_errors.is_empty();
+        if j006 != any_error || (v.syntax_error && !j006) {
+            disagreements.push(format!(
+                "{name}: zflash check J006 {j006}, parser errors {any_error}, sh -n rejects {}",
+                v.syntax_error
+            ));
+        }
         if parsed.rejected_by_sh_n() != v.syntax_error {
             disagreements.push(format!(
                 "{name}: sh -n {} (status {:?}: {}), zflash {} ({:?})\n--- script ---\n{text}--- end ---",

@@ -56,8 +56,25 @@ pub fn check(src: &SourceFile) -> Vec<Diagnostic> {
     out.extend(background_redirect::check(&script));
     out.extend(echo_option::check(&script));
     out.extend(missing_command::check(&script));
+    // Offsets inside a word are counted in the word as the shell reads it (without
+    // `\`-newline pairs), so one may be a little off in a word that has them: keep every
+    // span on character boundaries of the file.
+    for d in &mut out {
+        d.span = char_boundary(&src.text, d.span.start)..char_boundary(&src.text, d.span.end);
+        for l in &mut d.secondary {
+            l.span = char_boundary(&src.text, l.span.start)..char_boundary(&src.text, l.span.end);
+        }
+    }
     out.sort_by_key(|d| (d.span.start, d.span.end));
     out
+}
+
+fn char_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// A text the shell expands `$` in: a word, or the body of a here-document with an
@@ -109,6 +126,18 @@ mod tests {
     #[test]
     fn fixtures() {
         assert_fixtures_raise_only_their_code(super::RULES, "post.fin", check);
+    }
+
+    proptest::proptest! {
+        /// Any text: no panic, every span inside the file on character boundaries.
+        #[test]
+        fn any_text_is_parsed_without_panic(text in "(\\PC|[\\n`'\"\\\\$(){};|&<>^]|done|esac|<<E\nE\n){0,80}") {
+            let src = crate::source::SourceFile::new("x.fin", text.clone());
+            for d in check(&src) {
+                proptest::prop_assert!(d.span.start <= d.span.end && d.span.end <= text.len());
+                proptest::prop_assert!(text.is_char_boundary(d.span.start) && text.is_char_boundary(d.span.end));
+            }
+        }
     }
 
     #[test]
