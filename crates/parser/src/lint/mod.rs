@@ -2,8 +2,9 @@
 //!
 //! Code prefixes: `F` file-level (encoding, binary, empty, CRLF…), `R` rules / rules.ok,
 //! `P` profiles, `S` sysidcfg, `B` bootparams, `J` the JumpStart directory as a set
-//! (cross-file), `H` shell scripts as Solaris 10's `/sbin/sh` reads them (with `J006`). Each rule file holds a `pub static RULE: Rule` whose `doc` is what
-//! `zflash explain CODE` prints, plus the check itself.
+//! (cross-file), `H` begin/finish scripts as Solaris 10's `/sbin/sh` reads them (with the
+//! syntax error `J006`, in the same group). Each rule file holds a `pub static RULE: Rule`
+//! whose `doc` is what `zflash explain CODE` prints, plus the check itself.
 
 use crate::diagnostic::Rule;
 

@@ -198,8 +198,9 @@ impl<'a> Parser<'a> {
     /// `newlines`), ended by `end`. Returns whether it held a command.
     fn list_of(&mut self, end: End, newlines: bool, mut empty_ok: bool) -> PResult<bool> {
         let mut any = false;
-        // A `;` with nothing before it: the shell notices only after the rest.
-        let mut empty_before_semi = false;
+        // A `;` with nothing before it: the shell notices only after the rest (so an error
+        // there comes first), but the `;` is what to point at.
+        let mut empty_before_semi: Option<SyntaxError> = None;
         loop {
             let item = self.and_or(newlines)?;
             any |= item;
@@ -222,8 +223,8 @@ impl<'a> Parser<'a> {
                     empty_ok = true;
                 }
                 TokenKind::Semi => {
-                    if !item {
-                        empty_before_semi = true;
+                    if !item && empty_before_semi.is_none() {
+                        empty_before_semi = Some(self.error("a command before `;`"));
                     }
                     empty_ok = true;
                 }
@@ -239,8 +240,8 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        if empty_before_semi {
-            return Err(self.error("a command before `;`"));
+        if let Some(e) = empty_before_semi {
+            return Err(e);
         }
         Ok(any)
     }

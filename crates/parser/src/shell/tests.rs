@@ -119,3 +119,22 @@ fn deep_nesting_is_an_error_not_a_crash() {
     let long = "echo x;\n".repeat(20000);
     assert!(parse(&long).error.is_none());
 }
+
+#[test]
+fn errors_point_at_the_token_with_what_was_expected() {
+    let at = |t: &str| {
+        let e = parse(t).error.expect("a syntax error");
+        (e.span, e.expected, e.found)
+    };
+    let (span, expected, found) = at("echo a\n;\n");
+    assert_eq!((span, found.as_str()), (7..8, "`;`"));
+    assert_eq!(expected, "a command before `;`");
+    let (span, expected, _) = at("if true\nthen echo\n");
+    assert_eq!(span, 18..18);
+    assert_eq!(expected, "`else`, `elif` or `fi`");
+    let (span, expected, found) = at("for i in a b\ndo echo $i\n}\n");
+    assert_eq!((span, found.as_str()), (24..25, "the reserved word `}`"));
+    assert_eq!(expected, "`done`");
+    let (span, _, found) = at("X=$(hostname)\n");
+    assert_eq!((span, found.as_str()), (0..3, "`X=$`"));
+}

@@ -1,4 +1,5 @@
-//! The lints run on a begin/finish script or `custom_probes` (J005, and the shell rules: J006 and the H codes).
+//! The lints run on a begin/finish script or `custom_probes`: J005, and the shell rules
+//! (J006 and the H codes, `crate::lint::shell`).
 
 use crate::diagnostic::Diagnostic;
 use crate::source::SourceFile;
