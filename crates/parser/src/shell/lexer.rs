@@ -219,10 +219,7 @@ impl<'a> Lexer<'a> {
     /// Queue a here-document; `word` is its terminator word as written. Returns its index.
     pub fn queue_heredoc(&mut self, word: &str, strip: bool) -> usize {
         let quoted = word.bytes().any(|b| matches!(b, b'\'' | b'"' | b'\\'));
-        let mut terminator: String = word
-            .chars()
-            .filter(|c| !matches!(c, '\'' | '"' | '\\'))
-            .collect();
+        let mut terminator = unquote(word);
         if strip {
             terminator = terminator.trim_start_matches('\t').to_string();
         }
@@ -454,4 +451,34 @@ impl<'a> Lexer<'a> {
             span: start..self.pos,
         }
     }
+}
+
+/// A word with its quoting removed, as the shell compares a here-document terminator:
+/// `'…'` literal, `\x` is `x` outside quotes, and inside `"…"` only before `$ ` \ "`.
+pub fn unquote(word: &str) -> String {
+    let mut out = String::new();
+    let mut chars = word.chars().peekable();
+    let mut double = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' if !double => {
+                for q in chars.by_ref() {
+                    if q == '\'' {
+                        break;
+                    }
+                    out.push(q);
+                }
+            }
+            '"' => double = !double,
+            '\\' => match chars.peek() {
+                Some(&n) if !double || matches!(n, '$' | '`' | '\\' | '"') => {
+                    out.push(n);
+                    chars.next();
+                }
+                _ => out.push(c),
+            },
+            _ => out.push(c),
+        }
+    }
+    out
 }

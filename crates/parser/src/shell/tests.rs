@@ -138,3 +138,13 @@ fn errors_point_at_the_token_with_what_was_expected() {
     let (span, _, found) = at("X=$(hostname)\n");
     assert_eq!((span, found.as_str()), (0..3, "`X=$`"));
 }
+
+#[test]
+fn heredoc_terminators_are_unquoted_as_the_shell_does() {
+    assert_eq!(lexer::unquote("'EOF\\'"), "EOF\\");
+    assert_eq!(lexer::unquote("\\EOF"), "EOF");
+    assert_eq!(lexer::unquote("\"E\\OF\""), "E\\OF");
+    // `EOF\` never matches the line `EOF`: the body runs to the end of the file.
+    let s = parse("cat <<'EOF\\'\nEOF\n( \n");
+    assert!(s.error.is_none(), "{:?}", s.error);
+}
