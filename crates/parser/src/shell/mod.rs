@@ -253,30 +253,96 @@ pub struct Expansion {
     pub backquotes: Vec<Backquote>,
 }
 
+/// The word as the shell stores it after reading it (its `argval`): single-quoted
+/// characters become `\c` each (`''` becomes `""`), everything else is kept as written.
+/// With, per byte, its offset in `raw`.
+fn stored_word(raw: &[u8]) -> (Vec<u8>, Vec<usize>) {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut map = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let c = raw[i];
+        match c {
+            b'\'' => {
+                let start = out.len();
+                let mut j = i + 1;
+                while j < raw.len() && raw[j] != b'\'' {
+                    out.extend([b'\\', raw[j]]);
+                    map.extend([j, j]);
+                    j += 1;
+                }
+                if out.len() == start {
+                    out.extend(b"\"\"");
+                    map.extend([i, i]);
+                }
+                i = j + 1;
+                continue;
+            }
+            b'\\' => {
+                out.push(c);
+                map.push(i);
+                if i + 1 < raw.len() {
+                    out.push(raw[i + 1]);
+                    map.push(i + 1);
+                }
+                i += 2;
+                continue;
+            }
+            b'"' | b'`' => {
+                out.push(c);
+                map.push(i);
+                let mut j = i + 1;
+                while j < raw.len() {
+                    out.push(raw[j]);
+                    map.push(j);
+                    if raw[j] == c {
+                        break;
+                    }
+                    if raw[j] == b'\\' && j + 1 < raw.len() {
+                        out.push(raw[j + 1]);
+                        map.push(j + 1);
+                        j += 1;
+                    }
+                    j += 1;
+                }
+                i = j + 1;
+                continue;
+            }
+            _ => {
+                out.push(c);
+                map.push(i);
+            }
+        }
+        i += 1;
+    }
+    (out, map)
+}
+
 /// Split `raw` (a word as written, or a here-document body when `heredoc`) into where `$`
-/// expands and the backquoted commands.
+/// expands and the backquoted commands, the way the shell expands it: from the word as
+/// it stored it ([`stored_word`]), so a backquote inside single quotes is an escaped
+/// character, and a backquoted command runs to the next unescaped backquote.
 pub fn expansion(raw: &str, heredoc: bool) -> Expansion {
-    let b = raw.as_bytes();
-    let mut mask = b.to_vec();
+    let raw_bytes = raw.as_bytes();
+    let (b, at) = if heredoc {
+        (raw_bytes.to_vec(), (0..raw_bytes.len()).collect())
+    } else {
+        stored_word(raw_bytes)
+    };
+    let mut mask = raw_bytes.to_vec();
+    let blank = |k: usize, mask: &mut Vec<u8>| {
+        if let Some(&r) = at.get(k) {
+            mask[r] = b' ';
+        }
+    };
     let mut backquotes = Vec::new();
     let mut i = 0;
     let mut double = false;
     while i < b.len() {
         match b[i] {
             b'\\' => {
-                if i + 1 < b.len() {
-                    mask[i + 1] = b' ';
-                }
+                blank(i + 1, &mut mask);
                 i += 2;
-                continue;
-            }
-            b'\'' if !double && !heredoc => {
-                let mut j = i + 1;
-                while j < b.len() && b[j] != b'\'' {
-                    mask[j] = b' ';
-                    j += 1;
-                }
-                i = j + 1;
                 continue;
             }
             b'"' if !heredoc => double = !double,
@@ -291,26 +357,26 @@ pub fn expansion(raw: &str, heredoc: bool) -> Expansion {
                         let drop = matches!(n, b'`' | b'\\' | b'$') || (n == b'"' && double);
                         if !drop {
                             content.push(b'\\');
-                            map.push(j);
+                            map.push(at[j]);
                         }
                         content.push(n);
-                        map.push(j + 1);
+                        map.push(at[j + 1]);
                         j += 2;
                         continue;
                     }
                     content.push(b[j]);
-                    map.push(j);
+                    map.push(at[j]);
                     j += 1;
                 }
-                map.push(j.min(b.len()));
-                for m in mask.iter_mut().take(j.min(b.len())).skip(start + 1) {
-                    *m = b' ';
+                map.push(at.get(j).copied().unwrap_or(raw_bytes.len()));
+                for k in start + 1..j.min(b.len()) {
+                    blank(k, &mut mask);
                 }
-                let end = (j + 1).min(b.len());
+                let outer_end = at.get(j).map_or(raw_bytes.len(), |&r| r + 1);
                 backquotes.push(Backquote {
                     content: String::from_utf8_lossy(&content).into_owned(),
                     map,
-                    outer: start..end,
+                    outer: at[start]..outer_end,
                     in_double_quotes: double,
                 });
                 i = j + 1;
@@ -320,6 +386,7 @@ pub fn expansion(raw: &str, heredoc: bool) -> Expansion {
         }
         i += 1;
     }
+    // Single-quoted characters were stored as `\\c`: blanked like any escaped one.
     Expansion { mask, backquotes }
 }
 

@@ -565,14 +565,16 @@ impl<'a> Parser<'a> {
                 self.redirections(&mut redirects)?;
             }
         }
-        // `sh -n` expands the leading assignments only of a command that is a builtin or
-        // that has no command word: mark the others not reached.
+        // `sh -n` expands the leading assignments only of a command that is a builtin, that
+        // has no command word or that has redirections (found by comparing with the
+        // shell): mark the others not reached.
         let assignments = words
             .iter()
             .take_while(|w| super::is_assignment(&w.text))
             .count();
         if let Some(name) = words.get(assignments)
             && !BUILTINS.contains(&name.text.as_str())
+            && redirects.is_empty()
         {
             let mut left = assignments;
             for (w, reached) in &mut self.out.words[first_word..] {
