@@ -710,7 +710,7 @@ fn unnamed_file_with_shebang_is_checked_as_a_script() {
     std::fs::write(&script, "#!/bin/ksh\nif [[ -n \"$X\" ]]; then echo x; fi\n").unwrap();
     zflash().arg("check").arg(&script).assert().code(0).stdout(
         predicate::str::contains("J005")
-            .and(predicate::str::contains("J006"))
+            .and(predicate::str::contains("H003"))
             .and(predicate::str::contains("P101").not()),
     );
     // --kind still decides.

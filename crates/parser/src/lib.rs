@@ -17,6 +17,7 @@ pub mod lint;
 pub mod profile;
 pub mod render;
 pub mod rules;
+pub mod shell;
 pub mod source;
 pub mod suggest;
 pub mod sysidcfg;

@@ -18,9 +18,9 @@ fn corpus(kind: &str) -> PathBuf {
 fn expected(name: &str) -> Vec<(&'static str, usize)> {
     match name {
         // `#!/bin/ksh` sub-finish script with `[[ ]]` tests: run by /sbin/sh at install time
-        // only through the project's ksh master script, so J005/J006 are right to warn.
+        // only through the project's ksh master script, so J005 and H003 (`[[`) are right to warn.
         "snltd__Gentle-Jumpstart__finish_scripts__F23defaultrouter" => {
-            vec![("J005", 1), ("J006", 16), ("J006", 30), ("J006", 33)]
+            vec![("J005", 1), ("H003", 16), ("H003", 30), ("H003", 33)]
         }
         _ => Vec::new(),
     }

@@ -255,6 +255,7 @@ fn docs_table_matches_the_registry() {
     let mut expected: Vec<String> = lint::file::RULES
         .iter()
         .chain(lint::dir::RULES.iter())
+        .chain(lint::shell::RULES.iter())
         .map(|r| {
             format!(
                 "| {} | {} | {} | {} |",

@@ -10,7 +10,6 @@ pub mod missing_begin_script;
 pub mod missing_file;
 pub mod missing_finish_script;
 pub mod missing_profile;
-pub mod non_bourne_syntax;
 pub mod script;
 pub mod script_not_bourne;
 pub mod stale_rules_ok;
@@ -23,7 +22,6 @@ pub static RULES: &[&Rule] = &[
     &missing_finish_script::RULE,
     &derived_profile_without_begin::RULE,
     &script_not_bourne::RULE,
-    &non_bourne_syntax::RULE,
     &stale_rules_ok::RULE,
     &unprovided_si_variable::RULE,
     &dhcp_disagrees_with_hosts::RULE,

@@ -1,13 +1,14 @@
-//! The lints run on a begin/finish script or `custom_probes` (J005, J006).
+//! The lints run on a begin/finish script or `custom_probes`: J005, and the shell rules
+//! (J006 and the H codes, `crate::lint::shell`).
 
 use crate::diagnostic::Diagnostic;
 use crate::source::SourceFile;
 
-use super::{non_bourne_syntax, script_not_bourne};
+use super::script_not_bourne;
 
 pub fn check(src: &SourceFile) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = script_not_bourne::check(src).into_iter().collect();
-    out.extend(non_bourne_syntax::check(src));
+    out.extend(crate::lint::shell::check(src));
     out
 }
 
