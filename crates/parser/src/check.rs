@@ -768,11 +768,15 @@ const SECRET_KEYS: &[&str] = &[
     "http_proxy_pw",
 ];
 
-/// Spans of values that must never be shown: `KEY=VALUE` in sysidcfg for every key of
-/// [`SECRET_KEYS`] (case-insensitive, blanks around `=` allowed, `"quoted values"` whole).
-/// The spans are sorted and disjoint.
+/// Spans of values that must never be shown, for every key of [`SECRET_KEYS`]
+/// (case-insensitive, at the start of a word) in every form a sysidcfg reader may take for
+/// a key and its value: `KEY=VALUE`, `KEY = VALUE` (newlines around `=` too, as the
+/// tokenizer treats them as blanks), `KEY:VALUE`, `KEY VALUE` on one line, `KEY={VALUE}`,
+/// and `"quoted"` / `'quoted'` values whole. The spans are sorted and disjoint.
 pub fn secret_spans(text: &str) -> Vec<Span> {
     let bytes = text.as_bytes();
+    let blank = |b: u8| b == b' ' || b == b'\t' || b == b'\r';
+    let space = |b: u8| blank(b) || b == b'\n';
     let mut out = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
@@ -787,37 +791,63 @@ pub fn secret_spans(text: &str) -> Vec<Span> {
             at_word_start
                 && bytes.len() - i >= k.len()
                 && bytes[i..i + k.len()].eq_ignore_ascii_case(k.as_bytes())
+                && bytes
+                    .get(i + k.len())
+                    .is_none_or(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
         });
         let Some(key) = key else {
             i += 1;
             continue;
         };
-        let mut j = i + key.len();
-        while j < bytes.len() && (bytes[j] == b' ' || bytes[j] == b'\t') {
+        let after_key = i + key.len();
+        // `=` may follow after blanks and newlines; `:` only glued; else a value on the line.
+        let mut j = after_key;
+        while j < bytes.len() && space(bytes[j]) {
             j += 1;
         }
         if j < bytes.len() && bytes[j] == b'=' {
             j += 1;
-            while j < bytes.len() && (bytes[j] == b' ' || bytes[j] == b'\t') {
+            while j < bytes.len() && space(bytes[j]) {
                 j += 1;
             }
-            let start = j;
-            if j < bytes.len() && bytes[j] == b'"' {
+        } else if after_key < bytes.len() && bytes[after_key] == b':' {
+            j = after_key + 1;
+            while j < bytes.len() && blank(bytes[j]) {
                 j += 1;
-                while j < bytes.len() && bytes[j] != b'"' && bytes[j] != b'\n' {
-                    j += 1;
-                }
-                j = (j + 1).min(bytes.len());
-            } else {
-                while j < bytes.len() && !bytes[j].is_ascii_whitespace() && bytes[j] != b'}' {
-                    j += 1;
-                }
             }
-            if j > start {
-                out.push(start..j);
+        } else {
+            j = after_key;
+            while j < bytes.len() && blank(bytes[j]) {
+                j += 1;
             }
         }
-        i = j.max(i + key.len());
+        // `{VALUE}`: the value is inside the braces.
+        if j < bytes.len() && bytes[j] == b'{' {
+            j += 1;
+            while j < bytes.len() && space(bytes[j]) {
+                j += 1;
+            }
+        }
+        let start = j;
+        if j < bytes.len() && (bytes[j] == b'"' || bytes[j] == b'\'') {
+            let quote = bytes[j];
+            j += 1;
+            while j < bytes.len() && bytes[j] != quote && bytes[j] != b'\n' {
+                j += 1;
+            }
+            j = (j + 1).min(bytes.len());
+        } else {
+            while j < bytes.len()
+                && !bytes[j].is_ascii_whitespace()
+                && !matches!(bytes[j], b'{' | b'}' | b'=')
+            {
+                j += 1;
+            }
+        }
+        if j > start {
+            out.push(start..j);
+        }
+        i = j.max(after_key);
     }
     out
 }

@@ -1,0 +1,127 @@
+//! CLI regression tests for hostile input and hostile file systems (issue 12): every
+//! finding of the adversarial pass, reproduced and now refused.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command as StdCommand, Stdio};
+
+use assert_cmd::Command;
+
+fn zflash() -> Command {
+    let mut cmd = Command::cargo_bin("zflash").expect("zflash binary");
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+fn fixture_path(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel)
+}
+
+/// Run zflash with its stdout a pipe whose reading end is already closed: every write
+/// fails with EPIPE, deterministically (no race with a reader such as `head`).
+fn run_into_closed_pipe(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    StdCommand::new(assert_cmd::cargo::cargo_bin("zflash"))
+        .args(args)
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run zflash")
+}
+
+// ---- finding 5: a broken pipe never turns findings or damage into exit 0 ----------------
+
+#[test]
+fn a_broken_pipe_never_turns_findings_or_damage_into_success() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad_profile = tmp.path().join("bad");
+    std::fs::write(&bad_profile, "install_type nonsense\nbogus_keyword x\n").unwrap();
+    let mut bytes = std::fs::read(fixture_path("streams/zfs-fuse/full.zs")).unwrap();
+    bytes[2_000_000] ^= 0x01;
+    let damaged = tmp.path().join("damaged.zsend");
+    std::fs::write(&damaged, &bytes).unwrap();
+    let site = tmp.path().join("site.yaml");
+    std::fs::write(
+        &site,
+        std::fs::read(fixture_path("examples/site.yaml")).unwrap(),
+    )
+    .unwrap();
+    let out_dir = tmp.path().join("out");
+    let runs: Vec<Vec<&std::ffi::OsStr>> = vec![
+        vec![
+            "check".as_ref(),
+            "--kind".as_ref(),
+            "profile".as_ref(),
+            bad_profile.as_os_str(),
+        ],
+        vec!["verify".as_ref(), "--json".as_ref(), damaged.as_os_str()],
+        vec!["verify".as_ref(), damaged.as_os_str()],
+        vec!["info".as_ref(), "--json".as_ref(), damaged.as_os_str()],
+        vec![
+            "generate".as_ref(),
+            site.as_os_str(),
+            "-o".as_ref(),
+            out_dir.as_os_str(),
+            "--plan".as_ref(),
+        ],
+    ];
+    for args in runs {
+        let out = run_into_closed_pipe(&args);
+        let code = out.status.code();
+        assert!(code.is_some_and(|c| c != 0), "{args:?}: {:?}", out.status);
+        assert_eq!(
+            code,
+            Some(141),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+// ---- finding 6: every form of a secret key is masked in every format --------------------
+
+#[test]
+fn every_form_of_a_secret_is_masked_in_every_format() {
+    let forms = [
+        "root_password=S3cretVal",
+        "root_password = S3cretVal",
+        "root_password S3cretVal",
+        "root_password:S3cretVal",
+        "root_password: S3cretVal",
+        "root_password={S3cretVal}",
+        "root_password = { S3cretVal }",
+        "root_password=\"S3cretVal\"",
+        "root_password='S3cretVal'",
+        "root_password\n=\nS3cretVal",
+        "ROOT_PASSWORD=S3cretVal",
+        "name_service=LDAP {proxy_password=S3cretVal}",
+        "name_service=LDAP {proxy_password S3cretVal}",
+        "name_service=LDAP {proxy_password:S3cretVal}",
+        "oracle_pw=S3cretVal",
+        "http_proxy_pw S3cretVal",
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    for (i, form) in forms.iter().enumerate() {
+        // After the secret, a finding on the same line, so the excerpt shows the line.
+        let file = tmp.path().join(format!("sysidcfg.{i}"));
+        std::fs::write(&file, format!("{form} timezone=Mars/Olympus bogus\n")).unwrap();
+        for format in ["human", "json", "sarif", "github"] {
+            for kind in ["sysidcfg", "profile"] {
+                let out = zflash()
+                    .args(["check", "--kind", kind, "--format", format])
+                    .arg(&file)
+                    .output()
+                    .unwrap();
+                assert_eq!(out.status.code(), Some(1), "{form:?} {format} {kind}");
+                let all = format!(
+                    "{}{}",
+                    String::from_utf8_lossy(&out.stdout),
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                assert!(!all.contains("S3cret"), "{form:?} {format} {kind}: {all}");
+            }
+        }
+    }
+}
