@@ -125,3 +125,76 @@ fn every_form_of_a_secret_is_masked_in_every_format() {
         }
     }
 }
+
+// ---- finding 2: check never reads through a link out of the directory -------------------
+
+#[test]
+fn check_reports_links_out_of_the_directory_without_reading_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let outside = tmp.path().join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    // Lines that every parser would quote back in a finding if it read them.
+    std::fs::write(
+        outside.join("shadow"),
+        "root:LEAKED-HASH:20228:0:::::\nprobe_x() { LEAKED-PROBE `x` }\n",
+    )
+    .unwrap();
+    std::fs::create_dir(outside.join("client")).unwrap();
+    std::fs::write(outside.join("client/sysidcfg"), "LEAKED-SYSID=1\n").unwrap();
+    let js = tmp.path().join("js");
+    std::fs::create_dir(&js).unwrap();
+    std::os::unix::fs::symlink("../outside/shadow", js.join("rules")).unwrap();
+    std::os::unix::fs::symlink(outside.join("shadow"), js.join("custom_probes")).unwrap();
+    std::os::unix::fs::symlink("../outside/client/sysidcfg", js.join("sysidcfg")).unwrap();
+    std::os::unix::fs::symlink("../outside/shadow", js.join("bootparams")).unwrap();
+    for format in ["human", "json", "sarif", "github"] {
+        let out = zflash()
+            .args(["check", "--no-write", "--format", format])
+            .arg(&js)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(!stdout.contains("LEAKED"), "{format}: {stdout}");
+        if format == "json" {
+            let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            let mut f008: Vec<String> = json["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| d["code"] == "F008")
+                .map(|d| {
+                    let file = d["file"].as_str().unwrap();
+                    file.rsplit('/').next().unwrap().to_string()
+                })
+                .collect();
+            f008.sort();
+            assert_eq!(
+                f008,
+                ["bootparams", "custom_probes", "rules", "sysidcfg"],
+                "{json}"
+            );
+        }
+    }
+    assert!(!js.join("rules.ok").exists());
+}
+
+#[test]
+fn check_follows_links_that_stay_inside() {
+    let tmp = tempfile::tempdir().unwrap();
+    let js = tmp.path();
+    std::fs::create_dir_all(js.join("profiles")).unwrap();
+    std::fs::write(
+        js.join("profiles/base.prof"),
+        "install_type initial_install\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("profiles/base.prof", js.join("web.prof")).unwrap();
+    std::fs::write(js.join("real_rules"), "any - - web.prof -\n").unwrap();
+    std::os::unix::fs::symlink("real_rules", js.join("rules")).unwrap();
+    zflash()
+        .args(["check", "--no-write", "--format", "json"])
+        .arg(js)
+        .assert()
+        .code(0);
+}

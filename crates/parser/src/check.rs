@@ -336,25 +336,30 @@ fn read_named(path: &Path) -> std::io::Result<Vec<u8>> {
     read_bounded(std::fs::File::open(path)?)
 }
 
-/// Read a file met inside a directory, at most [`MAX_FILE_BYTES`]: only a regular file
-/// is opened (opening a FIFO would block the whole check until some writer appears).
-/// With `dir`, a file that resolves outside it (a symbolic link out) is not read either:
-/// its contents would be printed in the findings (`sysidcfg -> /etc/shadow` in a CI run).
-fn read_member(dir: Option<&Path>, path: &Path) -> std::io::Result<Vec<u8>> {
-    if dir.is_some_and(|dir| !leads_inside(dir, path)) {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "a symbolic link that leads outside the JumpStart directory (not read)",
-        ));
+/// Read a file met inside a directory, at most [`MAX_FILE_BYTES`], under the confinement
+/// rule ([`crate::confine`]): only a regular file is opened (opening a FIFO would block the
+/// whole check until some writer appears), and no component of `rel` may be a symbolic link
+/// leading out of `dir`: its contents would be printed in the findings (`rules ->
+/// /etc/shadow` in a CI run). The path is walked with `openat(O_NOFOLLOW)`, not checked
+/// and then opened.
+fn read_member(dir: &Path, rel: &Path) -> Result<Vec<u8>, crate::confine::ConfineError> {
+    let file = crate::confine::open_inside(dir, rel)?;
+    Ok(read_bounded(file)?)
+}
+
+/// `path` (which is `dir` joined with something) relative to `dir`.
+fn below<'a>(dir: &Path, path: &'a Path) -> &'a Path {
+    path.strip_prefix(dir).unwrap_or(path)
+}
+
+/// The finding for a member that could not be read: F008 when its path leads outside the
+/// directory, F001 otherwise.
+fn unreadable(e: crate::confine::ConfineError) -> Diagnostic {
+    if e.is_outside() {
+        lint::file::symlink_outside::diagnostic(&e)
+    } else {
+        lint::file::unreadable_file::diagnostic(&e.into_io())
     }
-    let meta = std::fs::metadata(path)?;
-    if !meta.is_file() && !meta.is_dir() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "not a regular file (a FIFO, socket or device)",
-        ));
-    }
-    read_bounded(std::fs::File::open(path)?)
 }
 
 fn read_bounded(file: std::fs::File) -> std::io::Result<Vec<u8>> {
@@ -444,17 +449,13 @@ fn check_decoded(display: &str, kind: FileKind, file: lint::file::FileBytes) -> 
     Checked { report, source }
 }
 
-/// Read and check one file of a directory; read errors become F001 findings.
-fn check_member(confine: Option<&Path>, path: &Path, display: &str, kind: FileKind) -> Checked {
-    match read_member(confine, path) {
+/// Read and check one file of a directory (`dir/rel`); read errors become F001 findings,
+/// a path leading outside the directory an F008 finding (the file is not read).
+fn check_member(dir: &Path, rel: &Path, display: &str, kind: FileKind) -> Checked {
+    match read_member(dir, rel) {
         Ok(bytes) => check_read_bytes(display, kind, bytes),
         Err(e) => Checked {
-            report: make_report(
-                display,
-                kind,
-                None,
-                vec![lint::file::unreadable_file::diagnostic(&e)],
-            ),
+            report: make_report(display, kind, None, vec![unreadable(e)]),
             source: None,
         },
     }
@@ -861,10 +862,16 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
     let shown = |rel: &str| dir.join(rel).display().to_string();
 
     // custom_probes: function names it defines.
-    let probes_path = dir.join("custom_probes");
-    let custom = if probes_path.is_file() {
+    // Present as any kind of entry (a link out included: reported, not read).
+    let custom = if std::fs::symlink_metadata(dir.join("custom_probes")).is_ok_and(|m| !m.is_dir())
+    {
         let display = shown("custom_probes");
-        let checked = check_member(None, &probes_path, &display, FileKind::CustomProbes);
+        let checked = check_member(
+            dir,
+            Path::new("custom_probes"),
+            &display,
+            FileKind::CustomProbes,
+        );
         let defined = checked
             .source
             .as_ref()
@@ -891,10 +898,12 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
     };
     let mut derived_rules_ok = None;
     let mut references: BTreeSet<(String, FileKind)> = BTreeSet::new();
-    // A `rules` that exists but is not a readable file (a directory…) is an F001 finding.
-    if rules_path.exists() || opts.rules_file.is_some() {
+    // A `rules` that exists but is not a readable file (a directory…) is an F001 finding;
+    // one that is a link out of the directory an F008 finding.
+    if std::fs::symlink_metadata(&rules_path).is_ok() || opts.rules_file.is_some() {
         let (report, derived) = check_rules_in_dir(
             dir,
+            opts.rules_file.is_none(),
             &rules_path,
             &rules_shown,
             custom.as_ref(),
@@ -917,7 +926,7 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
         if !files.seen.insert(display.clone()) {
             continue;
         }
-        files.add(check_member(Some(dir), &path, &display, *kind).report);
+        files.add(check_member(dir, below(dir, &path), &display, *kind).report);
     }
 
     // Every sysidcfg and bootparams below the directory, in batches so that memory does not
@@ -980,7 +989,7 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
             dir.join("rules.ok")
         };
         let ok_shown = ok_path.display().to_string();
-        let existing = read_member(Some(dir), &ok_path).ok();
+        let existing = read_member(dir, below(dir, &ok_path)).ok();
         let stale = existing.as_deref().is_some_and(|e| e != derived.as_bytes());
         let status = if opts.rules_file.is_some() {
             RulesOkStatus::NotWrittenRulesOption
@@ -1030,18 +1039,24 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
 /// the report and, when the file could be decoded, the `rules.ok` it derives.
 fn check_rules_in_dir(
     dir: &Path,
+    confined: bool,
     path: &Path,
     display: &str,
     custom: Option<&BTreeSet<String>>,
     references: &mut BTreeSet<(String, FileKind)>,
 ) -> (FileReport, Option<String>) {
     use crate::rules::Flavor;
-    // Not confined: the client reads the generated rules.ok, and a `rules` kept elsewhere
-    // and linked in is a fair setup.
-    let bytes = match read_member(None, path) {
+    // `DIR/rules` is confined like every file of the directory; a file named with `-r`
+    // is read where the user said.
+    let bytes = if confined {
+        read_member(dir, below(dir, path))
+    } else {
+        read_named(path).map_err(crate::confine::ConfineError::Io)
+    };
+    let bytes = match bytes {
         Ok(b) => b,
         Err(e) => {
-            let d = lint::file::unreadable_file::diagnostic(&e);
+            let d = unreadable(e);
             return (make_report(display, FileKind::Rules, None, vec![d]), None);
         }
     };
@@ -1099,20 +1114,14 @@ fn check_rules_ok_in_dir(
 
 /// Where the installer looks for a file a rule names: `SI_CONFIG_DIR/NAME` (a leading `/`
 /// does not make it absolute there). `None` when that leads out of the directory (`..`, a
-/// symbolic link out of it): the client cannot see such a file, and the checker must not
-/// read, and print excerpts of, files outside the directory it was asked to check (a
-/// rules file naming `../../etc/shadow` in a CI run).
+/// symbolic link out of it; see [`crate::confine`]): the client cannot see such a file,
+/// and the checker must not read, and print excerpts of, files outside the directory it
+/// was asked to check (a rules file naming `../../etc/shadow` in a CI run).
 fn member_path(dir: &Path, name: &str) -> Option<PathBuf> {
-    let path = dir.join(name.trim_start_matches('/'));
-    leads_inside(dir, &path).then_some(path)
-}
-
-/// False when `path` (below `dir`) resolves to a file outside `dir`. A path that does not
-/// resolve (nothing there, a dangling link) counts as inside: it is reported, not read.
-fn leads_inside(dir: &Path, path: &Path) -> bool {
-    match (std::fs::canonicalize(path), std::fs::canonicalize(dir)) {
-        (Ok(file), Ok(root)) => file.starts_with(&root),
-        _ => true,
+    let rel = Path::new(name.trim_start_matches('/'));
+    match crate::confine::open_inside(dir, rel) {
+        Err(e) if e.is_outside() => None,
+        _ => Some(dir.join(rel)),
     }
 }
 
@@ -1201,14 +1210,6 @@ fn insert_sorted(files: &mut Vec<FileReport>, report: FileReport) {
     files.insert(at, report);
 }
 
-/// Which walked files must resolve inside the directory: a `sysidcfg` is read by the
-/// client over NFS, where a link out of the share leads nowhere; a `bootparams` is read by
-/// the server's `rpc.bootparamd`, and a link to `/etc/bootparams` is a fair way to have it
-/// checked.
-fn walked_confinement(dir: &Path, kind: FileKind) -> Option<&Path> {
-    (kind == FileKind::Sysidcfg).then_some(dir)
-}
-
 /// Check many small files on up to `threads` threads; the result keeps the input order.
 fn check_many(
     dir: &Path,
@@ -1219,7 +1220,7 @@ fn check_many(
     if threads == 1 || files.len() < 64 {
         return files
             .iter()
-            .map(|(p, d, k)| check_member(walked_confinement(dir, *k), p, d, *k).report)
+            .map(|(p, d, k)| check_member(dir, below(dir, p), d, *k).report)
             .collect();
     }
     let chunk = files.len().div_ceil(threads);
@@ -1229,7 +1230,7 @@ fn check_many(
             .map(|part| {
                 scope.spawn(move || {
                     part.iter()
-                        .map(|(p, d, k)| check_member(walked_confinement(dir, *k), p, d, *k).report)
+                        .map(|(p, d, k)| check_member(dir, below(dir, p), d, *k).report)
                         .collect::<Vec<_>>()
                 })
             })
