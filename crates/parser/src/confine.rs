@@ -182,7 +182,7 @@ impl<'a> Walk<'a> {
     /// Walk the components of `rel`; all but the last are directories (links inside
     /// followed). Returns the last component's name (the walk is at its directory), or
     /// `None` when `rel` names the root itself.
-    fn to_parent_of(
+    fn walk_to_parent_of(
         &mut self,
         rel: &Path,
         queue: &mut VecDeque<OsString>,
@@ -245,7 +245,7 @@ pub fn open_inside(root: &Path, rel: &Path) -> Result<File, ConfineError> {
     let mut walk = Walk::new(root)?;
     let mut queue = components(rel);
     loop {
-        let Some(name) = walk.to_parent_of(rel, &mut queue)? else {
+        let Some(name) = walk.walk_to_parent_of(rel, &mut queue)? else {
             return Err(io(Errno::ISDIR));
         };
         // O_NONBLOCK: a FIFO must not block the open; it is refused just below.
