@@ -198,3 +198,128 @@ fn check_follows_links_that_stay_inside() {
         .assert()
         .code(0);
 }
+
+// ---- findings 7 and 8 through the CLI: --plan warns; modes under umask 000 --------------
+
+#[test]
+fn generate_modes_do_not_depend_on_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("js");
+    let site = fixture_path("examples/site.yaml");
+    // Twice: a new directory (built in a staging directory), then an update that creates
+    // a new client's directory in place.
+    let run = |site: &Path| {
+        let status = StdCommand::new("sh")
+            .arg("-c")
+            .arg("umask 000; exec \"$0\" \"$@\"")
+            .arg(assert_cmd::cargo::cargo_bin("zflash"))
+            .args([
+                "generate".as_ref(),
+                site.as_os_str(),
+                "-o".as_ref(),
+                out.as_os_str(),
+            ])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    run(&site);
+    let text = std::fs::read_to_string(&site).unwrap();
+    let site2 = tmp.path().join("site.yaml");
+    std::fs::write(
+        &site2,
+        format!("{text}  - hostname: ws003\n    mac: 8:0:20:a1:b2:03\n    ip: 10.1.1.103\n"),
+    )
+    .unwrap();
+    run(&site2);
+    let mut seen = 0;
+    let mut stack = vec![out.clone()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            let rel = p.strip_prefix(&out).unwrap().display().to_string();
+            let meta = std::fs::symlink_metadata(&p).unwrap();
+            let mode = meta.permissions().mode() & 0o7777;
+            let want = if meta.is_dir() {
+                stack.push(p.clone());
+                if rel.starts_with("sysidcfg/") {
+                    0o700
+                } else {
+                    0o755
+                }
+            } else if rel.starts_with("sysidcfg/") {
+                0o600
+            } else if rel == "server/add_install_client" {
+                0o755
+            } else {
+                0o644
+            };
+            assert_eq!(mode, want, "{rel}: {mode:o}");
+            seen += 1;
+        }
+    }
+    assert!(out.join("sysidcfg/ws003/sysidcfg").exists());
+    assert!(seen > 20, "{seen}");
+}
+
+#[test]
+fn generate_plan_names_files_it_did_not_write() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("js");
+    let site = fixture_path("examples/site.yaml");
+    zflash()
+        .args([
+            "generate".as_ref(),
+            site.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ])
+        .assert()
+        .code(0);
+    std::fs::write(out.join("profiles/desktop"), "# hand-written\n").unwrap();
+    let plan = zflash()
+        .args([
+            "generate".as_ref(),
+            site.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+            "--plan".as_ref(),
+        ])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let plan = String::from_utf8(plan).unwrap();
+    assert!(
+        plan.contains("profiles/desktop  (would overwrite a file not written by generate"),
+        "{plan}"
+    );
+    zflash()
+        .args([
+            "generate".as_ref(),
+            site.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "would overwrite a file not written by generate",
+        ));
+    assert_eq!(
+        std::fs::read_to_string(out.join("profiles/desktop")).unwrap(),
+        "# hand-written\n"
+    );
+    zflash()
+        .args([
+            "generate".as_ref(),
+            site.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+            "--force".as_ref(),
+        ])
+        .assert()
+        .code(0);
+}
