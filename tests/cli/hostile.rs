@@ -323,3 +323,57 @@ fn generate_plan_names_files_it_did_not_write() {
         .assert()
         .code(0);
 }
+
+// ---- finding 1: output (and memory) bounded on pathological files -----------------------
+
+#[test]
+fn findings_of_a_pathological_file_are_capped() {
+    // 1 MiB of `a` lines as a bootparams used to give 524,288 findings (360 MB of JSON);
+    // the same for `{` lines as a sysidcfg and for a profile and rules file. Timing and
+    // memory of the 16 MiB case are measured by scripts/bench-check, not here.
+    let tmp = tempfile::tempdir().unwrap();
+    let cases = [
+        ("bootparams", "a\n"),
+        ("sysidcfg", "{\n"),
+        ("profile", "a\n"),
+        ("rules", "a\n"),
+    ];
+    for (kind, line) in cases {
+        let f = tmp.path().join(format!("big.{kind}"));
+        std::fs::write(&f, line.repeat(1 << 19)).unwrap();
+        let out = zflash()
+            .args(["check", "--format", "json", "--kind", kind])
+            .arg(&f)
+            .assert()
+            .code(1)
+            .get_output()
+            .stdout
+            .clone();
+        assert!(out.len() < 2 << 20, "{kind}: {} bytes of JSON", out.len());
+        let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let diags = json["diagnostics"].as_array().unwrap();
+        let mut per_code = std::collections::BTreeMap::<String, usize>::new();
+        for d in diags {
+            *per_code
+                .entry(d["code"].as_str().unwrap().to_string())
+                .or_default() += 1;
+        }
+        assert!(per_code.values().all(|&n| n <= 101), "{kind}: {per_code:?}");
+        let messages: Vec<&str> = diags
+            .iter()
+            .map(|d| d["message"].as_str().unwrap())
+            .collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("more") && m.contains("not shown")),
+            "{kind}: {messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("the rest of the file is not checked")),
+            "{kind}"
+        );
+    }
+}

@@ -519,6 +519,7 @@ fn make_report(
     mut diags: Vec<Diagnostic>,
 ) -> FileReport {
     sort_diagnostics(&mut diags);
+    let diags = cap_per_rule(diags);
     // Secrets are masked whatever the kind: a sysidcfg checked under another name (or as a
     // profile by mistake) must not leak its root password either.
     let secrets = src.map(|s| secret_spans(&s.text)).unwrap_or_default();
@@ -551,6 +552,45 @@ fn make_report(
         kind,
         findings,
     }
+}
+
+/// Findings of one rule kept per file; the rest are summed up in one more finding.
+pub const MAX_FINDINGS_PER_RULE: usize = 100;
+
+/// Keep the first [`MAX_FINDINGS_PER_RULE`] findings of each rule (in position order) and
+/// replace the others with one finding per rule, at the first one left out, saying how
+/// many more there are: a file of a million bad lines gives a readable report (and output
+/// and memory in proportion to it), and the exit status is the same.
+fn cap_per_rule(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut kept: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut summaries: BTreeMap<&'static str, (Diagnostic, usize)> = BTreeMap::new();
+    let mut out = Vec::with_capacity(diags.len().min(4 * MAX_FINDINGS_PER_RULE));
+    for d in diags {
+        let n = kept.entry(d.code).or_default();
+        if *n < MAX_FINDINGS_PER_RULE {
+            *n += 1;
+            out.push(d);
+        } else {
+            summaries.entry(d.code).or_insert((d, 0)).1 += 1;
+        }
+    }
+    for (code, (first, more)) in summaries {
+        let mut d = Diagnostic {
+            message: format!(
+                "{more} more {code} finding{} in this file (not shown; the first {MAX_FINDINGS_PER_RULE} are above)",
+                if more == 1 { "" } else { "s" }
+            ),
+            label: Some("the first one not shown".into()),
+            secondary: Vec::new(),
+            help: None,
+            notes: Vec::new(),
+            ..first
+        };
+        d.span = d.span.start..d.span.start;
+        out.push(d);
+    }
+    sort_diagnostics(&mut out);
+    out
 }
 
 /// Columns of the (sorted) diagnostic starts of one file, counted on from the previous
@@ -1332,12 +1372,13 @@ mod tests {
 
     #[test]
     fn excerpts_stop_at_the_file_budget() {
-        // 10 KiB lines with a finding on every word: past 1 MiB of excerpts, findings keep
-        // their position only.
+        // 10 KiB lines with a finding on every word (of many rules, so that the cap per
+        // rule does not hide them): past 1 MiB of excerpts, findings keep their position only.
         let line = format!("{}\n", "a ".repeat(5000));
         let src = SourceFile::new("bootparams", line.repeat(4));
+        let rules = lint::all();
         let diags: Vec<Diagnostic> = (0..20_000)
-            .map(|i| Diagnostic::new(&lint::file::long_line::RULE, 2 * i..2 * i + 1, "m"))
+            .map(|i| Diagnostic::new(rules[i % rules.len()], 2 * i..2 * i + 1, "m"))
             .collect();
         let report = make_report("bootparams", FileKind::Bootparams, Some(&src), diags);
         let kept: usize = report
@@ -1350,7 +1391,39 @@ mod tests {
         assert!(report.findings[0].excerpt.is_some());
         let last = report.findings.last().unwrap();
         assert!(last.excerpt.is_none());
-        assert_eq!((last.start.line, last.start.column), (4, 9996));
+    }
+
+    #[test]
+    fn findings_are_capped_per_rule_with_one_summary() {
+        let src = SourceFile::new("bootparams", "a\n".repeat(1000));
+        let diags: Vec<Diagnostic> = (0..1000)
+            .flat_map(|i| {
+                [
+                    Diagnostic::new(&lint::file::long_line::RULE, 2 * i..2 * i + 1, "x"),
+                    Diagnostic::new(&lint::file::empty_file::RULE, 2 * i..2 * i + 1, "y"),
+                ]
+            })
+            .collect();
+        let report = make_report("bootparams", FileKind::Bootparams, Some(&src), diags);
+        assert_eq!(report.findings.len(), 2 * (MAX_FINDINGS_PER_RULE + 1));
+        for code in ["F004", "F006"] {
+            let of: Vec<&Finding> = report
+                .findings
+                .iter()
+                .filter(|f| f.diagnostic.code == code)
+                .collect();
+            assert_eq!(of.len(), MAX_FINDINGS_PER_RULE + 1, "{code}");
+            let summary = of.last().unwrap();
+            assert!(
+                summary
+                    .diagnostic
+                    .message
+                    .starts_with(&format!("900 more {code} findings")),
+                "{}",
+                summary.diagnostic.message
+            );
+            assert_eq!(summary.start.line, MAX_FINDINGS_PER_RULE + 1);
+        }
     }
 
     #[test]

@@ -12,6 +12,17 @@ pub enum Severity {
     Error,
 }
 
+/// Syntax errors after which a format parser stops: a file with this many is not the file
+/// its name says (16 MiB of `a` lines as a bootparams), and parsing on would cost memory
+/// and output in proportion to the garbage. The findings so far are kept, with one more
+/// saying where the check stopped.
+pub const MAX_SYNTAX_ERRORS: usize = 1000;
+
+/// The finding a parser adds when it stops at [`MAX_SYNTAX_ERRORS`] (F009).
+pub(crate) fn stopped_here(span: Span, why: &str) -> Diagnostic {
+    crate::lint::file::check_stopped::diagnostic(span, why)
+}
+
 /// A format's `check`: `parse`, then `lint` the parsed file; every diagnostic sorted by
 /// position.
 pub(crate) fn parse_and_lint<F>(

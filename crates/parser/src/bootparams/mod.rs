@@ -380,6 +380,16 @@ pub fn parse(src: &SourceFile) -> (Bootparams, Vec<Diagnostic>) {
         },
     );
     for line in lines {
+        if diags.len() >= crate::diagnostic::MAX_SYNTAX_ERRORS {
+            diags.push(crate::diagnostic::stopped_here(
+                line.span.start..line.span.start,
+                &format!(
+                    "more than {} syntax errors",
+                    crate::diagnostic::MAX_SYNTAX_ERRORS
+                ),
+            ));
+            break;
+        }
         // The raw bytes of the logical line, with its terminator.
         let raw_end = line.end_with_terminator().min(text.len());
         let raw_start = line.span.start;

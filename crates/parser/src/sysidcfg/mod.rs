@@ -414,6 +414,18 @@ pub fn parse(src: &SourceFile) -> (Sysidcfg, Vec<Diagnostic>) {
         diags: Vec::new(),
     };
     let items = p.file();
+    if p.pos < p.tokens.len() || (p.tokens.len() >= lexer::MAX_TOKENS && !tail.is_empty()) {
+        let at = p.tokens.get(p.pos).map_or(tail.start, |t| t.span.start);
+        let why = if p.pos < p.tokens.len() {
+            format!(
+                "more than {} syntax errors",
+                crate::diagnostic::MAX_SYNTAX_ERRORS
+            )
+        } else {
+            format!("more than {} words", lexer::MAX_TOKENS)
+        };
+        p.diags.push(crate::diagnostic::stopped_here(at..at, &why));
+    }
     let file = Sysidcfg {
         items,
         trailing: src.text[tail].to_string(),
@@ -463,6 +475,9 @@ impl<'a> Parser<'a> {
         // with unquoted blanks rather than a line without `=`.
         let mut last_value_entry: Option<String> = None;
         while let Some(tok) = self.peek().cloned() {
+            if self.diags.len() >= crate::diagnostic::MAX_SYNTAX_ERRORS {
+                break; // `parse` says where it stopped
+            }
             match tok.kind {
                 TokenKind::Word if self.next_is_eq(self.pos + 1, false) => {
                     let entry = self.entry();

@@ -8,6 +8,7 @@ use crate::diagnostic::{Diagnostic, Rule};
 use crate::source::SourceFile;
 
 pub mod binary_file;
+pub mod check_stopped;
 pub mod crlf_line_endings;
 pub mod empty_file;
 pub mod invalid_utf8;
@@ -26,6 +27,7 @@ pub static RULES: &[&Rule] = &[
     &long_line::RULE,
     &missing_final_newline::RULE,
     &symlink_outside::RULE,
+    &check_stopped::RULE,
 ];
 
 /// What the file-level pass found out about one file.
