@@ -377,3 +377,109 @@ fn findings_of_a_pathological_file_are_capped() {
         );
     }
 }
+
+// ---- finding 9: verify trusts a manifest for nothing the stream does not bear out ------
+
+/// A copy of a fixture stream with a correct manifest written by the library; returns the
+/// archive path and the manifest as JSON.
+fn archive_with_manifest(dir: &Path, rel: &str) -> (PathBuf, serde_json::Value) {
+    let path = dir.join("gold.zfs");
+    std::fs::copy(fixture_path(rel), &path).unwrap();
+    let verified = zflash_archive::Archive::open(&path)
+        .unwrap()
+        .reader_with(true)
+        .unwrap()
+        .finish()
+        .unwrap();
+    let manifest = zflash_archive::Manifest {
+        format: zflash_archive::MANIFEST_FORMAT.into(),
+        name: "gold.zfs".into(),
+        created: "2026-11-25T20:00:00Z".into(),
+        host: "golden".into(),
+        source: Default::default(),
+        content: Default::default(),
+        stream: zflash_archive::manifest::StreamInfo::from_summary(&verified.summary),
+        raw_bytes: verified.raw_bytes,
+        stored_bytes: verified.stored_bytes,
+        compression: zflash_archive::Compression::None,
+        sha256: verified.sha256.clone().unwrap(),
+        tool: "test".into(),
+    };
+    let json: serde_json::Value = serde_json::from_str(&manifest.to_json()).unwrap();
+    (path, json)
+}
+
+#[test]
+fn verify_compares_every_stream_field_of_the_manifest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (path, good) = archive_with_manifest(tmp.path(), "streams/zfs-fuse/rep.zs");
+    let write = |m: &serde_json::Value| {
+        std::fs::write(zflash_archive::manifest_path(&path), m.to_string()).unwrap();
+    };
+    write(&good);
+    zflash().arg("verify").arg(&path).assert().code(0);
+    type Edit = fn(&mut serde_json::Value);
+    let edits: Vec<(&str, Edit)> = vec![
+        ("byte order", |m| {
+            let other = if m["stream"]["byte_order"] == "little" {
+                "big"
+            } else {
+                "little"
+            };
+            m["stream"]["byte_order"] = other.into();
+        }),
+        ("compound", |m| {
+            let c = m["stream"]["compound"].as_bool().unwrap();
+            m["stream"]["compound"] = (!c).into();
+        }),
+        ("name", |m| m["stream"]["name"] = "other/fs@snap".into()),
+        ("record count", |m| {
+            let r = m["stream"]["records"].as_u64().unwrap();
+            m["stream"]["records"] = (r + 1).into();
+        }),
+        ("substream #2 name", |m| {
+            m["stream"]["substreams"][1]["name"] = "other/fs@snap".into();
+        }),
+        ("substream #2 snapshot GUID", |m| {
+            m["stream"]["substreams"][1]["toguid"] = "0123456789abcdef".into();
+        }),
+        ("substream count", |m| {
+            m["stream"]["substreams"].as_array_mut().unwrap().pop();
+        }),
+    ];
+    assert!(good["stream"]["substreams"].as_array().unwrap().len() >= 2);
+    for (what, edit) in edits {
+        let mut m = good.clone();
+        edit(&mut m);
+        write(&m);
+        let out = zflash().arg("verify").arg(&path).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{what}: {stdout}");
+        assert!(
+            stdout.contains("does not match its manifest"),
+            "{what}: {stdout}"
+        );
+        assert!(stdout.contains(what), "{what}: {stdout}");
+    }
+}
+
+#[test]
+fn verify_stops_reading_past_the_manifests_raw_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (path, mut m) = archive_with_manifest(tmp.path(), "streams/zfs-fuse/full.zs");
+    let raw = m["raw_bytes"].as_u64().unwrap();
+    assert!(raw > 3_000_000, "{raw}");
+    m["raw_bytes"] = 1000.into();
+    std::fs::write(zflash_archive::manifest_path(&path), m.to_string()).unwrap();
+    let out = zflash().args(["verify"]).arg(&path).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let at = stdout
+        .split("stopped reading after ")
+        .nth(1)
+        .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse::<u64>().ok())
+        .unwrap_or_else(|| panic!("{stdout}"));
+    // One read buffer (256 KiB) past the limit at most, not the whole 4 MB stream.
+    assert!(at > 1000 && at <= 1000 + (256 << 10), "{at}");
+}
