@@ -1018,10 +1018,10 @@ pub fn parse(src: &SourceFile) -> (Profile, Vec<Diagnostic>) {
     let mut items = Vec::new();
     for l in lines {
         let l = &l;
-        if diags.len() >= crate::diagnostic::MAX_SYNTAX_ERRORS {
+        if let Some(why) = crate::diagnostic::stop_reason(diags.len(), items.len()) {
             diags.push(crate::diagnostic::stopped_here(
                 l.span.start..l.span.start,
-                &format!("more than {} errors", crate::diagnostic::MAX_SYNTAX_ERRORS),
+                &why,
             ));
             break;
         }

@@ -655,13 +655,10 @@ pub fn parse_as(src: &SourceFile, flavor: Flavor) -> (RulesFile, Vec<Diagnostic>
     let mut items = Vec::new();
     for line in lines {
         let line = &line;
-        if diags.len() >= crate::diagnostic::MAX_SYNTAX_ERRORS {
+        if let Some(why) = crate::diagnostic::stop_reason(diags.len(), items.len()) {
             diags.push(crate::diagnostic::stopped_here(
                 line.span.start..line.span.start,
-                &format!(
-                    "more than {} syntax errors",
-                    crate::diagnostic::MAX_SYNTAX_ERRORS
-                ),
+                &why,
             ));
             break;
         }

@@ -37,9 +37,10 @@ impl Token {
     }
 }
 
-/// Most tokens a sysidcfg is split into (a real one has a few hundred): past it the rest of
+/// Most tokens a sysidcfg is split into (a real one has a few hundred; this is 100,000
+/// `keyword=value` lines): past it the rest of
 /// the file is left untokenized, so 16 MiB of `{` cannot cost gigabytes of tokens.
-pub(crate) const MAX_TOKENS: usize = 1 << 20;
+pub(crate) const MAX_TOKENS: usize = 200_000;
 
 /// Split `text` into tokens; returns them and the span of the trivia after the last token
 /// (when [`MAX_TOKENS`] is reached: the untokenized rest, starting at a token).

@@ -412,18 +412,15 @@ pub fn parse(src: &SourceFile) -> (Sysidcfg, Vec<Diagnostic>) {
         tokens,
         pos: 0,
         diags: Vec::new(),
+        stopped: None,
     };
     let items = p.file();
-    if p.pos < p.tokens.len() || (p.tokens.len() >= lexer::MAX_TOKENS && !tail.is_empty()) {
+    let stopped = p.stopped.take().or_else(|| {
+        (p.tokens.len() >= lexer::MAX_TOKENS && !tail.is_empty())
+            .then(|| format!("more than {} words and signs", lexer::MAX_TOKENS))
+    });
+    if let Some(why) = stopped {
         let at = p.tokens.get(p.pos).map_or(tail.start, |t| t.span.start);
-        let why = if p.pos < p.tokens.len() {
-            format!(
-                "more than {} syntax errors",
-                crate::diagnostic::MAX_SYNTAX_ERRORS
-            )
-        } else {
-            format!("more than {} words", lexer::MAX_TOKENS)
-        };
         p.diags.push(crate::diagnostic::stopped_here(at..at, &why));
     }
     let file = Sysidcfg {
@@ -454,6 +451,8 @@ struct Parser<'a> {
     tokens: Vec<Token>,
     pos: usize,
     diags: Vec<Diagnostic>,
+    /// Why `file` stopped before the last token (too many errors or entries).
+    stopped: Option<String>,
 }
 
 impl<'a> Parser<'a> {
@@ -475,7 +474,8 @@ impl<'a> Parser<'a> {
         // with unquoted blanks rather than a line without `=`.
         let mut last_value_entry: Option<String> = None;
         while let Some(tok) = self.peek().cloned() {
-            if self.diags.len() >= crate::diagnostic::MAX_SYNTAX_ERRORS {
+            if let Some(why) = crate::diagnostic::stop_reason(self.diags.len(), items.len()) {
+                self.stopped = Some(why);
                 break; // `parse` says where it stopped
             }
             match tok.kind {

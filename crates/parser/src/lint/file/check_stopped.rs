@@ -7,11 +7,11 @@ pub static RULE: Rule = Rule {
     code: "F009",
     name: "check-stopped",
     severity: Severity::Warning,
-    summary: "so many syntax errors that the rest of the file was not checked",
+    summary: "so many syntax errors (or lines) that the rest of the file was not checked",
     doc: "\
 ## What it does
-Says where checking of a file stopped: after 1000 syntax errors (or, for a `sysidcfg`,
-after a million words) the parser gives up on the rest of the file. The findings before
+Says where checking of a file stopped: after 1000 syntax errors, or after 50,000 lines
+(for a `sysidcfg`, 200,000 words and signs), the parser gives up on the rest of the file. The findings before
 that point are reported as usual (at most 100 per rule, then one finding saying how many
 more there are).
 
