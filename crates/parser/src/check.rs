@@ -1340,6 +1340,38 @@ mod tests {
     }
 
     #[test]
+    fn every_form_of_a_secret_key_is_found() {
+        for form in [
+            "root_password=S3cret",
+            "root_password = S3cret",
+            "root_password S3cret",
+            "root_password\tS3cret",
+            "root_password:S3cret",
+            "root_password: S3cret",
+            "root_password={S3cret}",
+            "root_password = { S3cret }",
+            "root_password=\"S3cret\"",
+            "root_password='S3cret'",
+            "root_password\n=\nS3cret",
+            "name_service=LDAP {proxy_password S3cret}",
+            "x=y root_password=S3cret",
+        ] {
+            let spans = secret_spans(form);
+            assert_eq!(spans.len(), 1, "{form:?}: {spans:?}");
+            let value = &form[spans[0].clone()];
+            assert!(value.contains("S3cret"), "{form:?}: {value:?}");
+            assert!(
+                !value.contains('}') || value.starts_with('"'),
+                "{form:?}: {value:?}"
+            );
+        }
+        // Not keys: longer words, and a key alone at the end of a line.
+        for text in ["root_passwords=x", "my_root_password=x", "root_password\n"] {
+            assert!(secret_spans(text).is_empty(), "{text:?}");
+        }
+    }
+
+    #[test]
     fn excerpt_masks_secret_and_moves_spans() {
         let src = SourceFile::new("sysidcfg", "root_password=0123456789abcdef timezone=Mars\n");
         let secrets = secret_spans(&src.text);
