@@ -55,10 +55,13 @@ Exit status: 0 valid; 1 damaged, digest mismatch or broken chain; 2 usage or I/O
     Generate(cmd::generate::Args),
 }
 
+/// Exit status when stdout was closed before all output was written (`| head`).
+const EXIT_BROKEN_PIPE: u8 = 128 + 13;
+
 /// Exit status of a subcommand that ran to completion.
 ///
 /// 0: success/clean; 1: findings or a failed verification/deployment; 2: usage or I/O
-/// error (also used for any `Err` that reaches `main`).
+/// error (also used for any `Err` that reaches `main`); 141: stdout closed early (as SIGPIPE).
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -73,9 +76,12 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(err) => {
-            // A closed stdout (`zflash info | head`) is not an error worth a message.
+            // A closed stdout (`zflash info | head`) is not an error worth a message, but
+            // not a success either: the output was cut short, and whatever the run found
+            // (a damaged archive, findings) was not all reported. Exit as a process killed
+            // by SIGPIPE would (128 + 13), so `set -o pipefail` pipelines fail.
             if err.chain().any(is_broken_pipe) {
-                return ExitCode::SUCCESS;
+                return ExitCode::from(EXIT_BROKEN_PIPE);
             }
             let mut stderr = std::io::stderr().lock();
             let _ = writeln!(stderr, "zflash: error: {err}");

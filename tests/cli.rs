@@ -5,6 +5,7 @@ mod cli {
     pub mod check;
     pub mod finish;
     pub mod generate;
+    pub mod hostile;
     pub mod jumpstart_env;
     pub mod s10;
 }

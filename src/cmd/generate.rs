@@ -73,16 +73,25 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .filter(|c| c.kind == ChangeKind::Unchanged)
             .count();
         writeln!(out, "plan for {} (nothing written):", dir.display())?;
+        let line = |c: &zflash_generator::Change| match c.warning() {
+            Some(w) if args.force => format!("  {:<7} {}  ({w}: --force)", c.kind.as_str(), c.path),
+            Some(w) => format!(
+                "  {:<7} {}  ({w}: refused without --force)",
+                c.kind.as_str(),
+                c.path
+            ),
+            None => format!("  {:<7} {}", c.kind.as_str(), c.path),
+        };
         if !site_wide.is_empty() {
             writeln!(out, "site:")?;
             for c in &site_wide {
-                writeln!(out, "  {:<7} {}", c.kind.as_str(), c.path)?;
+                writeln!(out, "{}", line(c))?;
             }
         }
         for (host, list) in &per_client {
             writeln!(out, "{host}:")?;
             for c in list {
-                writeln!(out, "  {:<7} {}", c.kind.as_str(), c.path)?;
+                writeln!(out, "{}", line(c))?;
             }
         }
         let count = |k| changes.iter().filter(|c| c.kind == k).count();

@@ -811,6 +811,19 @@ impl VerifyingReader {
             .update(&buf[..n])
             .map_err(|e| self.archive.stream_error(e))?;
         self.raw_bytes += n as u64;
+        // Past the manifest's size the stream is not the one described: stop at once
+        // rather than decompress the rest (a small archive may inflate to gigabytes).
+        if let Some(m) = &self.archive.manifest
+            && self.raw_bytes > m.raw_bytes
+        {
+            return Err(ArchiveError::ManifestMismatch {
+                path: self.archive.path.clone(),
+                message: format!(
+                    "the stream is longer than the {} raw bytes the manifest says (stopped reading after {})",
+                    m.raw_bytes, self.raw_bytes
+                ),
+            });
+        }
         Ok(n)
     }
 
@@ -910,6 +923,56 @@ fn check_against_manifest(path: &Path, m: &Manifest, v: &Verified) -> Result<(),
         return Err(mismatch(
             "the stream's snapshot GUIDs differ from the manifest's".into(),
         ));
+    }
+    check_stream_info(&info, &m.stream).map_err(mismatch)
+}
+
+/// Every field of the manifest that describes the stream, against the stream as read:
+/// a manifest is trusted for nothing the stream does not bear out.
+fn check_stream_info(
+    read: &manifest::StreamInfo,
+    said: &manifest::StreamInfo,
+) -> Result<(), String> {
+    fn differ<T: std::fmt::Debug + PartialEq>(
+        what: &str,
+        read: &T,
+        said: &T,
+    ) -> Result<(), String> {
+        if read == said {
+            Ok(())
+        } else {
+            Err(format!(
+                "the stream's {what} is {read:?}, the manifest says {said:?}"
+            ))
+        }
+    }
+    differ("byte order", &read.byte_order, &said.byte_order)?;
+    differ("compound (-R) flag", &read.compound, &said.compound)?;
+    differ("name", &read.name, &said.name)?;
+    differ("record count", &read.records, &said.records)?;
+    differ(
+        "substream count",
+        &read.substreams.len(),
+        &said.substreams.len(),
+    )?;
+    for (i, (r, s)) in read.substreams.iter().zip(&said.substreams).enumerate() {
+        let n = i + 1;
+        differ(&format!("substream #{n} name"), &r.name, &s.name)?;
+        differ(
+            &format!("substream #{n} snapshot GUID"),
+            &r.toguid,
+            &s.toguid,
+        )?;
+        differ(
+            &format!("substream #{n} origin GUID"),
+            &r.fromguid,
+            &s.fromguid,
+        )?;
+        differ(
+            &format!("substream #{n} incremental flag"),
+            &r.incremental,
+            &s.incremental,
+        )?;
     }
     Ok(())
 }

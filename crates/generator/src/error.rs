@@ -73,6 +73,20 @@ pub enum GenerateError {
         crate::output::MARKER
     )]
     ForeignOutput { dir: PathBuf },
+    /// A path to write or remove goes through a symbolic link (or one leads outside the
+    /// output directory): generate never writes or deletes through one.
+    #[error(
+        "{}: {reason}; `zflash generate` never writes or deletes through a symbolic link (nothing was written)",
+        path.display()
+    )]
+    Symlink { path: PathBuf, reason: String },
+    /// Files generate would overwrite or remove that it did not write (not in the marker)
+    /// or that changed since it wrote them.
+    #[error(
+        "would overwrite a file not written by generate (or changed since): {}; use --force to overwrite (nothing was written)",
+        paths.join(", ")
+    )]
+    NotWrittenByGenerate { paths: Vec<String> },
     /// The generated directory does not pass `check` (a bug in the generator).
     #[error("the generated directory does not pass check:\n{0}")]
     SelfCheck(String),

@@ -225,10 +225,17 @@ fn is_crypt_hash(s: &str) -> bool {
     traditional || modular
 }
 
+/// A name that a command would read as an option (`zfs set -rf=on`): never accepted
+/// where a name becomes a command argument (property names, dataset and pool names, paths).
+fn starts_like_option(s: &str) -> bool {
+    s.starts_with('-')
+}
+
 /// A relative path below some root: `a/b/c`, each component safe, no `..`.
 fn is_relative_path(s: &str) -> bool {
     !s.is_empty()
         && !s.starts_with('/')
+        && !starts_like_option(s)
         && s.split('/').all(|c| {
             !c.is_empty()
                 && c != "."
@@ -845,6 +852,7 @@ impl Validator<'_> {
         }
         for (k, v) in &d.properties {
             if k.is_empty()
+                || starts_like_option(k)
                 || !k.bytes().all(|b| {
                     b.is_ascii_lowercase()
                         || b.is_ascii_digit()
@@ -1731,6 +1739,8 @@ mod tests {
         assert!(!is_hostname("ws;rm"));
         assert!(!is_hostname("ws\n1"));
         assert!(is_dataset_component("s10u6_golden"));
+        assert!(!is_dataset_component("-rf"));
+        assert!(!is_relative_path("-rf/x"));
         assert!(!is_dataset_component("a..b"));
         assert!(!is_dataset_component("a$b"));
         assert!(!is_relative_path("../etc/passwd"));

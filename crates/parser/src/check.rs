@@ -341,25 +341,30 @@ fn read_named(path: &Path) -> std::io::Result<Vec<u8>> {
     read_bounded(std::fs::File::open(path)?)
 }
 
-/// Read a file met inside a directory, at most [`MAX_FILE_BYTES`]: only a regular file
-/// is opened (opening a FIFO would block the whole check until some writer appears).
-/// With `dir`, a file that resolves outside it (a symbolic link out) is not read either:
-/// its contents would be printed in the findings (`sysidcfg -> /etc/shadow` in a CI run).
-fn read_member(dir: Option<&Path>, path: &Path) -> std::io::Result<Vec<u8>> {
-    if dir.is_some_and(|dir| !leads_inside(dir, path)) {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "a symbolic link that leads outside the JumpStart directory (not read)",
-        ));
+/// Read a file met inside a directory, at most [`MAX_FILE_BYTES`], under the confinement
+/// rule ([`crate::confine`]): only a regular file is opened (opening a FIFO would block the
+/// whole check until some writer appears), and no component of `rel` may be a symbolic link
+/// leading out of `dir`: its contents would be printed in the findings (`rules ->
+/// /etc/shadow` in a CI run). The path is walked with `openat(O_NOFOLLOW)`, not checked
+/// and then opened.
+fn read_member(dir: &Path, rel: &Path) -> Result<Vec<u8>, crate::confine::ConfineError> {
+    let file = crate::confine::open_inside(dir, rel)?;
+    Ok(read_bounded(file)?)
+}
+
+/// `path` (which is `dir` joined with something) relative to `dir`.
+fn below<'a>(dir: &Path, path: &'a Path) -> &'a Path {
+    path.strip_prefix(dir).unwrap_or(path)
+}
+
+/// The finding for a member that could not be read: F008 when its path leads outside the
+/// directory, F001 otherwise.
+fn unreadable(e: crate::confine::ConfineError) -> Diagnostic {
+    if e.is_outside() {
+        lint::file::symlink_outside::diagnostic(&e)
+    } else {
+        lint::file::unreadable_file::diagnostic(&e.into_io())
     }
-    let meta = std::fs::metadata(path)?;
-    if !meta.is_file() && !meta.is_dir() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "not a regular file (a FIFO, socket or device)",
-        ));
-    }
-    read_bounded(std::fs::File::open(path)?)
 }
 
 fn read_bounded(file: std::fs::File) -> std::io::Result<Vec<u8>> {
@@ -460,32 +465,28 @@ fn check_decoded_with(
     Checked { report, source }
 }
 
-/// Read and check one file of a directory; read errors become F001 findings.
-fn check_member(confine: Option<&Path>, path: &Path, display: &str, kind: FileKind) -> Checked {
-    check_member_with(confine, path, display, kind, &|_| Vec::new())
+/// Read and check one file of a directory (`dir/rel`); read errors become F001 findings,
+/// a path leading outside the directory an F008 finding (the file is not read).
+fn check_member(dir: &Path, rel: &Path, display: &str, kind: FileKind) -> Checked {
+    check_member_with(dir, rel, display, kind, &|_| Vec::new())
 }
 
 /// [`check_member`] plus the findings of `extra` on the decoded text.
 fn check_member_with(
-    confine: Option<&Path>,
-    path: &Path,
+    dir: &Path,
+    rel: &Path,
     display: &str,
     kind: FileKind,
     extra: &dyn Fn(&SourceFile) -> Vec<Diagnostic>,
 ) -> Checked {
-    match read_member(confine, path) {
+    match read_member(dir, rel) {
         Ok(bytes) => {
             let file = lint::file::check_bytes(display, &bytes);
             drop(bytes);
             check_decoded_with(display, kind, file, extra)
         }
         Err(e) => Checked {
-            report: make_report(
-                display,
-                kind,
-                None,
-                vec![lint::file::unreadable_file::diagnostic(&e)],
-            ),
+            report: make_report(display, kind, None, vec![unreadable(e)]),
             source: None,
         },
     }
@@ -550,6 +551,7 @@ fn make_report(
     mut diags: Vec<Diagnostic>,
 ) -> FileReport {
     sort_diagnostics(&mut diags);
+    let diags = cap_per_rule(diags);
     // Secrets are masked whatever the kind: a sysidcfg checked under another name (or as a
     // profile by mistake) must not leak its root password either.
     let secrets = src.map(|s| secret_spans(&s.text)).unwrap_or_default();
@@ -582,6 +584,45 @@ fn make_report(
         kind,
         findings,
     }
+}
+
+/// Findings of one rule kept per file; the rest are summed up in one more finding.
+pub const MAX_FINDINGS_PER_RULE: usize = 100;
+
+/// Keep the first [`MAX_FINDINGS_PER_RULE`] findings of each rule (in position order) and
+/// replace the others with one finding per rule, at the first one left out, saying how
+/// many more there are: a file of a million bad lines gives a readable report (and output
+/// and memory in proportion to it), and the exit status is the same.
+fn cap_per_rule(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut kept: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut summaries: BTreeMap<&'static str, (Diagnostic, usize)> = BTreeMap::new();
+    let mut out = Vec::with_capacity(diags.len().min(4 * MAX_FINDINGS_PER_RULE));
+    for d in diags {
+        let n = kept.entry(d.code).or_default();
+        if *n < MAX_FINDINGS_PER_RULE {
+            *n += 1;
+            out.push(d);
+        } else {
+            summaries.entry(d.code).or_insert((d, 0)).1 += 1;
+        }
+    }
+    for (code, (first, more)) in summaries {
+        let mut d = Diagnostic {
+            message: format!(
+                "{more} more {code} finding{} in this file (not shown; the first {MAX_FINDINGS_PER_RULE} are above)",
+                if more == 1 { "" } else { "s" }
+            ),
+            label: Some("the first one not shown".into()),
+            secondary: Vec::new(),
+            help: None,
+            notes: Vec::new(),
+            ..first
+        };
+        d.span = d.span.start..d.span.start;
+        out.push(d);
+    }
+    sort_diagnostics(&mut out);
+    out
 }
 
 /// Columns of the (sorted) diagnostic starts of one file, counted on from the previous
@@ -800,11 +841,15 @@ const SECRET_KEYS: &[&str] = &[
     "http_proxy_pw",
 ];
 
-/// Spans of values that must never be shown: `KEY=VALUE` in sysidcfg for every key of
-/// [`SECRET_KEYS`] (case-insensitive, blanks around `=` allowed, `"quoted values"` whole).
-/// The spans are sorted and disjoint.
+/// Spans of values that must never be shown, for every key of [`SECRET_KEYS`]
+/// (case-insensitive, at the start of a word) in every form a sysidcfg reader may take for
+/// a key and its value: `KEY=VALUE`, `KEY = VALUE` (newlines around `=` too, as the
+/// tokenizer treats them as blanks), `KEY:VALUE`, `KEY VALUE` on one line, `KEY={VALUE}`,
+/// and `"quoted"` / `'quoted'` values whole. The spans are sorted and disjoint.
 pub fn secret_spans(text: &str) -> Vec<Span> {
     let bytes = text.as_bytes();
+    let blank = |b: u8| b == b' ' || b == b'\t' || b == b'\r';
+    let space = |b: u8| blank(b) || b == b'\n';
     let mut out = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
@@ -819,37 +864,63 @@ pub fn secret_spans(text: &str) -> Vec<Span> {
             at_word_start
                 && bytes.len() - i >= k.len()
                 && bytes[i..i + k.len()].eq_ignore_ascii_case(k.as_bytes())
+                && bytes
+                    .get(i + k.len())
+                    .is_none_or(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
         });
         let Some(key) = key else {
             i += 1;
             continue;
         };
-        let mut j = i + key.len();
-        while j < bytes.len() && (bytes[j] == b' ' || bytes[j] == b'\t') {
+        let after_key = i + key.len();
+        // `=` may follow after blanks and newlines; `:` only glued; else a value on the line.
+        let mut j = after_key;
+        while j < bytes.len() && space(bytes[j]) {
             j += 1;
         }
         if j < bytes.len() && bytes[j] == b'=' {
             j += 1;
-            while j < bytes.len() && (bytes[j] == b' ' || bytes[j] == b'\t') {
+            while j < bytes.len() && space(bytes[j]) {
                 j += 1;
             }
-            let start = j;
-            if j < bytes.len() && bytes[j] == b'"' {
+        } else if after_key < bytes.len() && bytes[after_key] == b':' {
+            j = after_key + 1;
+            while j < bytes.len() && blank(bytes[j]) {
                 j += 1;
-                while j < bytes.len() && bytes[j] != b'"' && bytes[j] != b'\n' {
-                    j += 1;
-                }
-                j = (j + 1).min(bytes.len());
-            } else {
-                while j < bytes.len() && !bytes[j].is_ascii_whitespace() && bytes[j] != b'}' {
-                    j += 1;
-                }
             }
-            if j > start {
-                out.push(start..j);
+        } else {
+            j = after_key;
+            while j < bytes.len() && blank(bytes[j]) {
+                j += 1;
             }
         }
-        i = j.max(i + key.len());
+        // `{VALUE}`: the value is inside the braces.
+        if j < bytes.len() && bytes[j] == b'{' {
+            j += 1;
+            while j < bytes.len() && space(bytes[j]) {
+                j += 1;
+            }
+        }
+        let start = j;
+        if j < bytes.len() && (bytes[j] == b'"' || bytes[j] == b'\'') {
+            let quote = bytes[j];
+            j += 1;
+            while j < bytes.len() && bytes[j] != quote && bytes[j] != b'\n' {
+                j += 1;
+            }
+            j = (j + 1).min(bytes.len());
+        } else {
+            while j < bytes.len()
+                && !bytes[j].is_ascii_whitespace()
+                && !matches!(bytes[j], b'{' | b'}' | b'=')
+            {
+                j += 1;
+            }
+        }
+        if j > start {
+            out.push(start..j);
+        }
+        i = j.max(after_key);
     }
     out
 }
@@ -863,10 +934,16 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
     let shown = |rel: &str| dir.join(rel).display().to_string();
 
     // custom_probes: function names it defines.
-    let probes_path = dir.join("custom_probes");
-    let custom = if probes_path.is_file() {
+    // Present as any kind of entry (a link out included: reported, not read).
+    let custom = if std::fs::symlink_metadata(dir.join("custom_probes")).is_ok_and(|m| !m.is_dir())
+    {
         let display = shown("custom_probes");
-        let checked = check_member(None, &probes_path, &display, FileKind::CustomProbes);
+        let checked = check_member(
+            dir,
+            Path::new("custom_probes"),
+            &display,
+            FileKind::CustomProbes,
+        );
         let defined = checked
             .source
             .as_ref()
@@ -894,10 +971,12 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
     let mut derived_rules_ok = None;
     let mut provided_si: Option<BTreeSet<String>> = None;
     let mut references: BTreeSet<(String, FileKind)> = BTreeSet::new();
-    // A `rules` that exists but is not a readable file (a directory…) is an F001 finding.
-    if rules_path.exists() || opts.rules_file.is_some() {
+    // A `rules` that exists but is not a readable file (a directory…) is an F001 finding;
+    // one that is a link out of the directory an F008 finding.
+    if std::fs::symlink_metadata(&rules_path).is_ok() || opts.rules_file.is_some() {
         let (report, derived, provided) = check_rules_in_dir(
             dir,
+            opts.rules_file.is_none(),
             &rules_path,
             &rules_shown,
             custom.as_ref(),
@@ -928,7 +1007,7 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
             }
             _ => Vec::new(),
         };
-        files.add(check_member_with(Some(dir), &path, &display, *kind, &extra).report);
+        files.add(check_member_with(dir, below(dir, &path), &display, *kind, &extra).report);
     }
 
     // Every sysidcfg and bootparams below the directory, in batches so that memory does not
@@ -998,7 +1077,7 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
             dir.join("rules.ok")
         };
         let ok_shown = ok_path.display().to_string();
-        let existing = read_member(Some(dir), &ok_path).ok();
+        let existing = read_member(dir, below(dir, &ok_path)).ok();
         let stale = existing.as_deref().is_some_and(|e| e != derived.as_bytes());
         let status = if opts.rules_file.is_some() {
             RulesOkStatus::NotWrittenRulesOption
@@ -1048,7 +1127,7 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
 fn check_dhcp_in_dir(dir: &Path, path: &Path, display: &str) -> Checked {
     let sibling = |name: &str, mac: bool| {
         let p = path.with_file_name(name);
-        read_member(Some(dir), &p).ok().map(|b| {
+        read_member(dir, below(dir, &p)).ok().map(|b| {
             lint::dir::dhcp_disagrees_with_hosts::name_table(&String::from_utf8_lossy(&b), mac)
         })
     };
@@ -1058,7 +1137,7 @@ fn check_dhcp_in_dir(dir: &Path, path: &Path, display: &str) -> Checked {
     let extra = |src: &SourceFile| {
         lint::dir::dhcp_disagrees_with_hosts::check(src, isc, hosts.as_ref(), ethers.as_ref())
     };
-    check_member_with(Some(dir), path, display, FileKind::Dhcp, &extra)
+    check_member_with(dir, below(dir, path), display, FileKind::Dhcp, &extra)
 }
 
 /// Check the rules file of a directory: file-level, R and J rules from one parse. Returns
@@ -1066,18 +1145,24 @@ fn check_dhcp_in_dir(dir: &Path, path: &Path, display: &str) -> Checked {
 /// `SI_*` variables it has JumpStart set (for J009).
 fn check_rules_in_dir(
     dir: &Path,
+    confined: bool,
     path: &Path,
     display: &str,
     custom: Option<&BTreeSet<String>>,
     references: &mut BTreeSet<(String, FileKind)>,
 ) -> (FileReport, Option<String>, Option<BTreeSet<String>>) {
     use crate::rules::Flavor;
-    // Not confined: the client reads the generated rules.ok, and a `rules` kept elsewhere
-    // and linked in is a fair setup.
-    let bytes = match read_member(None, path) {
+    // `DIR/rules` is confined like every file of the directory; a file named with `-r`
+    // is read where the user said.
+    let bytes = if confined {
+        read_member(dir, below(dir, path))
+    } else {
+        read_named(path).map_err(crate::confine::ConfineError::Io)
+    };
+    let bytes = match bytes {
         Ok(b) => b,
         Err(e) => {
-            let d = lint::file::unreadable_file::diagnostic(&e);
+            let d = unreadable(e);
             return (
                 make_report(display, FileKind::Rules, None, vec![d]),
                 None,
@@ -1145,20 +1230,14 @@ fn check_rules_ok_in_dir(
 
 /// Where the installer looks for a file a rule names: `SI_CONFIG_DIR/NAME` (a leading `/`
 /// does not make it absolute there). `None` when that leads out of the directory (`..`, a
-/// symbolic link out of it): the client cannot see such a file, and the checker must not
-/// read, and print excerpts of, files outside the directory it was asked to check (a
-/// rules file naming `../../etc/shadow` in a CI run).
+/// symbolic link out of it; see [`crate::confine`]): the client cannot see such a file,
+/// and the checker must not read, and print excerpts of, files outside the directory it
+/// was asked to check (a rules file naming `../../etc/shadow` in a CI run).
 fn member_path(dir: &Path, name: &str) -> Option<PathBuf> {
-    let path = dir.join(name.trim_start_matches('/'));
-    leads_inside(dir, &path).then_some(path)
-}
-
-/// False when `path` (below `dir`) resolves to a file outside `dir`. A path that does not
-/// resolve (nothing there, a dangling link) counts as inside: it is reported, not read.
-fn leads_inside(dir: &Path, path: &Path) -> bool {
-    match (std::fs::canonicalize(path), std::fs::canonicalize(dir)) {
-        (Ok(file), Ok(root)) => file.starts_with(&root),
-        _ => true,
+    let rel = Path::new(name.trim_start_matches('/'));
+    match crate::confine::open_inside(dir, rel) {
+        Err(e) if e.is_outside() => None,
+        _ => Some(dir.join(rel)),
     }
 }
 
@@ -1247,14 +1326,6 @@ fn insert_sorted(files: &mut Vec<FileReport>, report: FileReport) {
     files.insert(at, report);
 }
 
-/// Which walked files must resolve inside the directory: a `sysidcfg` is read by the
-/// client over NFS, where a link out of the share leads nowhere; a `bootparams` is read by
-/// the server's `rpc.bootparamd`, and a link to `/etc/bootparams` is a fair way to have it
-/// checked.
-fn walked_confinement(dir: &Path, kind: FileKind) -> Option<&Path> {
-    (kind == FileKind::Sysidcfg).then_some(dir)
-}
-
 /// Check many small files on up to `threads` threads; the result keeps the input order.
 fn check_many(
     dir: &Path,
@@ -1265,7 +1336,7 @@ fn check_many(
     if threads == 1 || files.len() < 64 {
         return files
             .iter()
-            .map(|(p, d, k)| check_member(walked_confinement(dir, *k), p, d, *k).report)
+            .map(|(p, d, k)| check_member(dir, below(dir, p), d, *k).report)
             .collect();
     }
     let chunk = files.len().div_ceil(threads);
@@ -1275,7 +1346,7 @@ fn check_many(
             .map(|part| {
                 scope.spawn(move || {
                     part.iter()
-                        .map(|(p, d, k)| check_member(walked_confinement(dir, *k), p, d, *k).report)
+                        .map(|(p, d, k)| check_member(dir, below(dir, p), d, *k).report)
                         .collect::<Vec<_>>()
                 })
             })
@@ -1345,6 +1416,38 @@ mod tests {
     }
 
     #[test]
+    fn every_form_of_a_secret_key_is_found() {
+        for form in [
+            "root_password=S3cret",
+            "root_password = S3cret",
+            "root_password S3cret",
+            "root_password\tS3cret",
+            "root_password:S3cret",
+            "root_password: S3cret",
+            "root_password={S3cret}",
+            "root_password = { S3cret }",
+            "root_password=\"S3cret\"",
+            "root_password='S3cret'",
+            "root_password\n=\nS3cret",
+            "name_service=LDAP {proxy_password S3cret}",
+            "x=y root_password=S3cret",
+        ] {
+            let spans = secret_spans(form);
+            assert_eq!(spans.len(), 1, "{form:?}: {spans:?}");
+            let value = &form[spans[0].clone()];
+            assert!(value.contains("S3cret"), "{form:?}: {value:?}");
+            assert!(
+                !value.contains('}') || value.starts_with('"'),
+                "{form:?}: {value:?}"
+            );
+        }
+        // Not keys: longer words, and a key alone at the end of a line.
+        for text in ["root_passwords=x", "my_root_password=x", "root_password\n"] {
+            assert!(secret_spans(text).is_empty(), "{text:?}");
+        }
+    }
+
+    #[test]
     fn excerpt_masks_secret_and_moves_spans() {
         let src = SourceFile::new("sysidcfg", "root_password=0123456789abcdef timezone=Mars\n");
         let secrets = secret_spans(&src.text);
@@ -1377,12 +1480,13 @@ mod tests {
 
     #[test]
     fn excerpts_stop_at_the_file_budget() {
-        // 10 KiB lines with a finding on every word: past 1 MiB of excerpts, findings keep
-        // their position only.
+        // 10 KiB lines with a finding on every word (of many rules, so that the cap per
+        // rule does not hide them): past 1 MiB of excerpts, findings keep their position only.
         let line = format!("{}\n", "a ".repeat(5000));
         let src = SourceFile::new("bootparams", line.repeat(4));
+        let rules = lint::all();
         let diags: Vec<Diagnostic> = (0..20_000)
-            .map(|i| Diagnostic::new(&lint::file::long_line::RULE, 2 * i..2 * i + 1, "m"))
+            .map(|i| Diagnostic::new(rules[i % rules.len()], 2 * i..2 * i + 1, "m"))
             .collect();
         let report = make_report("bootparams", FileKind::Bootparams, Some(&src), diags);
         let kept: usize = report
@@ -1395,7 +1499,39 @@ mod tests {
         assert!(report.findings[0].excerpt.is_some());
         let last = report.findings.last().unwrap();
         assert!(last.excerpt.is_none());
-        assert_eq!((last.start.line, last.start.column), (4, 9996));
+    }
+
+    #[test]
+    fn findings_are_capped_per_rule_with_one_summary() {
+        let src = SourceFile::new("bootparams", "a\n".repeat(1000));
+        let diags: Vec<Diagnostic> = (0..1000)
+            .flat_map(|i| {
+                [
+                    Diagnostic::new(&lint::file::long_line::RULE, 2 * i..2 * i + 1, "x"),
+                    Diagnostic::new(&lint::file::empty_file::RULE, 2 * i..2 * i + 1, "y"),
+                ]
+            })
+            .collect();
+        let report = make_report("bootparams", FileKind::Bootparams, Some(&src), diags);
+        assert_eq!(report.findings.len(), 2 * (MAX_FINDINGS_PER_RULE + 1));
+        for code in ["F004", "F006"] {
+            let of: Vec<&Finding> = report
+                .findings
+                .iter()
+                .filter(|f| f.diagnostic.code == code)
+                .collect();
+            assert_eq!(of.len(), MAX_FINDINGS_PER_RULE + 1, "{code}");
+            let summary = of.last().unwrap();
+            assert!(
+                summary
+                    .diagnostic
+                    .message
+                    .starts_with(&format!("900 more {code} findings")),
+                "{}",
+                summary.diagnostic.message
+            );
+            assert_eq!(summary.start.line, MAX_FINDINGS_PER_RULE + 1);
+        }
     }
 
     #[test]

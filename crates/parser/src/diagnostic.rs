@@ -12,6 +12,35 @@ pub enum Severity {
     Error,
 }
 
+/// Syntax errors after which a format parser stops: a file with this many is not the file
+/// its name says (16 MiB of `a` lines as a bootparams), and parsing on would cost memory
+/// and output in proportion to the garbage. The findings so far are kept, with one more
+/// saying where the check stopped.
+pub const MAX_SYNTAX_ERRORS: usize = 1000;
+
+/// Lines (entries) a line-oriented parser reads from one file: far more than any real
+/// JumpStart file (a `bootparams` for 40,000 clients has 40,000 lines), and few enough that the
+/// syntax tree and the findings of a 16 MiB file of valid-looking but repeated lines stay
+/// in bounded memory.
+pub const MAX_ENTRIES: usize = 50_000;
+
+/// Why a parser stops before the next line, if it does: [`MAX_SYNTAX_ERRORS`] errors or
+/// [`MAX_ENTRIES`] lines read.
+pub(crate) fn stop_reason(errors: usize, entries: usize) -> Option<String> {
+    if errors >= MAX_SYNTAX_ERRORS {
+        Some(format!("more than {MAX_SYNTAX_ERRORS} syntax errors"))
+    } else if entries >= MAX_ENTRIES {
+        Some(format!("more than {MAX_ENTRIES} lines"))
+    } else {
+        None
+    }
+}
+
+/// The finding a parser adds when it stops at [`MAX_SYNTAX_ERRORS`] (F009).
+pub(crate) fn stopped_here(span: Span, why: &str) -> Diagnostic {
+    crate::lint::file::check_stopped::diagnostic(span, why)
+}
+
 /// A format's `check`: `parse`, then `lint` the parsed file; every diagnostic sorted by
 /// position.
 pub(crate) fn parse_and_lint<F>(

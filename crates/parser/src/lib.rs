@@ -8,10 +8,12 @@
 //! - [`lint`]: one rule per file, each producing [`Diagnostic`]s;
 //! - [`check`]: whole-directory checking (walks a JumpStart directory, cross-file rules) and
 //!   the `rules.ok` writer;
+//! - [`confine`]: the one rule for paths below a given directory (no symbolic link out);
 //! - [`render`]: human (annotate-snippets), JSON, SARIF and GitHub output.
 
 pub mod bootparams;
 pub mod check;
+pub mod confine;
 pub mod diagnostic;
 pub mod lint;
 pub mod profile;

@@ -29,7 +29,7 @@ fn fixture_dirs() -> Vec<(String, PathBuf)> {
 }
 
 fn uses_dir_check(code: &str) -> bool {
-    code.starts_with('J') || code == "F001"
+    code.starts_with('J') || code == "F001" || code == "F008"
 }
 
 /// Check one fixture directory; paths in the report are relative to the workspace root.

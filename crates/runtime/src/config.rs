@@ -256,6 +256,11 @@ impl ArchiveLocation {
         if s.starts_with("http://") || s.starts_with("https://") {
             return Ok(ArchiveLocation::Url(s.to_string()));
         }
+        if s.starts_with('-') {
+            return Err(ConfigError::Invalid(format!(
+                "`archive: {s}`: {LEADING_DASH}"
+            )));
+        }
         if let Some((server, path)) = s.split_once(':')
             && !s.starts_with('/')
             && !server.contains('/')
@@ -424,6 +429,9 @@ impl DeployConfig {
             if k.is_empty() || k.contains(['=', ' ', '\t', '\n']) {
                 return bad(format!("`properties`: `{k}` is not a property name"));
             }
+            if k.starts_with('-') {
+                return bad(format!("`properties`: `{k}`: {LEADING_DASH}"));
+            }
             if matches!(k.as_str(), "mountpoint" | "canmount") {
                 return bad(format!(
                     "`properties.{k}` is managed by zflash (the BE ends with canmount=noauto, mountpoint=/)"
@@ -480,7 +488,16 @@ impl DeployConfig {
     }
 }
 
+/// Why a name that becomes a command argument may not start with `-`: `zfs set -rf=on`
+/// or `rm -rf` would read it as options.
+pub const LEADING_DASH: &str = "starts with `-`, which a command would read as an option";
+
 fn check_relative(p: &str, key: &str) -> Result<(), ConfigError> {
+    if p.starts_with('-') {
+        return Err(ConfigError::Invalid(format!(
+            "`{key}`: `{p}` {LEADING_DASH}"
+        )));
+    }
     if p.is_empty() || p.starts_with('/') || p.split('/').any(|c| c == "..") {
         return Err(ConfigError::Invalid(format!(
             "`{key}`: `{p}` must be a path relative to the BE root, without `..`"
@@ -496,6 +513,9 @@ pub fn validate_component(name: &str) -> Result<(), String> {
     }
     if name.len() > 200 {
         return Err("longer than 200 characters".into());
+    }
+    if name.starts_with('-') {
+        return Err(LEADING_DASH.into());
     }
     if let Some(c) = name
         .chars()
@@ -585,6 +605,22 @@ mod tests {
             (
                 "version: 1\narchive: /a\nbe_name: x\nidentity_reset: [{remove: /etc/x}]\n",
                 "relative",
+            ),
+            // Names that become command arguments never start with `-` (option injection).
+            (
+                "version: 1\narchive: /a\nbe_name: x\nproperties: {-rf: on}\n",
+                "option",
+            ),
+            ("version: 1\narchive: /a\nbe_name: -x\n", "option"),
+            ("version: 1\narchive: /a\npool: -f\nbe_name: x\n", "option"),
+            (
+                "version: 1\narchive: /a\nbe_name: x\noptions: {snapshot: -r}\n",
+                "option",
+            ),
+            ("version: 1\narchive: -rf\nbe_name: x\n", "option"),
+            (
+                "version: 1\narchive: /a\nbe_name: x\nidentity_reset: [{remove: -rf}]\n",
+                "option",
             ),
         ] {
             let e = DeployConfig::from_yaml(yaml).unwrap_err().to_string();

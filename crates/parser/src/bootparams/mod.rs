@@ -371,7 +371,7 @@ pub fn parse(src: &SourceFile) -> (Bootparams, Vec<Diagnostic>) {
     let text = &src.text;
     let mut diags = Vec::new();
     // One item per logical line: the physical line count bounds it without regrowing.
-    let mut items = Vec::with_capacity(src.line_count());
+    let mut items = Vec::with_capacity(src.line_count().min(crate::diagnostic::MAX_ENTRIES));
     let lines = logical_lines(
         src,
         LineSyntax {
@@ -380,6 +380,13 @@ pub fn parse(src: &SourceFile) -> (Bootparams, Vec<Diagnostic>) {
         },
     );
     for line in lines {
+        if let Some(why) = crate::diagnostic::stop_reason(diags.len(), items.len()) {
+            diags.push(crate::diagnostic::stopped_here(
+                line.span.start..line.span.start,
+                &why,
+            ));
+            break;
+        }
         // The raw bytes of the logical line, with its terminator.
         let raw_end = line.end_with_terminator().min(text.len());
         let raw_start = line.span.start;

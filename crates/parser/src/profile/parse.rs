@@ -10,7 +10,7 @@ use crate::lint::profile::{
     bad_device, bad_location, bad_size, extra_argument, invalid_value, line_continuation,
     missing_argument, too_many_arguments, unknown_keyword,
 };
-use crate::source::{LineSyntax, LogicalLine, SourceFile, Span, logical_lines};
+use crate::source::{LineSyntax, LogicalLine, SourceFile, Span};
 
 /// One whitespace-separated word of a logical line.
 #[derive(Debug, Clone)]
@@ -1006,16 +1006,26 @@ fn parse_line(src: &SourceFile, line: &LogicalLine, diags: &mut Vec<Diagnostic>)
 /// Parse a profile. Never panics; syntax problems come back as diagnostics.
 pub fn parse(src: &SourceFile) -> (Profile, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let lines = logical_lines(
+    // One line at a time: a 16 MiB file of garbage is given up on after
+    // MAX_SYNTAX_ERRORS, without first holding every line of it.
+    let lines = crate::source::iter_logical_lines(
         src,
         LineSyntax {
             comments: true,
             continuations: true,
         },
     );
-    let items = lines
-        .iter()
-        .map(|l| parse_line(src, l, &mut diags))
-        .collect();
+    let mut items = Vec::new();
+    for l in lines {
+        let l = &l;
+        if let Some(why) = crate::diagnostic::stop_reason(diags.len(), items.len()) {
+            diags.push(crate::diagnostic::stopped_here(
+                l.span.start..l.span.start,
+                &why,
+            ));
+            break;
+        }
+        items.push(parse_line(src, l, &mut diags));
+    }
     (Profile { items }, diags)
 }

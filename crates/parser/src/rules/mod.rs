@@ -643,15 +643,25 @@ pub fn parse_ok(src: &SourceFile) -> (RulesFile, Vec<Diagnostic>) {
 /// Parse as the given flavor.
 pub fn parse_as(src: &SourceFile, flavor: Flavor) -> (RulesFile, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let lines = crate::source::logical_lines(
+    // One line at a time: a 16 MiB file of garbage is given up on after
+    // MAX_SYNTAX_ERRORS, without first holding every line of it.
+    let lines = crate::source::iter_logical_lines(
         src,
         LineSyntax {
             comments: true,
             continuations: true,
         },
     );
-    let mut items = Vec::with_capacity(lines.len());
-    for line in &lines {
+    let mut items = Vec::new();
+    for line in lines {
+        let line = &line;
+        if let Some(why) = crate::diagnostic::stop_reason(diags.len(), items.len()) {
+            diags.push(crate::diagnostic::stopped_here(
+                line.span.start..line.span.start,
+                &why,
+            ));
+            break;
+        }
         items.push(parse_line(src, line, flavor, &mut diags));
     }
     (RulesFile { flavor, items }, diags)

@@ -37,12 +37,21 @@ impl Token {
     }
 }
 
-/// Split `text` into tokens; returns them and the span of the trivia after the last token.
+/// Most tokens a sysidcfg is split into (a real one has a few hundred; this is 100,000
+/// `keyword=value` lines): past it the rest of
+/// the file is left untokenized, so 16 MiB of `{` cannot cost gigabytes of tokens.
+pub(crate) const MAX_TOKENS: usize = 200_000;
+
+/// Split `text` into tokens; returns them and the span of the trivia after the last token
+/// (when [`MAX_TOKENS`] is reached: the untokenized rest, starting at a token).
 pub(crate) fn tokenize(text: &str) -> (Vec<Token>, Span) {
     let bytes = text.as_bytes();
     let mut tokens = Vec::new();
     let mut pos = 0;
     loop {
+        if tokens.len() >= MAX_TOKENS {
+            return (tokens, pos..text.len());
+        }
         let trivia_start = pos;
         let mut newline_before = false;
         // Trivia: blanks, newlines, comments. A `#` starts a comment only where a token

@@ -413,8 +413,17 @@ pub fn parse(src: &SourceFile) -> (Sysidcfg, Vec<Diagnostic>) {
         tokens,
         pos: 0,
         diags: Vec::new(),
+        stopped: None,
     };
     let items = p.file();
+    let stopped = p.stopped.take().or_else(|| {
+        (p.tokens.len() >= lexer::MAX_TOKENS && !tail.is_empty())
+            .then(|| format!("more than {} words and signs", lexer::MAX_TOKENS))
+    });
+    if let Some(why) = stopped {
+        let at = p.tokens.get(p.pos).map_or(tail.start, |t| t.span.start);
+        p.diags.push(crate::diagnostic::stopped_here(at..at, &why));
+    }
     let file = Sysidcfg {
         items,
         trailing: src.text[tail].to_string(),
@@ -443,6 +452,8 @@ struct Parser<'a> {
     tokens: Vec<Token>,
     pos: usize,
     diags: Vec<Diagnostic>,
+    /// Why `file` stopped before the last token (too many errors or entries).
+    stopped: Option<String>,
 }
 
 impl<'a> Parser<'a> {
@@ -464,6 +475,10 @@ impl<'a> Parser<'a> {
         // with unquoted blanks rather than a line without `=`.
         let mut last_value_entry: Option<String> = None;
         while let Some(tok) = self.peek().cloned() {
+            if let Some(why) = crate::diagnostic::stop_reason(self.diags.len(), items.len()) {
+                self.stopped = Some(why);
+                break; // `parse` says where it stopped
+            }
             match tok.kind {
                 TokenKind::Word if self.next_is_eq(self.pos + 1, false) => {
                     let entry = self.entry();

@@ -8,11 +8,13 @@ use crate::diagnostic::{Diagnostic, Rule};
 use crate::source::SourceFile;
 
 pub mod binary_file;
+pub mod check_stopped;
 pub mod crlf_line_endings;
 pub mod empty_file;
 pub mod invalid_utf8;
 pub mod long_line;
 pub mod missing_final_newline;
+pub mod symlink_outside;
 pub mod unreadable_file;
 
 /// The rules of this group (one file each).
@@ -24,6 +26,8 @@ pub static RULES: &[&Rule] = &[
     &crlf_line_endings::RULE,
     &long_line::RULE,
     &missing_final_newline::RULE,
+    &symlink_outside::RULE,
+    &check_stopped::RULE,
 ];
 
 /// What the file-level pass found out about one file.
