@@ -462,6 +462,45 @@ fn a_failed_capture_leaves_no_file_and_no_snapshot() {
         text(&r.stderr)
     );
 
+    // SIGTERM while `zfs send` runs (a stand-in that holds its output back for 2 s):
+    // the shell runs its trap when the pipeline ends, removes the partial file and the
+    // snapshot, and exits 143.
+    std::fs::write(
+        &zfs,
+        format!(
+            "#!/bin/sh\nif [ \"$1\" = send ]; then {real} \"$@\" | {{ /bin/sleep 2; /bin/cat; }}; exit $?; fi\nexec {real} \"$@\"\n",
+            real = userland.join("bin/zfs").display()
+        ),
+    )
+    .unwrap();
+    let shell = Shell::S10(userland.clone());
+    let mut cmd = shell.command();
+    let mut path = bin.path().as_os_str().to_owned();
+    path.push(":");
+    path.push(shell.search_path());
+    let child = cmd
+        .env("PATH", path)
+        .arg(js.join("capture/gold.sh"))
+        .args(["-s", "s5", "-d", o, &ds])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !file_names(&out).iter().any(|f| f.ends_with(".partial")) {
+        assert!(started.elapsed().as_secs() < 20, "no partial file appeared");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    run("kill", &["-TERM", &child.id().to_string()]);
+    let r = child.wait_with_output().unwrap();
+    let stderr = text(&r.stderr);
+    assert_eq!(r.status.code(), Some(143), "{stderr}");
+    assert!(
+        stderr.contains("the send step was interrupted by SIGTERM"),
+        "{stderr}"
+    );
+    assert_eq!(file_names(&out), Vec::<String>::new(), "{stderr}");
+    assert_eq!(golden.datasets(), before, "{stderr}");
+
     // The output directory fills up while gzip writes (4 MiB of random data, 1.5 MiB
     // of room: more than the quarter of the estimate the preflight asks for).
     run("zfs", &["set", "quota=1536k", &outds]);
