@@ -518,6 +518,29 @@ fn a_failed_capture_leaves_no_file_and_no_snapshot() {
         text(&r.stderr)
     );
     run("zfs", &["set", "quota=none", &outds]);
+    // Solaris 10's df -k, when there is one, tells the room of any file system (an NFS
+    // directory too): 100 KiB free is refused.
+    let dfbin = tempfile::tempdir().unwrap();
+    let df = dfbin.path().join("df");
+    std::fs::write(
+        &df,
+        "#!/bin/sh\necho 'Filesystem            kbytes    used   avail capacity  Mounted on'\n\
+         echo 'js:/export/flash'\necho '                   1000000  999900     100   100%    /net/js/export/flash'\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&df, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let r = capture(
+        &userland,
+        &js,
+        Some(dfbin.path()),
+        &["-s", "s6", "-d", o, &ds],
+    );
+    assert_failed_and_clean(&r, "preflight", &out, &[], &golden, &before);
+    assert!(
+        text(&r.stderr).contains("100 KiB free"),
+        "{}",
+        text(&r.stderr)
+    );
     run_retry("zfs", &["destroy", "-r", &ds]).unwrap();
 }
 
@@ -573,4 +596,93 @@ fn the_manifest_is_valid_json_for_names_with_quotes_and_backslashes() {
     assert_eq!(m["compression"], "none");
     verify_and_complete(&dir.join("gold.zfs"));
     run_retry("zfs", &["destroy", "-r", &ds]).unwrap();
+}
+
+/// `zflash manifest` of a bare `zfs send` file (the seed's `zfs send > FILE`) and of its
+/// gzip'd copy: verified, a manifest with every stream field and the digest, which
+/// `verify` then checks; a second run has nothing to add; a flag contradicting a field
+/// is refused and changes nothing; a damaged stream gets no manifest.
+#[test]
+fn manifest_describes_a_bare_stream_and_never_changes_a_written_field() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/streams/zfs-fuse");
+    let bare = tmp.path().join("incr.zfs");
+    std::fs::copy(fixtures.join("incr.zs"), &bare).unwrap();
+    let out = zflash()
+        .arg("manifest")
+        .arg(&bare)
+        .args(["--arch", "sparc", "--platform", "sun4v"])
+        .args(["--os-release", "Solaris 10 10/09 \"u8\" SPARC"])
+        .output()
+        .unwrap();
+    assert_ok(&out, "manifest of a bare stream");
+    let m = manifest_of(&bare);
+    assert_eq!(m["compression"], "none");
+    assert_eq!(m["content"]["architecture"], "sparc");
+    assert_eq!(m["content"]["os_release"], "Solaris 10 10/09 \"u8\" SPARC");
+    assert!(m["stream"]["fromguid"].is_string(), "an increment: {m}");
+    assert_eq!(m["raw_bytes"].as_u64(), Some(557_704));
+    assert_eq!(m["sha256"].as_str().map(str::len), Some(64));
+    let (dataset, snapshot) = m["stream"]["name"]
+        .as_str()
+        .unwrap()
+        .split_once('@')
+        .unwrap();
+    assert_eq!(m["source"]["dataset"], dataset);
+    assert_eq!(m["source"]["snapshot"], snapshot);
+    let out = zflash().arg("verify").arg(&bare).output().unwrap();
+    assert_ok(&out, "verify");
+    assert!(text(&out.stdout).contains("SHA-256 matches the manifest"));
+    let out = zflash().arg("manifest").arg(&bare).output().unwrap();
+    assert_ok(&out, "second run");
+    assert!(text(&out.stdout).contains("nothing to add"));
+    let before = std::fs::read(format!("{}.manifest.json", bare.display())).unwrap();
+    let out = zflash()
+        .arg("manifest")
+        .arg(&bare)
+        .args(["--arch", "i386"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("is not changed"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read(format!("{}.manifest.json", bare.display())).unwrap(),
+        before
+    );
+
+    // gzip'd, as the capture script stores it.
+    let gz = tmp.path().join("full.zfs.gz");
+    let data = std::fs::read(fixtures.join("full.zs")).unwrap();
+    let zipped = std::process::Command::new("gzip")
+        .arg("-c")
+        .arg(fixtures.join("full.zs"))
+        .output()
+        .unwrap();
+    assert!(zipped.status.success());
+    std::fs::write(&gz, zipped.stdout).unwrap();
+    assert_ok(
+        &zflash().arg("manifest").arg(&gz).output().unwrap(),
+        "manifest of a gzip stream",
+    );
+    let m = manifest_of(&gz);
+    assert_eq!(m["compression"], "gzip");
+    assert_eq!(m["raw_bytes"].as_u64(), Some(data.len() as u64));
+    assert_ok(
+        &zflash().arg("verify").arg(&gz).output().unwrap(),
+        "verify gz",
+    );
+
+    // Damaged: refused, no manifest.
+    let bad = tmp.path().join("bad.zfs");
+    let mut data = std::fs::read(fixtures.join("incr.zs")).unwrap();
+    let n = data.len() / 2;
+    data[n] ^= 0x40;
+    std::fs::write(&bad, &data).unwrap();
+    let out = zflash().arg("manifest").arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(!tmp.path().join("bad.zfs.manifest.json").exists());
 }

@@ -549,20 +549,23 @@ zf_os_release() {
 }
 
 zf_available() {
-    # Free bytes of the directory $1: the "available" of the ZFS file system mounted at
-    # the longest prefix of its path, else from df -k; nothing when unknown.
+    # Free space of the directory $1: df -k's "avail" (as "Nk"), which knows the file
+    # system the directory is on (ZFS, NFS, UFS); where there is no df, the "available"
+    # of the ZFS file system mounted at the longest prefix of its path (a root BE
+    # mounted at / is not taken: the directory may be on another file system below it);
+    # nothing when unknown.
+    zf_df=`(df -k "$1") 2>/dev/null | awk 'NR > 1 && NF >= 4 { a = $(NF - 2) } END { if (a != "") print a "k" }'`
+    case "$zf_df" in
+        *[0-9]k) echo "$zf_df"; return 0 ;;
+    esac
     zf_abs=`cd "$1" && pwd` || return 0
     zf_fs=`{ printf '%s\n' "$zf_abs"; zfs list -H -o mountpoint,name -t filesystem 2>/dev/null; } |
         awk 'BEGIN { FS = "	" }
             NR == 1 { d = $0; next }
             { m = $1; l = length(m)
-              if (m == d || m == "/" || (substr(d, 1, l + 1) == m "/")) { if (l > best) { best = l; fs = $2 } } }
+              if (m == d || (substr(d, 1, l + 1) == m "/")) { if (l > best) { best = l; fs = $2 } } }
             END { if (fs != "") print fs }'`
-    if [ -n "$zf_fs" ]; then
-        zfs get -H -p -o value available "$zf_fs" 2>/dev/null
-    else
-        (df -k "$1") 2>/dev/null | awk 'NR > 1 && NF >= 4 { a = $(NF - 2) } END { if (a != "") print a "k" }'
-    fi
+    [ -z "$zf_fs" ] || zfs get -H -p -o value available "$zf_fs" 2>/dev/null
 }
 
 zf_room() {
@@ -574,14 +577,14 @@ zf_room() {
     esac
     zf_avail=`zf_available "$2"`
     case "$zf_avail" in
-        *k) zf_avail=`echo "$zf_avail" | sed 's/k$//'`; zf_unit=1024 ;;
-        *) zf_unit=1 ;;
+        *k) zf_avail=`echo "$zf_avail" | sed 's/k$//'`; zf_unit=1024; zf_units=KiB ;;
+        *) zf_unit=1; zf_units=bytes ;;
     esac
     case "$zf_avail" in
         ''|*[!0-9]*) zf_log "cannot tell the free space of $2: room not checked"; return 0 ;;
     esac
     echo "$zf_need $zf_avail $zf_unit $4" | awk '{ if ($2 * $3 < $1 / $4) exit 1 }' ||
-        zf_fail preflight "$2: $zf_avail free (unit $zf_unit bytes), the stream is estimated at $zf_need bytes (zfs get $3 $1) compressed at most 1:$4"
+        zf_fail preflight "$2: $zf_avail $zf_units free, the stream is estimated at $zf_need bytes (zfs get $3 $1), at least 1/$4 of that stored"
 }
 
 zf_manifest() {
