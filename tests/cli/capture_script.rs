@@ -686,3 +686,52 @@ fn manifest_describes_a_bare_stream_and_never_changes_a_written_field() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(!tmp.path().join("bad.zfs.manifest.json").exists());
 }
+
+/// `zflash capture` runs the same plan's preflight natively: an unknown dataset and a
+/// directory without room for the estimated stream are refused before any snapshot.
+#[test]
+fn zflash_capture_runs_the_same_preflight() {
+    if !require_zfs() {
+        return;
+    }
+    let golden = TestPool::create("capnative", 96);
+    let ds = golden.golden_dataset(2048);
+    let outds = format!("{}/out", golden.name);
+    run("zfs", &["create", "-o", "quota=512k", &outds]);
+    let out = PathBuf::from(golden.zfs_get("mountpoint", &outds));
+    let before = golden.datasets();
+    let r = zflash()
+        .args(["capture", &format!("{}/nosuch", golden.name), "-o"])
+        .arg(out.join("a.zfs"))
+        .output()
+        .unwrap();
+    assert_eq!(r.status.code(), Some(2));
+    assert!(
+        text(&r.stderr).contains("does not exist"),
+        "{}",
+        text(&r.stderr)
+    );
+    let r = zflash()
+        .args(["capture", &ds, "--snapshot", "s1", "-o"])
+        .arg(out.join("a.zfs"))
+        .output()
+        .unwrap();
+    assert_eq!(r.status.code(), Some(2));
+    assert!(
+        text(&r.stderr).contains("the stream is estimated at"),
+        "{}",
+        text(&r.stderr)
+    );
+    assert_eq!(file_names(&out), Vec::<String>::new());
+    assert_eq!(golden.datasets(), before);
+    // With room it captures (and the plan's undo is not run).
+    run("zfs", &["set", "quota=none", &outds]);
+    let r = zflash()
+        .args(["capture", &ds, "--snapshot", "s1", "-o"])
+        .arg(out.join("a.zfs"))
+        .output()
+        .unwrap();
+    assert_ok(&r, "capture with room");
+    assert!(golden.datasets().contains(&format!("{ds}@s1")));
+    run_retry("zfs", &["destroy", "-r", &ds]).unwrap();
+}

@@ -65,6 +65,14 @@ fn dq(s: &str) -> String {
     out
 }
 
+/// Text for a `#` comment: a control character (a newline would end the comment and
+/// make the rest code) shows as `?`.
+fn comment(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
 fn argv(args: &[String]) -> String {
     args.iter().map(|a| dq(a)).collect::<Vec<_>>().join(" ")
 }
@@ -435,9 +443,9 @@ fi
 case "$ZF_INDEX" in
 "#,
         script = script,
-        name = archive.name,
-        site_name = site_name,
-        base = targets[0].file,
+        name = comment(&archive.name),
+        site_name = comment(site_name),
+        base = comment(&targets[0].file),
         prog = sq(&prog),
         tool = sq(tool),
     );
@@ -451,9 +459,12 @@ case "$ZF_INDEX" in
     }
     let _ = writeln!(
         s,
-        "    *) zf_usage \"archive {} has {} increment(s): no increment $ZF_INDEX\" ;;\nesac",
-        archive.name.replace(['"', '\\', '`', '$'], "_"),
-        targets.len() - 1
+        "    *) zf_usage {}\"$ZF_INDEX\" ;;\nesac",
+        sq(&format!(
+            "archive {} has {} increment(s): no increment ",
+            archive.name,
+            targets.len() - 1
+        )),
     );
     s.push_str(
         r#"if [ "$ZF_COMPRESSION" = zstd ]; then
@@ -711,6 +722,21 @@ mod tests {
         );
         assert!(text.contains("0) ZF_FILE='it'\\''s.zfs.gz'; ZF_COMPRESSION=gzip ;;"));
         assert!(text.contains("ZF_TOOL='zflash 0.1.0'"));
+        // A newline in a name cannot end a comment line and become code.
+        let text = render(
+            &archive("x\nrm -rf /", &[("g.zfs", Compression::None)]),
+            "s\nrm -rf /.yaml",
+            "t",
+        );
+        // (The only such line is the rest of the single-quoted usage message.)
+        let code: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("rm -rf /") && !l.starts_with("rm -rf / has 0 increment"))
+            .collect();
+        assert!(code.is_empty(), "{code:?}");
+        assert!(text.contains(
+            "zf_usage 'archive x\nrm -rf / has 0 increment(s): no increment '\"$ZF_INDEX\""
+        ));
     }
 
     #[test]
