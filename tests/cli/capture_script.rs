@@ -735,3 +735,88 @@ fn zflash_capture_runs_the_same_preflight() {
     assert!(golden.datasets().contains(&format!("{ds}@s1")));
     run_retry("zfs", &["destroy", "-r", &ds]).unwrap();
 }
+
+/// Bad arguments stop the script before it runs any command (exit 2), and a zstd
+/// archive, which Solaris 10 cannot compress, is refused (exit 1) — under the Solaris
+/// 10 shell, with a `zfs` on PATH that records any call.
+#[test]
+fn bad_arguments_and_a_zstd_archive_are_refused_before_any_command() {
+    let Some(userland) = s10_userland() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let js = tmp.path().join("js");
+    let out = zflash()
+        .arg("generate")
+        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/examples/site.yaml"))
+        .arg("-o")
+        .arg(&js)
+        .output()
+        .unwrap();
+    assert_ok(&out, "generate");
+    let bin = tmp.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let calls = tmp.path().join("calls");
+    std::fs::write(
+        bin.join("zfs"),
+        format!("#!/bin/sh\necho \"$@\" >>{}\nexit 1\n", calls.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        bin.join("zfs"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let shell = Shell::S10(userland.clone());
+    let run_script = |script: &str, args: &[&str]| {
+        let mut path = bin.as_os_str().to_owned();
+        path.push(":");
+        path.push(shell.search_path());
+        shell
+            .command()
+            .env("PATH", path)
+            .current_dir(tmp.path())
+            .arg(js.join(script))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    for (args, message) in [
+        (&[][..], "give DATASET"),
+        (
+            &["rpool/ROOT/gold@flar"][..],
+            "DATASET must be a filesystem name",
+        ),
+        (&["-n", "1", "rpool/ROOT/gold"][..], "-n N needs FROM"),
+        (
+            &["rpool/ROOT/gold", "flar"][..],
+            "has 0 increment(s): no increment 1",
+        ),
+        (
+            &["-s", "a/b", "rpool/ROOT/gold"][..],
+            "-s takes a snapshot name",
+        ),
+        (&["-x", "rpool/ROOT/gold"][..], "unknown option -x"),
+    ] {
+        let o = run_script("capture/golden-gz.sh", args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o.stderr));
+        assert!(
+            text(&o.stderr).contains(message),
+            "{args:?}: {}",
+            text(&o.stderr)
+        );
+    }
+    let o = run_script("capture/golden.sh", &["rpool/ROOT/gold"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("Solaris 10 has no zstd"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(
+        !calls.exists(),
+        "zfs was run: {:?}",
+        std::fs::read_to_string(&calls)
+    );
+    assert_eq!(file_names(tmp.path()), ["bin", "js"]);
+}
