@@ -49,6 +49,14 @@ Exit status: 0 readable (and the chain holds); 1 damaged header or broken chain;
 
 Exit status: 0 valid; 1 damaged, digest mismatch or broken chain; 2 usage or I/O error.")]
     Verify(cmd::verify::Args),
+    /// Verify an archive and write its manifest, or complete the capture script's.
+    #[command(after_help = "Examples:
+  zflash manifest golden.zfs.gz --arch sparc --platform sun4v   # a bare zfs send file
+  zflash manifest golden.zfs.gz    # complete the manifest capture/golden.sh wrote
+
+Exit status: 0 manifest written or complete; 1 the archive is damaged or does not match
+its manifest; 2 usage or I/O error, or a flag contradicts the manifest.")]
+    Manifest(cmd::manifest::Args),
     /// Deploy an archive as a new boot environment (the JumpStart finish step).
     Finish(cmd::finish::Args),
     /// Generate a JumpStart directory from a YAML site file.
@@ -70,6 +78,7 @@ fn main() -> ExitCode {
         Command::Capture(a) => cmd::capture::run(a),
         Command::Info(a) => cmd::info::run(a),
         Command::Verify(a) => cmd::verify::run(a),
+        Command::Manifest(a) => cmd::manifest::run(a),
         Command::Finish(a) => cmd::finish::run(a),
         Command::Generate(a) => cmd::generate::run(a),
     };

@@ -2,6 +2,7 @@
 
 mod cli {
     pub mod archive;
+    pub mod capture_script;
     pub mod check;
     pub mod finish;
     pub mod generate;

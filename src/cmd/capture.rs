@@ -138,8 +138,9 @@ fn interrupted(stop: Interrupted, full_snap: &str, destroyed: SnapshotFate) -> E
 /// The line printed on success.
 fn summary(report: &CaptureReport) -> String {
     let m = &report.manifest;
+    let raw_bytes = m.raw_bytes.unwrap_or(0);
     let ratio = if m.stored_bytes > 0 {
-        m.raw_bytes as f64 / m.stored_bytes as f64
+        raw_bytes as f64 / m.stored_bytes as f64
     } else {
         1.0
     };
@@ -151,7 +152,7 @@ fn summary(report: &CaptureReport) -> String {
         substreams,
         if substreams == 1 { "" } else { "s" },
         report.records,
-        m.raw_bytes,
+        raw_bytes,
         m.stored_bytes,
         m.compression,
         m.sha256

@@ -29,8 +29,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         &args,
         &results,
         |(a, h)| match a.manifest() {
-            Some(m) => (m.stream.fromguid, m.stream.toguid),
-            None => h.chain_guids(),
+            Some(zflash_archive::Manifest {
+                stream: Some(stream),
+                ..
+            }) => (stream.fromguid, stream.toguid),
+            _ => h.chain_guids(),
         },
         |item| match item.result {
             Ok((a, h)) => json!({
@@ -108,7 +111,11 @@ fn print_info(
                 shown(&m.content.platform),
                 shown(&m.content.os_release)
             )?;
-            writeln!(out, "  raw bytes:      {}", m.raw_bytes)?;
+            match m.raw_bytes {
+                Some(raw) => writeln!(out, "  raw bytes:      {raw}")?,
+                // The capture script's manifest: `zflash manifest` adds the stream fields.
+                None => writeln!(out, "  raw bytes:      (not in the manifest)")?,
+            }
             writeln!(out, "  sha256:         {}", shown(&m.sha256))?;
             writeln!(out, "  tool:           {}", shown(&m.tool))?;
         }

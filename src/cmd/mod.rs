@@ -7,4 +7,5 @@ pub mod explain;
 pub mod finish;
 pub mod generate;
 pub mod info;
+pub mod manifest;
 pub mod verify;

@@ -404,8 +404,10 @@ fn archive_with_manifest(dir: &Path, rel: &str) -> (PathBuf, serde_json::Value) 
         host: "golden".into(),
         source: Default::default(),
         content: Default::default(),
-        stream: zflash_archive::manifest::StreamInfo::from_summary(&verified.summary),
-        raw_bytes: verified.raw_bytes,
+        stream: Some(zflash_archive::manifest::StreamInfo::from_summary(
+            &verified.summary,
+        )),
+        raw_bytes: Some(verified.raw_bytes),
         stored_bytes: verified.stored_bytes,
         compression: zflash_archive::Compression::None,
         sha256: verified.sha256.clone().unwrap(),

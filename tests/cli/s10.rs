@@ -40,7 +40,8 @@ fn syntax_check(userland: &Path, file: &Path) -> std::process::Output {
 }
 
 /// `sh -n` of the Solaris 10 shell accepts every generated shell script (each class's
-/// loadzfs and native wrapper, the server's add_install_client) of every site that
+/// loadzfs and native wrapper, each archive's capture script, the server's
+/// add_install_client) of every site that
 /// generates. JumpStart runs the finish scripts with that shell whatever their `#!` says:
 /// one it rejects stops every install of that class.
 #[test]
@@ -61,6 +62,7 @@ fn the_solaris_10_sh_accepts_every_generated_script() {
 
     let mut loadzfs = 0;
     let mut native = 0;
+    let mut capture = 0;
     let mut failures = Vec::new();
     for site in sites() {
         let Ok(files) = zflash_generator::generate(&site) else {
@@ -70,11 +72,14 @@ fn the_solaris_10_sh_accepts_every_generated_script() {
         let out = tmp.path().join(&name);
         zflash_generator::output::write(&out, &files, false).unwrap();
         for rel in files.keys() {
-            let script = rel.starts_with("finish/") || rel == "server/add_install_client";
+            let script = rel.starts_with("finish/")
+                || rel.starts_with("capture/")
+                || rel == "server/add_install_client";
             if !script {
                 continue;
             }
             loadzfs += usize::from(rel.ends_with(".loadzfs"));
+            capture += usize::from(rel.starts_with("capture/"));
             native += usize::from(rel.ends_with(".native"));
             let o = syntax_check(&userland, &out.join(rel));
             if !o.status.success() || !o.stderr.is_empty() {
@@ -93,8 +98,8 @@ fn the_solaris_10_sh_accepts_every_generated_script() {
     );
     // Every fixture kind was there: loadzfs scripts and a native wrapper.
     assert!(
-        loadzfs >= 5 && native >= 1,
-        "{loadzfs} loadzfs, {native} native"
+        loadzfs >= 5 && native >= 1 && capture >= 5,
+        "{loadzfs} loadzfs, {native} native, {capture} capture scripts"
     );
 }
 

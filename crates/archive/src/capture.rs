@@ -6,6 +6,9 @@
 //! the target directory, which is renamed into place only when the stream checked out
 //! and `zfs send` succeeded. Then the manifest is written the same way. On any failure
 //! nothing is left behind, and a snapshot [`capture`] created is destroyed again.
+//!
+//! The steps — and their commands — are those of the [`capture_plan`], which the
+//! generator also renders as the Solaris 10 capture script.
 
 use std::fmt;
 use std::io::{self, Read};
@@ -13,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::capture_plan::{self, Action, CapturePlan, Check, PlanInput, SizeEstimate, StepKind};
 use crate::interrupt::{self, Interrupt, Interrupted};
 use crate::manifest::{Content, MANIFEST_FORMAT, Source, StreamInfo, rfc3339_utc};
 use crate::{
@@ -113,6 +117,19 @@ pub enum CaptureError {
     Exists(PathBuf),
     #[error("{}: the directory does not exist", .0.display())]
     NoDirectory(PathBuf),
+    #[error("{}: the directory is not writable", .0.display())]
+    NotWritable(PathBuf),
+    #[error("dataset {dataset} does not exist: {stderr}")]
+    NoDataset { dataset: String, stderr: String },
+    #[error("{}: {available} bytes free, the stream is estimated at {estimate} bytes (zfs get {property} {dataset}){}", dir.display(), if *ratio > 1 { format!(", at least {} compressed 1:{ratio}", estimate / ratio) } else { String::new() })]
+    NoRoom {
+        dir: PathBuf,
+        available: u64,
+        estimate: u64,
+        ratio: u64,
+        property: &'static str,
+        dataset: String,
+    },
     #[error("cannot run `{}`", program.display())]
     Spawn { program: PathBuf, source: io::Error },
     #[error("`{command}` failed: {stderr}")]
@@ -196,6 +213,10 @@ pub fn capture(
         snapshot: SnapshotFate::NotCreated,
     };
     let job = Job::new(opts).map_err(rejected)?;
+    // The preflight step: checks, no change.
+    for check in job.plan.checks() {
+        preflight(check, opts).map_err(rejected)?;
+    }
     let failure = |error, snapshot| CaptureFailure {
         error: match interrupt.check() {
             Err(stop) => CaptureError::Interrupted(stop),
@@ -208,7 +229,7 @@ pub fn capture(
         return Err(failure(stop.into(), SnapshotFate::NotCreated));
     }
     // `zfs snapshot` may get the terminal's SIGINT too: `failure` reports that.
-    let snap_guard = SnapshotGuard::take(&opts.platform, &job.full_snap, opts.recursive)
+    let snap_guard = SnapshotGuard::take(&opts.platform, &job.plan)
         .map_err(|e| failure(e, SnapshotFate::NotCreated))?;
     match job.run(progress, interrupt) {
         Ok(report) => {
@@ -241,6 +262,7 @@ struct Job<'a> {
     full_snap: String,
     compression: Compression,
     now: u64,
+    plan: CapturePlan,
 }
 
 impl<'a> Job<'a> {
@@ -253,20 +275,10 @@ impl<'a> Job<'a> {
         let compression = choose_compression(&opts.output, opts.compression)?;
         let output = &opts.output;
         let mpath = manifest_path(output);
-        if !opts.force {
-            for p in [output, &mpath] {
-                if p.exists() {
-                    return Err(CaptureError::Exists(p.clone()));
-                }
-            }
-        }
         let dir = match output.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        if !dir.is_dir() {
-            return Err(CaptureError::NoDirectory(dir));
-        }
 
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -301,8 +313,28 @@ impl<'a> Job<'a> {
                 Some(name.to_string())
             }
         };
-        let full_snap = format!("{dataset}@{snapshot}");
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let text = |p: &Path| p.to_string_lossy().into_owned();
+        let plan = capture_plan::build(&PlanInput {
+            dataset: dataset.clone(),
+            snapshot: snapshot.clone(),
+            from: from.clone(),
+            recursive: opts.recursive,
+            compression,
+            output: text(output),
+            dir: text(&dir),
+            // What ArchiveWriter and write_manifest name their temporary files.
+            temp: text(&dir.join(format!(".{name}.XXXXXX.partial"))),
+            manifest: text(&mpath),
+            manifest_temp: text(&dir.join(".zflash-manifest.XXXXXX.partial")),
+            force: opts.force,
+        });
+        let full_snap = plan.full_snapshot.clone();
         Ok(Job {
+            plan,
             opts,
             dataset,
             snapshot,
@@ -326,21 +358,12 @@ impl<'a> Job<'a> {
         let output = &opts.output;
         let mpath = manifest_path(output);
 
-        let mut send_args: Vec<String> = vec!["send".into()];
-        if opts.recursive {
-            send_args.push("-R".into());
-        }
-        if let Some(f) = &self.from {
-            send_args.push("-i".into());
-            // -R -i takes the short name; a plain -i accepts the full one.
-            send_args.push(if opts.recursive {
-                f.clone()
-            } else {
-                format!("{dataset}@{f}")
-            });
-        }
-        send_args.push(self.full_snap.clone());
-
+        let Action::Send {
+            argv: send_args, ..
+        } = self.plan.action(StepKind::Send)
+        else {
+            unreachable!("the send step sends")
+        };
         // `referenced` approximates a full stream's size; an increment's is unknown (pool
         // v23 has no `written` property and zfs-fuse's `zfs send` no `-nv` estimate).
         let size_hint = if self.from.is_none() && !opts.recursive {
@@ -353,7 +376,7 @@ impl<'a> Job<'a> {
         let written = write_archive(
             opts,
             self.compression,
-            &send_args,
+            send_args,
             size_hint,
             progress,
             interrupt,
@@ -389,8 +412,8 @@ impl<'a> Job<'a> {
                 platform: platform.uname(&["-m"]).unwrap_or_default(),
                 os_release: platform.os_release(),
             },
-            stream: StreamInfo::from_summary(&written.summary),
-            raw_bytes: written.raw_bytes,
+            stream: Some(StreamInfo::from_summary(&written.summary)),
+            raw_bytes: Some(written.raw_bytes),
             stored_bytes: written.stored_bytes,
             compression: self.compression,
             sha256: written.sha256.clone(),
@@ -422,6 +445,100 @@ impl<'a> Job<'a> {
     }
 }
 
+/// Run one check of the plan's preflight step.
+fn preflight(check: &Check, opts: &CaptureOptions) -> Result<(), CaptureError> {
+    let platform = &opts.platform;
+    match check {
+        Check::OutputDirWritable { dir } => {
+            let dir = PathBuf::from(dir);
+            if !dir.is_dir() {
+                return Err(CaptureError::NoDirectory(dir));
+            }
+            if !writable(&dir) {
+                return Err(CaptureError::NotWritable(dir));
+            }
+        }
+        Check::OutputAbsent { paths, force } => {
+            if !force {
+                for p in paths.iter().map(PathBuf::from) {
+                    if p.exists() {
+                        return Err(CaptureError::Exists(p));
+                    }
+                }
+            }
+        }
+        Check::DatasetExists { dataset } => {
+            let out = Command::new(&platform.zfs)
+                .args(["list", "-H", "-o", "name", "-t", "filesystem", dataset])
+                .output()
+                .map_err(|source| CaptureError::Spawn {
+                    program: platform.zfs.clone(),
+                    source,
+                })?;
+            if !out.status.success() {
+                return Err(CaptureError::NoDataset {
+                    dataset: dataset.clone(),
+                    stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+                });
+            }
+        }
+        Check::Room {
+            dataset,
+            dir,
+            estimate,
+            ratio,
+        } => {
+            let property = match estimate {
+                SizeEstimate::Referenced => "referenced",
+                SizeEstimate::Used => "used",
+                SizeEstimate::Unknown => return Ok(()),
+            };
+            let Some(estimate) = platform
+                .zfs_get(dataset, property)
+                .and_then(|v| v.parse::<u64>().ok())
+            else {
+                return Ok(());
+            };
+            let dir = PathBuf::from(dir);
+            if let Some(available) = available_bytes(&dir)
+                && available < estimate / ratio
+            {
+                return Err(CaptureError::NoRoom {
+                    dir,
+                    available,
+                    estimate,
+                    ratio: *ratio,
+                    property,
+                    dataset: dataset.clone(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn writable(dir: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: a valid NUL-terminated path.
+    unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
+}
+
+/// Free space of the file system holding `dir` for an unprivileged writer, when known.
+fn available_bytes(dir: &Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
+    // SAFETY: statvfs fills the zeroed struct for a valid NUL-terminated path.
+    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+    if unsafe { libc::statvfs(c.as_ptr(), &mut st) } != 0 {
+        return None;
+    }
+    #[allow(clippy::unnecessary_cast)] // the field types differ between platforms
+    Some(st.f_bavail as u64 * st.f_frsize as u64)
+}
+
 fn choose_compression(
     output: &Path,
     arg: Option<Compression>,
@@ -442,16 +559,21 @@ fn choose_compression(
 struct SnapshotGuard {
     zfs: PathBuf,
     name: String,
-    recursive: bool,
+    /// `destroy [-r] DATASET@SNAP`: the plan's undo of the snapshot step.
+    undo: Vec<String>,
     created: bool,
 }
 
 impl SnapshotGuard {
-    fn take(
-        platform: &Platform,
-        name: &str,
-        recursive: bool,
-    ) -> Result<SnapshotGuard, CaptureError> {
+    /// The plan's snapshot step: reuse the snapshot if it exists, else take it; the
+    /// guard holds the step's undo.
+    fn take(platform: &Platform, plan: &CapturePlan) -> Result<SnapshotGuard, CaptureError> {
+        let Action::Snapshot { argv, exists: name } = plan.action(StepKind::Snapshot) else {
+            unreachable!("the snapshot step snapshots")
+        };
+        let Some(Action::DestroySnapshot { argv: undo }) = plan.undo(StepKind::Snapshot) else {
+            unreachable!("a snapshot is undone by destroying it")
+        };
         let exists = Command::new(&platform.zfs)
             .args(["list", "-H", "-o", "name", "-t", "snapshot", name])
             .stdout(Stdio::null())
@@ -460,17 +582,13 @@ impl SnapshotGuard {
             .map(|s| s.success())
             .unwrap_or(false);
         if !exists {
-            let mut args = vec!["snapshot"];
-            if recursive {
-                args.push("-r");
-            }
-            args.push(name);
+            let args: Vec<&str> = argv.iter().map(String::as_str).collect();
             run_checked(&platform.zfs, &args)?;
         }
         Ok(SnapshotGuard {
             zfs: platform.zfs.clone(),
-            name: name.to_string(),
-            recursive,
+            name: name.clone(),
+            undo: undo.clone(),
             created: !exists,
         })
     }
@@ -493,15 +611,11 @@ impl SnapshotGuard {
     }
 
     fn try_destroy(&self) -> bool {
-        let mut args = vec!["destroy"];
-        if self.recursive {
-            args.push("-r");
-        }
-        args.push(&self.name);
+        let args = &self.undo;
         // zfs-fuse answers "dataset is busy" for a moment after a send.
         for attempt in 0..10 {
             match Command::new(&self.zfs)
-                .args(&args)
+                .args(args)
                 .stderr(Stdio::null())
                 .status()
             {

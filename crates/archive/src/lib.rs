@@ -14,6 +14,7 @@
 //! The stream format and the checksum rules are documented in docs/archive.md.
 
 pub mod capture;
+pub mod capture_plan;
 pub mod fletcher;
 pub mod interrupt;
 pub mod manifest;
@@ -353,20 +354,24 @@ impl Archive {
                 self.stored_size, m.stored_bytes
             )));
         }
+        // A manifest written by the capture script has no stream fields to compare.
+        let Some(stream) = &m.stream else {
+            return Ok(());
+        };
         let (origin, top) = h.chain_guids();
         // A compound header's top GUID comes from its nvlist; only a single stream's is
         // exact without reading the whole stream.
-        let top_differs = !h.compound && top != m.stream.toguid;
-        if top_differs || origin != m.stream.fromguid {
+        let top_differs = !h.compound && top != stream.toguid;
+        if top_differs || origin != stream.fromguid {
             let guid = |g: Option<Guid>| g.map_or("none".to_string(), |g| g.to_string());
             return Err(mismatch(format!(
                 "the stream is {} (snapshot GUID {}, from {}), the manifest describes {} (snapshot GUID {}, from {})",
                 h.begin.name,
                 guid(top),
                 guid(origin),
-                m.stream.name,
-                guid(m.stream.toguid),
-                guid(m.stream.fromguid)
+                stream.name,
+                guid(stream.toguid),
+                guid(stream.fromguid)
             )));
         }
         Ok(())
@@ -813,14 +818,14 @@ impl VerifyingReader {
         self.raw_bytes += n as u64;
         // Past the manifest's size the stream is not the one described: stop at once
         // rather than decompress the rest (a small archive may inflate to gigabytes).
-        if let Some(m) = &self.archive.manifest
-            && self.raw_bytes > m.raw_bytes
+        if let Some(said) = self.archive.manifest.as_ref().and_then(|m| m.raw_bytes)
+            && self.raw_bytes > said
         {
             return Err(ArchiveError::ManifestMismatch {
                 path: self.archive.path.clone(),
                 message: format!(
                     "the stream is longer than the {} raw bytes the manifest says (stopped reading after {})",
-                    m.raw_bytes, self.raw_bytes
+                    said, self.raw_bytes
                 ),
             });
         }
@@ -912,19 +917,29 @@ fn check_against_manifest(path: &Path, m: &Manifest, v: &Verified) -> Result<(),
             m.sha256
         )));
     }
-    if v.raw_bytes != m.raw_bytes {
+    // A missing stream field is not an error (the capture script's manifest has none
+    // until `zflash manifest` completes it); those present are checked.
+    if let Some(raw) = m.raw_bytes
+        && v.raw_bytes != raw
+    {
         return Err(mismatch(format!(
-            "{} raw stream bytes, the manifest says {}",
-            v.raw_bytes, m.raw_bytes
+            "{} raw stream bytes, the manifest says {raw}",
+            v.raw_bytes
         )));
     }
     let info = manifest::StreamInfo::from_summary(&v.summary);
-    if info.toguid != m.stream.toguid || info.fromguid != m.stream.fromguid {
+    if let Some(stream) = &m.stream
+        && (info.toguid != stream.toguid || info.fromguid != stream.fromguid)
+    {
         return Err(mismatch(
             "the stream's snapshot GUIDs differ from the manifest's".into(),
         ));
     }
-    check_stream_info(&info, &m.stream).map_err(mismatch)
+    match &m.stream {
+        Some(said) => check_stream_info(&info, said).map_err(mismatch),
+        // A manifest written by the capture script has no stream fields yet.
+        None => Ok(()),
+    }
 }
 
 /// Every field of the manifest that describes the stream, against the stream as read:

@@ -36,9 +36,13 @@ pub struct Manifest {
     pub host: String,
     pub source: Source,
     pub content: Content,
-    pub stream: StreamInfo,
-    /// Length of the raw `zfs send` stream.
-    pub raw_bytes: u64,
+    /// What the stream holds. Absent in a manifest written by the Solaris 10 capture
+    /// script (the shell cannot decode the stream); `zflash manifest` completes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stream: Option<StreamInfo>,
+    /// Length of the raw `zfs send` stream (absent like `stream`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_bytes: Option<u64>,
     /// Length of the archive file as stored (after compression).
     pub stored_bytes: u64,
     pub compression: Compression,
@@ -165,6 +169,148 @@ impl Manifest {
         let mut s = serde_json::to_string_pretty(self).expect("manifest serializes");
         s.push('\n');
         s
+    }
+}
+
+/// What `zflash manifest` is told about an archive made by hand: facts the stream does
+/// not carry.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GivenFacts {
+    pub architecture: Option<String>,
+    pub platform: Option<String>,
+    pub os_release: Option<String>,
+    /// The dataset the stream was sent from, when not the stream's own name.
+    pub source_dataset: Option<String>,
+    pub host: Option<String>,
+}
+
+/// A given fact that contradicts what a manifest already says.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the manifest's {field} is {written:?}, --{flag} says {given:?}: a field the manifest has is not changed"
+)]
+pub struct FactConflict {
+    pub field: &'static str,
+    pub flag: &'static str,
+    pub written: String,
+    pub given: String,
+}
+
+impl Manifest {
+    /// The manifest of a verified archive that has none (a bare or compressed
+    /// `zfs send` file): every stream field and the digest, plus the given facts. The
+    /// source dataset and snapshot are the stream's name; a compound stream counts as
+    /// recursive; the pool and ZPL versions are unknown.
+    pub fn for_verified(
+        name: &str,
+        created: u64,
+        compression: Compression,
+        verified: &crate::Verified,
+        sha256: String,
+        given: &GivenFacts,
+        tool: &str,
+    ) -> Manifest {
+        let stream = StreamInfo::from_summary(&verified.summary);
+        let (sent_dataset, snapshot) = stream
+            .name
+            .split_once('@')
+            .map(|(d, s)| (d.to_string(), s.to_string()))
+            .unwrap_or_else(|| (stream.name.clone(), String::new()));
+        let dataset = given.source_dataset.clone().unwrap_or(sent_dataset);
+        Manifest {
+            format: MANIFEST_FORMAT.to_string(),
+            name: name.to_string(),
+            created: rfc3339_utc(created),
+            host: given.host.clone().unwrap_or_default(),
+            source: Source {
+                pool: dataset.split('/').next().unwrap_or_default().to_string(),
+                dataset,
+                snapshot,
+                from_snapshot: None,
+                recursive: stream.compound,
+                pool_version: None,
+                zpl_version: None,
+            },
+            content: Content {
+                architecture: given.architecture.clone().unwrap_or_default(),
+                platform: given.platform.clone().unwrap_or_default(),
+                os_release: given.os_release.clone().unwrap_or_default(),
+            },
+            stream: Some(stream),
+            raw_bytes: Some(verified.raw_bytes),
+            stored_bytes: verified.stored_bytes,
+            compression,
+            sha256,
+            tool: tool.to_string(),
+        }
+    }
+
+    /// Complete a manifest that lacks stream fields (the capture script's) from the
+    /// verified archive, and fill empty facts from `given`; fields it has are kept (a
+    /// given fact that contradicts one is an error). Returns the names of the fields
+    /// added (empty: nothing to do).
+    pub fn complete(
+        &mut self,
+        verified: &crate::Verified,
+        given: &GivenFacts,
+    ) -> Result<Vec<&'static str>, FactConflict> {
+        let mut added = Vec::new();
+        let mut fill = |field: &'static str,
+                        flag: &'static str,
+                        slot: &mut String,
+                        value: &Option<String>|
+         -> Result<(), FactConflict> {
+            match value {
+                Some(v) if slot.is_empty() => {
+                    *slot = v.clone();
+                    added.push(field);
+                }
+                Some(v) if slot != v => {
+                    return Err(FactConflict {
+                        field,
+                        flag,
+                        written: slot.clone(),
+                        given: v.clone(),
+                    });
+                }
+                _ => {}
+            }
+            Ok(())
+        };
+        fill(
+            "content.architecture",
+            "arch",
+            &mut self.content.architecture,
+            &given.architecture,
+        )?;
+        fill(
+            "content.platform",
+            "platform",
+            &mut self.content.platform,
+            &given.platform,
+        )?;
+        fill(
+            "content.os_release",
+            "os-release",
+            &mut self.content.os_release,
+            &given.os_release,
+        )?;
+        fill(
+            "source.dataset",
+            "source-dataset",
+            &mut self.source.dataset,
+            &given.source_dataset,
+        )?;
+        fill("host", "host", &mut self.host, &given.host)?;
+        if self.stream.is_none() {
+            self.stream = Some(StreamInfo::from_summary(&verified.summary));
+            added.push("stream");
+        }
+        if self.raw_bytes.is_none() {
+            self.raw_bytes = Some(verified.raw_bytes);
+            added.push("raw_bytes");
+        }
+        Ok(added)
     }
 }
 

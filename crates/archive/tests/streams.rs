@@ -570,8 +570,10 @@ fn archives_suffix_manifest_and_compressed_damage() {
             host: "test".into(),
             source: Default::default(),
             content: Default::default(),
-            stream: zflash_archive::manifest::StreamInfo::from_summary(&written.summary),
-            raw_bytes: written.raw_bytes,
+            stream: Some(zflash_archive::manifest::StreamInfo::from_summary(
+                &written.summary,
+            )),
+            raw_bytes: Some(written.raw_bytes),
             stored_bytes: stored,
             compression: c,
             sha256: sha.clone(),

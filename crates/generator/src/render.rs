@@ -199,6 +199,22 @@ pub fn render_site(site: &Site, site_name: &str) -> Result<Files, GenerateError>
     add(&mut files, "rules", rules_text.into_bytes(), 0o644, None);
     add(&mut files, "rules.ok", rules_ok, 0o644, None);
 
+    // Per archive: the Solaris 10 capture script (the capture plan in Bourne shell).
+    let mut archives = BTreeMap::new();
+    for class in &site.classes {
+        archives.insert(class.archive.name.clone(), &class.archive);
+    }
+    let tool = format!("zflash {} capture script", env!("CARGO_PKG_VERSION"));
+    for archive in archives.values() {
+        add(
+            &mut files,
+            &crate::capture_shell::capture_script_path(&archive.name),
+            crate::capture_shell::render(archive, site_name, &tool).into_bytes(),
+            0o755,
+            None,
+        );
+    }
+
     // Per client: sysidcfg (secret: the root password hash) and deploy config.
     for client in &site.clients {
         let mut ctx = Context::new();

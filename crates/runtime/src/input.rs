@@ -207,7 +207,7 @@ pub fn open(path: &Path, manifest: Option<&Path>) -> Result<Box<dyn ArchiveInput
         },
         header: h,
         stored_size,
-        raw_size: man.map(|m| m.raw_bytes).unwrap_or(stored_size),
+        raw_size: man.and_then(|m| m.raw_bytes).unwrap_or(stored_size),
         // `unknown` is what `uname -p` prints where it cannot tell (Linux): no constraint,
         // as in the generated loadzfs, which only checks a Solaris processor type.
         architectures: man

@@ -686,8 +686,8 @@ pub fn write_manifest(stream: &Path, architecture: &str, sha256_override: Option
             platform: String::new(),
             os_release: "test".into(),
         },
-        stream: StreamInfo::from_summary(&verified.summary),
-        raw_bytes: verified.raw_bytes,
+        stream: Some(StreamInfo::from_summary(&verified.summary)),
+        raw_bytes: Some(verified.raw_bytes),
         stored_bytes: verified.stored_bytes,
         compression: zflash_archive::Compression::None,
         sha256: sha256_override
