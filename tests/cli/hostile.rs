@@ -250,7 +250,8 @@ fn generate_modes_do_not_depend_on_the_umask() {
                 }
             } else if rel.starts_with("sysidcfg/") {
                 0o600
-            } else if rel == "server/add_install_client" {
+            } else if rel == "server/add_install_client" || rel.starts_with("capture/") {
+                // Run by the administrator (`sh capture/gold.sh`, or directly).
                 0o755
             } else {
                 0o644
