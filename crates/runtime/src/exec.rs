@@ -247,55 +247,8 @@ enum RunError {
     Damaged(String),
     #[error("injected failure after step {0}")]
     Injected(String),
-    #[error("{0}")]
-    Busy(String),
-}
-
-/// The lock file `zflash finish` holds (`flock`) while it deploys into `pool`: one run
-/// per pool at a time, since a second run would take the first one's work in progress
-/// for a killed run's leftovers and destroy it. In `/tmp` (the miniroot's, the same for
-/// every `--altroot`), released by the kernel when the run ends or dies.
-pub fn lock_path(pool: &str) -> std::path::PathBuf {
-    Path::new("/tmp").join(format!("zflash-finish.{}.lock", pool.replace('/', "_")))
-}
-
-/// Take the pool's lock ([`lock_path`]) without waiting. `Ok(None)`: this platform has
-/// no `flock` (the run goes on unlocked); `Err`: another run holds it, or the lock file
-/// cannot be opened (nothing was changed).
-fn lock_pool(pool: &str) -> Result<Option<fs::File>, String> {
-    let path = lock_path(pool);
-    let mut file = fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&path)
-        .map_err(|e| format!("cannot open the lock file {}: {e}", path.display()))?;
-    match file.try_lock() {
-        Ok(()) => {
-            // Who holds it, for the message of a second run; best effort.
-            let _ = file
-                .set_len(0)
-                .and_then(|()| writeln!(file, "{}", std::process::id()));
-            Ok(Some(file))
-        }
-        Err(fs::TryLockError::WouldBlock) => {
-            let mut holder = String::new();
-            let _ = file.read_to_string(&mut holder);
-            let holder = holder.trim();
-            Err(format!(
-                "another zflash finish{} is deploying into pool {pool} (it holds {}): nothing was changed; wait for it to end, then run again if needed",
-                if holder.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (pid {holder})")
-                },
-                path.display()
-            ))
-        }
-        Err(fs::TryLockError::Error(e)) if e.kind() == io::ErrorKind::Unsupported => Ok(None),
-        Err(fs::TryLockError::Error(e)) => Err(format!("cannot lock {}: {e}", path.display())),
-    }
+    #[error(transparent)]
+    Lock(#[from] crate::lock::LockError),
 }
 
 /// `ARCHIVE: what is wrong`, naming the archive once: a read error from
@@ -309,10 +262,12 @@ fn damage_message(archive_path: &str, e: &io::Error) -> String {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Recovery {
     Fresh,
     NoOp,
-    Resume,
+    /// Killed after the `bootfs` switch: these steps are left to do.
+    Resume(Vec<StepKind>),
 }
 
 struct Runner<'a> {
@@ -331,6 +286,10 @@ struct Runner<'a> {
     walked: std::collections::HashMap<usize, Vec<input::Substream>>,
     start: Instant,
     report: Report,
+    /// The pool's deploy lock, from the `lock` step to the end of [`finish`].
+    lock: Option<crate::lock::PoolLock>,
+    /// What the `recover` step found.
+    recovery: Recovery,
 }
 
 /// Deploy: the whole `zflash finish` run. Never panics on bad input; failures end in a
@@ -371,20 +330,13 @@ pub fn finish(
             rollback_errors: Vec::new(),
             error: None,
         },
+        lock: None,
+        recovery: Recovery::Fresh,
     };
     runner.report.previous_bootfs = runner.bootfs();
-    // Held until the end of this function: the whole run, clean-up included.
-    let lock = lock_pool(&cfg.pool);
-    let result = match &lock {
-        Ok(Some(_)) => runner.run(),
-        Ok(None) => {
-            runner.note(
-                "warning: no flock on this platform: concurrent runs on this pool are not refused",
-            );
-            runner.run()
-        }
-        Err(busy) => Err(RunError::Busy(busy.clone())),
-    };
+    // The lock, taken by the plan's first step, is held until the end of this function:
+    // the whole run, rollback included.
+    let result = runner.run();
     if let Err(e) = result {
         let msg = e.to_string();
         runner.note(&format!("error: {msg}"));
@@ -465,25 +417,14 @@ impl Runner<'_> {
         ));
         let pending = plan::build(cfg, &plan_env(self.opts, "(pending)".into()))
             .map_err(|e| RunError::Preflight(e.to_string()))?;
-        if let Some(step) = pending
-            .steps
-            .iter()
-            .find(|s| s.kind == StepKind::MountSource)
-        {
-            self.run_step(step, 0, pending.steps.len())?;
+        for kind in [StepKind::Lock, StepKind::MountSource] {
+            if let Some(step) = pending.step(kind) {
+                self.run_step(step, 0, pending.steps.len())?;
+            }
         }
         // The base archive and each increment, in the order they are received; the
         // config's extra `manifest` is the base archive's.
-        let paths: Vec<String> = pending
-            .steps
-            .iter()
-            .flat_map(|s| &s.ops)
-            .filter_map(|o| match &o.action {
-                Action::Receive { archive, .. } => Some(archive.clone()),
-                _ => None,
-            })
-            .collect();
-        for (i, path) in paths.iter().enumerate() {
+        for (i, path) in pending.archives().into_iter().enumerate() {
             let manifest = if i == 0 {
                 cfg.manifest.as_deref().map(Path::new)
             } else {
@@ -507,22 +448,9 @@ impl Runner<'_> {
             .map_err(|e| RunError::Preflight(e.to_string()))?;
 
         let total = plan.steps.len();
-        match self.recover(&plan)? {
-            Recovery::NoOp => {
-                self.report.outcome = Outcome::AlreadyDeployed;
-                self.run_kinds(&plan, &[StepKind::UnmountSource])?;
-                return Ok(());
-            }
-            Recovery::Resume => {
-                self.run_kinds(&plan, &[StepKind::Cleanup, StepKind::UnmountSource])?;
-                self.report.outcome = Outcome::Resumed;
-                return Ok(());
-            }
-            Recovery::Fresh => {}
-        }
         let mut committed = false;
         for (i, step) in plan.steps.iter().enumerate() {
-            if step.kind == StepKind::MountSource {
+            if matches!(step.kind, StepKind::Lock | StepKind::MountSource) {
                 continue;
             }
             let result = self.run_step(step, i, total);
@@ -533,10 +461,23 @@ impl Runner<'_> {
                 )));
             }
             result?;
-            if step.kind == StepKind::SwitchBootfs {
-                // The commit point: nothing before it is undone any more.
-                self.undo.clear();
-                committed = true;
+            match (step.kind, self.recovery.clone()) {
+                (StepKind::Recover, Recovery::NoOp) => {
+                    self.report.outcome = Outcome::AlreadyDeployed;
+                    self.run_kinds(&plan, &[StepKind::UnmountSource])?;
+                    return Ok(());
+                }
+                (StepKind::Recover, Recovery::Resume(resume)) => {
+                    self.run_kinds(&plan, &resume)?;
+                    self.report.outcome = Outcome::Resumed;
+                    return Ok(());
+                }
+                (StepKind::SwitchBootfs, _) => {
+                    // The commit point: nothing before it is undone any more.
+                    self.undo.clear();
+                    committed = true;
+                }
+                _ => {}
             }
         }
         self.report.outcome = Outcome::Deployed;
@@ -628,34 +569,22 @@ impl Runner<'_> {
         remove_empty_dirs(&be_root, &self.opts.altroot);
     }
 
-    /// Look for the traces of an interrupted run and settle them before anything else.
-    fn recover(&mut self, plan: &Plan) -> Result<Recovery, RunError> {
+    /// The `recover` action ([`plan::Recovery`]): settle the traces of an interrupted
+    /// run before anything else.
+    fn recover(&mut self, r: &plan::Recovery) -> Result<Recovery, RunError> {
         let p = self.platform;
-        if p.zpool(&["list", "-H", "-o", "name", &plan.pool]).is_err() {
+        if p.zpool(&["list", "-H", "-o", "name", &r.pool]).is_err() {
             // Preflight names the problem.
             return Ok(Recovery::Fresh);
         }
-        let be = &plan.be_dataset;
-        let tmp = &plan.temp_dataset;
-        let old = self.cfg.old_dataset();
+        let be = &r.be;
+        let tmp = &r.temp;
+        let old = &r.parked;
         // A killed run's `zfs receive` outlives it for a moment (until it has read the
         // end of its input and discarded the partial filesystem): let it finish first.
-        let receives: Vec<String> = plan
-            .steps
-            .iter()
-            .flat_map(|s| &s.ops)
-            .filter_map(|o| match &o.action {
-                Action::Receive { snapshot, .. }
-                    if snapshot.ends_with(&format!("@{}", plan.snapshot)) =>
-                {
-                    Some(snapshot.clone())
-                }
-                Action::Receive { snapshot, .. } => Some(format!("-F {snapshot}")),
-                _ => None,
-            })
-            // A compound stream is received as `zfs receive -u TMP`.
-            .chain(std::iter::once(format!("-u {tmp}")))
-            .collect();
+        // Every receive goes into the temporary dataset: `TMP@SNAP`, `-F TMP@SNAP-n`, or
+        // `-u TMP` for a compound stream.
+        let receives = [format!("{tmp}@"), format!("-u {tmp}")];
         let waited = Instant::now();
         while receives.iter().any(|r| p.receive_running(r))
             && waited.elapsed() < Duration::from_secs(120)
@@ -668,7 +597,7 @@ impl Runner<'_> {
             let archive = p.zfs_get(ARCHIVE_PROPERTY, be).unwrap_or_default();
             let ours_in_progress = state != "done" && !archive.is_empty() && archive != "-";
             match state.as_str() {
-                "done" if archive == plan.archive_id => {
+                "done" if archive == self.report.archive_id => {
                     self.note(&format!("{be} is already deployed from {archive}"));
                     return Ok(Recovery::NoOp);
                 }
@@ -680,7 +609,7 @@ impl Runner<'_> {
                         self.report
                             .recovered
                             .push(format!("{be}: finished the interrupted clean-up"));
-                        return Ok(Recovery::Resume);
+                        return Ok(Recovery::Resume(r.resume.clone()));
                     }
                     self.note(&format!(
                         "{be} is a half-done deployment of {archive}: destroying it"
@@ -700,15 +629,15 @@ impl Runner<'_> {
                 .recovered
                 .push(format!("destroyed the leftover {tmp}"));
         }
-        if p.exists(&old) && !p.exists(be) {
+        if p.exists(old) && !p.exists(be) {
             self.note(&format!("restoring the parked {old} as {be}"));
-            p.zfs(&["rename", &old, be])
+            p.zfs(&["rename", old, be])
                 .map_err(|e| RunError::Action(e.to_string()))?;
             self.report
                 .recovered
                 .push(format!("renamed the parked {old} back to {be}"));
         }
-        remove_empty_dirs(&plan.be_root, &self.opts.altroot);
+        remove_empty_dirs(&r.be_root, &self.opts.altroot);
         Ok(Recovery::Fresh)
     }
 
@@ -732,6 +661,23 @@ impl Runner<'_> {
             |what: &str, path: &str, e: io::Error| RunError::Action(format!("{what} {path}: {e}"));
         match action {
             Action::Check(c) => self.check(c),
+            Action::TakeLock { pool, dir } => {
+                let mut stale = None;
+                let lock = crate::lock::PoolLock::take(pool, Path::new(dir), |pid| {
+                    stale = Some(pid.to_string())
+                })?;
+                if let Some(pid) = stale {
+                    self.note(&format!(
+                        "  took over the stale lock {dir} of pid {pid}, no longer running"
+                    ));
+                }
+                self.lock = Some(lock);
+                Ok(())
+            }
+            Action::Recover(r) => {
+                self.recovery = self.recover(r)?;
+                Ok(())
+            }
             Action::Mkdir { path } => {
                 fs::create_dir_all(path).map_err(|e| io_err("cannot create directory", path, e))
             }
@@ -754,7 +700,14 @@ impl Runner<'_> {
                 p.unmount(target)
                     .map_err(|e| RunError::Action(e.to_string()))
             }
-            Action::Receive { snapshot, archive } => self.receive(snapshot, archive),
+            Action::Receive {
+                snapshot,
+                archive,
+                mode,
+                // Natively the digest is always checked while received (and `before`
+                // by the preflight's `archive_readable`).
+                digest: _,
+            } => self.receive(snapshot, archive, mode),
             Action::ZfsSet {
                 dataset,
                 property,
@@ -827,7 +780,12 @@ impl Runner<'_> {
             Action::CopyFile { from, to } => fs::copy(from, to)
                 .map(|_| ())
                 .map_err(|e| io_err(&format!("cannot copy {from} to"), to, e)),
-            Action::CopyTree { from, to } => {
+            // Tar's semantics (contents, modes, times), in Rust.
+            Action::CopyTree {
+                from,
+                to,
+                method: plan::CopyMethod::Tar,
+            } => {
                 if !Path::new(from).is_dir() {
                     self.note(&format!("  {from} is not a directory: nothing to copy"));
                     return Ok(());
@@ -1034,8 +992,10 @@ impl Runner<'_> {
                     .map_err(|e| RunError::Preflight(format!("cannot read {path}: {e}"))),
             },
             // Opened (manifest, first BEGIN record) before the plan was built.
-            Check::ArchiveReadable { archive, .. } => {
-                if self.cfg.verify_first {
+            Check::ArchiveReadable {
+                archive, digest, ..
+            } => {
+                if *digest == plan::DigestCheck::Before {
                     self.verify_fully(archive)
                 } else {
                     Ok(())
@@ -1230,7 +1190,12 @@ impl Runner<'_> {
         Ok(())
     }
 
-    fn receive(&mut self, snapshot: &str, archive_path: &str) -> Result<(), RunError> {
+    fn receive(
+        &mut self,
+        snapshot: &str,
+        archive_path: &str,
+        mode: &plan::ReceiveMode,
+    ) -> Result<(), RunError> {
         let index = self
             .archive_index(archive_path)
             .map_err(|e| RunError::Action(e.to_string()))?;
@@ -1245,16 +1210,25 @@ impl Runner<'_> {
         // below it, unmounted (it carries the golden's mountpoints), under the sender's
         // snapshot name: renamed to the plan's afterwards.
         let compound = info.header.hdrtype != 1;
-        let (dataset, wanted_snap) = snapshot.split_once('@').unwrap_or((snapshot, ""));
         let mut args = vec!["receive"];
-        if compound {
-            args.extend(["-u", dataset]);
-        } else {
-            if info.header.fromguid != 0 {
-                args.push("-F");
+        let (dataset, wanted_snap) = match (&mode.compound, compound) {
+            (Some(c), true) => {
+                args.extend(["-u", c.dataset.as_str()]);
+                (c.dataset.as_str(), c.snapshot.as_str())
             }
-            args.push(snapshot);
-        }
+            (None, true) => {
+                return Err(RunError::Action(format!(
+                    "{archive_path} is a compound (zfs send -R) stream, and this receive takes a plain one"
+                )));
+            }
+            (_, false) => {
+                if mode.rollback {
+                    args.push("-F");
+                }
+                args.push(snapshot);
+                (snapshot, "")
+            }
+        };
         let mut child = Command::new(&self.platform.zfs)
             .args(&args)
             .stdin(Stdio::piped())

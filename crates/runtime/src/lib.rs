@@ -5,6 +5,7 @@
 pub mod config;
 pub mod exec;
 pub mod input;
+pub mod lock;
 pub mod plan;
 pub mod platform;
 pub mod testpool;

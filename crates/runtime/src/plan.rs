@@ -89,8 +89,14 @@ pub struct PlanEnv {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StepKind {
+    /// Take the pool's deploy lock (one run per pool, native or shell), held until the
+    /// run ends, also on failure.
+    Lock,
     /// Mount an NFS archive source read-only (only for `server:/path` archives).
     MountSource,
+    /// Settle what a killed run left: destroy its half-done BE, or finish its clean-up
+    /// when it had already switched `bootfs`; a rerun after success is a no-op.
+    Recover,
     /// Checks, no change.
     Preflight,
     /// Stream the archive into a temporary dataset.
@@ -128,7 +134,9 @@ impl StepKind {
     /// Stable name (as in JSON).
     pub fn name(self) -> &'static str {
         match self {
+            StepKind::Lock => "lock",
             StepKind::MountSource => "mount_source",
+            StepKind::Recover => "recover",
             StepKind::Preflight => "preflight",
             StepKind::Receive => "receive",
             StepKind::MakeStandalone => "make_standalone",
@@ -181,6 +189,9 @@ pub enum Check {
         archive: String,
         /// Separate manifest file.
         manifest: Option<String>,
+        /// When the archive's digest is checked: [`DigestCheck::Before`] reads the whole
+        /// archive here, before any change (a second read).
+        digest: DigestCheck,
     },
     /// Native only: manifest architecture vs the client, stream features vs the pool
     /// version, raw size vs free space.
@@ -222,12 +233,28 @@ pub enum Action {
         /// Mount point.
         target: String,
     },
-    /// Receive the archive's stream as `snapshot` (a new filesystem).
+    /// Take the pool's deploy lock: `mkdir DIR` (atomic), the holder's pid in `DIR/pid`;
+    /// a lock whose holder is no longer running is taken over; a live holder refuses the
+    /// run before any change. Released (`rm -rf DIR`) when the run ends, whatever the
+    /// outcome. The native runtime and the loadzfs take the same directory.
+    TakeLock {
+        /// Pool.
+        pool: String,
+        /// Lock directory ([`lock_dir`]).
+        dir: String,
+    },
+    /// Settle a killed run's leftovers (see [`Recovery`]).
+    Recover(Recovery),
+    /// Receive the archive's stream as `snapshot`.
     Receive {
         /// `POOL/ROOT/.zflash-tmp-BE@flar`.
         snapshot: String,
         /// Archive file.
         archive: String,
+        /// `zfs receive` options.
+        mode: ReceiveMode,
+        /// When the archive's digest is checked.
+        digest: DigestCheck,
     },
     /// `zfs set`.
     ZfsSet {
@@ -317,6 +344,8 @@ pub enum Action {
         from: String,
         /// Destination directory.
         to: String,
+        /// How.
+        method: CopyMethod,
     },
     /// Write the runtime's own log to this file.
     WriteLog {
@@ -338,6 +367,85 @@ pub enum Action {
         /// Program and arguments.
         argv: Vec<String>,
     },
+}
+
+/// The pool's deploy lock directory, the same for `zflash finish` and the loadzfs: in
+/// `/tmp` (the miniroot's, the same for every altroot).
+pub fn lock_dir(pool: &str) -> String {
+    format!("/tmp/zflash.{}.lock.d", pool.replace('/', "_"))
+}
+
+/// When an archive's SHA-256 (against its manifest) is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DigestCheck {
+    /// While it is received, in the same read (the default): a mismatch found at the end
+    /// fails the receive and its undo destroys what was received.
+    DuringReceive,
+    /// In preflight, by a full read before any change (`verify_first`), then again
+    /// while it is received.
+    Before,
+}
+
+/// How `zfs receive` is run for one archive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiveMode {
+    /// `-F`: roll the dataset back to its latest snapshot first (an increment onto the
+    /// snapshot received before it).
+    pub rollback: bool,
+    /// How a compound (`zfs send -R`) stream, told at run time by its first BEGIN record,
+    /// is received; `None`: this receive takes plain streams only (an increment).
+    pub compound: Option<CompoundReceive>,
+}
+
+/// A compound (`zfs send -R`) base stream: received unmounted (`-u`, it carries the
+/// golden's mountpoints) into `dataset` with its children, then its snapshots renamed
+/// (`zfs rename -r DATASET@SENT DATASET@SNAPSHOT`) when the sender's name differs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompoundReceive {
+    /// The dataset received into (`zfs receive -u DATASET`).
+    pub dataset: String,
+    /// The snapshot name every received dataset ends up with.
+    pub snapshot: String,
+}
+
+/// How [`Action::CopyTree`] copies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CopyMethod {
+    /// `(cd FROM && tar cf - .) | (cd TO && tar xpf -)`: contents, modes and times (the
+    /// Solaris 10 miniroot has tar; natively, the same in Rust).
+    Tar,
+}
+
+/// What a rerun does with a killed run's leftovers, in this order:
+/// 1. `be` exists with `org.zflash:state=done` and `org.zflash:archive` = this run's
+///    archive id: nothing to do (exit 0, after unmounting the NFS source);
+/// 2. `be` exists, its state is not `done` and its archive id is set (a half-done
+///    deployment of zflash): when it is the pool's `bootfs` (killed after the commit
+///    point), the steps `resume` are run and the run ends; otherwise it is unmounted
+///    (children first) and destroyed (`zfs destroy -r`);
+/// 3. a leftover `temp` dataset is destroyed (`-r`);
+/// 4. a parked `parked` BE without `be` (killed during a `--force` replacement) is
+///    renamed back to `be`;
+/// 5. the empty temporary mount directories under the altroot are removed.
+///
+/// A `be` that is none of these (foreign, or done from another archive) is left to the
+/// preflight's `dataset_free` check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recovery {
+    /// Pool.
+    pub pool: String,
+    /// The BE dataset.
+    pub be: String,
+    /// The temporary dataset a receive goes into.
+    pub temp: String,
+    /// Where `--force` parks an existing BE.
+    pub parked: String,
+    /// The BE's temporary mountpoint under the altroot (removed when empty).
+    pub be_root: String,
+    /// The steps a run killed after the `bootfs` switch still has to do.
+    pub resume: Vec<StepKind>,
 }
 
 fn q(s: &str) -> String {
@@ -363,10 +471,23 @@ impl fmt::Display for Check {
                 "check {dataset} is free (or already deployed from this archive)"
             ),
             Check::FileReadable { path } => write!(f, "check {path} is readable"),
-            Check::ArchiveReadable { archive, manifest } => match manifest {
-                Some(m) => write!(f, "check archive {archive} and manifest {m} are readable"),
-                None => write!(f, "check archive {archive} is readable"),
-            },
+            Check::ArchiveReadable {
+                archive,
+                manifest,
+                digest,
+            } => {
+                match manifest {
+                    Some(m) => write!(f, "check archive {archive} and manifest {m} are readable")?,
+                    None => write!(f, "check archive {archive} is readable")?,
+                }
+                if *digest == DigestCheck::Before {
+                    write!(
+                        f,
+                        ", and read it through to check its SHA-256 (verify_first)"
+                    )?;
+                }
+                Ok(())
+            }
             Check::ArchiveFits {
                 archive,
                 pool,
@@ -385,14 +506,54 @@ impl fmt::Display for Action {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Action::Check(c) => write!(f, "{c}"),
+            Action::TakeLock { pool, dir } => write!(
+                f,
+                "take the deploy lock of pool {} (mkdir {}, holder pid inside; a dead holder's lock is taken over)",
+                q(pool),
+                q(dir)
+            ),
+            Action::Recover(r) => {
+                let resume: Vec<&str> = r.resume.iter().map(|k| k.name()).collect();
+                write!(
+                    f,
+                    "recover: {be} done from this archive -> nothing to do; {be} half-done (org.zflash:state!=done, archive set) -> {} if it is bootfs, else destroy -r; destroy a leftover {}; rename a parked {} back to {be}",
+                    resume.join(" + "),
+                    q(&r.temp),
+                    q(&r.parked),
+                    be = q(&r.be)
+                )
+            }
             Action::Mkdir { path } => write!(f, "mkdir -p {}", q(path)),
             Action::RemoveDir { path } => write!(f, "rmdir {} (if empty)", q(path)),
             Action::MountNfs { source, target } => {
                 write!(f, "mount -o ro (nfs) {} {}", q(source), q(target))
             }
             Action::Unmount { target } => write!(f, "umount {}", q(target)),
-            Action::Receive { snapshot, archive } => {
-                write!(f, "zfs receive {} < {}", q(snapshot), q(archive))
+            Action::Receive {
+                snapshot,
+                archive,
+                mode,
+                digest,
+            } => {
+                write!(
+                    f,
+                    "zfs receive {}{} < {}",
+                    if mode.rollback { "-F " } else { "" },
+                    q(snapshot),
+                    q(archive)
+                )?;
+                if let Some(c) = &mode.compound {
+                    write!(
+                        f,
+                        " (if a zfs send -R stream: zfs receive -u {}, snapshots renamed to @{})",
+                        q(&c.dataset),
+                        c.snapshot
+                    )?;
+                }
+                match digest {
+                    DigestCheck::DuringReceive => write!(f, ", SHA-256 checked while received"),
+                    DigestCheck::Before => write!(f, ", SHA-256 checked before and while received"),
+                }
             }
             Action::ZfsSet {
                 dataset,
@@ -457,7 +618,9 @@ impl fmt::Display for Action {
             Action::Touch { path } => write!(f, "touch {}", q(path)),
             Action::Remove { path } => write!(f, "rm -f {}", q(path)),
             Action::CopyFile { from, to } => write!(f, "cp -p {} {}", q(from), q(to)),
-            Action::CopyTree { from, to } => write!(f, "copy {}/* into {}", q(from), q(to)),
+            Action::CopyTree { from, to, method } => match method {
+                CopyMethod::Tar => write!(f, "copy {}/* into {} (tar)", q(from), q(to)),
+            },
             Action::WriteLog { to } => write!(f, "write the runtime log to {}", q(to)),
             Action::VerifyPresent { path } => write!(f, "verify {} exists", q(path)),
             Action::VerifyAbsent { path } => write!(f, "verify {} is absent", q(path)),
@@ -617,6 +780,18 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
         }
     }
 
+    steps.push(Step {
+        kind: StepKind::Lock,
+        description: format!(
+            "take the deploy lock of pool {} (one run per pool, zflash finish or loadzfs)",
+            cfg.pool
+        ),
+        ops: vec![op(Action::TakeLock {
+            pool: cfg.pool.clone(),
+            dir: lock_dir(&cfg.pool),
+        })],
+    });
+
     if !mounts.is_empty() {
         let mut ops = Vec::new();
         for (source, mnt) in &mounts {
@@ -642,6 +817,30 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
         });
     }
 
+    let mut resume = vec![StepKind::Cleanup];
+    if !mounts.is_empty() {
+        resume.push(StepKind::UnmountSource);
+    }
+    steps.push(Step {
+        kind: StepKind::Recover,
+        description: format!(
+            "settle a killed run's leftovers: destroy a half-done {be} (or finish its clean-up if it is already bootfs) and a leftover {tmp}"
+        ),
+        ops: vec![op(Action::Recover(Recovery {
+            pool: cfg.pool.clone(),
+            be: be.clone(),
+            temp: tmp.clone(),
+            parked: old.clone(),
+            be_root: be_root.clone(),
+            resume,
+        }))],
+    });
+
+    let digest = if cfg.verify_first {
+        DigestCheck::Before
+    } else {
+        DigestCheck::DuringReceive
+    };
     let mut checks = vec![
         Check::PoolImported {
             pool: cfg.pool.clone(),
@@ -656,6 +855,7 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
         Check::ArchiveReadable {
             archive: archive_path.clone(),
             manifest: cfg.manifest.clone(),
+            digest,
         },
         Check::ArchiveFits {
             archive: archive_path.clone(),
@@ -669,6 +869,7 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
         checks.push(Check::ArchiveReadable {
             archive: path.clone(),
             manifest: None,
+            digest,
         });
         checks.push(Check::ArchiveFits {
             archive: path.clone(),
@@ -714,6 +915,14 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
             Action::Receive {
                 snapshot: tmp_snap.clone(),
                 archive: archive_path.clone(),
+                mode: ReceiveMode {
+                    rollback: false,
+                    compound: Some(CompoundReceive {
+                        dataset: tmp.clone(),
+                        snapshot: snap.clone(),
+                    }),
+                },
+                digest,
             },
             Action::ZfsDestroy {
                 dataset: tmp.clone(),
@@ -734,6 +943,11 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
         receive_ops.push(op(Action::Receive {
             snapshot: increment_snapshot(&tmp, snap, i),
             archive: path.clone(),
+            mode: ReceiveMode {
+                rollback: true,
+                compound: None,
+            },
+            digest,
         }));
     }
     steps.push(Step {
@@ -873,6 +1087,7 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
             ops.push(op(Action::CopyTree {
                 from: join(altroot, p),
                 to,
+                method: CopyMethod::Tar,
             }));
         }
         ops.push(op(Action::WriteLog {
@@ -1012,6 +1227,28 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
     })
 }
 
+impl Plan {
+    /// The archive files in the order they are received: the base, then each increment.
+    pub fn archives(&self) -> Vec<&str> {
+        self.actions()
+            .filter_map(|a| match a {
+                Action::Receive { archive, .. } => Some(archive.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Every action of every step, in order.
+    pub fn actions(&self) -> impl Iterator<Item = &Action> {
+        self.steps.iter().flat_map(|s| &s.ops).map(|o| &o.action)
+    }
+
+    /// The step of this kind, if the plan has one.
+    pub fn step(&self, kind: StepKind) -> Option<&Step> {
+        self.steps.iter().find(|s| s.kind == kind)
+    }
+}
+
 /// `DATASET@SNAP-<n>`: the snapshot increment `index` (0-based) is received as.
 pub fn increment_snapshot(dataset: &str, snap: &str, index: usize) -> String {
     format!("{dataset}@{snap}-{}", index + 1)
@@ -1082,7 +1319,9 @@ mod tests {
         assert_eq!(
             kinds,
             [
+                "lock",
                 "mount_source",
+                "recover",
                 "preflight",
                 "receive",
                 "make_standalone",
@@ -1185,9 +1424,9 @@ mod tests {
             .iter()
             .flat_map(|s| &s.ops)
             .filter_map(|o| match &o.action {
-                Action::Receive { snapshot, archive } => {
-                    Some((snapshot.as_str(), archive.as_str()))
-                }
+                Action::Receive {
+                    snapshot, archive, ..
+                } => Some((snapshot.as_str(), archive.as_str())),
                 _ => None,
             })
             .collect();
