@@ -736,7 +736,7 @@ fn loadzfs_rerun_after_success_with_a_digest_unknown_at_generate_time() {
 /// Run the generated `desk.loadzfs` of `js` under `shell` on `pool`, as JumpStart would;
 /// whatever the outcome, the run leaves no pool lock of its own behind.
 fn run_loadzfs(shell: &str, pool: &TestPool, js: &Path) -> std::process::Output {
-    let lock = PathBuf::from(format!("/tmp/zflash-loadzfs.{}.lock.d", pool.name));
+    let lock = PathBuf::from(zflash_runtime::plan::lock_dir(&pool.name));
     let held_before = lock.exists();
     let out = StdCommand::new(shell)
         .arg(js.join("finish/desk.loadzfs"))
@@ -1050,7 +1050,7 @@ fn loadzfs_refuses_a_pool_locked_by_a_live_run_and_takes_over_a_stale_lock() {
     let stream = golden.golden_stream("golden.zfs", 16);
     let pool = TestPool::miniroot("genlock", 128, INSTALLED);
     let (_keep, js) = generate_for(&pool, &stream, None);
-    let lock = PathBuf::from(format!("/tmp/zflash-loadzfs.{}.lock.d", pool.name));
+    let lock = PathBuf::from(zflash_runtime::plan::lock_dir(&pool.name));
     let _ = std::fs::remove_dir_all(&lock);
     std::fs::create_dir(&lock).unwrap();
     let mut holder = StdCommand::new("sleep").arg("60").spawn().unwrap();
