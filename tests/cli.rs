@@ -5,4 +5,5 @@ mod cli {
     pub mod check;
     pub mod finish;
     pub mod generate;
+    pub mod parity;
 }

@@ -217,7 +217,7 @@ pub fn open(path: &Path, manifest: Option<&Path>) -> Result<Box<dyn ArchiveInput
             .collect(),
         expected_sha256: man.map(|m| m.sha256.clone()),
         id: match man {
-            Some(m) => format!("sha256:{}", m.sha256),
+            Some(m) => format!("sha256:{}", m.sha256.to_ascii_lowercase()),
             None => format!("guid:{:016x}", begin.toguid.0),
         },
     };
