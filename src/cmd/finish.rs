@@ -1,5 +1,5 @@
 //! `zflash finish`: the JumpStart finish step — deploy a ZFS archive as the new boot
-//! environment (replaces the seed's `loadzfs` script). See docs/deploy.md.
+//! environment (replaces the hand-written `loadzfs` script). See docs/deploy.md.
 
 use std::io::Write;
 use std::path::PathBuf;

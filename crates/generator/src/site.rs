@@ -164,7 +164,7 @@ pub struct Profile {
     /// Root pool name (default `rpool`).
     #[serde(default)]
     pub pool: Option<String>,
-    /// Root-pool slices: one (single disk) or several (a mirror). Default the seed's mirror
+    /// Root-pool slices: one (single disk) or several (a mirror). Default the classic two-disk mirror
     /// `c0t0d0s0 c0t1d0s0`.
     #[serde(default)]
     pub disks: Option<Vec<String>>,

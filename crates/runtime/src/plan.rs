@@ -1313,7 +1313,7 @@ mod tests {
     }
 
     #[test]
-    fn seed_plan_has_every_step_in_order() {
+    fn default_plan_has_every_step_in_order() {
         let plan = build(&cfg(""), &env()).unwrap();
         let kinds: Vec<&str> = plan.steps.iter().map(|s| s.kind.name()).collect();
         assert_eq!(
