@@ -78,9 +78,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let mut cfg = DeployConfig::load(&config_path)?;
     cfg.verify_first |= args.verify_first;
-    let fault = std::env::var("ZFLASH_FAULT")
-        .ok()
-        .and_then(|f| Fault::parse(&f));
+    let fault = Fault::from_env();
     let opts = FinishOptions {
         altroot: args.altroot.clone(),
         si_config_dir,

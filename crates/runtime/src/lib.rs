@@ -8,4 +8,5 @@ pub mod input;
 pub mod lock;
 pub mod plan;
 pub mod platform;
+#[cfg(any(test, feature = "test-support"))]
 pub mod testpool;

@@ -52,6 +52,21 @@ pub enum Fault {
 }
 
 impl Fault {
+    /// `ZFLASH_FAULT`, read only in builds with the `test-support` feature (the tests'):
+    /// a release binary has no fault injection.
+    pub fn from_env() -> Option<Fault> {
+        #[cfg(feature = "test-support")]
+        {
+            std::env::var("ZFLASH_FAULT")
+                .ok()
+                .and_then(|f| Fault::parse(&f))
+        }
+        #[cfg(not(feature = "test-support"))]
+        {
+            None
+        }
+    }
+
     /// Parse `kill-after:STEP` / `fail-after:STEP`.
     pub fn parse(s: &str) -> Option<Fault> {
         let (kind, step) = s.split_once(':')?;
