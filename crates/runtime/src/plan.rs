@@ -131,6 +131,28 @@ pub enum StepKind {
 }
 
 impl StepKind {
+    /// Every kind, in execution order.
+    pub const ALL: [StepKind; 18] = [
+        StepKind::Lock,
+        StepKind::MountSource,
+        StepKind::Recover,
+        StepKind::Preflight,
+        StepKind::Receive,
+        StepKind::MakeStandalone,
+        StepKind::SetProperties,
+        StepKind::MountTemporary,
+        StepKind::ResetIdentity,
+        StepKind::CopySysidcfg,
+        StepKind::VerifyIdentity,
+        StepKind::PreserveLogs,
+        StepKind::RunHooks,
+        StepKind::Unmount,
+        StepKind::SetMountpoint,
+        StepKind::SwitchBootfs,
+        StepKind::Cleanup,
+        StepKind::UnmountSource,
+    ];
+
     /// Stable name (as in JSON).
     pub fn name(self) -> &'static str {
         match self {
@@ -729,58 +751,168 @@ fn set(dataset: &str, property: &str, value: &str) -> Action {
         value: value.to_string(),
     }
 }
-
-/// Build the plan. Pure: looks at nothing but its arguments.
+/// Build the plan. Pure: looks at nothing but its arguments. One function per
+/// [`StepKind`], behind an exhaustive `match`: each returns its step, or `None` when the
+/// configuration has nothing for it to do (no NFS source, no hooks…).
 pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
-    cfg.validate()?;
-    if env.altroot.is_empty() {
-        return Err(PlanError::Env("the altroot is empty".into()));
-    }
-    let altroot = env.altroot.trim_end_matches('/');
-    let be = cfg.be_dataset();
-    let tmp = cfg.temp_dataset();
-    let old = cfg.old_dataset();
-    let snap = &cfg.options.snapshot;
-    let be_mountpoint = cfg.be_mountpoint();
-    let be_root = format!("{altroot}{be_mountpoint}");
-    let force = env.force || cfg.options.force;
-    let mut steps = Vec::new();
-    let increments = cfg.increments.len();
+    let x = Inputs::resolve(cfg, env)?;
+    let steps = StepKind::ALL
+        .iter()
+        .filter_map(|&kind| match kind {
+            StepKind::Lock => lock_step(&x),
+            StepKind::MountSource => mount_source_step(&x),
+            StepKind::Recover => recover_step(&x),
+            StepKind::Preflight => preflight_step(&x),
+            StepKind::Receive => receive_step(&x),
+            StepKind::MakeStandalone => make_standalone_step(&x),
+            StepKind::SetProperties => set_properties_step(&x),
+            StepKind::MountTemporary => mount_temporary_step(&x),
+            StepKind::ResetIdentity => reset_identity_step(&x),
+            StepKind::CopySysidcfg => copy_sysidcfg_step(&x),
+            StepKind::VerifyIdentity => verify_identity_step(&x),
+            StepKind::PreserveLogs => preserve_logs_step(&x),
+            StepKind::RunHooks => run_hooks_step(&x),
+            StepKind::Unmount => unmount_step(&x),
+            StepKind::SetMountpoint => set_mountpoint_step(&x),
+            StepKind::SwitchBootfs => switch_bootfs_step(&x),
+            StepKind::Cleanup => cleanup_step(&x),
+            StepKind::UnmountSource => unmount_source_step(&x),
+        })
+        .collect();
+    Ok(Plan {
+        version: 1,
+        pool: cfg.pool.clone(),
+        be_dataset: x.be.clone(),
+        temp_dataset: x.tmp.clone(),
+        snapshot: x.snap.clone(),
+        be_root: x.be_root.clone(),
+        archive_path: x.archive_path.clone(),
+        archive_id: env.archive_id.clone(),
+        steps,
+    })
+}
 
-    let (archive_path, nfs) = match &cfg.archive {
-        ArchiveLocation::Url(u) => return Err(PlanError::UrlNotSupported(u.clone())),
-        ArchiveLocation::Path(p) => (p.clone(), None),
-        ArchiveLocation::Nfs { .. } => {
-            let (source, file) = cfg.archive.nfs_split().expect("nfs");
-            let mnt = cfg.options.source_mountpoint.clone();
-            (join(&mnt, &file), Some((source, mnt)))
+/// What the steps are built from: the config and the environment, resolved (and
+/// refused when unusable) once.
+struct Inputs<'a> {
+    cfg: &'a DeployConfig,
+    env: &'a PlanEnv,
+    /// Without a trailing `/`.
+    altroot: String,
+    be: String,
+    tmp: String,
+    old: String,
+    snap: String,
+    be_mountpoint: String,
+    be_root: String,
+    force: bool,
+    increments: usize,
+    archive_path: String,
+    increment_paths: Vec<String>,
+    /// `(server:/dir, mount point)`, the base archive's first.
+    mounts: Vec<(String, String)>,
+    sysidcfg_src: Option<String>,
+    sysidcfg_dst: String,
+    digest: DigestCheck,
+}
+
+impl<'a> Inputs<'a> {
+    fn resolve(cfg: &'a DeployConfig, env: &'a PlanEnv) -> Result<Inputs<'a>, PlanError> {
+        cfg.validate()?;
+        if env.altroot.is_empty() {
+            return Err(PlanError::Env("the altroot is empty".into()));
         }
-    };
+        let altroot = env.altroot.trim_end_matches('/');
+        let be = cfg.be_dataset();
+        let tmp = cfg.temp_dataset();
+        let old = cfg.old_dataset();
+        let snap = &cfg.options.snapshot;
+        let be_mountpoint = cfg.be_mountpoint();
+        let be_root = format!("{altroot}{be_mountpoint}");
+        let force = env.force || cfg.options.force;
+        let increments = cfg.increments.len();
 
-    // NFS mounts: the base archive's directory first; an increment in the same
-    // `server:/dir` shares its mount, another directory gets `<source_mountpoint>-<n>`.
-    let mut mounts: Vec<(String, String)> = nfs.iter().cloned().collect();
-    let mut increment_paths = Vec::new();
-    for inc in &cfg.increments {
-        match inc {
+        let (archive_path, nfs) = match &cfg.archive {
             ArchiveLocation::Url(u) => return Err(PlanError::UrlNotSupported(u.clone())),
-            ArchiveLocation::Path(p) => increment_paths.push(p.clone()),
+            ArchiveLocation::Path(p) => (p.clone(), None),
             ArchiveLocation::Nfs { .. } => {
-                let (source, file) = inc.nfs_split().expect("nfs");
-                let mnt = match mounts.iter().find(|(s, _)| *s == source) {
-                    Some((_, m)) => m.clone(),
-                    None => {
-                        let m = format!("{}-{}", cfg.options.source_mountpoint, mounts.len() + 1);
-                        mounts.push((source, m.clone()));
-                        m
-                    }
-                };
-                increment_paths.push(join(&mnt, &file));
+                let (source, file) = cfg.archive.nfs_split().expect("nfs");
+                let mnt = cfg.options.source_mountpoint.clone();
+                (join(&mnt, &file), Some((source, mnt)))
+            }
+        };
+
+        // NFS mounts: the base archive's directory first; an increment in the same
+        // `server:/dir` shares its mount, another directory gets `<source_mountpoint>-<n>`.
+        let mut mounts: Vec<(String, String)> = nfs.iter().cloned().collect();
+        let mut increment_paths = Vec::new();
+        for inc in &cfg.increments {
+            match inc {
+                ArchiveLocation::Url(u) => return Err(PlanError::UrlNotSupported(u.clone())),
+                ArchiveLocation::Path(p) => increment_paths.push(p.clone()),
+                ArchiveLocation::Nfs { .. } => {
+                    let (source, file) = inc.nfs_split().expect("nfs");
+                    let mnt = match mounts.iter().find(|(s, _)| *s == source) {
+                        Some((_, m)) => m.clone(),
+                        None => {
+                            let m =
+                                format!("{}-{}", cfg.options.source_mountpoint, mounts.len() + 1);
+                            mounts.push((source, m.clone()));
+                            m
+                        }
+                    };
+                    increment_paths.push(join(&mnt, &file));
+                }
             }
         }
-    }
+        if let Some(s) = &cfg.sysidcfg
+            && !s.starts_with('/')
+            && env.si_config_dir.is_empty()
+        {
+            return Err(PlanError::Env(format!(
+                "SI_CONFIG_DIR is not set, and `sysidcfg: {s}` is relative to it (set it, or give an absolute path)"
+            )));
+        }
+        let sysidcfg_src = cfg.sysidcfg.as_ref().map(|s| {
+            if s.starts_with('/') {
+                s.clone()
+            } else {
+                join(&env.si_config_dir, s)
+            }
+        });
 
-    steps.push(Step {
+        let digest = if cfg.verify_first {
+            DigestCheck::Before
+        } else {
+            DigestCheck::DuringReceive
+        };
+        let sysidcfg_dst = join(&be_root, "etc/sysidcfg");
+        Ok(Inputs {
+            cfg,
+            env,
+            altroot: altroot.to_string(),
+            be,
+            tmp,
+            old,
+            snap: snap.clone(),
+            be_mountpoint,
+            be_root,
+            force,
+            increments,
+            archive_path,
+            increment_paths,
+            mounts,
+            sysidcfg_src,
+            sysidcfg_dst,
+            digest,
+        })
+    }
+}
+
+/// The `lock` step: the pool's deploy lock, first of all.
+fn lock_step(x: &Inputs) -> Option<Step> {
+    let Inputs { cfg, .. } = x;
+    Some(Step {
         kind: StepKind::Lock,
         description: format!(
             "take the deploy lock of pool {} (one run per pool, zflash finish or loadzfs)",
@@ -790,38 +922,55 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
             pool: cfg.pool.clone(),
             dir: lock_dir(&cfg.pool),
         })],
-    });
+    })
+}
 
-    if !mounts.is_empty() {
-        let mut ops = Vec::new();
-        for (source, mnt) in &mounts {
-            ops.push(op(Action::Mkdir { path: mnt.clone() }));
-            ops.push(op_undo(
-                Action::MountNfs {
-                    source: source.clone(),
-                    target: mnt.clone(),
-                },
-                Action::Unmount {
-                    target: mnt.clone(),
-                },
-            ));
-        }
-        let described: Vec<String> = mounts
-            .iter()
-            .map(|(source, mnt)| format!("{source} read-only at {mnt}"))
-            .collect();
-        steps.push(Step {
-            kind: StepKind::MountSource,
-            description: format!("mount {}", described.join(", ")),
-            ops,
-        });
+/// The `mount_source` step: each NFS directory an archive is read from.
+fn mount_source_step(x: &Inputs) -> Option<Step> {
+    let Inputs { mounts, .. } = x;
+    if mounts.is_empty() {
+        return None;
     }
+    let mut ops = Vec::new();
+    for (source, mnt) in mounts {
+        ops.push(op(Action::Mkdir { path: mnt.clone() }));
+        ops.push(op_undo(
+            Action::MountNfs {
+                source: source.clone(),
+                target: mnt.clone(),
+            },
+            Action::Unmount {
+                target: mnt.clone(),
+            },
+        ));
+    }
+    let described: Vec<String> = mounts
+        .iter()
+        .map(|(source, mnt)| format!("{source} read-only at {mnt}"))
+        .collect();
+    Some(Step {
+        kind: StepKind::MountSource,
+        description: format!("mount {}", described.join(", ")),
+        ops,
+    })
+}
 
+/// The `recover` step: what a rerun does with a killed run's leftovers.
+fn recover_step(x: &Inputs) -> Option<Step> {
+    let Inputs {
+        cfg,
+        be,
+        tmp,
+        old,
+        be_root,
+        mounts,
+        ..
+    } = x;
     let mut resume = vec![StepKind::Cleanup];
     if !mounts.is_empty() {
         resume.push(StepKind::UnmountSource);
     }
-    steps.push(Step {
+    Some(Step {
         kind: StepKind::Recover,
         description: format!(
             "settle a killed run's leftovers: destroy a half-done {be} (or finish its clean-up if it is already bootfs) and a leftover {tmp}"
@@ -834,13 +983,23 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
             be_root: be_root.clone(),
             resume,
         }))],
-    });
+    })
+}
 
-    let digest = if cfg.verify_first {
-        DigestCheck::Before
-    } else {
-        DigestCheck::DuringReceive
-    };
+/// The `preflight` step: checks only, before any change.
+fn preflight_step(x: &Inputs) -> Option<Step> {
+    let Inputs {
+        cfg,
+        env,
+        altroot,
+        be,
+        archive_path,
+        increment_paths,
+        sysidcfg_src,
+        ..
+    } = x;
+    let increments = x.increments;
+    let digest = x.digest;
     let mut checks = vec![
         Check::PoolImported {
             pool: cfg.pool.clone(),
@@ -865,7 +1024,7 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
     ];
     // Natively, an increment's `archive_fits` also checks the chain: it must be an
     // incremental stream from the previous archive's snapshot (by GUID).
-    for path in &increment_paths {
+    for path in increment_paths {
         checks.push(Check::ArchiveReadable {
             archive: path.clone(),
             manifest: None,
@@ -877,25 +1036,10 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
             arch: env.si_arch.clone(),
         });
     }
-    if let Some(s) = &cfg.sysidcfg
-        && !s.starts_with('/')
-        && env.si_config_dir.is_empty()
-    {
-        return Err(PlanError::Env(format!(
-            "SI_CONFIG_DIR is not set, and `sysidcfg: {s}` is relative to it (set it, or give an absolute path)"
-        )));
-    }
-    let sysidcfg_src = cfg.sysidcfg.as_ref().map(|s| {
-        if s.starts_with('/') {
-            s.clone()
-        } else {
-            join(&env.si_config_dir, s)
-        }
-    });
-    if let Some(src) = &sysidcfg_src {
+    if let Some(src) = sysidcfg_src {
         checks.push(Check::FileReadable { path: src.clone() });
     }
-    steps.push(Step {
+    Some(Step {
         kind: StepKind::Preflight,
         description: if cfg.verify_first {
             "check the pool, the archive(s) and the client, and read every archive through to verify it (verify_first), before any change".into()
@@ -907,8 +1051,21 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
             "check the pool, the archive and the client before any change".into()
         },
         ops: checks.into_iter().map(|c| op(Action::Check(c))).collect(),
-    });
+    })
+}
 
+/// The `receive` step: the base archive, then each increment (`-F`).
+fn receive_step(x: &Inputs) -> Option<Step> {
+    let Inputs {
+        env,
+        tmp,
+        snap,
+        archive_path,
+        increment_paths,
+        ..
+    } = x;
+    let increments = x.increments;
+    let digest = x.digest;
     let tmp_snap = format!("{tmp}@{snap}");
     let mut receive_ops = vec![
         op_undo(
@@ -934,14 +1091,14 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
         // compound stream is received with -u). The state and the archive id mark it as
         // this runtime's work in progress (journal); the state is set explicitly since a
         // recursive archive carries the golden's user properties, `done` included.
-        op(set(&tmp, STATE_PROPERTY, IN_PROGRESS)),
-        op(set(&tmp, ARCHIVE_PROPERTY, &env.archive_id)),
+        op(set(tmp, STATE_PROPERTY, IN_PROGRESS)),
+        op(set(tmp, ARCHIVE_PROPERTY, &env.archive_id)),
     ];
     // Each increment lands as one more snapshot of the same temporary dataset
     // (`zfs receive -F`); destroying the dataset undoes them all.
     for (i, path) in increment_paths.iter().enumerate() {
         receive_ops.push(op(Action::Receive {
-            snapshot: increment_snapshot(&tmp, snap, i),
+            snapshot: increment_snapshot(tmp, snap, i),
             archive: path.clone(),
             mode: ReceiveMode {
                 rollback: true,
@@ -950,7 +1107,7 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
             digest,
         }));
     }
-    steps.push(Step {
+    Some(Step {
         kind: StepKind::Receive,
         description: if increments > 0 {
             format!(
@@ -960,8 +1117,13 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
             format!("receive the archive into {tmp_snap}")
         },
         ops: receive_ops,
-    });
+    })
+}
 
+/// The `make_standalone` step: the received dataset renamed to the BE (an existing one parked with `--force`).
+fn make_standalone_step(x: &Inputs) -> Option<Step> {
+    let Inputs { be, tmp, old, .. } = x;
+    let force = x.force;
     let mut standalone = Vec::new();
     if force {
         standalone.push(op_undo(
@@ -989,37 +1151,50 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
             if_exists: true,
         },
     ));
-    steps.push(Step {
+    Some(Step {
         kind: StepKind::MakeStandalone,
         description: format!(
             "rename {tmp} to {be}: a received full stream is already a standalone filesystem (no clone, no origin)"
         ),
         ops: standalone,
-    });
+    })
+}
+
+/// The `set_properties` step.
+fn set_properties_step(x: &Inputs) -> Option<Step> {
+    let Inputs { cfg, be, .. } = x;
 
     // Solaris BE convention: the BE and every dataset inside it (a separate /var) are
-    // canmount=noauto; only the boot code and `zfs mount` mount them.
     let mut props = vec![op(Action::ZfsSetTree {
         dataset: be.clone(),
         property: "canmount".into(),
         value: "noauto".into(),
     })];
     for (k, v) in &cfg.properties {
-        props.push(op(set(&be, k, v)));
+        props.push(op(set(be, k, v)));
     }
-    steps.push(Step {
+    Some(Step {
         kind: StepKind::SetProperties,
         description: format!(
             "canmount=noauto on {be} and its descendants, and the configured properties on {be}"
         ),
         ops: props,
-    });
+    })
+}
 
-    steps.push(Step {
+/// The `mount_temporary` step.
+fn mount_temporary_step(x: &Inputs) -> Option<Step> {
+    let Inputs {
+        be,
+        be_mountpoint,
+        be_root,
+        ..
+    } = x;
+    Some(Step {
         kind: StepKind::MountTemporary,
         description: format!("mount {be} and its descendants at {be_root}"),
         ops: vec![
-            op(set(&be, "mountpoint", &be_mountpoint)),
+            op(set(be, "mountpoint", be_mountpoint)),
             op_undo(
                 Action::ZfsMountTree {
                     dataset: be.clone(),
@@ -1029,39 +1204,61 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
                 },
             ),
         ],
-    });
+    })
+}
 
+/// The `reset_identity` step.
+fn reset_identity_step(x: &Inputs) -> Option<Step> {
+    let Inputs { cfg, be_root, .. } = x;
     let mut reset = Vec::new();
     for e in &cfg.identity_reset {
-        let path = join(&be_root, e.path());
+        let path = join(be_root, e.path());
         reset.push(op(match e {
             IdentityEntry::Touch(_) => Action::Touch { path },
             IdentityEntry::Remove(_) => Action::Remove { path },
         }));
     }
-    steps.push(Step {
+    Some(Step {
         kind: StepKind::ResetIdentity,
         description: format!("reset the system identity in {be_root}"),
         ops: reset,
-    });
+    })
+}
 
-    let sysidcfg_dst = join(&be_root, "etc/sysidcfg");
-    if let Some(src) = &sysidcfg_src {
-        steps.push(Step {
-            kind: StepKind::CopySysidcfg,
-            description: format!("copy {src} to {sysidcfg_dst}"),
-            ops: vec![op(Action::CopyFile {
-                from: src.clone(),
-                to: sysidcfg_dst.clone(),
-            })],
-        });
-    }
+/// The `copy_sysidcfg` step (only with a `sysidcfg`).
+fn copy_sysidcfg_step(x: &Inputs) -> Option<Step> {
+    let Inputs {
+        sysidcfg_src,
+        sysidcfg_dst,
+        ..
+    } = x;
+    let Some(src) = sysidcfg_src else {
+        return None;
+    };
+    Some(Step {
+        kind: StepKind::CopySysidcfg,
+        description: format!("copy {src} to {sysidcfg_dst}"),
+        ops: vec![op(Action::CopyFile {
+            from: src.clone(),
+            to: sysidcfg_dst.clone(),
+        })],
+    })
+}
 
+/// The `verify_identity` step.
+fn verify_identity_step(x: &Inputs) -> Option<Step> {
+    let Inputs {
+        cfg,
+        be_root,
+        sysidcfg_src,
+        sysidcfg_dst,
+        ..
+    } = x;
     let mut verify: Vec<Op> = cfg
         .identity_reset
         .iter()
         .map(|e| {
-            let path = join(&be_root, e.path());
+            let path = join(be_root, e.path());
             op(match e {
                 IdentityEntry::Touch(_) => Action::VerifyPresent { path },
                 IdentityEntry::Remove(_) => Action::VerifyAbsent { path },
@@ -1073,64 +1270,88 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
             path: sysidcfg_dst.clone(),
         }));
     }
-    steps.push(Step {
+    Some(Step {
         kind: StepKind::VerifyIdentity,
         description: "check the identity-reset list again".into(),
         ops: verify,
-    });
+    })
+}
 
-    if cfg.preserve_logs.enabled && !cfg.preserve_logs.paths.is_empty() {
-        let mut ops = Vec::new();
-        for p in &cfg.preserve_logs.paths {
-            let to = join(&be_root, p);
-            ops.push(op(Action::Mkdir { path: to.clone() }));
-            ops.push(op(Action::CopyTree {
-                from: join(altroot, p),
-                to,
-                method: CopyMethod::Tar,
-            }));
-        }
-        ops.push(op(Action::WriteLog {
-            to: join(
-                &join(&be_root, &cfg.preserve_logs.paths[0]),
-                RUNTIME_LOG_NAME,
-            ),
+/// The `preserve_logs` step (unless disabled).
+fn preserve_logs_step(x: &Inputs) -> Option<Step> {
+    let Inputs {
+        cfg,
+        altroot,
+        be_root,
+        ..
+    } = x;
+    if !cfg.preserve_logs.enabled || cfg.preserve_logs.paths.is_empty() {
+        return None;
+    }
+    let mut ops = Vec::new();
+    for p in &cfg.preserve_logs.paths {
+        let to = join(be_root, p);
+        ops.push(op(Action::Mkdir { path: to.clone() }));
+        ops.push(op(Action::CopyTree {
+            from: join(altroot, p),
+            to,
+            method: CopyMethod::Tar,
         }));
-        steps.push(Step {
-            kind: StepKind::PreserveLogs,
-            description: "copy the installed BE's logs and this run's log into the new BE".into(),
-            ops,
-        });
     }
+    ops.push(op(Action::WriteLog {
+        to: join(
+            &join(be_root, &cfg.preserve_logs.paths[0]),
+            RUNTIME_LOG_NAME,
+        ),
+    }));
+    Some(Step {
+        kind: StepKind::PreserveLogs,
+        description: "copy the installed BE's logs and this run's log into the new BE".into(),
+        ops,
+    })
+}
 
-    if !cfg.hooks.is_empty() {
-        let ops = cfg
-            .hooks
-            .iter()
-            .map(|h| {
-                let argv = match h.mode {
-                    HookMode::Chroot => {
-                        let mut v = vec!["chroot".to_string(), be_root.clone()];
-                        v.extend(h.argv.iter().cloned());
-                        v
-                    }
-                    HookMode::Argument => {
-                        let mut v = h.argv.clone();
-                        v.push(be_root.clone());
-                        v
-                    }
-                };
-                op(Action::Run { argv })
-            })
-            .collect();
-        steps.push(Step {
-            kind: StepKind::RunHooks,
-            description: format!("run {} hook(s) against {be_root}", cfg.hooks.len()),
-            ops,
-        });
+/// The `run_hooks` step (only with hooks).
+fn run_hooks_step(x: &Inputs) -> Option<Step> {
+    let Inputs { cfg, be_root, .. } = x;
+    if cfg.hooks.is_empty() {
+        return None;
     }
+    let ops = cfg
+        .hooks
+        .iter()
+        .map(|h| {
+            let argv = match h.mode {
+                HookMode::Chroot => {
+                    let mut v = vec!["chroot".to_string(), be_root.clone()];
+                    v.extend(h.argv.iter().cloned());
+                    v
+                }
+                HookMode::Argument => {
+                    let mut v = h.argv.clone();
+                    v.push(be_root.clone());
+                    v
+                }
+            };
+            op(Action::Run { argv })
+        })
+        .collect();
+    Some(Step {
+        kind: StepKind::RunHooks,
+        description: format!("run {} hook(s) against {be_root}", cfg.hooks.len()),
+        ops,
+    })
+}
 
-    steps.push(Step {
+/// The `unmount` step.
+fn unmount_step(x: &Inputs) -> Option<Step> {
+    let Inputs {
+        altroot,
+        be,
+        be_root,
+        ..
+    } = x;
+    Some(Step {
         kind: StepKind::Unmount,
         description: format!("unmount {be} and its descendants"),
         ops: vec![
@@ -1141,20 +1362,28 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
                 path: be_root.clone(),
             }),
             op(Action::RemoveDir {
-                path: parent_dir(&be_root, altroot),
+                path: parent_dir(be_root, altroot),
             }),
         ],
-    });
+    })
+}
 
-    steps.push(Step {
+/// The `set_mountpoint` step.
+fn set_mountpoint_step(x: &Inputs) -> Option<Step> {
+    let Inputs { be, .. } = x;
+    Some(Step {
         kind: StepKind::SetMountpoint,
         description: format!(
             "make {be} ready to be the root: mountpoint=/ (its descendants inherit it)"
         ),
-        ops: vec![op(set(&be, "mountpoint", "/"))],
-    });
+        ops: vec![op(set(be, "mountpoint", "/"))],
+    })
+}
 
-    steps.push(Step {
+/// The `switch_bootfs` step: the commit point.
+fn switch_bootfs_step(x: &Inputs) -> Option<Step> {
+    let Inputs { cfg, be, .. } = x;
+    Some(Step {
         kind: StepKind::SwitchBootfs,
         description: format!("boot from {be} (the commit point)"),
         ops: vec![op(Action::ZpoolSet {
@@ -1162,8 +1391,16 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
             property: "bootfs".into(),
             value: be.clone(),
         })],
-    });
+    })
+}
 
+/// The `cleanup` step.
+fn cleanup_step(x: &Inputs) -> Option<Step> {
+    let Inputs {
+        cfg, be, old, snap, ..
+    } = x;
+    let force = x.force;
+    let increments = x.increments;
     let mut cleanup = Vec::new();
     if !cfg.keep_snapshot {
         // -r: the snapshot of the same name in every descendant (a recursive archive).
@@ -1174,7 +1411,7 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
         }));
         for i in 0..increments {
             cleanup.push(op(Action::ZfsDestroy {
-                dataset: increment_snapshot(&be, snap, i),
+                dataset: increment_snapshot(be, snap, i),
                 recursive: false,
                 if_exists: true,
             }));
@@ -1187,8 +1424,8 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
             if_exists: true,
         }));
     }
-    cleanup.push(op(set(&be, STATE_PROPERTY, "done")));
-    steps.push(Step {
+    cleanup.push(op(set(be, STATE_PROPERTY, "done")));
+    Some(Step {
         kind: StepKind::Cleanup,
         description: if cfg.keep_snapshot {
             format!("mark {be} deployed (keeping @{snap})")
@@ -1196,34 +1433,27 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
             format!("destroy {be}@{snap} and mark {be} deployed")
         },
         ops: cleanup,
-    });
+    })
+}
 
-    if !mounts.is_empty() {
-        let mut ops = Vec::new();
-        for (_, mnt) in mounts.iter().rev() {
-            ops.push(op(Action::Unmount {
-                target: mnt.clone(),
-            }));
-            ops.push(op(Action::RemoveDir { path: mnt.clone() }));
-        }
-        let names: Vec<&str> = mounts.iter().rev().map(|(_, m)| m.as_str()).collect();
-        steps.push(Step {
-            kind: StepKind::UnmountSource,
-            description: format!("unmount {}", names.join(", ")),
-            ops,
-        });
+/// The `unmount_source` step (only with NFS sources).
+fn unmount_source_step(x: &Inputs) -> Option<Step> {
+    let Inputs { mounts, .. } = x;
+    if mounts.is_empty() {
+        return None;
     }
-
-    Ok(Plan {
-        version: 1,
-        pool: cfg.pool.clone(),
-        be_dataset: be,
-        temp_dataset: tmp,
-        snapshot: snap.clone(),
-        be_root,
-        archive_path,
-        archive_id: env.archive_id.clone(),
-        steps,
+    let mut ops = Vec::new();
+    for (_, mnt) in mounts.iter().rev() {
+        ops.push(op(Action::Unmount {
+            target: mnt.clone(),
+        }));
+        ops.push(op(Action::RemoveDir { path: mnt.clone() }));
+    }
+    let names: Vec<&str> = mounts.iter().rev().map(|(_, m)| m.as_str()).collect();
+    Some(Step {
+        kind: StepKind::UnmountSource,
+        description: format!("unmount {}", names.join(", ")),
+        ops,
     })
 }
 
