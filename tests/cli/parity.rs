@@ -150,12 +150,16 @@ struct Golden {
     /// A base stream and an increment on top of it, each with a sidecar manifest.
     base: PathBuf,
     increment: PathBuf,
+    /// A bare stream of ~90 MB with a sidecar manifest: more than a 64 MB pool holds.
+    big: PathBuf,
 }
 
 fn golden() -> Golden {
-    let pool = TestPool::create("pargold", 128);
+    let pool = TestPool::create("pargold", 192);
     let stream = pool.golden_stream("golden.zfs", 48);
     write_manifest(&stream, "sparc", None);
+    let big = pool.golden_stream("big.zfs", 90 * 1024);
+    write_manifest(&big, "sparc", None);
 
     let ds = pool.golden_dataset_with_var(16);
     let recursive = pool.dir().join("gold-r.zfs.gz");
@@ -200,6 +204,7 @@ fn golden() -> Golden {
         recursive,
         base,
         increment,
+        big,
     }
 }
 
@@ -305,6 +310,9 @@ enum Fault {
     FailingHook,
     /// A dataset of the BE's name exists, not deployed by zflash.
     NameTaken,
+    /// The archive is larger than the pool's free space (natively refused by the
+    /// preflight; the loadzfs's receive runs out of space and is undone).
+    PoolFull,
 }
 
 struct Scenario {
@@ -369,6 +377,13 @@ const SCENARIOS: &[Scenario] = &[
         interps: &[Interp::Native, Interp::Dash, Interp::S10],
     },
     Scenario {
+        name: "pool full",
+        archive: Archive::Plain,
+        fault: Fault::PoolFull,
+        deploys: false,
+        interps: &[Interp::Native, Interp::Dash, Interp::S10],
+    },
+    Scenario {
         name: "BE name taken",
         archive: Archive::Plain,
         fault: Fault::NameTaken,
@@ -379,7 +394,13 @@ const SCENARIOS: &[Scenario] = &[
 
 /// Run one scenario under one interpreter on a fresh pool: (end state, run output).
 fn run_scenario(golden: &Golden, s: &Scenario, interp: Interp) -> (String, String, bool) {
-    let pool = TestPool::miniroot(&format!("par{}", interp.name()), 128, INSTALLED);
+    // The smallest pool zfs-fuse makes, for an archive of ~90 MB.
+    let size = if let Fault::PoolFull = s.fault {
+        64
+    } else {
+        128
+    };
+    let pool = TestPool::miniroot(&format!("par{}", interp.name()), size, INSTALLED);
     let scratch = tempfile::tempdir().unwrap();
     let mut archive_override = None;
     let mut hooks = vec![RECORDING_HOOK];
@@ -412,6 +433,7 @@ fn run_scenario(golden: &Golden, s: &Scenario, interp: Interp) -> (String, Strin
         Fault::FailingHook => {
             hooks.push("{name: fails, argv: [/bin/false], mode: argument}");
         }
+        Fault::PoolFull => archive_override = Some(golden.big.clone()),
     }
     if let Fault::NameTaken = s.fault {
         run(
@@ -430,6 +452,22 @@ fn run_scenario(golden: &Golden, s: &Scenario, interp: Interp) -> (String, Strin
     let out = interp.deploy(&pool, &js);
     let output = text(&out);
     let ok = out.status.success();
+    // Refused for the right reason (each interpreter in its own words).
+    let reason = match s.fault {
+        Fault::PoolFull => Some("space"),
+        Fault::DigestMismatch => Some("the manifest says 0000"),
+        Fault::FailingHook => Some("/bin/false"),
+        Fault::NameTaken => Some("already exists"),
+        Fault::None | Fault::Damaged | Fault::Truncated => None,
+    };
+    if let Some(reason) = reason {
+        assert!(
+            output.contains(reason),
+            "{} / {}: no {reason:?} in:\n{output}",
+            s.name,
+            interp.name()
+        );
+    }
     if !s.deploys {
         assert_eq!(
             pool.state(),
