@@ -157,7 +157,13 @@ struct Golden {
 fn golden() -> Golden {
     let pool = TestPool::create("pargold", 192);
     let stream = pool.golden_stream("golden.zfs", 48);
-    write_manifest(&stream, "sparc", None);
+    let manifest = write_manifest(&stream, "sparc", None);
+    // Its sidecar manifest (read by the loadzfs at install time) on one line, keys
+    // reordered by serde_json, the digest in upper case: any valid layout is read.
+    let mut m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest).unwrap()).unwrap();
+    m["sha256"] = serde_json::json!(m["sha256"].as_str().unwrap().to_ascii_uppercase());
+    std::fs::write(&manifest, m.to_string()).unwrap();
     let big = pool.golden_stream("big.zfs", 90 * 1024);
     write_manifest(&big, "sparc", None);
 
@@ -310,6 +316,8 @@ enum Fault {
     FailingHook,
     /// A dataset of the BE's name exists, not deployed by zflash.
     NameTaken,
+    /// The sidecar manifest is not JSON: refused, never skipped.
+    BadManifest,
     /// The archive is larger than the pool's free space (natively refused by the
     /// preflight; the loadzfs's receive runs out of space and is undone).
     PoolFull,
@@ -328,7 +336,7 @@ const ALL: &[Interp] = &[Interp::Native, Interp::Dash, Interp::Posh, Interp::S10
 
 const SCENARIOS: &[Scenario] = &[
     Scenario {
-        name: "full deploy, hook arguments with $ and quotes",
+        name: "full deploy, hook arguments with $, one-line sidecar manifest",
         archive: Archive::Plain,
         fault: Fault::None,
         deploys: true,
@@ -377,6 +385,13 @@ const SCENARIOS: &[Scenario] = &[
         interps: &[Interp::Native, Interp::Dash, Interp::S10],
     },
     Scenario {
+        name: "sidecar manifest not JSON",
+        archive: Archive::Plain,
+        fault: Fault::BadManifest,
+        deploys: false,
+        interps: &[Interp::Native, Interp::Dash, Interp::S10],
+    },
+    Scenario {
         name: "pool full",
         archive: Archive::Plain,
         fault: Fault::PoolFull,
@@ -406,11 +421,12 @@ fn run_scenario(golden: &Golden, s: &Scenario, interp: Interp) -> (String, Strin
     let mut hooks = vec![RECORDING_HOOK];
     match s.fault {
         Fault::None | Fault::NameTaken => {}
-        Fault::Damaged | Fault::Truncated | Fault::DigestMismatch => {
+        Fault::Damaged | Fault::Truncated | Fault::DigestMismatch | Fault::BadManifest => {
             let copy = scratch.path().join("golden.zfs");
             let data = std::fs::read(&golden.stream).unwrap();
             match s.fault {
                 Fault::Damaged => write_damaged(&data, 0x5a, &copy),
+                Fault::BadManifest => std::fs::write(&copy, &data).unwrap(),
                 Fault::Truncated => std::fs::write(&copy, &data[..data.len() / 2]).unwrap(),
                 _ => std::fs::write(&copy, &data).unwrap(),
             }
@@ -420,6 +436,7 @@ fn run_scenario(golden: &Golden, s: &Scenario, interp: Interp) -> (String, Strin
                 std::fs::read_to_string(format!("{}.manifest.json", golden.stream.display()))
                     .unwrap();
             let manifest = match s.fault {
+                Fault::BadManifest => manifest.replacen('{', "{{", 1),
                 Fault::DigestMismatch => {
                     let mut m: serde_json::Value = serde_json::from_str(&manifest).unwrap();
                     m["sha256"] = serde_json::json!("0".repeat(64));
@@ -458,7 +475,7 @@ fn run_scenario(golden: &Golden, s: &Scenario, interp: Interp) -> (String, Strin
         Fault::DigestMismatch => Some("the manifest says 0000"),
         Fault::FailingHook => Some("/bin/false"),
         Fault::NameTaken => Some("already exists"),
-        Fault::None | Fault::Damaged | Fault::Truncated => None,
+        Fault::None | Fault::Damaged | Fault::Truncated | Fault::BadManifest => None,
     };
     if let Some(reason) = reason {
         assert!(
