@@ -270,6 +270,13 @@ enum RunError {
     Injected(String),
     #[error(transparent)]
     Lock(#[from] crate::lock::LockError),
+    #[error("preflight: {0}")]
+    Input(#[from] input::InputError),
+    #[error("preflight: {path}: {problem}")]
+    Recursive {
+        path: String,
+        problem: input::RecursiveError,
+    },
 }
 
 /// `ARCHIVE: what is wrong`, naming the archive once: a read error from
@@ -451,7 +458,7 @@ impl Runner<'_> {
             } else {
                 None
             };
-            let archive = input::open(Path::new(path), manifest).map_err(RunError::Preflight)?;
+            let archive = input::open(Path::new(path), manifest)?;
             self.archives.push(archive);
         }
         // The chain's identity: a rerun with the same base and increments is a no-op, a

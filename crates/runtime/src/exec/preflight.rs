@@ -176,8 +176,11 @@ impl Runner<'_> {
                 }
             }
             let subs = &self.walked[&index];
-            if let Err(m) = input::check_recursive(subs) {
-                return fail(m);
+            if let Err(problem) = input::check_recursive(subs) {
+                return Err(RunError::Recursive {
+                    path: info.path.clone(),
+                    problem,
+                });
             }
             features = subs.iter().fold(features, |a, s| a | s.features);
             self.note(&format!(
