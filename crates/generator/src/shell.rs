@@ -1172,3 +1172,75 @@ mod tests {
         assert_eq!(msg(&["a ", "$zf_value", " b"]), "'a '\"$zf_value\"' b'");
     }
 }
+
+#[cfg(test)]
+mod plan_tests {
+    use super::*;
+    use zflash_runtime::config::DeployConfig;
+
+    fn facts(path: &str, sha256: Option<&str>) -> Facts {
+        Facts {
+            archives: vec![ArchiveFacts {
+                path: path.into(),
+                location: path.into(),
+                compression: Compression::Gzip,
+                sha256: sha256.map(str::to_string),
+                arch: Some("sparc".into()),
+            }],
+        }
+    }
+
+    fn render(extra: &str, sha256: Option<&str>) -> String {
+        let cfg = DeployConfig::from_yaml(&format!(
+            "version: 1\narchive: /flash/gold.zfs.gz\nbe_name: b\nsysidcfg: /etc/sysidcfg\nhooks: [{{name: h, argv: [/bin/echo, 'price=$5']}}]\n{extra}"
+        ))
+        .unwrap();
+        let plan = plan::build(&cfg, &shell_plan_env()).unwrap();
+        let r = render_plan(&plan, &facts("/flash/gold.zfs.gz", sha256));
+        format!("{}\n{}\n{}\n{}", r.variables, r.rollback, r.steps, r.main)
+    }
+
+    /// The digest is checked while the archive is received, from the one read; with
+    /// `verify_first`, also by a full read in the preflight.
+    #[test]
+    fn digest_during_the_receive_and_before_with_verify_first() {
+        let during = render("", Some("ab12"));
+        assert!(during.contains("ZF_SHA256_0='ab12'"), "{during}");
+        assert!(
+            during.contains("zf_receive '/flash/gold.zfs.gz' gzip \"$ZF_DIGEST_0\" -u "),
+            "{during}"
+        );
+        assert!(!during.contains("zf_sha256_file"), "{during}");
+        let before = render("verify_first: true\n", Some("ab12"));
+        assert!(
+            before.contains("zf_value=`zf_sha256_file '/flash/gold.zfs.gz' | tr ABCDEF abcdef`"),
+            "{before}"
+        );
+        assert!(before.contains("found by verify_first"), "{before}");
+    }
+
+    /// Site values are single-quoted; only the plan's references expand; every step is a
+    /// function, called in plan order.
+    #[test]
+    fn values_quoted_and_steps_called_in_order() {
+        let text = render("", None);
+        assert!(
+            text.contains(
+                "zf_hook 'chroot' \"${ZFLASH_ALTROOT}\"'/.zflash/b' '/bin/echo' 'price=$5' "
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("'org.zflash:archive='\"${ZF_ARCHIVE_ID}\""),
+            "{text}"
+        );
+        let calls: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("zf_step_") && !l.contains('('))
+            .collect();
+        assert_eq!(calls.first(), Some(&"zf_step_lock"));
+        assert_eq!(calls[1], "zf_step_recover");
+        assert_eq!(calls.last(), Some(&"zf_step_cleanup"));
+        assert!(!text.contains("$("), "{text}");
+    }
+}
