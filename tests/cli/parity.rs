@@ -621,7 +621,7 @@ fn generate_plain(
 /// Start `cmd` in its own process group, wait until its output shows `step N: STEP:`,
 /// then SIGKILL the whole group (the shell and its zfs receive, as a power cut would).
 /// Returns whether the step was reached.
-fn kill_at_step(mut cmd: StdCommand, step: &str) -> (bool, String) {
+fn kill_at_step(mut cmd: StdCommand, step: &str, delay_ms: u64) -> (bool, String) {
     let mut child = cmd
         .process_group(0)
         .stdout(Stdio::piped())
@@ -638,6 +638,8 @@ fn kill_at_step(mut cmd: StdCommand, step: &str) -> (bool, String) {
         seen.push('\n');
         if line.contains(": step ") && line.contains(&format!(": {step}: ")) {
             reached = true;
+            // Some way into the step (a receive under way), or at its start.
+            std::thread::sleep(std::time::Duration::from_millis(delay_ms));
             let _ = StdCommand::new("kill")
                 .args(["-KILL", "--", &format!("-{pid}")])
                 .status();
@@ -663,26 +665,29 @@ fn a_run_killed_at_a_step_and_rerun_ends_deployed_as_if_uninterrupted() {
         assert!(out.status.success(), "{}", text(&out));
         end_state(&pool)
     };
-    let cases: &[(Interp, &[&str])] = &[
+    // (step, milliseconds after its first line): a shell is killed at the start of the
+    // step, or some way into it (the receive).
+    let cases: &[(Interp, &[(&str, u64)])] = &[
         (
             Interp::Dash,
             &[
-                "receive",
-                "set_properties",
-                "preserve_logs",
-                "set_mountpoint",
-                "cleanup",
+                ("receive", 0),
+                ("receive", 300),
+                ("set_properties", 0),
+                ("preserve_logs", 0),
+                ("set_mountpoint", 0),
+                ("cleanup", 0),
             ],
         ),
-        (Interp::S10, &["receive", "cleanup"]),
-        (Interp::Native, &["receive", "switch_bootfs"]),
+        (Interp::S10, &[("receive", 300), ("cleanup", 0)]),
+        (Interp::Native, &[("receive", 0), ("switch_bootfs", 0)]),
     ];
     let mut failures = Vec::new();
     for (interp, steps) in cases {
         if !interp.available() {
             continue;
         }
-        for step in *steps {
+        for &(step, delay_ms) in *steps {
             let pool = TestPool::miniroot(&format!("park{}", interp.name()), 128, INSTALLED);
             let (_keep, js) = generate_plain(&pool, &golden, &[RECORDING_HOOK]);
             let killed = if *interp == Interp::Native {
@@ -693,7 +698,7 @@ fn a_run_killed_at_a_step_and_rerun_ends_deployed_as_if_uninterrupted() {
                     .unwrap();
                 (!out.status.success(), text(&out))
             } else {
-                kill_at_step(interp.command(&pool, &js), step)
+                kill_at_step(interp.command(&pool, &js), step, delay_ms)
             };
             assert!(
                 killed.0,
@@ -703,9 +708,14 @@ fn a_run_killed_at_a_step_and_rerun_ends_deployed_as_if_uninterrupted() {
             );
             let out = interp.deploy(&pool, &js);
             let state = end_state(&pool);
+            eprintln!(
+                "parity: {} killed at {step} (+{delay_ms} ms), rerun exit {:?}",
+                interp.name(),
+                out.status.code()
+            );
             // The rerun says what it settled (the shell on its stdout; natively the
             // report is quiet).
-            let settled = match *step {
+            let settled = match step {
                 "set_properties" | "preserve_logs" | "set_mountpoint" => {
                     Some("is a half-done deployment of")
                 }
