@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use tera::{Context, Tera};
+use tera::{Context, Kwargs, State, Tera};
 use zflash_runtime::config::{ArchiveLocation, DeployConfig, IdentityEntry, Options, PreserveLogs};
 use zflash_runtime::plan::{self, Action, PlanEnv};
 
@@ -46,6 +46,9 @@ const TEMPLATES: &[(&str, &str)] = &[
 fn engine() -> Result<Tera, GenerateError> {
     let mut tera = Tera::new();
     tera.autoescape_on(Vec::<&str>::new());
+    // A value as one single-quoted Bourne-shell word (see `crate::shell::word`), for the
+    // templates' skeletons; the plan's actions are rendered by `crate::shell`.
+    tera.register_filter("sh", |s: &str, _: Kwargs, _: &State| crate::shell::word(s));
     tera.add_raw_templates(TEMPLATES.iter().copied())
         .map_err(|e| GenerateError::Template {
             name: "templates".into(),
