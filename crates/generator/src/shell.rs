@@ -932,7 +932,7 @@ fn receive(
             s,
             "if [ \"${id}\" = unknown ]; then\n\
              \x20   zf_value=`zfs get -H -p -o value guid {}` {}\n\
-             \x20   {id}=guid:`printf '%016x' \"$zf_value\"`\n\
+             \x20   {id}=guid:`zf_hex16 \"$zf_value\"`\n\
              fi\n",
             word(snapshot),
             cx.or_fail(&word(&format!("cannot read the guid of {snapshot}"))),
