@@ -9,4 +9,5 @@ mod cli {
     pub mod hostile;
     pub mod jumpstart_env;
     pub mod s10;
+    pub mod parity;
 }

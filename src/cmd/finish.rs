@@ -1,5 +1,5 @@
 //! `zflash finish`: the JumpStart finish step — deploy a ZFS archive as the new boot
-//! environment (replaces the seed's `loadzfs` script). See docs/deploy.md.
+//! environment (replaces the hand-written `loadzfs` script). See docs/deploy.md.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -78,9 +78,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let mut cfg = DeployConfig::load(&config_path)?;
     cfg.verify_first |= args.verify_first;
-    let fault = std::env::var("ZFLASH_FAULT")
-        .ok()
-        .and_then(|f| Fault::parse(&f));
+    let fault = Fault::from_env();
     let opts = FinishOptions {
         altroot: args.altroot.clone(),
         si_config_dir,

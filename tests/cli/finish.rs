@@ -100,9 +100,32 @@ fn plan_prints_every_step_and_changes_nothing() {
         .iter()
         .map(|s| s["kind"].as_str().unwrap())
         .collect();
-    assert_eq!(steps.first(), Some(&"mount_source"));
+    assert_eq!(steps[..3], ["lock", "mount_source", "recover"]);
     assert_eq!(steps.last(), Some(&"unmount_source"));
     assert!(steps.contains(&"switch_bootfs"));
+    // The decisions both interpreters follow are in the plan: the lock, the recovery,
+    // the receive mode and when the digest is checked.
+    let actions: Vec<&serde_json::Value> = plan["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["ops"].as_array().unwrap())
+        .map(|o| &o["action"])
+        .collect();
+    let find = |name: &str| *actions.iter().find(|a| a["action"] == name).unwrap();
+    assert_eq!(find("take_lock")["dir"], "/tmp/zflash.rpool.lock.d");
+    assert_eq!(find("recover")["be"], "rpool/ROOT/s10gold");
+    assert_eq!(
+        find("recover")["resume"],
+        serde_json::json!(["cleanup", "unmount_source"])
+    );
+    let receive = find("receive");
+    assert_eq!(receive["mode"]["rollback"], false);
+    assert_eq!(
+        receive["mode"]["compound"]["dataset"],
+        "rpool/ROOT/.zflash-tmp-s10gold"
+    );
+    assert_eq!(receive["digest"], "during_receive");
     assert_eq!(plan["be_dataset"], "rpool/ROOT/s10gold");
 }
 
@@ -350,24 +373,31 @@ fn a_run_is_refused_while_another_holds_the_pool_lock() {
     }
     let s = site("lock", "");
     let before = s.pool.state();
-    let lock_path = zflash_runtime::exec::lock_path(&s.pool.name);
-    let holder = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&lock_path)
+    // The lock directory loadzfs takes too, held by a live process.
+    let lock_dir = std::path::PathBuf::from(zflash_runtime::plan::lock_dir(&s.pool.name));
+    let _ = std::fs::remove_dir_all(&lock_dir);
+    std::fs::create_dir(&lock_dir).unwrap();
+    let mut holder = std::process::Command::new("sleep")
+        .arg("60")
+        .spawn()
         .unwrap();
-    holder.try_lock().unwrap();
+    std::fs::write(lock_dir.join("pid"), format!("{}\n", holder.id())).unwrap();
     let out = s.finish(&["-q"], None);
+    holder.kill().unwrap();
+    holder.wait().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
     let err = text(&out.stderr);
-    assert!(err.contains("another zflash finish"), "{err}");
-    assert!(err.contains(&lock_path.display().to_string()), "{err}");
+    assert!(
+        err.contains(&format!("another run (pid {})", holder.id())),
+        "{err}"
+    );
+    assert!(err.contains(&lock_dir.display().to_string()), "{err}");
     assert_eq!(s.pool.state(), before);
-    drop(holder);
-    assert_success(&s.finish(&["-q"], None), "after the lock is released");
-    s.assert_deployed("after the lock is released");
+    assert!(lock_dir.is_dir(), "the live holder's lock was removed");
+    // Its holder is gone: the lock is stale, taken over, and removed at the end.
+    assert_success(&s.finish(&["-q"], None), "after the holder is gone");
+    s.assert_deployed("after the holder is gone");
+    assert!(!lock_dir.exists(), "the lock outlived the run");
 }
 
 /// `sysidcfg:` naming a directory (JumpStart's sysid_config is one) is refused by the

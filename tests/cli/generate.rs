@@ -887,7 +887,7 @@ fn run_loadzfs_with_path(
     bin: Option<&Path>,
 ) -> std::process::Output {
     let shell = shell.as_shell();
-    let lock = PathBuf::from(format!("/tmp/zflash-loadzfs.{}.lock.d", pool.name));
+    let lock = PathBuf::from(zflash_runtime::plan::lock_dir(&pool.name));
     let held_before = lock.exists();
     let mut cmd = shell.command();
     if let Some(bin) = bin {
@@ -1248,7 +1248,7 @@ fn loadzfs_refuses_a_pool_locked_by_a_live_run_and_takes_over_a_stale_lock() {
     let stream = golden.golden_stream("golden.zfs", 16);
     let pool = TestPool::miniroot("genlock", 128, INSTALLED);
     let (_keep, js) = generate_for(&pool, &stream, None);
-    let lock = PathBuf::from(format!("/tmp/zflash-loadzfs.{}.lock.d", pool.name));
+    let lock = PathBuf::from(zflash_runtime::plan::lock_dir(&pool.name));
     let _ = std::fs::remove_dir_all(&lock);
     std::fs::create_dir(&lock).unwrap();
     let mut holder = StdCommand::new("sleep").arg("60").spawn().unwrap();

@@ -11,6 +11,7 @@ pub mod error;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod shell;
 pub mod site;
 pub mod validate;
 

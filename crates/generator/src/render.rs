@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use tera::{Context, Kwargs, State, Tera};
 use zflash_runtime::config::{ArchiveLocation, DeployConfig, IdentityEntry, Options, PreserveLogs};
-use zflash_runtime::plan::{self, Action, Check, PlanEnv};
+use zflash_runtime::plan::{self, Action, PlanEnv};
 
 use crate::error::GenerateError;
 use crate::model::{Class, Client, Compression, FinishKind, Location, Site};
@@ -49,26 +49,12 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("loadzfs", include_str!("../../../templates/loadzfs.tera")),
 ];
 
-/// Quote for Bourne shell inside double quotes: `"`, `\` and `` ` `` are escaped, `$` is
-/// not, so the `${SI_…}` references the plan carries expand and nothing else does. Every
-/// literal value was validated free of `$` before it got here.
-pub fn sh_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        if matches!(c, '"' | '\\' | '`') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('"');
-    out
-}
-
 fn engine() -> Result<Tera, GenerateError> {
     let mut tera = Tera::new();
     tera.autoescape_on(Vec::<&str>::new());
-    tera.register_filter("sh", |s: &str, _: Kwargs, _: &State| sh_quote(s));
+    // A value as one single-quoted Bourne-shell word (see `crate::shell::word`), for the
+    // templates' skeletons; the plan's actions are rendered by `crate::shell`.
+    tera.register_filter("sh", |s: &str, _: Kwargs, _: &State| crate::shell::word(s));
     tera.add_raw_templates(TEMPLATES.iter().copied())
         .map_err(|e| GenerateError::Template {
             name: "templates".into(),
@@ -456,264 +442,79 @@ fn archive_location(location: &Location) -> ArchiveLocation {
     }
 }
 
-/// The plan environment of the Bourne-shell finish script: shell references, expanded by
-/// `/sbin/sh` at install time.
+/// The plan environment of the Bourne-shell finish script (see [`crate::shell`]).
 pub fn shell_plan_env() -> PlanEnv {
-    PlanEnv {
-        altroot: "${ZFLASH_ALTROOT}".into(),
-        si_config_dir: "${SI_CONFIG_DIR}".into(),
-        si_hostname: "${SI_HOSTNAME}".into(),
-        si_arch: "${SI_ARCH}".into(),
-        si_karch: "${SI_KARCH}".into(),
-        archive_id: "${ZF_ARCHIVE_ID}".into(),
-        force: false,
-    }
+    crate::shell::shell_plan_env()
 }
 
 #[derive(Serialize)]
-struct OpView<'a> {
-    action: &'a Action,
-    /// 1-based number of this op's undo in the rollback, 0 when it has none.
-    undo_index: usize,
-    /// The undo is armed (`ZF_DONE` set) before the action runs.
-    armed_first: bool,
-    x: Extra<'a>,
-}
-
-#[derive(Serialize)]
-struct StepView<'a> {
-    index: usize,
-    kind: &'static str,
-    description: &'a str,
-    ops: Vec<OpView<'a>>,
-}
-
-#[derive(Serialize)]
-struct UndoView<'a> {
-    index: usize,
-    action: &'a Action,
-    x: Extra<'a>,
-}
-
-#[derive(Serialize)]
-struct ArchiveView<'a> {
+struct ArchiveView {
     location: String,
-    nfs: bool,
     compression: Compression,
-    sha256: Option<&'a str>,
-    arch: Option<&'a str>,
 }
 
-impl<'a> ArchiveView<'a> {
-    fn of(a: &'a crate::model::Archive) -> Self {
-        ArchiveView {
-            location: a.location.display(),
-            nfs: matches!(a.location, Location::Nfs { .. }),
-            compression: a.compression,
-            sha256: a.sha256.as_deref(),
-            arch: a.arch.as_deref(),
-        }
-    }
-}
-
-/// What the `act` component needs beside the action: the archive the action reads (the
-/// base for every action that reads none) and the names of the chain's shell variables.
-#[derive(Serialize, Clone)]
-struct Extra<'a> {
-    archive: &'a ArchiveView<'a>,
-    /// 0 for the base archive, n for increment n (received with `zfs receive -F`).
-    increment: usize,
-    /// The shell variable holding this archive's id (`sha256:…` or `guid:…`).
-    id_var: String,
-    /// The last increment's receive records the whole chain's id on the dataset (when it
-    /// was not known when the script was generated).
-    record_chain: Option<String>,
-    state_property: &'static str,
-    archive_property: &'static str,
-    temp_dataset: &'a str,
-    /// The received snapshot's name (`flar`): a recursive archive's snapshots are
-    /// renamed to it.
-    snapshot: &'a str,
-}
-
-#[derive(Serialize)]
-struct IdVar {
-    name: String,
-    value: String,
-}
-
-fn id_of(a: &crate::model::Archive) -> String {
-    match &a.sha256 {
-        Some(d) => format!("sha256:{d}"),
-        None => "unknown".to_string(),
-    }
-}
-
-/// The Bourne-shell finish script of a class, rendered from the runtime's plan.
+/// The Bourne-shell finish script of a class, rendered from the runtime's plan: the
+/// skeleton by tera, each action by [`crate::shell`].
 pub fn loadzfs(tera: &Tera, class: &Class, site_name: &str) -> Result<String, GenerateError> {
     let cfg = deploy_config(class, "sysidcfg/${SI_HOSTNAME}/sysidcfg");
-    let plan = plan::build(&cfg, &shell_plan_env()).map_err(|e| GenerateError::Template {
+    let cfg = DeployConfig {
+        sysidcfg: Some(format!(
+            "sysidcfg/{}/sysidcfg",
+            crate::shell::reference_of("SI_HOSTNAME")
+        )),
+        ..cfg
+    };
+    let plan_error = |message: String| GenerateError::Template {
         name: format!("plan of class {}", class.name),
-        message: e.to_string(),
-    })?;
+        message,
+    };
+    let plan = plan::build(&cfg, &shell_plan_env()).map_err(|e| plan_error(e.to_string()))?;
     // The archives in the order the plan receives them: the base, then each increment.
     let chain: Vec<&crate::model::Archive> = std::iter::once(&class.archive)
         .chain(&class.archive.increments)
         .collect();
-    let views: Vec<ArchiveView> = chain.iter().map(|a| ArchiveView::of(a)).collect();
-    let paths: Vec<&str> = plan
-        .steps
-        .iter()
-        .flat_map(|s| &s.ops)
-        .filter_map(|o| match &o.action {
-            Action::Receive { archive, .. } => Some(archive.as_str()),
-            _ => None,
-        })
-        .collect();
+    let paths = plan.archives();
     if paths.len() != chain.len() {
-        return Err(GenerateError::Template {
-            name: format!("plan of class {}", class.name),
-            message: format!(
-                "the plan receives {} archive(s), the class has {}",
-                paths.len(),
-                chain.len()
-            ),
-        });
+        return Err(plan_error(format!(
+            "the plan receives {} archive(s), the class has {}",
+            paths.len(),
+            chain.len()
+        )));
     }
-    // The journal's archive id is the chain's (`id+id…`, as natively). When every digest
-    // is known now, ZF_ARCHIVE_ID holds the whole chain from the start; otherwise each
-    // increment's id is found while the script runs and the last receive records them.
-    let chain_known = chain.iter().all(|a| a.sha256.is_some());
-    let increments = chain.len() - 1;
-    let archive_id = if chain_known {
-        chain.iter().map(|a| id_of(a)).collect::<Vec<_>>().join("+")
-    } else {
-        id_of(&class.archive)
-    };
-    let id_var = |n: usize| {
-        if n == 0 {
-            "ZF_ARCHIVE_ID".to_string()
-        } else {
-            format!("ZF_INCREMENT_ID_{n}")
-        }
-    };
-    let increment_ids: Vec<IdVar> = if chain_known {
-        Vec::new()
-    } else {
-        (1..=increments)
-            .map(|n| IdVar {
-                name: id_var(n),
-                value: id_of(chain[n]),
+    let facts = crate::shell::Facts {
+        archives: chain
+            .iter()
+            .zip(&paths)
+            .map(|(a, path)| crate::shell::ArchiveFacts {
+                path: path.to_string(),
+                location: a.location.display(),
+                compression: a.compression,
+                sha256: a.sha256.as_ref().map(|d| d.to_ascii_lowercase()),
+                arch: a.arch.clone(),
             })
-            .collect()
+            .collect(),
     };
-    let record_chain = (!chain_known && increments > 0).then(|| {
-        (0..=increments)
-            .map(|n| format!("${{{}}}", id_var(n)))
-            .collect::<Vec<_>>()
-            .join("+")
-    });
-    let extra = |n: usize| Extra {
-        archive: &views[n],
-        increment: n,
-        id_var: id_var(n),
-        record_chain: if n == increments {
-            record_chain.clone()
-        } else {
-            None
-        },
-        state_property: plan::STATE_PROPERTY,
-        archive_property: plan::ARCHIVE_PROPERTY,
-        temp_dataset: &plan.temp_dataset,
-        snapshot: &plan.snapshot,
-    };
-    // Which archive an action reads, by the path the plan gives it.
-    let archive_of = |a: &Action| -> usize {
-        let path = match a {
-            Action::Receive { archive, .. }
-            | Action::Check(Check::ArchiveReadable { archive, .. })
-            | Action::Check(Check::ArchiveFits { archive, .. }) => archive.as_str(),
-            _ => return 0,
-        };
-        paths.iter().position(|p| *p == path).unwrap_or(0)
-    };
-    let mut undo_count = 0;
-    let mut undos = Vec::new();
-    let steps: Vec<StepView> = plan
-        .steps
+    let rendered = crate::shell::render_plan(&plan, &facts);
+    let views: Vec<ArchiveView> = chain
         .iter()
-        .enumerate()
-        .map(|(i, s)| StepView {
-            index: i + 1,
-            kind: s.kind.name(),
-            description: &s.description,
-            ops: s
-                .ops
-                .iter()
-                .map(|o| {
-                    let undo_index = match &o.undo {
-                        Some(u) => {
-                            undo_count += 1;
-                            undos.push(UndoView {
-                                index: undo_count,
-                                action: u,
-                                x: extra(archive_of(u)),
-                            });
-                            undo_count
-                        }
-                        None => 0,
-                    };
-                    OpView {
-                        action: &o.action,
-                        undo_index,
-                        armed_first: o.action.undo_armed_first(),
-                        x: extra(archive_of(&o.action)),
-                    }
-                })
-                .collect(),
-        })
-        .collect();
-    undos.reverse();
-    let remove_dirs: Vec<&str> = plan
-        .steps
-        .iter()
-        .flat_map(|s| &s.ops)
-        .filter_map(|o| match &o.action {
-            Action::RemoveDir { path } => Some(path.as_str()),
-            _ => None,
+        .map(|a| ArchiveView {
+            location: a.location.display(),
+            compression: a.compression,
         })
         .collect();
     let mut ctx = Context::new();
     ctx.insert("site_file", site_name);
     ctx.insert("class", class);
     ctx.insert("plan", &plan);
-    ctx.insert("steps", &steps);
-    ctx.insert("undos", &undos);
-    ctx.insert("remove_dirs", &remove_dirs);
     ctx.insert("archive", &views[0]);
     ctx.insert("increments", &views[1..]);
-    ctx.insert("archive_id", &archive_id);
-    ctx.insert("increment_ids", &increment_ids);
-    // The chain's id as the script knows it at the end of its preflight (a digest from a
-    // sidecar manifest is read there): what a rerun compares with the BE's journal.
-    ctx.insert(
-        "chain_id",
-        &record_chain
-            .clone()
-            .unwrap_or_else(|| "${ZF_ARCHIVE_ID}".to_string()),
-    );
+    ctx.insert("variables", &rendered.variables);
+    ctx.insert("rollback", &rendered.rollback);
+    ctx.insert("steps", &rendered.steps);
+    ctx.insert("main", &rendered.main);
     ctx.insert(
         "mounts_nfs",
-        &plan
-            .steps
-            .iter()
-            .flat_map(|s| &s.ops)
-            .any(|o| matches!(o.action, Action::MountNfs { .. })),
+        &plan.actions().any(|a| matches!(a, Action::MountNfs { .. })),
     );
     render(tera, "loadzfs", &ctx)
-}
-
-/// Render the loadzfs of one class on its own (tests, `--plan` previews).
-pub fn loadzfs_for(class: &Class, site_name: &str) -> Result<String, GenerateError> {
-    loadzfs(&engine()?, class, site_name)
 }

@@ -165,7 +165,7 @@ pub struct Profile {
     #[serde(default)]
     pub pool: Option<String>,
     /// Root-pool slices: one (single disk) or several (a mirror), or `[any]` (the installer
-    /// picks the disk). Default: SPARC classes the seed's mirror `c0t0d0s0 c0t1d0s0`; x86
+    /// picks the disk). Default: SPARC classes the classic two-disk mirror `c0t0d0s0 c0t1d0s0`; x86
     /// classes `any` (x86 disk names, `c0d0`, `c1t0d0`…, follow the controller: no name is a
     /// safe guess).
     #[serde(default)]

@@ -426,29 +426,32 @@ fn increments_reach_the_deploy_config_and_the_receives() {
     let receives: Vec<&str> = script
         .lines()
         .map(str::trim_start)
-        .filter(|l| l.starts_with("zfs receive ") || l.contains("| zfs receive "))
+        .filter(|l| l.starts_with("zf_receive "))
         .collect();
     // The base: a recursive (`zfs send -R`) stream into the dataset, told at run time, or
-    // a plain one into the snapshot; then the increments, with -F.
+    // a plain one into the snapshot; then the increments, with -F; each with the digest
+    // the manifest gave at generate time, checked while it is received.
     assert_eq!(receives.len(), 4, "{receives:#?}");
     assert!(
-        receives[0].contains("zfs receive -u -v \"rpool/ROOT/.zflash-tmp-s10u6_p2\" "),
+        receives[0].contains("-u 'rpool/ROOT/.zflash-tmp-s10u6_p2' "),
         "{}",
         receives[0]
     );
     assert!(
-        receives[1].contains("zfs receive -v \"rpool/ROOT/.zflash-tmp-s10u6_p2@flar\" "),
+        receives[1].contains("\"$ZF_DIGEST_0\" 'rpool/ROOT/.zflash-tmp-s10u6_p2@flar' "),
         "{}",
         receives[1]
     );
-    assert!(
-        receives[2..]
-            .iter()
-            .all(|l| l.contains("zfs receive -F -v"))
-    );
-    // Every archive of the chain has its digest checked before any change.
-    for digest in ["6f1ed002ab55", "0d4c5bd2a8b4", "9b74c9897bac"] {
-        assert!(script.contains(&format!("    {digest}")), "{digest}");
+    assert!(receives[2].contains("\"$ZF_DIGEST_1\" -F 'rpool/ROOT/.zflash-tmp-s10u6_p2@flar-1' "));
+    assert!(receives[3].contains("\"$ZF_DIGEST_2\" -F 'rpool/ROOT/.zflash-tmp-s10u6_p2@flar-2' "));
+    for (n, digest) in ["6f1ed002ab55", "0d4c5bd2a8b4", "9b74c9897bac"]
+        .iter()
+        .enumerate()
+    {
+        assert!(
+            script.contains(&format!("ZF_SHA256_{n}='{digest}")),
+            "{digest}"
+        );
     }
 }
 

@@ -91,50 +91,123 @@ impl Substream {
     }
 }
 
+/// Why a compound (`zfs send -R`) archive cannot be deployed (without the file name).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RecursiveError {
+    /// No substream at all.
+    #[error("a compound stream without any substream")]
+    Empty,
+    /// An incremental substream.
+    #[error(
+        "a compound stream with an incremental substream ({name}, from guid {fromguid:016x}): \
+         zfs send -I, or zfs send -R of a golden image with more than one snapshot; \
+         a recursive archive is deployed only as a full stream of one snapshot per \
+         dataset: destroy the golden's other snapshots (or capture a fresh clone) and \
+         capture again"
+    )]
+    Incremental {
+        /// The substream (`dataset@snapshot`).
+        name: String,
+        /// Its origin.
+        fromguid: u64,
+    },
+    /// A substream that is not a filesystem.
+    #[error(
+        "the substream {name} is not a ZFS filesystem ({objset_type}): a boot environment holds filesystems only"
+    )]
+    NotFilesystem {
+        /// The substream.
+        name: String,
+        /// Its objset type.
+        objset_type: String,
+    },
+    /// Substreams of different snapshots.
+    #[error(
+        "the substreams are of different snapshots (@{snapshot} and {name}): a recursive archive must be captured with zfs snapshot -r"
+    )]
+    MixedSnapshots {
+        /// The first substream's snapshot.
+        snapshot: String,
+        /// The other substream.
+        name: String,
+    },
+    /// A substream outside the top dataset.
+    #[error("the substream {name} is not inside {top}, the stream's first (top) dataset")]
+    Outside {
+        /// The substream.
+        name: String,
+        /// The top dataset.
+        top: String,
+    },
+}
+
 /// Check the substreams of a compound (`zfs send -R`) archive for a deployment: each one a
 /// full stream of a ZFS filesystem, all of the same snapshot, the first one the top
-/// dataset and the others inside it. `Err` says what is wrong (without the file name).
-pub fn check_recursive(substreams: &[Substream]) -> Result<(), String> {
+/// dataset and the others inside it.
+pub fn check_recursive(substreams: &[Substream]) -> Result<(), RecursiveError> {
     let Some(top) = substreams.first() else {
-        return Err("a compound stream without any substream".into());
+        return Err(RecursiveError::Empty);
     };
     let top_ds = top.dataset();
     let snap = top.snapshot();
     for s in substreams {
         if s.fromguid != 0 {
-            return Err(format!(
-                "a compound stream with an incremental substream ({}, from guid {:016x}): \
-                 zfs send -I, or zfs send -R of a golden image with more than one snapshot; \
-                 a recursive archive is deployed only as a full stream of one snapshot per \
-                 dataset: destroy the golden's other snapshots (or capture a fresh clone) and \
-                 capture again",
-                s.name, s.fromguid
-            ));
+            return Err(RecursiveError::Incremental {
+                name: s.name.clone(),
+                fromguid: s.fromguid,
+            });
         }
         if s.objset_type != "zfs" {
-            return Err(format!(
-                "the substream {} is not a ZFS filesystem ({}): a boot environment holds filesystems only",
-                s.name, s.objset_type
-            ));
+            return Err(RecursiveError::NotFilesystem {
+                name: s.name.clone(),
+                objset_type: s.objset_type.clone(),
+            });
         }
         if s.snapshot() != snap {
-            return Err(format!(
-                "the substreams are of different snapshots (@{snap} and {}): a recursive archive must be captured with zfs snapshot -r",
-                s.name
-            ));
+            return Err(RecursiveError::MixedSnapshots {
+                snapshot: snap.to_string(),
+                name: s.name.clone(),
+            });
         }
         let below = s
             .dataset()
             .strip_prefix(top_ds)
             .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
         if !below {
-            return Err(format!(
-                "the substream {} is not inside {top_ds}, the stream's first (top) dataset",
-                s.name
-            ));
+            return Err(RecursiveError::Outside {
+                name: s.name.clone(),
+                top: top_ds.to_string(),
+            });
         }
     }
     Ok(())
+}
+
+/// Why an archive cannot be opened for a deployment.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    /// The archive (or its sidecar manifest) is unreadable or inconsistent.
+    #[error(transparent)]
+    Archive(#[from] zflash_archive::ArchiveError),
+    /// The extra manifest cannot be read.
+    #[error("cannot read manifest {}: {source}", path.display())]
+    ManifestUnreadable {
+        /// The manifest.
+        path: std::path::PathBuf,
+        /// Cause.
+        source: io::Error,
+    },
+    /// The extra manifest is not a zflash manifest.
+    #[error("manifest {}: {message}", path.display())]
+    ManifestInvalid {
+        /// The manifest.
+        path: std::path::PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// The manifest named is the sidecar one, and there is none.
+    #[error("manifest {} does not exist", .0.display())]
+    ManifestMissing(std::path::PathBuf),
 }
 
 /// One verifying pass over the archive.
@@ -156,25 +229,30 @@ pub trait ArchiveInput {
 /// Open an archive (a bare stream or a zflash archive with its sidecar manifest) through
 /// `zflash-archive`. `manifest`: an explicit manifest file (config `manifest:`), checked
 /// in addition to the sidecar one.
-pub fn open(path: &Path, manifest: Option<&Path>) -> Result<Box<dyn ArchiveInput>, String> {
-    let archive = zflash_archive::Archive::open(path).map_err(|e| e.to_string())?;
-    let header = archive.header().map_err(|e| e.to_string())?;
+pub fn open(path: &Path, manifest: Option<&Path>) -> Result<Box<dyn ArchiveInput>, InputError> {
+    let archive = zflash_archive::Archive::open(path)?;
+    let header = archive.header()?;
     // A truncated copy or another archive's sidecar manifest shows in the size and
     // the header's GUIDs: refused here, before any change, not halfway into a receive.
-    archive
-        .check_header_against_manifest(&header)
-        .map_err(|e| e.to_string())?;
+    archive.check_header_against_manifest(&header)?;
     let explicit = match manifest {
         Some(m) if m != zflash_archive::manifest_path(path) => {
-            let text = std::fs::read_to_string(m)
-                .map_err(|e| format!("cannot read manifest {}: {e}", m.display()))?;
+            let text =
+                std::fs::read_to_string(m).map_err(|source| InputError::ManifestUnreadable {
+                    path: m.to_path_buf(),
+                    source,
+                })?;
             Some(
-                zflash_archive::Manifest::from_json(&text)
-                    .map_err(|e| format!("manifest {}: {e}", m.display()))?,
+                zflash_archive::Manifest::from_json(&text).map_err(|message| {
+                    InputError::ManifestInvalid {
+                        path: m.to_path_buf(),
+                        message,
+                    }
+                })?,
             )
         }
         Some(m) if archive.manifest().is_none() => {
-            return Err(format!("manifest {} does not exist", m.display()));
+            return Err(InputError::ManifestMissing(m.to_path_buf()));
         }
         _ => None,
     };
@@ -217,7 +295,7 @@ pub fn open(path: &Path, manifest: Option<&Path>) -> Result<Box<dyn ArchiveInput
             .collect(),
         expected_sha256: man.map(|m| m.sha256.clone()),
         id: match man {
-            Some(m) => format!("sha256:{}", m.sha256),
+            Some(m) => format!("sha256:{}", m.sha256.to_ascii_lowercase()),
             None => format!("guid:{:016x}", begin.toguid.0),
         },
     };
@@ -330,7 +408,7 @@ mod tests {
     #[test]
     fn increments_zvols_mixed_snapshots_and_outsiders_are_refused() {
         let refused = |subs: &[Substream], want: &str| {
-            let e = check_recursive(subs).unwrap_err();
+            let e = check_recursive(subs).unwrap_err().to_string();
             assert!(e.contains(want), "{e}");
         };
         let top = sub("rpool/ROOT/gold@flar", 0, "zfs");

@@ -5,6 +5,8 @@
 pub mod config;
 pub mod exec;
 pub mod input;
+pub mod lock;
 pub mod plan;
 pub mod platform;
+#[cfg(any(test, feature = "test-support"))]
 pub mod testpool;

@@ -89,8 +89,14 @@ pub struct PlanEnv {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StepKind {
+    /// Take the pool's deploy lock (one run per pool, native or shell), held until the
+    /// run ends, also on failure.
+    Lock,
     /// Mount an NFS archive source read-only (only for `server:/path` archives).
     MountSource,
+    /// Settle what a killed run left: destroy its half-done BE, or finish its clean-up
+    /// when it had already switched `bootfs`; a rerun after success is a no-op.
+    Recover,
     /// Checks, no change.
     Preflight,
     /// Stream the archive into a temporary dataset.
@@ -125,10 +131,34 @@ pub enum StepKind {
 }
 
 impl StepKind {
+    /// Every kind, in execution order.
+    pub const ALL: [StepKind; 18] = [
+        StepKind::Lock,
+        StepKind::MountSource,
+        StepKind::Recover,
+        StepKind::Preflight,
+        StepKind::Receive,
+        StepKind::MakeStandalone,
+        StepKind::SetProperties,
+        StepKind::MountTemporary,
+        StepKind::ResetIdentity,
+        StepKind::CopySysidcfg,
+        StepKind::VerifyIdentity,
+        StepKind::PreserveLogs,
+        StepKind::RunHooks,
+        StepKind::Unmount,
+        StepKind::SetMountpoint,
+        StepKind::SwitchBootfs,
+        StepKind::Cleanup,
+        StepKind::UnmountSource,
+    ];
+
     /// Stable name (as in JSON).
     pub fn name(self) -> &'static str {
         match self {
+            StepKind::Lock => "lock",
             StepKind::MountSource => "mount_source",
+            StepKind::Recover => "recover",
             StepKind::Preflight => "preflight",
             StepKind::Receive => "receive",
             StepKind::MakeStandalone => "make_standalone",
@@ -181,6 +211,9 @@ pub enum Check {
         archive: String,
         /// Separate manifest file.
         manifest: Option<String>,
+        /// When the archive's digest is checked: [`DigestCheck::Before`] reads the whole
+        /// archive here, before any change (a second read).
+        digest: DigestCheck,
     },
     /// Native only: manifest architecture vs the client, stream features vs the pool
     /// version, raw size vs free space.
@@ -222,12 +255,28 @@ pub enum Action {
         /// Mount point.
         target: String,
     },
-    /// Receive the archive's stream as `snapshot` (a new filesystem).
+    /// Take the pool's deploy lock: `mkdir DIR` (atomic), the holder's pid in `DIR/pid`;
+    /// a lock whose holder is no longer running is taken over; a live holder refuses the
+    /// run before any change. Released (`rm -rf DIR`) when the run ends, whatever the
+    /// outcome. The native runtime and the loadzfs take the same directory.
+    TakeLock {
+        /// Pool.
+        pool: String,
+        /// Lock directory ([`lock_dir`]).
+        dir: String,
+    },
+    /// Settle a killed run's leftovers (see [`Recovery`]).
+    Recover(Recovery),
+    /// Receive the archive's stream as `snapshot`.
     Receive {
         /// `POOL/ROOT/.zflash-tmp-BE@flar`.
         snapshot: String,
         /// Archive file.
         archive: String,
+        /// `zfs receive` options.
+        mode: ReceiveMode,
+        /// When the archive's digest is checked.
+        digest: DigestCheck,
     },
     /// `zfs set`.
     ZfsSet {
@@ -317,6 +366,8 @@ pub enum Action {
         from: String,
         /// Destination directory.
         to: String,
+        /// How.
+        method: CopyMethod,
     },
     /// Write the runtime's own log to this file.
     WriteLog {
@@ -338,6 +389,85 @@ pub enum Action {
         /// Program and arguments.
         argv: Vec<String>,
     },
+}
+
+/// The pool's deploy lock directory, the same for `zflash finish` and the loadzfs: in
+/// `/tmp` (the miniroot's, the same for every altroot).
+pub fn lock_dir(pool: &str) -> String {
+    format!("/tmp/zflash.{}.lock.d", pool.replace('/', "_"))
+}
+
+/// When an archive's SHA-256 (against its manifest) is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DigestCheck {
+    /// While it is received, in the same read (the default): a mismatch found at the end
+    /// fails the receive and its undo destroys what was received.
+    DuringReceive,
+    /// In preflight, by a full read before any change (`verify_first`), then again
+    /// while it is received.
+    Before,
+}
+
+/// How `zfs receive` is run for one archive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiveMode {
+    /// `-F`: roll the dataset back to its latest snapshot first (an increment onto the
+    /// snapshot received before it).
+    pub rollback: bool,
+    /// How a compound (`zfs send -R`) stream, told at run time by its first BEGIN record,
+    /// is received; `None`: this receive takes plain streams only (an increment).
+    pub compound: Option<CompoundReceive>,
+}
+
+/// A compound (`zfs send -R`) base stream: received unmounted (`-u`, it carries the
+/// golden's mountpoints) into `dataset` with its children, then its snapshots renamed
+/// (`zfs rename -r DATASET@SENT DATASET@SNAPSHOT`) when the sender's name differs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompoundReceive {
+    /// The dataset received into (`zfs receive -u DATASET`).
+    pub dataset: String,
+    /// The snapshot name every received dataset ends up with.
+    pub snapshot: String,
+}
+
+/// How [`Action::CopyTree`] copies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CopyMethod {
+    /// `(cd FROM && tar cf - .) | (cd TO && tar xpf -)`: contents, modes and times (the
+    /// Solaris 10 miniroot has tar; natively, the same in Rust).
+    Tar,
+}
+
+/// What a rerun does with a killed run's leftovers, in this order:
+/// 1. `be` exists with `org.zflash:state=done` and `org.zflash:archive` = this run's
+///    archive id: nothing to do (exit 0, after unmounting the NFS source);
+/// 2. `be` exists, its state is not `done` and its archive id is set (a half-done
+///    deployment of zflash): when it is the pool's `bootfs` (killed after the commit
+///    point), the steps `resume` are run and the run ends; otherwise it is unmounted
+///    (children first) and destroyed (`zfs destroy -r`);
+/// 3. a leftover `temp` dataset is destroyed (`-r`);
+/// 4. a parked `parked` BE without `be` (killed during a `--force` replacement) is
+///    renamed back to `be`;
+/// 5. the empty temporary mount directories under the altroot are removed.
+///
+/// A `be` that is none of these (foreign, or done from another archive) is left to the
+/// preflight's `dataset_free` check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recovery {
+    /// Pool.
+    pub pool: String,
+    /// The BE dataset.
+    pub be: String,
+    /// The temporary dataset a receive goes into.
+    pub temp: String,
+    /// Where `--force` parks an existing BE.
+    pub parked: String,
+    /// The BE's temporary mountpoint under the altroot (removed when empty).
+    pub be_root: String,
+    /// The steps a run killed after the `bootfs` switch still has to do.
+    pub resume: Vec<StepKind>,
 }
 
 fn q(s: &str) -> String {
@@ -363,10 +493,23 @@ impl fmt::Display for Check {
                 "check {dataset} is free (or already deployed from this archive)"
             ),
             Check::FileReadable { path } => write!(f, "check {path} is readable"),
-            Check::ArchiveReadable { archive, manifest } => match manifest {
-                Some(m) => write!(f, "check archive {archive} and manifest {m} are readable"),
-                None => write!(f, "check archive {archive} is readable"),
-            },
+            Check::ArchiveReadable {
+                archive,
+                manifest,
+                digest,
+            } => {
+                match manifest {
+                    Some(m) => write!(f, "check archive {archive} and manifest {m} are readable")?,
+                    None => write!(f, "check archive {archive} is readable")?,
+                }
+                if *digest == DigestCheck::Before {
+                    write!(
+                        f,
+                        ", and read it through to check its SHA-256 (verify_first)"
+                    )?;
+                }
+                Ok(())
+            }
             Check::ArchiveFits {
                 archive,
                 pool,
@@ -385,14 +528,54 @@ impl fmt::Display for Action {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Action::Check(c) => write!(f, "{c}"),
+            Action::TakeLock { pool, dir } => write!(
+                f,
+                "take the deploy lock of pool {} (mkdir {}, holder pid inside; a dead holder's lock is taken over)",
+                q(pool),
+                q(dir)
+            ),
+            Action::Recover(r) => {
+                let resume: Vec<&str> = r.resume.iter().map(|k| k.name()).collect();
+                write!(
+                    f,
+                    "recover: {be} done from this archive -> nothing to do; {be} half-done (org.zflash:state!=done, archive set) -> {} if it is bootfs, else destroy -r; destroy a leftover {}; rename a parked {} back to {be}",
+                    resume.join(" + "),
+                    q(&r.temp),
+                    q(&r.parked),
+                    be = q(&r.be)
+                )
+            }
             Action::Mkdir { path } => write!(f, "mkdir -p {}", q(path)),
             Action::RemoveDir { path } => write!(f, "rmdir {} (if empty)", q(path)),
             Action::MountNfs { source, target } => {
                 write!(f, "mount -o ro (nfs) {} {}", q(source), q(target))
             }
             Action::Unmount { target } => write!(f, "umount {}", q(target)),
-            Action::Receive { snapshot, archive } => {
-                write!(f, "zfs receive {} < {}", q(snapshot), q(archive))
+            Action::Receive {
+                snapshot,
+                archive,
+                mode,
+                digest,
+            } => {
+                write!(
+                    f,
+                    "zfs receive {}{} < {}",
+                    if mode.rollback { "-F " } else { "" },
+                    q(snapshot),
+                    q(archive)
+                )?;
+                if let Some(c) = &mode.compound {
+                    write!(
+                        f,
+                        " (if a zfs send -R stream: zfs receive -u {}, snapshots renamed to @{})",
+                        q(&c.dataset),
+                        c.snapshot
+                    )?;
+                }
+                match digest {
+                    DigestCheck::DuringReceive => write!(f, ", SHA-256 checked while received"),
+                    DigestCheck::Before => write!(f, ", SHA-256 checked before and while received"),
+                }
             }
             Action::ZfsSet {
                 dataset,
@@ -457,7 +640,9 @@ impl fmt::Display for Action {
             Action::Touch { path } => write!(f, "touch {}", q(path)),
             Action::Remove { path } => write!(f, "rm -f {}", q(path)),
             Action::CopyFile { from, to } => write!(f, "cp -p {} {}", q(from), q(to)),
-            Action::CopyTree { from, to } => write!(f, "copy {}/* into {}", q(from), q(to)),
+            Action::CopyTree { from, to, method } => match method {
+                CopyMethod::Tar => write!(f, "copy {}/* into {} (tar)", q(from), q(to)),
+            },
             Action::WriteLog { to } => write!(f, "write the runtime log to {}", q(to)),
             Action::VerifyPresent { path } => write!(f, "verify {} exists", q(path)),
             Action::VerifyAbsent { path } => write!(f, "verify {} is absent", q(path)),
@@ -566,82 +751,255 @@ fn set(dataset: &str, property: &str, value: &str) -> Action {
         value: value.to_string(),
     }
 }
-
-/// Build the plan. Pure: looks at nothing but its arguments.
+/// Build the plan. Pure: looks at nothing but its arguments. One function per
+/// [`StepKind`], behind an exhaustive `match`: each returns its step, or `None` when the
+/// configuration has nothing for it to do (no NFS source, no hooks…).
 pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
-    cfg.validate()?;
-    if env.altroot.is_empty() {
-        return Err(PlanError::Env("the altroot is empty".into()));
-    }
-    let altroot = env.altroot.trim_end_matches('/');
-    let be = cfg.be_dataset();
-    let tmp = cfg.temp_dataset();
-    let old = cfg.old_dataset();
-    let snap = &cfg.options.snapshot;
-    let be_mountpoint = cfg.be_mountpoint();
-    let be_root = format!("{altroot}{be_mountpoint}");
-    let force = env.force || cfg.options.force;
-    let mut steps = Vec::new();
-    let increments = cfg.increments.len();
+    let x = Inputs::resolve(cfg, env)?;
+    let steps = StepKind::ALL
+        .iter()
+        .filter_map(|&kind| match kind {
+            StepKind::Lock => lock_step(&x),
+            StepKind::MountSource => mount_source_step(&x),
+            StepKind::Recover => recover_step(&x),
+            StepKind::Preflight => preflight_step(&x),
+            StepKind::Receive => receive_step(&x),
+            StepKind::MakeStandalone => make_standalone_step(&x),
+            StepKind::SetProperties => set_properties_step(&x),
+            StepKind::MountTemporary => mount_temporary_step(&x),
+            StepKind::ResetIdentity => reset_identity_step(&x),
+            StepKind::CopySysidcfg => copy_sysidcfg_step(&x),
+            StepKind::VerifyIdentity => verify_identity_step(&x),
+            StepKind::PreserveLogs => preserve_logs_step(&x),
+            StepKind::RunHooks => run_hooks_step(&x),
+            StepKind::Unmount => unmount_step(&x),
+            StepKind::SetMountpoint => set_mountpoint_step(&x),
+            StepKind::SwitchBootfs => switch_bootfs_step(&x),
+            StepKind::Cleanup => cleanup_step(&x),
+            StepKind::UnmountSource => unmount_source_step(&x),
+        })
+        .collect();
+    Ok(Plan {
+        version: 1,
+        pool: cfg.pool.clone(),
+        be_dataset: x.be.clone(),
+        temp_dataset: x.tmp.clone(),
+        snapshot: x.snap.clone(),
+        be_root: x.be_root.clone(),
+        archive_path: x.archive_path.clone(),
+        archive_id: env.archive_id.clone(),
+        steps,
+    })
+}
 
-    let (archive_path, nfs) = match &cfg.archive {
-        ArchiveLocation::Url(u) => return Err(PlanError::UrlNotSupported(u.clone())),
-        ArchiveLocation::Path(p) => (p.clone(), None),
-        ArchiveLocation::Nfs { .. } => {
-            let (source, file) = cfg.archive.nfs_split().expect("nfs");
-            let mnt = cfg.options.source_mountpoint.clone();
-            (join(&mnt, &file), Some((source, mnt)))
+/// What the steps are built from: the config and the environment, resolved (and
+/// refused when unusable) once.
+struct Inputs<'a> {
+    cfg: &'a DeployConfig,
+    env: &'a PlanEnv,
+    /// Without a trailing `/`.
+    altroot: String,
+    be: String,
+    tmp: String,
+    old: String,
+    snap: String,
+    be_mountpoint: String,
+    be_root: String,
+    force: bool,
+    increments: usize,
+    archive_path: String,
+    increment_paths: Vec<String>,
+    /// `(server:/dir, mount point)`, the base archive's first.
+    mounts: Vec<(String, String)>,
+    sysidcfg_src: Option<String>,
+    sysidcfg_dst: String,
+    digest: DigestCheck,
+}
+
+impl<'a> Inputs<'a> {
+    fn resolve(cfg: &'a DeployConfig, env: &'a PlanEnv) -> Result<Inputs<'a>, PlanError> {
+        cfg.validate()?;
+        if env.altroot.is_empty() {
+            return Err(PlanError::Env("the altroot is empty".into()));
         }
-    };
+        let altroot = env.altroot.trim_end_matches('/');
+        let be = cfg.be_dataset();
+        let tmp = cfg.temp_dataset();
+        let old = cfg.old_dataset();
+        let snap = &cfg.options.snapshot;
+        let be_mountpoint = cfg.be_mountpoint();
+        let be_root = format!("{altroot}{be_mountpoint}");
+        let force = env.force || cfg.options.force;
+        let increments = cfg.increments.len();
 
-    // NFS mounts: the base archive's directory first; an increment in the same
-    // `server:/dir` shares its mount, another directory gets `<source_mountpoint>-<n>`.
-    let mut mounts: Vec<(String, String)> = nfs.iter().cloned().collect();
-    let mut increment_paths = Vec::new();
-    for inc in &cfg.increments {
-        match inc {
+        let (archive_path, nfs) = match &cfg.archive {
             ArchiveLocation::Url(u) => return Err(PlanError::UrlNotSupported(u.clone())),
-            ArchiveLocation::Path(p) => increment_paths.push(p.clone()),
+            ArchiveLocation::Path(p) => (p.clone(), None),
             ArchiveLocation::Nfs { .. } => {
-                let (source, file) = inc.nfs_split().expect("nfs");
-                let mnt = match mounts.iter().find(|(s, _)| *s == source) {
-                    Some((_, m)) => m.clone(),
-                    None => {
-                        let m = format!("{}-{}", cfg.options.source_mountpoint, mounts.len() + 1);
-                        mounts.push((source, m.clone()));
-                        m
-                    }
-                };
-                increment_paths.push(join(&mnt, &file));
+                let (source, file) = cfg.archive.nfs_split().expect("nfs");
+                let mnt = cfg.options.source_mountpoint.clone();
+                (join(&mnt, &file), Some((source, mnt)))
+            }
+        };
+
+        // NFS mounts: the base archive's directory first; an increment in the same
+        // `server:/dir` shares its mount, another directory gets `<source_mountpoint>-<n>`.
+        let mut mounts: Vec<(String, String)> = nfs.iter().cloned().collect();
+        let mut increment_paths = Vec::new();
+        for inc in &cfg.increments {
+            match inc {
+                ArchiveLocation::Url(u) => return Err(PlanError::UrlNotSupported(u.clone())),
+                ArchiveLocation::Path(p) => increment_paths.push(p.clone()),
+                ArchiveLocation::Nfs { .. } => {
+                    let (source, file) = inc.nfs_split().expect("nfs");
+                    let mnt = match mounts.iter().find(|(s, _)| *s == source) {
+                        Some((_, m)) => m.clone(),
+                        None => {
+                            let m =
+                                format!("{}-{}", cfg.options.source_mountpoint, mounts.len() + 1);
+                            mounts.push((source, m.clone()));
+                            m
+                        }
+                    };
+                    increment_paths.push(join(&mnt, &file));
+                }
             }
         }
-    }
-
-    if !mounts.is_empty() {
-        let mut ops = Vec::new();
-        for (source, mnt) in &mounts {
-            ops.push(op(Action::Mkdir { path: mnt.clone() }));
-            ops.push(op_undo(
-                Action::MountNfs {
-                    source: source.clone(),
-                    target: mnt.clone(),
-                },
-                Action::Unmount {
-                    target: mnt.clone(),
-                },
-            ));
+        if let Some(s) = &cfg.sysidcfg
+            && !s.starts_with('/')
+            && env.si_config_dir.is_empty()
+        {
+            return Err(PlanError::Env(format!(
+                "SI_CONFIG_DIR is not set, and `sysidcfg: {s}` is relative to it (set it, or give an absolute path)"
+            )));
         }
-        let described: Vec<String> = mounts
-            .iter()
-            .map(|(source, mnt)| format!("{source} read-only at {mnt}"))
-            .collect();
-        steps.push(Step {
-            kind: StepKind::MountSource,
-            description: format!("mount {}", described.join(", ")),
-            ops,
+        let sysidcfg_src = cfg.sysidcfg.as_ref().map(|s| {
+            if s.starts_with('/') {
+                s.clone()
+            } else {
+                join(&env.si_config_dir, s)
+            }
         });
-    }
 
+        let digest = if cfg.verify_first {
+            DigestCheck::Before
+        } else {
+            DigestCheck::DuringReceive
+        };
+        let sysidcfg_dst = join(&be_root, "etc/sysidcfg");
+        Ok(Inputs {
+            cfg,
+            env,
+            altroot: altroot.to_string(),
+            be,
+            tmp,
+            old,
+            snap: snap.clone(),
+            be_mountpoint,
+            be_root,
+            force,
+            increments,
+            archive_path,
+            increment_paths,
+            mounts,
+            sysidcfg_src,
+            sysidcfg_dst,
+            digest,
+        })
+    }
+}
+
+/// The `lock` step: the pool's deploy lock, first of all.
+fn lock_step(x: &Inputs) -> Option<Step> {
+    let Inputs { cfg, .. } = x;
+    Some(Step {
+        kind: StepKind::Lock,
+        description: format!(
+            "take the deploy lock of pool {} (one run per pool, zflash finish or loadzfs)",
+            cfg.pool
+        ),
+        ops: vec![op(Action::TakeLock {
+            pool: cfg.pool.clone(),
+            dir: lock_dir(&cfg.pool),
+        })],
+    })
+}
+
+/// The `mount_source` step: each NFS directory an archive is read from.
+fn mount_source_step(x: &Inputs) -> Option<Step> {
+    let Inputs { mounts, .. } = x;
+    if mounts.is_empty() {
+        return None;
+    }
+    let mut ops = Vec::new();
+    for (source, mnt) in mounts {
+        ops.push(op(Action::Mkdir { path: mnt.clone() }));
+        ops.push(op_undo(
+            Action::MountNfs {
+                source: source.clone(),
+                target: mnt.clone(),
+            },
+            Action::Unmount {
+                target: mnt.clone(),
+            },
+        ));
+    }
+    let described: Vec<String> = mounts
+        .iter()
+        .map(|(source, mnt)| format!("{source} read-only at {mnt}"))
+        .collect();
+    Some(Step {
+        kind: StepKind::MountSource,
+        description: format!("mount {}", described.join(", ")),
+        ops,
+    })
+}
+
+/// The `recover` step: what a rerun does with a killed run's leftovers.
+fn recover_step(x: &Inputs) -> Option<Step> {
+    let Inputs {
+        cfg,
+        be,
+        tmp,
+        old,
+        be_root,
+        mounts,
+        ..
+    } = x;
+    let mut resume = vec![StepKind::Cleanup];
+    if !mounts.is_empty() {
+        resume.push(StepKind::UnmountSource);
+    }
+    Some(Step {
+        kind: StepKind::Recover,
+        description: format!(
+            "settle a killed run's leftovers: destroy a half-done {be} (or finish its clean-up if it is already bootfs) and a leftover {tmp}"
+        ),
+        ops: vec![op(Action::Recover(Recovery {
+            pool: cfg.pool.clone(),
+            be: be.clone(),
+            temp: tmp.clone(),
+            parked: old.clone(),
+            be_root: be_root.clone(),
+            resume,
+        }))],
+    })
+}
+
+/// The `preflight` step: checks only, before any change.
+fn preflight_step(x: &Inputs) -> Option<Step> {
+    let Inputs {
+        cfg,
+        env,
+        altroot,
+        be,
+        archive_path,
+        increment_paths,
+        sysidcfg_src,
+        ..
+    } = x;
+    let increments = x.increments;
+    let digest = x.digest;
     let mut checks = vec![
         Check::PoolImported {
             pool: cfg.pool.clone(),
@@ -656,6 +1014,7 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
         Check::ArchiveReadable {
             archive: archive_path.clone(),
             manifest: cfg.manifest.clone(),
+            digest,
         },
         Check::ArchiveFits {
             archive: archive_path.clone(),
@@ -665,10 +1024,11 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
     ];
     // Natively, an increment's `archive_fits` also checks the chain: it must be an
     // incremental stream from the previous archive's snapshot (by GUID).
-    for path in &increment_paths {
+    for path in increment_paths {
         checks.push(Check::ArchiveReadable {
             archive: path.clone(),
             manifest: None,
+            digest,
         });
         checks.push(Check::ArchiveFits {
             archive: path.clone(),
@@ -676,25 +1036,10 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
             arch: env.si_arch.clone(),
         });
     }
-    if let Some(s) = &cfg.sysidcfg
-        && !s.starts_with('/')
-        && env.si_config_dir.is_empty()
-    {
-        return Err(PlanError::Env(format!(
-            "SI_CONFIG_DIR is not set, and `sysidcfg: {s}` is relative to it (set it, or give an absolute path)"
-        )));
-    }
-    let sysidcfg_src = cfg.sysidcfg.as_ref().map(|s| {
-        if s.starts_with('/') {
-            s.clone()
-        } else {
-            join(&env.si_config_dir, s)
-        }
-    });
-    if let Some(src) = &sysidcfg_src {
+    if let Some(src) = sysidcfg_src {
         checks.push(Check::FileReadable { path: src.clone() });
     }
-    steps.push(Step {
+    Some(Step {
         kind: StepKind::Preflight,
         description: if cfg.verify_first {
             "check the pool, the archive(s) and the client, and read every archive through to verify it (verify_first), before any change".into()
@@ -706,14 +1051,35 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
             "check the pool, the archive and the client before any change".into()
         },
         ops: checks.into_iter().map(|c| op(Action::Check(c))).collect(),
-    });
+    })
+}
 
+/// The `receive` step: the base archive, then each increment (`-F`).
+fn receive_step(x: &Inputs) -> Option<Step> {
+    let Inputs {
+        env,
+        tmp,
+        snap,
+        archive_path,
+        increment_paths,
+        ..
+    } = x;
+    let increments = x.increments;
+    let digest = x.digest;
     let tmp_snap = format!("{tmp}@{snap}");
     let mut receive_ops = vec![
         op_undo(
             Action::Receive {
                 snapshot: tmp_snap.clone(),
                 archive: archive_path.clone(),
+                mode: ReceiveMode {
+                    rollback: false,
+                    compound: Some(CompoundReceive {
+                        dataset: tmp.clone(),
+                        snapshot: snap.clone(),
+                    }),
+                },
+                digest,
             },
             Action::ZfsDestroy {
                 dataset: tmp.clone(),
@@ -725,18 +1091,23 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
         // compound stream is received with -u). The state and the archive id mark it as
         // this runtime's work in progress (journal); the state is set explicitly since a
         // recursive archive carries the golden's user properties, `done` included.
-        op(set(&tmp, STATE_PROPERTY, IN_PROGRESS)),
-        op(set(&tmp, ARCHIVE_PROPERTY, &env.archive_id)),
+        op(set(tmp, STATE_PROPERTY, IN_PROGRESS)),
+        op(set(tmp, ARCHIVE_PROPERTY, &env.archive_id)),
     ];
     // Each increment lands as one more snapshot of the same temporary dataset
     // (`zfs receive -F`); destroying the dataset undoes them all.
     for (i, path) in increment_paths.iter().enumerate() {
         receive_ops.push(op(Action::Receive {
-            snapshot: increment_snapshot(&tmp, snap, i),
+            snapshot: increment_snapshot(tmp, snap, i),
             archive: path.clone(),
+            mode: ReceiveMode {
+                rollback: true,
+                compound: None,
+            },
+            digest,
         }));
     }
-    steps.push(Step {
+    Some(Step {
         kind: StepKind::Receive,
         description: if increments > 0 {
             format!(
@@ -746,8 +1117,13 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
             format!("receive the archive into {tmp_snap}")
         },
         ops: receive_ops,
-    });
+    })
+}
 
+/// The `make_standalone` step: the received dataset renamed to the BE (an existing one parked with `--force`).
+fn make_standalone_step(x: &Inputs) -> Option<Step> {
+    let Inputs { be, tmp, old, .. } = x;
+    let force = x.force;
     let mut standalone = Vec::new();
     if force {
         standalone.push(op_undo(
@@ -775,37 +1151,50 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
             if_exists: true,
         },
     ));
-    steps.push(Step {
+    Some(Step {
         kind: StepKind::MakeStandalone,
         description: format!(
             "rename {tmp} to {be}: a received full stream is already a standalone filesystem (no clone, no origin)"
         ),
         ops: standalone,
-    });
+    })
+}
+
+/// The `set_properties` step.
+fn set_properties_step(x: &Inputs) -> Option<Step> {
+    let Inputs { cfg, be, .. } = x;
 
     // Solaris BE convention: the BE and every dataset inside it (a separate /var) are
-    // canmount=noauto; only the boot code and `zfs mount` mount them.
     let mut props = vec![op(Action::ZfsSetTree {
         dataset: be.clone(),
         property: "canmount".into(),
         value: "noauto".into(),
     })];
     for (k, v) in &cfg.properties {
-        props.push(op(set(&be, k, v)));
+        props.push(op(set(be, k, v)));
     }
-    steps.push(Step {
+    Some(Step {
         kind: StepKind::SetProperties,
         description: format!(
             "canmount=noauto on {be} and its descendants, and the configured properties on {be}"
         ),
         ops: props,
-    });
+    })
+}
 
-    steps.push(Step {
+/// The `mount_temporary` step.
+fn mount_temporary_step(x: &Inputs) -> Option<Step> {
+    let Inputs {
+        be,
+        be_mountpoint,
+        be_root,
+        ..
+    } = x;
+    Some(Step {
         kind: StepKind::MountTemporary,
         description: format!("mount {be} and its descendants at {be_root}"),
         ops: vec![
-            op(set(&be, "mountpoint", &be_mountpoint)),
+            op(set(be, "mountpoint", be_mountpoint)),
             op_undo(
                 Action::ZfsMountTree {
                     dataset: be.clone(),
@@ -815,39 +1204,61 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
                 },
             ),
         ],
-    });
+    })
+}
 
+/// The `reset_identity` step.
+fn reset_identity_step(x: &Inputs) -> Option<Step> {
+    let Inputs { cfg, be_root, .. } = x;
     let mut reset = Vec::new();
     for e in &cfg.identity_reset {
-        let path = join(&be_root, e.path());
+        let path = join(be_root, e.path());
         reset.push(op(match e {
             IdentityEntry::Touch(_) => Action::Touch { path },
             IdentityEntry::Remove(_) => Action::Remove { path },
         }));
     }
-    steps.push(Step {
+    Some(Step {
         kind: StepKind::ResetIdentity,
         description: format!("reset the system identity in {be_root}"),
         ops: reset,
-    });
+    })
+}
 
-    let sysidcfg_dst = join(&be_root, "etc/sysidcfg");
-    if let Some(src) = &sysidcfg_src {
-        steps.push(Step {
-            kind: StepKind::CopySysidcfg,
-            description: format!("copy {src} to {sysidcfg_dst}"),
-            ops: vec![op(Action::CopyFile {
-                from: src.clone(),
-                to: sysidcfg_dst.clone(),
-            })],
-        });
-    }
+/// The `copy_sysidcfg` step (only with a `sysidcfg`).
+fn copy_sysidcfg_step(x: &Inputs) -> Option<Step> {
+    let Inputs {
+        sysidcfg_src,
+        sysidcfg_dst,
+        ..
+    } = x;
+    let Some(src) = sysidcfg_src else {
+        return None;
+    };
+    Some(Step {
+        kind: StepKind::CopySysidcfg,
+        description: format!("copy {src} to {sysidcfg_dst}"),
+        ops: vec![op(Action::CopyFile {
+            from: src.clone(),
+            to: sysidcfg_dst.clone(),
+        })],
+    })
+}
 
+/// The `verify_identity` step.
+fn verify_identity_step(x: &Inputs) -> Option<Step> {
+    let Inputs {
+        cfg,
+        be_root,
+        sysidcfg_src,
+        sysidcfg_dst,
+        ..
+    } = x;
     let mut verify: Vec<Op> = cfg
         .identity_reset
         .iter()
         .map(|e| {
-            let path = join(&be_root, e.path());
+            let path = join(be_root, e.path());
             op(match e {
                 IdentityEntry::Touch(_) => Action::VerifyPresent { path },
                 IdentityEntry::Remove(_) => Action::VerifyAbsent { path },
@@ -859,63 +1270,88 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
             path: sysidcfg_dst.clone(),
         }));
     }
-    steps.push(Step {
+    Some(Step {
         kind: StepKind::VerifyIdentity,
         description: "check the identity-reset list again".into(),
         ops: verify,
-    });
+    })
+}
 
-    if cfg.preserve_logs.enabled && !cfg.preserve_logs.paths.is_empty() {
-        let mut ops = Vec::new();
-        for p in &cfg.preserve_logs.paths {
-            let to = join(&be_root, p);
-            ops.push(op(Action::Mkdir { path: to.clone() }));
-            ops.push(op(Action::CopyTree {
-                from: join(altroot, p),
-                to,
-            }));
-        }
-        ops.push(op(Action::WriteLog {
-            to: join(
-                &join(&be_root, &cfg.preserve_logs.paths[0]),
-                RUNTIME_LOG_NAME,
-            ),
+/// The `preserve_logs` step (unless disabled).
+fn preserve_logs_step(x: &Inputs) -> Option<Step> {
+    let Inputs {
+        cfg,
+        altroot,
+        be_root,
+        ..
+    } = x;
+    if !cfg.preserve_logs.enabled || cfg.preserve_logs.paths.is_empty() {
+        return None;
+    }
+    let mut ops = Vec::new();
+    for p in &cfg.preserve_logs.paths {
+        let to = join(be_root, p);
+        ops.push(op(Action::Mkdir { path: to.clone() }));
+        ops.push(op(Action::CopyTree {
+            from: join(altroot, p),
+            to,
+            method: CopyMethod::Tar,
         }));
-        steps.push(Step {
-            kind: StepKind::PreserveLogs,
-            description: "copy the installed BE's logs and this run's log into the new BE".into(),
-            ops,
-        });
     }
+    ops.push(op(Action::WriteLog {
+        to: join(
+            &join(be_root, &cfg.preserve_logs.paths[0]),
+            RUNTIME_LOG_NAME,
+        ),
+    }));
+    Some(Step {
+        kind: StepKind::PreserveLogs,
+        description: "copy the installed BE's logs and this run's log into the new BE".into(),
+        ops,
+    })
+}
 
-    if !cfg.hooks.is_empty() {
-        let ops = cfg
-            .hooks
-            .iter()
-            .map(|h| {
-                let argv = match h.mode {
-                    HookMode::Chroot => {
-                        let mut v = vec!["chroot".to_string(), be_root.clone()];
-                        v.extend(h.argv.iter().cloned());
-                        v
-                    }
-                    HookMode::Argument => {
-                        let mut v = h.argv.clone();
-                        v.push(be_root.clone());
-                        v
-                    }
-                };
-                op(Action::Run { argv })
-            })
-            .collect();
-        steps.push(Step {
-            kind: StepKind::RunHooks,
-            description: format!("run {} hook(s) against {be_root}", cfg.hooks.len()),
-            ops,
-        });
+/// The `run_hooks` step (only with hooks).
+fn run_hooks_step(x: &Inputs) -> Option<Step> {
+    let Inputs { cfg, be_root, .. } = x;
+    if cfg.hooks.is_empty() {
+        return None;
     }
+    let ops = cfg
+        .hooks
+        .iter()
+        .map(|h| {
+            let argv = match h.mode {
+                HookMode::Chroot => {
+                    let mut v = vec!["chroot".to_string(), be_root.clone()];
+                    v.extend(h.argv.iter().cloned());
+                    v
+                }
+                HookMode::Argument => {
+                    let mut v = h.argv.clone();
+                    v.push(be_root.clone());
+                    v
+                }
+            };
+            op(Action::Run { argv })
+        })
+        .collect();
+    Some(Step {
+        kind: StepKind::RunHooks,
+        description: format!("run {} hook(s) against {be_root}", cfg.hooks.len()),
+        ops,
+    })
+}
 
-    steps.push(Step {
+/// The `unmount` step.
+fn unmount_step(x: &Inputs) -> Option<Step> {
+    let Inputs {
+        altroot,
+        be,
+        be_root,
+        ..
+    } = x;
+    Some(Step {
         kind: StepKind::Unmount,
         description: format!("unmount {be} and its descendants"),
         ops: vec![
@@ -926,20 +1362,28 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
                 path: be_root.clone(),
             }),
             op(Action::RemoveDir {
-                path: parent_dir(&be_root, altroot),
+                path: parent_dir(be_root, altroot),
             }),
         ],
-    });
+    })
+}
 
-    steps.push(Step {
+/// The `set_mountpoint` step.
+fn set_mountpoint_step(x: &Inputs) -> Option<Step> {
+    let Inputs { be, .. } = x;
+    Some(Step {
         kind: StepKind::SetMountpoint,
         description: format!(
             "make {be} ready to be the root: mountpoint=/ (its descendants inherit it)"
         ),
-        ops: vec![op(set(&be, "mountpoint", "/"))],
-    });
+        ops: vec![op(set(be, "mountpoint", "/"))],
+    })
+}
 
-    steps.push(Step {
+/// The `switch_bootfs` step: the commit point.
+fn switch_bootfs_step(x: &Inputs) -> Option<Step> {
+    let Inputs { cfg, be, .. } = x;
+    Some(Step {
         kind: StepKind::SwitchBootfs,
         description: format!("boot from {be} (the commit point)"),
         ops: vec![op(Action::ZpoolSet {
@@ -947,8 +1391,16 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
             property: "bootfs".into(),
             value: be.clone(),
         })],
-    });
+    })
+}
 
+/// The `cleanup` step.
+fn cleanup_step(x: &Inputs) -> Option<Step> {
+    let Inputs {
+        cfg, be, old, snap, ..
+    } = x;
+    let force = x.force;
+    let increments = x.increments;
     let mut cleanup = Vec::new();
     if !cfg.keep_snapshot {
         // -r: the snapshot of the same name in every descendant (a recursive archive).
@@ -959,7 +1411,7 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
         }));
         for i in 0..increments {
             cleanup.push(op(Action::ZfsDestroy {
-                dataset: increment_snapshot(&be, snap, i),
+                dataset: increment_snapshot(be, snap, i),
                 recursive: false,
                 if_exists: true,
             }));
@@ -972,8 +1424,8 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
             if_exists: true,
         }));
     }
-    cleanup.push(op(set(&be, STATE_PROPERTY, "done")));
-    steps.push(Step {
+    cleanup.push(op(set(be, STATE_PROPERTY, "done")));
+    Some(Step {
         kind: StepKind::Cleanup,
         description: if cfg.keep_snapshot {
             format!("mark {be} deployed (keeping @{snap})")
@@ -981,35 +1433,50 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
             format!("destroy {be}@{snap} and mark {be} deployed")
         },
         ops: cleanup,
-    });
+    })
+}
 
-    if !mounts.is_empty() {
-        let mut ops = Vec::new();
-        for (_, mnt) in mounts.iter().rev() {
-            ops.push(op(Action::Unmount {
-                target: mnt.clone(),
-            }));
-            ops.push(op(Action::RemoveDir { path: mnt.clone() }));
-        }
-        let names: Vec<&str> = mounts.iter().rev().map(|(_, m)| m.as_str()).collect();
-        steps.push(Step {
-            kind: StepKind::UnmountSource,
-            description: format!("unmount {}", names.join(", ")),
-            ops,
-        });
+/// The `unmount_source` step (only with NFS sources).
+fn unmount_source_step(x: &Inputs) -> Option<Step> {
+    let Inputs { mounts, .. } = x;
+    if mounts.is_empty() {
+        return None;
+    }
+    let mut ops = Vec::new();
+    for (_, mnt) in mounts.iter().rev() {
+        ops.push(op(Action::Unmount {
+            target: mnt.clone(),
+        }));
+        ops.push(op(Action::RemoveDir { path: mnt.clone() }));
+    }
+    let names: Vec<&str> = mounts.iter().rev().map(|(_, m)| m.as_str()).collect();
+    Some(Step {
+        kind: StepKind::UnmountSource,
+        description: format!("unmount {}", names.join(", ")),
+        ops,
+    })
+}
+
+impl Plan {
+    /// The archive files in the order they are received: the base, then each increment.
+    pub fn archives(&self) -> Vec<&str> {
+        self.actions()
+            .filter_map(|a| match a {
+                Action::Receive { archive, .. } => Some(archive.as_str()),
+                _ => None,
+            })
+            .collect()
     }
 
-    Ok(Plan {
-        version: 1,
-        pool: cfg.pool.clone(),
-        be_dataset: be,
-        temp_dataset: tmp,
-        snapshot: snap.clone(),
-        be_root,
-        archive_path,
-        archive_id: env.archive_id.clone(),
-        steps,
-    })
+    /// Every action of every step, in order.
+    pub fn actions(&self) -> impl Iterator<Item = &Action> {
+        self.steps.iter().flat_map(|s| &s.ops).map(|o| &o.action)
+    }
+
+    /// The step of this kind, if the plan has one.
+    pub fn step(&self, kind: StepKind) -> Option<&Step> {
+        self.steps.iter().find(|s| s.kind == kind)
+    }
 }
 
 /// `DATASET@SNAP-<n>`: the snapshot increment `index` (0-based) is received as.
@@ -1076,13 +1543,15 @@ mod tests {
     }
 
     #[test]
-    fn seed_plan_has_every_step_in_order() {
+    fn default_plan_has_every_step_in_order() {
         let plan = build(&cfg(""), &env()).unwrap();
         let kinds: Vec<&str> = plan.steps.iter().map(|s| s.kind.name()).collect();
         assert_eq!(
             kinds,
             [
+                "lock",
                 "mount_source",
+                "recover",
                 "preflight",
                 "receive",
                 "make_standalone",
@@ -1185,9 +1654,9 @@ mod tests {
             .iter()
             .flat_map(|s| &s.ops)
             .filter_map(|o| match &o.action {
-                Action::Receive { snapshot, archive } => {
-                    Some((snapshot.as_str(), archive.as_str()))
-                }
+                Action::Receive {
+                    snapshot, archive, ..
+                } => Some((snapshot.as_str(), archive.as_str())),
                 _ => None,
             })
             .collect();

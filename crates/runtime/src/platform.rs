@@ -4,7 +4,6 @@
 //! in where the mount table lives. Program paths are overridable (`ZFLASH_ZFS`,
 //! `ZFLASH_ZPOOL`, `ZFLASH_MOUNT`, `ZFLASH_UMOUNT`) so tests and odd miniroots can wrap them.
 
-use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
@@ -229,11 +228,6 @@ fn run_retrying(program: &str, args: &[&str]) -> Result<String, CmdError> {
         }
         std::thread::sleep(Duration::from_millis(100 * attempt.min(5)));
     }
-}
-
-/// Does `path` exist as a directory?
-pub fn is_dir(path: &str) -> bool {
-    Path::new(path).is_dir()
 }
 
 #[cfg(test)]

@@ -750,8 +750,8 @@ impl Drop for TestPool {
         if let Err(e) = run_retry("zpool", &["destroy", "-f", &self.name]) {
             eprintln!("warning: could not destroy test pool {}: {e}", self.name);
         }
-        // The lock file a `zflash finish` on this pool left in /tmp.
-        let _ = std::fs::remove_file(crate::exec::lock_path(&self.name));
+        // A lock a killed run on this pool left in /tmp.
+        let _ = std::fs::remove_dir_all(crate::plan::lock_dir(&self.name));
     }
 }
 

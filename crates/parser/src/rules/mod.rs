@@ -127,11 +127,6 @@ impl Tok {
         }
     }
 
-    /// True when the token holds a single-quoted part.
-    pub fn is_quoted(&self) -> bool {
-        self.text.contains('\'')
-    }
-
     fn write(&self, out: &mut String) {
         out.push_str(&self.pre);
         out.push_str(&self.text);
