@@ -8,6 +8,6 @@ mod cli {
     pub mod generate;
     pub mod hostile;
     pub mod jumpstart_env;
-    pub mod s10;
     pub mod parity;
+    pub mod s10;
 }
