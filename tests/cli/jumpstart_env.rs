@@ -32,32 +32,6 @@ fn have(tool: &str) -> bool {
     ok
 }
 
-/// The Solaris 10-like userland (SVR4 sh, oawk, …) from `ZFLASH_S10_USERLAND=DIR`. Under CI
-/// it must be set; elsewhere its absence is said on stderr and those runs are skipped.
-fn s10_userland() -> Option<PathBuf> {
-    match std::env::var_os("ZFLASH_S10_USERLAND") {
-        Some(d) => {
-            let d = PathBuf::from(d);
-            assert!(
-                d.join("bin/sh").is_file(),
-                "ZFLASH_S10_USERLAND={} has no bin/sh",
-                d.display()
-            );
-            Some(d)
-        }
-        None => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "ZFLASH_S10_USERLAND is not set under CI: the Solaris 10 userland runs are required"
-            );
-            eprintln!(
-                "NOT RUN: the Solaris 10 userland runs of the JumpStart-environment tests (set ZFLASH_S10_USERLAND=DIR, built by ../shared/tools/s10-userland/build DIR)"
-            );
-            None
-        }
-    }
-}
-
 /// A shell to run the finish scripts with, and the PATH it gets (the stand-in `uname`
 /// first).
 struct Shell {
@@ -78,7 +52,7 @@ fn shells(fake_bin: &Path) -> Vec<Shell> {
             });
         }
     }
-    if let Some(s10) = s10_userland() {
+    if let Some(s10) = zflash_runtime::testpool::s10_userland() {
         // Only that userland (and the stand-in uname): a tool Solaris 10 lacks fails.
         v.push(Shell {
             name: "s10",

@@ -32,25 +32,6 @@ fn zflash() -> Command {
     Command::cargo_bin("zflash").unwrap()
 }
 
-/// The Solaris 10-like userland (`ZFLASH_S10_USERLAND=DIR`, DIR/bin/sh the SVR4 Bourne
-/// shell): under CI a missing one fails the test; elsewhere its runs are skipped with a
-/// note on stderr.
-fn s10_userland() -> Option<PathBuf> {
-    match std::env::var_os("ZFLASH_S10_USERLAND") {
-        Some(dir) if Path::new(&dir).join("bin/sh").is_file() => Some(PathBuf::from(dir)),
-        other => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "ZFLASH_S10_USERLAND {other:?} is not a built s10-userland under CI: run scripts/setup"
-            );
-            eprintln!(
-                "SKIPPED (parity under the Solaris 10 userland): set ZFLASH_S10_USERLAND to a built s10-userland"
-            );
-            None
-        }
-    }
-}
-
 fn have(tool: &str) -> bool {
     let ok = StdCommand::new("sh")
         .args(["-c", &format!("command -v {tool}")])
@@ -90,7 +71,7 @@ impl Interp {
             Interp::Native => true,
             Interp::Dash => have("dash"),
             Interp::Posh => have("posh"),
-            Interp::S10 => s10_userland().is_some(),
+            Interp::S10 => zflash_runtime::testpool::s10_userland().is_some(),
         }
     }
 
@@ -112,7 +93,7 @@ impl Interp {
                 c
             }
             Interp::S10 => {
-                let dir = s10_userland().expect("checked by available()");
+                let dir = zflash_runtime::testpool::s10_userland().expect("checked by available()");
                 let mut c = StdCommand::new(dir.join("bin/sh"));
                 c.arg(&script).env("PATH", dir.join("bin"));
                 c
