@@ -18,18 +18,7 @@ fn zflash_bin() -> PathBuf {
 }
 
 fn have(tool: &str) -> bool {
-    let ok = Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{tool} missing under CI: run scripts/setup"
-        );
-        eprintln!("SKIPPED: {tool} is not installed");
-    }
-    ok
+    zflash_runtime::testpool::require_tool(tool)
 }
 
 /// A shell to run the finish scripts with, and the PATH it gets (the stand-in `uname`

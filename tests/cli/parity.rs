@@ -33,18 +33,7 @@ fn zflash() -> Command {
 }
 
 fn have(tool: &str) -> bool {
-    let ok = StdCommand::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{tool} missing under CI: run scripts/setup"
-        );
-        eprintln!("SKIPPED: {tool} is not installed");
-    }
-    ok
+    zflash_runtime::testpool::require_tool(tool)
 }
 
 /// Who runs the plan.
