@@ -14,6 +14,17 @@ pub struct SiteProblem {
     pub message: String,
 }
 
+impl SiteProblem {
+    /// A problem at `pos` (none: the position is unknown).
+    pub fn at(pos: Option<crate::validate::Pos>, message: String) -> Self {
+        SiteProblem {
+            line: pos.map(|p| p.line),
+            column: pos.map(|p| p.column),
+            message,
+        }
+    }
+}
+
 /// Every problem found in one site file.
 #[derive(Debug, Clone)]
 pub struct SiteErrors {
