@@ -19,6 +19,7 @@ use crate::error::{SiteErrors, SiteProblem};
 use crate::model;
 use crate::site::{self, SiteFile};
 
+pub use archives::read_regular_file;
 pub use tree::Pos;
 use tree::{Seg, Tree, TreeError};
 
@@ -66,7 +67,9 @@ pub fn load(path: &Path, text: &str) -> Result<model::Site, SiteErrors> {
     let file = match deserialize(text, &tree.duplicates) {
         Ok(f) => f,
         Err(p) => {
-            problems.push(p);
+            if !p.message.is_empty() {
+                problems.push(p);
+            }
             problems.sort_by_key(|p| (p.line, p.column));
             return Err(fail(problems));
         }
@@ -107,7 +110,8 @@ fn deserialize(text: &str, duplicates: &[tree::Duplicate]) -> Result<SiteFile, S
             message.push_str(" (a tab: YAML indents with spaces only)");
         }
         if message.contains("duplicate field") && !duplicates.is_empty() {
-            message = "(the duplicate key above)".into();
+            // Already reported, at the key itself.
+            message.clear();
         }
         SiteProblem {
             line: loc.as_ref().map(|l| l.line()),
@@ -201,6 +205,16 @@ fn is_hostname(s: &str) -> bool {
 
 fn is_domain(s: &str) -> bool {
     !s.is_empty() && s.len() <= 253 && s.split('.').all(is_hostname)
+}
+
+/// A host name or an IPv4 address; all digits and dots is an address (as every reader
+/// of the generated files takes it), so `010.1.1.1` is not a host name here.
+fn is_host_or_ip(s: &str) -> bool {
+    if s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        parse_ipv4(s).is_some()
+    } else {
+        is_domain(s)
+    }
 }
 
 /// A dataset name component (pool, BE): the runtime's rule (what `zflash finish` and

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::tree::Seg::{self, I, K};
 use super::tree::join;
-use super::{Validator, is_absolute_path, is_hostname, parse_ipv4};
+use super::{Validator, is_absolute_path, is_host_or_ip, parse_ipv4};
 use crate::model::{self, Location};
 use crate::site::{self, Compression, SiteFile};
 
@@ -75,7 +75,8 @@ impl Validator<'_> {
             "an absolute path or server:/absolute/path, without `..` or shell metacharacters";
         let location = match a.location.split_once(':') {
             Some((server, path)) if !a.location.starts_with('/') => {
-                if !(is_hostname(server) || parse_ipv4(server).is_some()) || !is_absolute_path(path)
+                if !(is_host_or_ip(server) && !server.contains('.') || parse_ipv4(server).is_some())
+                    || !is_absolute_path(path)
                 {
                     self.bad_value(
                         &field("location"),

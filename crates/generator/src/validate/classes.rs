@@ -10,6 +10,9 @@ use super::{Validator, is_dataset_component, is_relative_path, names, suggestion
 use crate::model::{self, Location};
 use crate::site::{self, Compression, FinishKind};
 
+/// Longest hook command (arguments with their quotes): see where it is checked.
+const MAX_HOOK_CHARS: usize = 900;
+
 const DEFAULT_DISKS: [&str; 2] = ["c0t0d0s0", "c0t1d0s0"];
 
 /// Longest class or archive name: it becomes `finish/<class>.loadzfs`, `profiles/<class>`
@@ -134,18 +137,19 @@ impl Validator<'_> {
         }
         let p = &c.profile;
         let pool = p.pool.clone().unwrap_or_else(|| "rpool".into());
-        if !is_dataset_component(&pool)
-            || !pool.as_bytes()[0].is_ascii_alphabetic()
-            || pool.len() > 64
-            || ["mirror", "raidz", "spare", "log", "cache"]
-                .iter()
-                .any(|r| pool.starts_with(r))
-        {
-            self.bad_value(
+        // The profile linter's rule (P215), so the two cannot disagree.
+        // And the runtime's, for what the deploy config must hold.
+        let why = zflash_parser::lint::profile::pool_name::problem(&pool).or_else(|| {
+            zflash_runtime::config::validate_component(&pool)
+                .err()
+                .map(|e| format!("is invalid ({e})"))
+        });
+        if let Some(why) = why {
+            self.at(
                 &join(&at, &[K("profile"), K("pool")]),
-                &pool,
-                "pool name",
-                "a ZFS pool name (a letter, then letters, digits, `_ - . :`; at most 64)",
+                format!(
+                    "invalid pool name {pool:?}: it {why}: expected a ZFS pool name such as rpool"
+                ),
             );
         }
         let disks: Vec<String> = p
@@ -218,7 +222,17 @@ impl Validator<'_> {
             );
         }
         if let Some(l) = &p.locale {
-            self.word(&join(&at, &[K("profile"), K("locale")]), l, "locale");
+            let locale_at = join(&at, &[K("profile"), K("locale")]);
+            if self.word(&locale_at, l, "locale")
+                && !zflash_parser::sysidcfg::values::is_locale_shape(l)
+            {
+                self.at(
+                    &locale_at,
+                    format!(
+                        "invalid locale {l:?}: expected a locale name such as C or en_US.UTF-8"
+                    ),
+                );
+            }
         }
         let d = &c.deploy;
         let be = d.be.clone().unwrap_or_else(|| name.to_string());
@@ -333,15 +347,19 @@ impl Validator<'_> {
                         &arg_at,
                         format!("class {name:?}: hook {:?}: argument {arg:?} contains `$(`, which the Solaris 10 Bourne shell does not have (run a script instead)", h.name),
                     );
-                } else if arg.chars().count() > 4096 {
-                    self.at(
-                        &arg_at,
-                        format!(
-                            "class {name:?}: hook {:?}: an argument is longer than 4096 characters",
-                            h.name
-                        ),
-                    );
                 }
+            }
+            // The finish script writes the command on one line (twice: run and log),
+            // and a script line stays under the 2048 bytes every shell reads.
+            let length: usize = h.argv.iter().map(|a| a.len() + 3).sum();
+            if length > MAX_HOOK_CHARS {
+                self.at(
+                    &join(&hook_at, &[K("argv")]),
+                    format!(
+                        "class {name:?}: hook {:?}: the command is {length} characters long, more than the {MAX_HOOK_CHARS} a finish-script line can hold (run a script instead)",
+                        h.name
+                    ),
+                );
             }
             hooks.push(zflash_runtime::config::Hook {
                 name: h.name.clone(),

@@ -1,13 +1,14 @@
 //! `sysidcfg:` at the three levels (defaults, class, client), merged most specific first;
 //! each problem is reported at the level that gave the value.
 
+use zflash_parser::lint::sysidcfg::unknown_keyboard::LAYOUTS;
 use zflash_parser::sysidcfg::keywords::did_you_mean;
 use zflash_parser::sysidcfg::timezones::{self, is_known_timezone};
-use zflash_parser::sysidcfg::values::crypt_kind;
+use zflash_parser::sysidcfg::values::{crypt_kind, is_locale_shape};
 
 use super::tree::Seg::{self, I, K};
 use super::tree::join;
-use super::{Validator, is_domain, is_hostname, is_netmask, parse_ipv4, suggestion};
+use super::{Validator, is_domain, is_host_or_ip, is_hostname, is_netmask, parse_ipv4, suggestion};
 use crate::model;
 use crate::site::{self, NameService, SecurityPolicy};
 
@@ -43,7 +44,21 @@ impl Validator<'_> {
                 .find_map(|(l, at)| field_of(l, key).map(|v| (v, at.clone())))
             {
                 Some((value, at)) => {
-                    self.word(&join(&at, &[K(key)]), &value, what);
+                    let at = join(&at, &[K(key)]);
+                    if self.word(&at, &value, what) && key == "locale" && !is_locale_shape(&value) {
+                        self.at(
+                            &at,
+                            format!("invalid locale {value:?}: expected a locale name such as C or en_US.UTF-8"),
+                        );
+                    } else if key == "keyboard" && !LAYOUTS.contains(&value.as_str()) {
+                        self.at(
+                            &at,
+                            format!(
+                                "unknown keyboard layout {value:?}: expected a Solaris 10 layout such as US-English or German{}",
+                                suggestion(&value, LAYOUTS.iter().copied())
+                            ),
+                        );
+                    }
                     value
                 }
                 None => default.to_string(),
@@ -77,7 +92,7 @@ impl Validator<'_> {
         };
         let timeserver = match pick!(timeserver) {
             Some((t, at)) => {
-                if !(t == "localhost" || parse_ipv4(&t).is_some() || is_domain(&t)) {
+                if !(t == "localhost" || is_host_or_ip(&t)) {
                     self.bad_value(
                         &join(&at, &[K("timeserver")]),
                         &t,
