@@ -54,6 +54,50 @@ fn generate_then_check_is_clean_and_rerun_changes_nothing() {
         .stdout(predicate::str::contains("0 created, 0 changed, 0 removed"));
 }
 
+/// `check` of a generated directory looks at its deploy configs too: clean as written, and
+/// a typo in one (as a hand edit would make) is an error (D101) at that line.
+#[test]
+fn check_of_a_generated_directory_fails_at_a_damaged_deploy_config() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("js");
+    zflash()
+        .args(["generate"])
+        .arg(repo().join("fixtures/examples/site.yaml"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    zflash()
+        .args(["check", "--no-write"])
+        .arg(&out)
+        .assert()
+        .success();
+    let config = std::fs::read_dir(out.join("deploy"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .unwrap();
+    let text = std::fs::read_to_string(&config).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("be_name:"))
+        .expect("a be_name line")
+        + 1;
+    std::fs::write(&config, text.replacen("be_name:", "be_nme:", 1)).unwrap();
+    zflash()
+        .args(["check", "--no-write"])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "error[D101]: unknown field `be_nme`",
+        ))
+        .stdout(predicate::str::contains(format!(
+            "{}:{line}:1",
+            config.display()
+        )));
+}
+
 /// `zflash finish --help` and the README show `--config $SI_CONFIG_DIR/deploy/$SI_HOSTNAME.yaml`:
 /// that is the file generate writes for each client, and what the native wrapper passes.
 #[test]
@@ -229,12 +273,81 @@ fn bad_site_writes_nothing_and_names_the_file() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains(format!(
-            "{}:23:15: duplicate host name",
+            "{}:23:15",
             site.display()
         )))
+        .stderr(predicate::str::contains(
+            "error[Y103]: duplicate host name \"WS1\"",
+        ))
         .stderr(predicate::str::contains("nothing was written"));
     assert!(!out.exists());
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+}
+
+/// `generate --format json`: site problems in the report format of `check --format json`
+/// (codes, 1-based line and column of each value), on stdout; exit 1, nothing written.
+/// A clean site gives an empty report there and exit 0.
+#[test]
+fn generate_format_json_reports_site_problems_like_check() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = zflash()
+        .current_dir(repo())
+        .args([
+            "generate",
+            "fixtures/sites/bad/every-section.yaml",
+            "--plan",
+            "--format",
+            "json",
+            "-o",
+        ])
+        .arg(tmp.path().join("js"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json = String::from_utf8(out.stdout).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let findings = value["diagnostics"].as_array().unwrap();
+    assert_eq!(findings.len(), 10, "{json}");
+    assert_eq!(
+        (findings[0]["line"].as_u64(), findings[0]["column"].as_u64()),
+        (Some(6), Some(7))
+    );
+    insta::assert_snapshot!("generate_format_json_every_section", json);
+    for format in ["sarif", "github"] {
+        let out = zflash()
+            .current_dir(repo())
+            .args([
+                "generate",
+                "fixtures/sites/bad/every-section.yaml",
+                "--format",
+                format,
+                "-o",
+            ])
+            .arg(tmp.path().join("js"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("Y106"), "{format}: {text}");
+        // The password is never shown, in any format.
+        assert!(!text.contains("hunter2plain"), "{format}: {text}");
+    }
+    let out = zflash()
+        .current_dir(repo())
+        .args([
+            "generate",
+            "fixtures/sites/minimal.yaml",
+            "--plan",
+            "--format",
+            "json",
+            "-o",
+        ])
+        .arg(tmp.path().join("js"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(value["diagnostics"].as_array().unwrap().len(), 0);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@
 //! rendered from the runtime's deployment [`zflash_runtime::plan`]) → self-check with the
 //! parser's linter → [`output`] (plan of changes, all-or-nothing writes).
 
+pub mod deploy_check;
 pub mod error;
 pub mod model;
 pub mod output;

@@ -29,17 +29,18 @@ pub const MAX_SITE_BYTES: u64 = 16 << 20;
 /// Parse and validate a site file's text. `path` is only used in messages and to resolve
 /// manifest paths.
 pub fn load(path: &Path, text: &str) -> Result<model::Site, SiteErrors> {
-    let fail = |problems| SiteErrors {
-        path: path.to_path_buf(),
-        problems,
-    };
     // A byte order mark (Windows editors) is not YAML content: the parser takes it for
     // part of the first key when the file starts with one rather than a comment.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let fail = |problems| SiteErrors {
+        path: path.to_path_buf(),
+        problems,
+        text: text.to_string(),
+    };
     let tree = match tree::parse(text) {
         Ok(tree) => Some(tree),
         Err(TreeError::Limit { pos, message }) => {
-            return Err(fail(vec![SiteProblem::at(Some(pos), message)]));
+            return Err(fail(vec![SiteProblem::at(Some(pos), message).code("Y001")]));
         }
         // yaml_serde words the syntax error below, as it always did; when it accepts
         // what saphyr refuses (they implement different YAML versions), saphyr's word.
@@ -47,7 +48,7 @@ pub fn load(path: &Path, text: &str) -> Result<model::Site, SiteErrors> {
             if let Err(p) = deserialize(text, &[]) {
                 return Err(fail(vec![p]));
             }
-            return Err(fail(vec![SiteProblem::at(Some(pos), message)]));
+            return Err(fail(vec![SiteProblem::at(Some(pos), message).code("Y001")]));
         }
     };
     let tree = tree.expect("set above");
@@ -62,6 +63,7 @@ pub fn load(path: &Path, text: &str) -> Result<model::Site, SiteErrors> {
                     d.key, d.first.line
                 ),
             )
+            .code("Y002")
         })
         .collect();
     let file = match deserialize(text, &tree.duplicates) {
@@ -113,10 +115,22 @@ fn deserialize(text: &str, duplicates: &[tree::Duplicate]) -> Result<SiteFile, S
             // Already reported, at the key itself.
             message.clear();
         }
+        // Shape (serde's words) or syntax (the YAML parser's).
+        let shape = [
+            "unknown field",
+            "missing field",
+            "invalid type",
+            "unknown variant",
+            "invalid value",
+            "invalid length",
+        ]
+        .iter()
+        .any(|w| message.contains(w));
         SiteProblem {
             line: loc.as_ref().map(|l| l.line()),
             column: loc.as_ref().map(|l| l.column()),
             message,
+            code: if shape { "Y003" } else { "Y001" },
         }
     })
 }
@@ -247,17 +261,27 @@ fn is_absolute_path(s: &str) -> bool {
 }
 
 impl Validator<'_> {
-    /// A problem at the value at `path` (at the deepest key there when the value is a
-    /// default, not in the file).
+    /// An invalid value (Y101) at the value at `path` (at the deepest key there when the
+    /// value is a default, not in the file).
     fn at(&mut self, path: &[Seg], message: String) {
-        let pos = self.tree.value_pos(path);
-        self.problems.push(SiteProblem::at(pos, message));
+        self.flag("Y101", path, message);
     }
 
-    /// A problem at the last key of `path` (a name that is itself wrong).
+    /// An invalid value (Y101) at the last key of `path` (a name that is itself wrong).
     fn at_key(&mut self, path: &[Seg], message: String) {
+        self.flag_key("Y101", path, message);
+    }
+
+    /// A problem of rule `code` (see `zflash explain`) at the value at `path`.
+    fn flag(&mut self, code: &'static str, path: &[Seg], message: String) {
+        let pos = self.tree.value_pos(path);
+        self.problems.push(SiteProblem::at(pos, message).code(code));
+    }
+
+    /// A problem of rule `code` at the last key of `path`.
+    fn flag_key(&mut self, code: &'static str, path: &[Seg], message: String) {
         let pos = self.tree.key_pos(path);
-        self.problems.push(SiteProblem::at(pos, message));
+        self.problems.push(SiteProblem::at(pos, message).code(code));
     }
 
     fn word(&mut self, path: &[Seg], value: &str, what: &str) -> bool {
@@ -290,7 +314,8 @@ impl Validator<'_> {
     fn site(&mut self, f: &SiteFile) -> model::Site {
         use Seg::K;
         if f.version != site::SITE_VERSION {
-            self.at(
+            self.flag(
+                "Y108",
                 &[K("version")],
                 format!(
                     "unsupported site-file version {}: this zflash reads version {}",
@@ -302,7 +327,11 @@ impl Validator<'_> {
         let server = self.server(&f.server);
         let archives = self.archives(f);
         if f.classes.is_empty() {
-            self.at_key(&[K("classes")], "no classes: define at least one".into());
+            self.flag_key(
+                "Y105",
+                &[K("classes")],
+                "no classes: define at least one".into(),
+            );
         }
         let mut classes = Vec::new();
         for (name, c) in &f.classes {

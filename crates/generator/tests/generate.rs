@@ -1099,3 +1099,46 @@ proptest! {
         }
     }
 }
+
+/// Each site rule's fixture (`fixtures/lint/<CODE>/site.yaml`) raises that code and
+/// nothing else, at a position; `explain` has its documentation.
+#[test]
+fn each_site_rule_fixture_raises_only_its_code() {
+    let mut wrong = Vec::new();
+    for rule in zflash_parser::lint::site::RULES {
+        let path = repo().join(format!("fixtures/lint/{}/site.yaml", rule.code));
+        let codes: Vec<&str> = match generate(&path) {
+            Err(GenerateError::Site(e)) => {
+                assert!(
+                    e.problems
+                        .iter()
+                        .all(|p| p.line.is_some() && p.column.is_some()),
+                    "{}: {e}",
+                    rule.code
+                );
+                let mut codes: Vec<&str> = e.problems.iter().map(|p| p.code).collect();
+                codes.dedup();
+                codes
+            }
+            Ok(_) => Vec::new(),
+            Err(other) => panic!("{}: {other}", rule.code),
+        };
+        if codes != [rule.code] {
+            wrong.push(format!("{}: {codes:?}", rule.code));
+        }
+        assert!(zflash_parser::lint::find(rule.code).is_some());
+    }
+    assert!(wrong.is_empty(), "fixtures raising other codes: {wrong:#?}");
+}
+
+/// Each deploy-config rule's fixture (`fixtures/lint/<CODE>/host.yaml`) raises that code
+/// and nothing else.
+#[test]
+fn each_deploy_rule_fixture_raises_only_its_code() {
+    for rule in zflash_parser::lint::deploy::RULES {
+        let path = repo().join(format!("fixtures/lint/{}/host.yaml", rule.code));
+        let report = zflash_generator::deploy_check::check_file(&path).unwrap();
+        let codes: Vec<&str> = report.findings.iter().map(|f| f.diagnostic.code).collect();
+        assert_eq!(codes, [rule.code], "{}", rule.code);
+    }
+}

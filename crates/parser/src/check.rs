@@ -50,6 +50,10 @@ pub enum FileKind {
     Finish,
     /// `custom_probes` (Bourne shell function definitions).
     CustomProbes,
+    /// The YAML site file of `zflash generate` (checked by zflash-generator; reported here).
+    Site,
+    /// A deploy config `deploy/<host>.yaml` (checked by zflash-generator's deploy check).
+    DeployConfig,
 }
 
 impl FileKind {
@@ -75,6 +79,8 @@ impl FileKind {
             FileKind::Begin => "begin",
             FileKind::Finish => "finish",
             FileKind::CustomProbes => "custom-probes",
+            FileKind::Site => "site",
+            FileKind::DeployConfig => "deploy-config",
         }
     }
 
@@ -471,6 +477,8 @@ fn lint_source(kind: FileKind, src: &SourceFile) -> Vec<Diagnostic> {
         FileKind::Begin | FileKind::Finish | FileKind::CustomProbes => {
             lint::dir::script::check(src)
         }
+        // Checked outside this crate; see [`report_from_diagnostics`].
+        FileKind::Site | FileKind::DeployConfig => Vec::new(),
     }
 }
 
@@ -508,6 +516,18 @@ fn sort_diagnostics(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
         (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code))
     });
+}
+
+/// A report of diagnostics found by a checker outside this crate (the site file, deploy
+/// configs) on `text`: positions, masked excerpts, sorted, ready for [`crate::render`].
+pub fn report_from_diagnostics(
+    display: &str,
+    kind: FileKind,
+    text: &str,
+    diags: Vec<Diagnostic>,
+) -> FileReport {
+    let src = SourceFile::new(display, text);
+    make_report(display, kind, Some(&src), diags)
 }
 
 /// Turn raw diagnostics into findings with positions and masked excerpts.

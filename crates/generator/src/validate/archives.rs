@@ -49,7 +49,8 @@ impl Validator<'_> {
                     .iter()
                     .any(|p| p.location == increment.location)
             {
-                self.at(
+                self.flag(
+                    "Y107",
                     &[K("archives"), K(name), K("increments"), I(i), K("location")],
                     format!(
                         "{what}: {} is already in the chain (each archive is applied once)",

@@ -82,7 +82,8 @@ impl Validator<'_> {
         let archive = match archives.get(&c.archive) {
             Some(a) => a.clone(),
             None => {
-                self.at(
+                self.flag(
+                    "Y102",
                     &join(&at, &[K("archive")]),
                     format!(
                         "class {name:?}: unknown archive {:?} (archives: {}){}",
@@ -108,7 +109,7 @@ impl Validator<'_> {
             join(&at, &[K("archive")])
         };
         if finish == FinishKind::Shell && archive.compression == Compression::Zstd {
-            self.at(
+            self.flag("Y107", 
                 &zstd_at,
                 format!(
                     "class {name:?}: archive {:?} is zstd-compressed, which the Bourne-shell finish script cannot \
@@ -124,7 +125,7 @@ impl Validator<'_> {
             .find(|i| i.compression == Compression::Zstd)
             && finish == FinishKind::Shell
         {
-            self.at(
+            self.flag("Y107", 
                 &zstd_at,
                 format!(
                     "class {name:?}: increment {} of archive {:?} is zstd-compressed, which the Bourne-shell \
@@ -250,7 +251,7 @@ impl Validator<'_> {
             );
         }
         if be == bename {
-            self.at(
+            self.flag("Y107", 
                 &be_at,
                 format!(
                     "class {name:?}: deploy.be {be:?} is the installed BE's name: choose another name for the new BE"

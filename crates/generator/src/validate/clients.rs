@@ -70,7 +70,8 @@ impl Validator<'_> {
         let default_class = match &f.defaults.class {
             Some(c) => {
                 if !class_index.contains_key(c.as_str()) {
-                    self.at(
+                    self.flag(
+                        "Y102",
                         &[K("defaults"), K("class")],
                         format!(
                             "defaults.class {c:?} is not a class (classes: {}){}",
@@ -86,7 +87,11 @@ impl Validator<'_> {
         };
         let match_by = f.defaults.match_by.unwrap_or(MatchBy::Hostname);
         if f.clients.is_empty() {
-            self.at_key(&[K("clients")], "no clients: list at least one".into());
+            self.flag_key(
+                "Y105",
+                &[K("clients")],
+                "no clients: list at least one".into(),
+            );
         }
         let class_names: Vec<&String> = f.classes.keys().collect();
         let mut clients = Vec::new();
@@ -99,7 +104,8 @@ impl Validator<'_> {
                 Some(name) => match class_index.get(name.as_str()) {
                     Some(&i) => Some(i),
                     None => {
-                        self.at(
+                        self.flag(
+                            "Y102",
                             &join(&at, &[K("class")]),
                             format!(
                                 "client {:?}: unknown class {name:?} (classes: {}){}",
@@ -117,7 +123,8 @@ impl Validator<'_> {
                         && default_class.is_none()
                         && !f.classes.is_empty()
                     {
-                        self.at(
+                        self.flag(
+                            "Y105",
                             &join(&at, &[K("hostname")]),
                             format!(
                                 "client {:?} names no class and there is no defaults.class",
@@ -143,7 +150,8 @@ impl Validator<'_> {
             // The install server's own address or name given to a client (a copy-paste
             // slip): the client would answer for the server, or never boot.
             if c.ip == f.server.ip {
-                self.at(
+                self.flag(
+                    "Y103",
                     &join(&at, &[K("ip")]),
                     format!(
                         "client {:?}: IP address {} is the install server's",
@@ -152,7 +160,8 @@ impl Validator<'_> {
                 );
             }
             if c.hostname.eq_ignore_ascii_case(&f.server.hostname) {
-                self.at(
+                self.flag(
+                    "Y103",
                     &join(&at, &[K("hostname")]),
                     format!(
                         "client {:?}: host name is the install server's ({:?})",
@@ -187,7 +196,7 @@ impl Validator<'_> {
                         first + 1,
                         i + 1
                     );
-                    self.at(&join(&at, &[K(key)]), message);
+                    self.flag("Y103", &join(&at, &[K(key)]), message);
                 } else {
                     seen.insert(value, i);
                 }
@@ -293,7 +302,7 @@ impl Validator<'_> {
             ("sparc", "sun4u" | "sun4v" | "sun4us") | ("i386", "i86pc")
         );
         if !valid_pair && enum_ok {
-            self.at(
+            self.flag("Y107", 
                 &join(&at, &[K(if c.karch.is_some() { "karch" } else { "arch" })]),
                 format!("client {host:?}: arch {arch:?} with karch {karch:?}: expected sparc with sun4u/sun4v/sun4us, or i386 with i86pc"),
             );
@@ -342,7 +351,7 @@ impl Validator<'_> {
             );
             let host_bits = u32::from(ip) & !mask;
             if mask.leading_ones() <= 30 && (host_bits == 0 || host_bits == !mask) {
-                self.at(
+                self.flag("Y104", 
                     &ip_at,
                     format!(
                         "client {host:?}: IP address {ip} is the {} address of its network {network} (netmask {}), not a host's",
@@ -354,7 +363,7 @@ impl Validator<'_> {
             if let Some(route) = sysidcfg.default_route.as_deref().and_then(parse_ipv4)
                 && u32::from(ip) & mask != u32::from(route) & mask
             {
-                self.at(
+                self.flag("Y104", 
                     &ip_at,
                     format!(
                         "client {host:?}: IP address {ip} is not on the network of its default_route {route} (netmask {}, network {network}): check the ip, the netmask and the default_route",

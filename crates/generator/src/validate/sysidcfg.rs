@@ -86,7 +86,7 @@ impl Validator<'_> {
                 t
             }
             None => {
-                self.at(host_at, format!("client {host:?}: no sysidcfg timezone (set it in defaults.sysidcfg, the class or the client)"));
+                self.flag("Y105", host_at, format!("client {host:?}: no sysidcfg timezone (set it in defaults.sysidcfg, the class or the client)"));
                 String::new()
             }
         };
@@ -141,7 +141,7 @@ impl Validator<'_> {
                 m
             }
             None => {
-                self.at(host_at, format!("client {host:?}: no network_interface netmask (set it in defaults.sysidcfg, the class or the client)"));
+                self.flag("Y105", host_at, format!("client {host:?}: no network_interface netmask (set it in defaults.sysidcfg, the class or the client)"));
                 String::new()
             }
         };
@@ -166,7 +166,7 @@ impl Validator<'_> {
         let root_password = match pick!(root_password) {
             Some((p, at)) => {
                 if crypt_kind(&p).is_none() {
-                    self.at(
+                    self.flag("Y106", 
                         &join(&at, &[K("root_password")]),
                         "root_password is not a crypt(3) hash Solaris 10 understands (13 characters of [./0-9A-Za-z], or $1$, $2a$, $md5$, $5$, $6$ with salt and hash): never put a plain-text password here".into(),
                     );
@@ -174,7 +174,7 @@ impl Validator<'_> {
                 p
             }
             None => {
-                self.at(host_at, format!("client {host:?}: no sysidcfg root_password (set it in defaults.sysidcfg, the class or the client)"));
+                self.flag("Y105", host_at, format!("client {host:?}: no sysidcfg root_password (set it in defaults.sysidcfg, the class or the client)"));
                 String::new()
             }
         };

@@ -2,16 +2,18 @@
 //!
 //! Code prefixes: `F` file-level (encoding, binary, empty, CRLF…), `R` rules / rules.ok,
 //! `P` profiles, `S` sysidcfg, `B` bootparams, `J` the JumpStart directory as a set
-//! (cross-file). Each rule file holds a `pub static RULE: Rule` whose `doc` is what
+//! (cross-file), `Y` the site file of `zflash generate`, `D` deploy configs. Each rule file holds a `pub static RULE: Rule` whose `doc` is what
 //! `zflash explain CODE` prints, plus the check itself.
 
 use crate::diagnostic::Rule;
 
 pub mod bootparams;
+pub mod deploy;
 pub mod dir;
 pub mod file;
 pub mod profile;
 pub mod rules;
+pub mod site;
 pub mod sysidcfg;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -26,6 +28,8 @@ pub fn all() -> Vec<&'static Rule> {
     v.extend_from_slice(sysidcfg::RULES);
     v.extend_from_slice(bootparams::RULES);
     v.extend_from_slice(dir::RULES);
+    v.extend_from_slice(site::RULES);
+    v.extend_from_slice(deploy::RULES);
     v.sort_by_key(|r| r.code);
     v
 }
