@@ -76,6 +76,26 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             );
         }
     }
+    // Problems of the config are findings (D101) rendered like `check`'s, with the line,
+    // column and excerpt; only an unreadable file is a plain error.
+    if let Ok(report) = zflash_generator::deploy_check::check_file(&config_path)
+        && !report.findings.is_empty()
+    {
+        let report = zflash_parser::check::CheckReport {
+            files: vec![report],
+            files_checked: 1,
+            rules_ok: Vec::new(),
+        };
+        let text = zflash_parser::render::human(&report, false);
+        let mut err = std::io::stderr().lock();
+        err.write_all(text.as_bytes())?;
+        writeln!(
+            err,
+            "zflash: error: invalid deploy config {}: nothing was changed",
+            config_path.display()
+        )?;
+        return Ok(ExitCode::from(2));
+    }
     let mut cfg = DeployConfig::load(&config_path)?;
     cfg.verify_first |= args.verify_first;
     let fault = std::env::var("ZFLASH_FAULT")

@@ -1142,3 +1142,47 @@ fn each_deploy_rule_fixture_raises_only_its_code() {
         assert_eq!(codes, [rule.code], "{}", rule.code);
     }
 }
+
+/// `check` (S209 on a sysidcfg) and `generate` (Y106 on a site file) accept exactly the same
+/// password hashes: one implementation, in the parser crate.
+#[test]
+fn check_and_generate_agree_on_password_hashes() {
+    let h22 = "K3ur7F0pNhzVZtCQJ9wGz.";
+    let h43 = "6pDMrcd5O3BWZGoBMpwsMDpjfu5xRm6dGnR4c.zgVG6";
+    let hashes = [
+        "Xy3kP0qLm9ZbA".to_string(),
+        format!("$1$abcdefgh${h22}"),
+        "$1$abc".to_string(),
+        format!("$md5,rounds=2000$salt${h22}"),
+        format!("$5$rounds=5000$saltsalt${h43}"),
+        format!("$6$salt${h43}"),
+        format!("$2b$04${h22}{h22}123456789"),
+        "secret".to_string(),
+    ];
+    let field = FIELDS
+        .iter()
+        .position(|(n, _)| *n == "root_password")
+        .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("site.yaml");
+    let mut accepted = 0;
+    for hash in &hashes {
+        let sysidcfg = format!("root_password={hash}\n");
+        let check_refuses = zflash_parser::check::check_text(
+            "sysidcfg",
+            zflash_parser::check::FileKind::Sysidcfg,
+            &sysidcfg,
+        )
+        .iter()
+        .any(|d| d.code == "S209");
+        std::fs::write(&p, site_with(field, hash)).unwrap();
+        let generate_refuses = match generate(&p) {
+            Ok(_) => false,
+            Err(GenerateError::Site(e)) => e.problems.iter().any(|p| p.code == "Y106"),
+            Err(other) => panic!("{hash}: {other}"),
+        };
+        assert_eq!(check_refuses, generate_refuses, "{hash}");
+        accepted += usize::from(!check_refuses);
+    }
+    assert_eq!(accepted, 4);
+}
