@@ -98,6 +98,47 @@ fn check_of_a_generated_directory_fails_at_a_damaged_deploy_config() {
         )));
 }
 
+/// The command each generated deploy config suggests in its comment works as written, in
+/// the generated directory; property values YAML 1.1 reads as booleans are quoted.
+#[test]
+fn the_plan_command_in_a_deploy_config_works_as_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("js");
+    zflash()
+        .args(["generate"])
+        .arg(repo().join("fixtures/sites/minimal.yaml"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(out.join("deploy/clone01.yaml")).unwrap();
+    assert!(text.contains("compression: 'on'"), "{text}");
+    let command = text
+        .lines()
+        .next_back()
+        .into_iter()
+        .chain(text.lines())
+        .find_map(|l| l.split('`').nth(1).filter(|c| c.contains("--plan")))
+        .expect("a suggested --plan command");
+    assert!(
+        command.starts_with("SI_CONFIG_DIR=$PWD zflash finish"),
+        "{command}"
+    );
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(command.replacen("zflash", env!("CARGO_BIN_EXE_zflash"), 1))
+        .current_dir(&out)
+        .env_remove("SI_CONFIG_DIR")
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{command}: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    assert!(String::from_utf8_lossy(&status.stdout).contains("Deploy plan"));
+}
+
 /// `zflash finish --help` and the README show `--config $SI_CONFIG_DIR/deploy/$SI_HOSTNAME.yaml`:
 /// that is the file generate writes for each client, and what the native wrapper passes.
 #[test]

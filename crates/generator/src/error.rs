@@ -49,12 +49,13 @@ impl SiteErrors {
     /// The problems as the parser crate's diagnostics, in a report the one rendering
     /// layer shows (human with excerpts, JSON, SARIF, GitHub), as `check` findings are.
     pub fn report(&self) -> zflash_parser::check::FileReport {
+        let starts = line_starts(&self.text);
         let diags = self
             .problems
             .iter()
             .map(|p| {
                 let span = match (p.line, p.column) {
-                    (Some(l), Some(c)) => value_span(&self.text, l, c),
+                    (Some(l), Some(c)) => token_span(&self.text, &starts, l, c),
                     _ => 0..0,
                 };
                 zflash_parser::Diagnostic::new(
@@ -98,11 +99,23 @@ fn mask_passwords(text: &str) -> String {
 /// a quoted value up to its closing quote, a key up to its colon, a plain value up to the
 /// next blank, flow separator or comment.
 pub(crate) fn value_span(text: &str, line: usize, column: usize) -> std::ops::Range<usize> {
-    let line_start: usize = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum();
+    token_span(text, &line_starts(text), line, column)
+}
+
+/// Byte offset of the start of each line (index 0 = line 1).
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
+/// [`value_span`] with the line starts computed once for all problems of a file (10,000
+/// problems must not rescan the file 10,000 times).
+fn token_span(text: &str, starts: &[usize], line: usize, column: usize) -> std::ops::Range<usize> {
+    let line_start = starts
+        .get(line.saturating_sub(1))
+        .copied()
+        .unwrap_or(text.len());
     let rest = &text[line_start.min(text.len())..];
     let rest = &rest[..rest.find('\n').unwrap_or(rest.len())];
     let start = rest

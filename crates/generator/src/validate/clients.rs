@@ -186,7 +186,8 @@ impl Validator<'_> {
                 ),
                 (&mut seen_ip, "ip", client.ip.clone(), &c.ip, "IP address"),
             ] {
-                if value.is_empty() {
+                // An invalid address is reported as such, not also as a duplicate.
+                if value.is_empty() || (key == "ip" && parse_ipv4(raw).is_none()) {
                     continue;
                 }
                 if let Some(first) = seen.get(&value) {
