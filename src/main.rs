@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 mod cmd;
 
@@ -53,6 +53,10 @@ Exit status: 0 valid; 1 damaged, digest mismatch or broken chain; 2 usage or I/O
     Finish(cmd::finish::Args),
     /// Generate a JumpStart directory from a YAML site file.
     Generate(cmd::generate::Args),
+    /// Print a shell completion script (bash, zsh, fish, …).
+    Completions(cmd::completions::CompletionsArgs),
+    /// Print the man page, or write one per command (`--dir`).
+    Man(cmd::completions::ManArgs),
 }
 
 /// Exit status of a subcommand that ran to completion.
@@ -69,6 +73,8 @@ fn main() -> ExitCode {
         Command::Verify(a) => cmd::verify::run(a),
         Command::Finish(a) => cmd::finish::run(a),
         Command::Generate(a) => cmd::generate::run(a),
+        Command::Completions(a) => cmd::completions::completions(a, Cli::command()),
+        Command::Man(a) => cmd::completions::man(a, Cli::command()),
     };
     match result {
         Ok(code) => code,

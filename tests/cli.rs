@@ -3,6 +3,7 @@
 mod cli {
     pub mod archive;
     pub mod check;
+    pub mod completions;
     pub mod finish;
     pub mod generate;
 }
