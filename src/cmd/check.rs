@@ -60,10 +60,13 @@ pub enum FailOn {
 /// Exit status: 0 no finding at or above --fail-on; 1 findings; 2 tool error (unreadable
 /// path, bad flags).
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Exit status: 0 clean, 1 findings at or above --fail-on, 2 error.\n\
-See `zflash explain --list` for every code."
-)]
+#[command(after_help = "Examples:\n  \
+zflash check /export/jumpstart                  # lint everything, write rules.ok when clean\n  \
+zflash check --no-write --format sarif . > zflash.sarif\n  \
+zflash check -r rules.test /export/jumpstart    # as Solaris check -r\n  \
+zflash check --kind profile web.prof            # one file\n\n\
+Exit status: 0 clean, 1 findings at or above --fail-on, 2 error.\n\
+See `zflash explain --list` for every code.")]
 pub struct Args {
     /// JumpStart directories or single files (default: the current directory).
     #[arg(value_name = "PATH")]

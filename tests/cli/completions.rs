@@ -50,3 +50,23 @@ fn man_pages_are_written_per_command() {
     let generate = std::fs::read_to_string(tmp.path().join("zflash-generate.1")).unwrap();
     assert!(generate.contains("Examples"), "{generate}");
 }
+
+/// Every command's `--help` ends with examples.
+#[test]
+fn every_help_has_examples() {
+    for command in [
+        "check",
+        "explain",
+        "capture",
+        "info",
+        "verify",
+        "finish",
+        "generate",
+        "completions",
+        "man",
+    ] {
+        let out = zflash().args([command, "--help"]).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("Examples:\n  zflash "), "{command}: {text}");
+    }
+}
