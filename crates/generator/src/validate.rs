@@ -8,6 +8,7 @@
 mod archives;
 mod classes;
 mod clients;
+mod keys;
 mod server;
 mod sysidcfg;
 pub mod tree;
@@ -66,10 +67,24 @@ pub fn load(path: &Path, text: &str) -> Result<model::Site, SiteErrors> {
             .code("Y002")
         })
         .collect();
+    // Every unknown key (yaml_serde stops at the first), with the nearest known one.
+    let unknown = tree
+        .root
+        .as_deref()
+        .map(keys::unknown_keys)
+        .unwrap_or_default();
+    let unknown_found = !unknown.is_empty();
+    problems.extend(
+        unknown
+            .into_iter()
+            .map(|(pos, message)| SiteProblem::at(Some(pos), message).code("Y003")),
+    );
     let file = match deserialize(text, &tree.duplicates) {
         Ok(f) => f,
         Err(p) => {
-            if !p.message.is_empty() {
+            // yaml_serde's first unknown field is one of those already listed.
+            let listed = unknown_found && p.message.contains("unknown field");
+            if !p.message.is_empty() && !listed {
                 problems.push(p);
             }
             problems.sort_by_key(|p| (p.line, p.column));

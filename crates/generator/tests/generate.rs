@@ -135,7 +135,10 @@ fn sysidcfg_is_private_and_scripts_are_readable() {
 #[test]
 fn bad_sites_report_every_problem_with_path_line_and_column() {
     let cases: &[(&str, &[(&str, &str)])] = &[
-        ("unknown-key.yaml", &[("19:5", "unknown field `colour`")]),
+        (
+            "unknown-key.yaml",
+            &[("19:5", "unknown key `colour` in classes.desk")],
+        ),
         (
             "duplicates.yaml",
             &[

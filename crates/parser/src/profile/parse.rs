@@ -270,6 +270,9 @@ fn fs_size(c: &mut Cursor<'_, '_>) -> PResult<Tok<FsSize>> {
 /// size; name the whole disks of the rest of the line too, since the line stops here.
 fn pool_sized(c: &mut Cursor<'_, '_>, what: &str) -> PResult<Tok<PoolSize>> {
     if let Some(w) = c.peek()
+        && !(w.text.eq_ignore_ascii_case("auto")
+            || w.text.eq_ignore_ascii_case("existing")
+            || value::parse_size(w.text).is_some())
         && (w.text.eq_ignore_ascii_case("mirror") || parse_device(w.text).is_some())
     {
         let mut d = Diagnostic::new(

@@ -99,3 +99,20 @@ mod pool_line_tests {
         );
     }
 }
+
+#[cfg(test)]
+mod pool_size_words {
+    use super::super::codes;
+
+    #[test]
+    fn size_words_are_sizes_not_devices() {
+        for sizes in ["existing auto auto", "auto existing 2g", "20g 4096 auto"] {
+            let text = format!("install_type initial_install\npool rpool {sizes} c0t0d0s0\n");
+            assert!(
+                !codes(&text).contains(&"P103"),
+                "{sizes}: {:?}",
+                codes(&text)
+            );
+        }
+    }
+}
