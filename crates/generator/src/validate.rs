@@ -46,6 +46,15 @@ pub fn load(path: &Path, text: &str) -> Result<model::Site, SiteErrors> {
         // yaml_serde words the syntax error below, as it always did; when it accepts
         // what saphyr refuses (they implement different YAML versions), saphyr's word.
         Err(TreeError::Syntax { pos, message }) => {
+            let indentation = misindented(text);
+            if !indentation.is_empty() {
+                return Err(fail(
+                    indentation
+                        .into_iter()
+                        .map(|(pos, m)| SiteProblem::at(Some(pos), m).code("Y001"))
+                        .collect(),
+                ));
+            }
             if let Err(p) = deserialize(text, &[]) {
                 return Err(fail(vec![p]));
             }
@@ -84,7 +93,19 @@ pub fn load(path: &Path, text: &str) -> Result<model::Site, SiteErrors> {
         Err(p) => {
             // yaml_serde's first unknown field is one of those already listed.
             let listed = unknown_found && p.message.contains("unknown field");
-            if !p.message.is_empty() && !listed {
+            // A key "missing" because it is indented wrongly: say that instead.
+            let indentation = if p.message.contains("missing field") {
+                misindented(text)
+            } else {
+                Vec::new()
+            };
+            if !indentation.is_empty() {
+                problems.extend(
+                    indentation
+                        .into_iter()
+                        .map(|(pos, m)| SiteProblem::at(Some(pos), m).code("Y001")),
+                );
+            } else if !p.message.is_empty() && !listed {
                 problems.push(p);
             }
             problems.sort_by_key(|p| (p.line, p.column));
@@ -148,6 +169,69 @@ fn deserialize(text: &str, duplicates: &[tree::Duplicate]) -> Result<SiteFile, S
             code: if shape { "Y003" } else { "Y001" },
         }
     })
+}
+
+/// Keys at an indentation that matches none of the open blocks above them (`mac` at 3
+/// spaces under `- hostname:` whose keys are at 4): YAML reads them as something else
+/// (or fails), and its message ("missing field `mac`", "mapping values are not allowed")
+/// does not say why. Only block-style `key:` lines are looked at.
+fn misindented(text: &str) -> Vec<(Pos, String)> {
+    let mut out = Vec::new();
+    // Columns of the keys of the open blocks, outermost first, and whether the previous
+    // key line opened a nested block (`key:` with nothing after it, or a `- ` item).
+    let mut open: Vec<usize> = Vec::new();
+    let mut opens_block = true;
+    for (n, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start_matches(' ');
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let mut rest = trimmed;
+        let mut item = false;
+        while let Some(r) = rest.strip_prefix("- ") {
+            rest = r.trim_start_matches(' ');
+            item = true;
+        }
+        let col = line.len() - rest.len();
+        let key_len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        let after = &rest[key_len..];
+        if key_len == 0 || !(after.starts_with(": ") || after == ":" || after.starts_with(":\t")) {
+            continue;
+        }
+        let key = &rest[..key_len];
+        let mut closed = None;
+        while open.last().is_some_and(|&top| top > col) {
+            closed = open.pop();
+        }
+        match open.last() {
+            Some(&top) if top == col => {}
+            Some(&top) if top < col && (opens_block || item) => open.push(col),
+            None => open.push(col),
+            Some(&top) => {
+                // The block it seems meant for: the one just closed, else the open one.
+                let siblings = closed.unwrap_or(top);
+                out.push((
+                    Pos {
+                        line: n + 1,
+                        column: col + 1,
+                    },
+                    format!(
+                        "`{key}` is indented {col} spaces, its siblings {siblings}: YAML nests by indentation, so it does not belong to the mapping above"
+                    ),
+                ));
+                // Read on as if it were where its siblings are.
+                if let Some(c) = closed {
+                    open.push(c);
+                }
+                continue;
+            }
+        }
+        let value = after[1..].trim();
+        opens_block = value.is_empty() || value.starts_with('#');
+    }
+    out
 }
 
 /// yaml_serde appends " at line L column C"; we print the location ourselves. serde names
@@ -408,6 +492,29 @@ mod tests {
             Some("starts with `-` (it would be read as an option)")
         );
         assert!(describe_bad_char(&"a".repeat(2000)).is_some());
+    }
+
+    #[test]
+    fn wrong_indentation_is_named_and_fixtures_have_none() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures");
+        for dir in ["sites", "examples", "sites/bad"] {
+            for e in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
+                let path = e.unwrap().path();
+                if path.extension().is_some_and(|x| x == "yaml") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    assert_eq!(misindented(&text), [], "{}", path.display());
+                }
+            }
+        }
+        let text = "clients:\n  - hostname: a\n   mac: 8:0:20:0:0:1\n    ip: 10.0.0.1\n";
+        let found = misindented(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].0.line, found[0].0.column), (3, 4));
+        assert!(
+            found[0]
+                .1
+                .starts_with("`mac` is indented 3 spaces, its siblings 4")
+        );
     }
 
     #[test]

@@ -1189,3 +1189,34 @@ fn check_and_generate_agree_on_password_hashes() {
     }
     assert_eq!(accepted, 4);
 }
+
+/// A key at the wrong indentation is named as such, at its line, whichever way YAML
+/// misreads it (a "missing field" or a syntax error).
+#[test]
+fn wrong_indentation_is_said_as_such() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("indent.yaml");
+    let minimal = std::fs::read_to_string(site("minimal.yaml")).unwrap();
+    for (from, to, want) in [
+        (
+            "    mac: 08:00:20:c0:ff:ee",
+            "   mac: 08:00:20:c0:ff:ee",
+            "27:4: `mac` is indented 3 spaces, its siblings 4",
+        ),
+        (
+            "    ip: 192.168.10.21",
+            "     ip: 192.168.10.21",
+            "28:6: `ip` is indented 5 spaces, its siblings 4",
+        ),
+    ] {
+        std::fs::write(&p, minimal.replace(from, to)).unwrap();
+        match generate(&p) {
+            Err(GenerateError::Site(e)) => {
+                let text = e.to_string();
+                assert!(text.contains(want), "{to}: {text}");
+                assert_eq!(e.problems.len(), 1, "{text}");
+            }
+            other => panic!("{to}: expected a site problem, got {other:?}"),
+        }
+    }
+}
