@@ -1298,3 +1298,46 @@ fn loadzfs_rerun_of_a_bare_recursive_gzip_stream_is_a_no_op() {
     finish_natively(&pool, &js);
     assert_eq!(pool.state(), deployed);
 }
+
+/// A site file or manifest that is not a regular file (a device that never ends, a FIFO
+/// nobody writes) is refused at once, not read until memory runs out or forever.
+#[test]
+fn site_files_and_manifests_must_be_regular_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fifo = tmp.path().join("site.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    for site in [std::path::PathBuf::from("/dev/zero"), fifo.clone()] {
+        zflash()
+            .arg("generate")
+            .arg(&site)
+            .arg("-o")
+            .arg(tmp.path().join("js"))
+            .timeout(std::time::Duration::from_secs(20))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("not a regular file"));
+    }
+    // The same for a manifest named by the site file: a site problem at its line.
+    let text = std::fs::read_to_string(repo().join("fixtures/sites/minimal.yaml"))
+        .unwrap()
+        .replace(
+            "    location: js-server:/flashdirectory/s10s_u6wos_07_flar.zfs\n",
+            "    location: js-server:/flashdirectory/s10s_u6wos_07_flar.zfs\n    manifest: /dev/zero\n",
+        );
+    let site = tmp.path().join("site.yaml");
+    std::fs::write(&site, text).unwrap();
+    zflash()
+        .arg("generate")
+        .arg(&site)
+        .arg("-o")
+        .arg(tmp.path().join("js"))
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not a regular file"))
+        .stderr(predicate::str::contains("site.yaml:12:15"));
+}
