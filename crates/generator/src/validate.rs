@@ -46,16 +46,21 @@ pub fn load(path: &Path, text: &str) -> Result<model::Site, SiteErrors> {
         // yaml_serde words the syntax error below, as it always did; when it accepts
         // what saphyr refuses (they implement different YAML versions), saphyr's word.
         Err(TreeError::Syntax { pos, message }) => {
-            let indentation = misindented(text);
-            if !indentation.is_empty() {
-                return Err(fail(
-                    indentation
-                        .into_iter()
-                        .map(|(pos, m)| SiteProblem::at(Some(pos), m).code("Y001"))
-                        .collect(),
-                ));
-            }
             if let Err(p) = deserialize(text, &[]) {
+                // A syntax error that comes from a key at the wrong indentation: say so.
+                let indentation = if p.code == "Y001" || p.message.contains("missing field") {
+                    misindented(text)
+                } else {
+                    Vec::new()
+                };
+                if !indentation.is_empty() {
+                    return Err(fail(
+                        indentation
+                            .into_iter()
+                            .map(|(pos, m)| SiteProblem::at(Some(pos), m).code("Y001"))
+                            .collect(),
+                    ));
+                }
                 return Err(fail(vec![p]));
             }
             return Err(fail(vec![SiteProblem::at(Some(pos), message).code("Y001")]));

@@ -35,10 +35,24 @@ fn check_findings(dir: &Path) -> Vec<String> {
         ..CheckOptions::default()
     };
     let report = check_dir(dir, &opts).expect("check runs");
-    report
+    let mut found: Vec<String> = report
         .findings()
         .map(|(file, f)| format!("{}: {f:?}", file.path))
-        .collect()
+        .collect();
+    // And the deploy configs, with the validation `zflash finish` applies (D101).
+    if let Ok(entries) = std::fs::read_dir(dir.join("deploy")) {
+        for e in entries {
+            let path = e.unwrap().path();
+            let report = zflash_generator::deploy_check::check_file(&path).unwrap();
+            found.extend(
+                report
+                    .findings
+                    .iter()
+                    .map(|f| format!("{}: {f:?}", report.path)),
+            );
+        }
+    }
+    found
 }
 
 #[test]
