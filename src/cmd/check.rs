@@ -94,6 +94,9 @@ pub struct Args {
     /// Lowest severity that makes the exit status 1.
     #[arg(long, value_enum, default_value = "error")]
     pub fail_on: FailOn,
+    /// Print nothing when there is no finding (human format): the exit status tells.
+    #[arg(short, long)]
+    pub quiet: bool,
     /// Threads for the sysidcfg/bootparams files of a directory.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub threads: u16,
@@ -184,13 +187,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         color,
         tool_version: Some(env!("CARGO_PKG_VERSION").to_string()),
     };
-    let text = render(&report, format, &render_opts);
-    let mut out = stdout.lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
+    let clean = report.findings().next().is_none();
+    if !(args.quiet && clean && format == Format::Human) {
+        let text = render(&report, format, &render_opts);
+        let mut out = stdout.lock();
+        out.write_all(text.as_bytes())?;
+        out.flush()?;
+    }
     // rules.ok outcomes are status, not findings: stderr, so machine formats stay clean.
     let mut err = std::io::stderr().lock();
-    for outcome in &report.rules_ok {
+    for outcome in report.rules_ok.iter().filter(|_| !args.quiet) {
         let _ = writeln!(err, "zflash: {}", outcome.message());
     }
 

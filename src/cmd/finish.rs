@@ -45,6 +45,10 @@ pub struct Args {
     /// No step lines and no progress bar on stderr
     #[arg(long, short)]
     quiet: bool,
+    /// Colour in the rendering of deploy-config problems (auto = only when stderr is a
+    /// terminal and NO_COLOR is unset).
+    #[arg(long, value_enum, default_value = "auto")]
+    color: super::check::ColorArg,
     /// Skip the free-space preflight check (for tests of a pool filling up)
     #[arg(long, hide = true)]
     skip_space_check: bool,
@@ -86,7 +90,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             files_checked: 1,
             rules_ok: Vec::new(),
         };
-        let text = zflash_parser::render::human(&report, false);
+        let color = match args.color {
+            super::check::ColorArg::Always => true,
+            super::check::ColorArg::Never => false,
+            super::check::ColorArg::Auto => {
+                use std::io::IsTerminal;
+                std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        };
+        let text = zflash_parser::render::human(&report, color);
         let mut err = std::io::stderr().lock();
         err.write_all(text.as_bytes())?;
         writeln!(

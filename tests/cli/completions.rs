@@ -70,3 +70,48 @@ fn every_help_has_examples() {
         assert!(text.contains("Examples:\n  zflash "), "{command}: {text}");
     }
 }
+
+/// `check --quiet` prints nothing for a clean directory and the findings otherwise;
+/// `finish --color` colours its rendering of deploy-config problems like `check`'s.
+#[test]
+fn check_quiet_and_finish_color() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("js");
+    zflash()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["generate", "fixtures/sites/minimal.yaml", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let clean = zflash()
+        .args(["check", "--quiet", "--no-write"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(clean.status.success());
+    assert!(clean.stdout.is_empty() && clean.stderr.is_empty());
+    let profile = out.join("profiles/s10u6");
+    let text = std::fs::read_to_string(&profile).unwrap();
+    std::fs::write(&profile, text.replace("rpool auto", "c0t0d0 auto")).unwrap();
+    let dirty = zflash()
+        .args(["check", "--quiet", "--no-write"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(dirty.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&dirty.stdout).contains("P215"));
+
+    let config = tmp.path().join("bad.yaml");
+    std::fs::write(&config, "version: 1\narchive: /a.zfs\nbe_nme: x\n").unwrap();
+    for (color, escapes) in [("always", true), ("never", false)] {
+        let run = zflash()
+            .args(["finish", "--plan", "--color", color, "--config"])
+            .arg(&config)
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&run.stderr);
+        assert!(err.contains("D101"), "{err}");
+        assert_eq!(err.contains('\u{1b}'), escapes, "{color}: {err}");
+    }
+}
