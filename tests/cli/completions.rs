@@ -115,3 +115,27 @@ fn check_quiet_and_finish_color() {
         assert_eq!(err.contains('\u{1b}'), escapes, "{color}: {err}");
     }
 }
+
+/// `verify --quiet` and `info --quiet` print nothing; the exit status tells.
+#[test]
+fn verify_and_info_quiet_print_nothing() {
+    for command in ["verify", "info"] {
+        let ok = zflash()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args([command, "--quiet", "fixtures/streams/zfs-fuse/full.zs"])
+            .output()
+            .unwrap();
+        assert_eq!(ok.status.code(), Some(0), "{command}");
+        assert!(ok.stdout.is_empty(), "{command}");
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("bad.zfs");
+    std::fs::write(&bad, b"not a stream at all, just text\n").unwrap();
+    let run = zflash()
+        .args(["verify", "--quiet"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    assert!(run.stdout.is_empty());
+}
