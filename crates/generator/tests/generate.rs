@@ -983,6 +983,7 @@ const FIELDS: &[(&str, &str)] = &[
     ("nfs4_domain", "dynamic"),
     ("service_profile", "limited_net"),
     ("auto_reg", "disable"),
+    ("fdisk", "rootdisk solaris all"),
 ];
 
 const TEMPLATE: &str = "version: 1
@@ -1020,6 +1021,14 @@ classes:
       hooks:
         - name: @hook_name@
           argv: [@hook_arg@]
+  pc:
+    archive: @archive_name@
+    finish: native
+    profile:
+      disks: [any]
+      fdisk: [@fdisk@]
+    deploy:
+      be: pcbe
 defaults:
   class: @class_name@
   sysidcfg:
@@ -1044,6 +1053,11 @@ clients:
     arch: @arch@
     karch: @karch@
     match: [@match@]
+  - hostname: pc1
+    mac: 8:0:20:0:0:2
+    ip: 10.1.1.12
+    arch: i386
+    class: pc
 ";
 
 /// The template with field `which` set to `value` and every other field valid; each
