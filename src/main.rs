@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 mod cmd;
 
@@ -61,6 +61,10 @@ its manifest; 2 usage or I/O error, or a flag contradicts the manifest.")]
     Finish(cmd::finish::Args),
     /// Generate a JumpStart directory from a YAML site file.
     Generate(cmd::generate::Args),
+    /// Print a shell completion script (bash, zsh, fish, …).
+    Completions(cmd::completions::CompletionsArgs),
+    /// Print the man page, or write one per command (`--dir`).
+    Man(cmd::completions::ManArgs),
 }
 
 /// Exit status when stdout was closed before all output was written (`| head`).
@@ -81,6 +85,8 @@ fn main() -> ExitCode {
         Command::Manifest(a) => cmd::manifest::run(a),
         Command::Finish(a) => cmd::finish::run(a),
         Command::Generate(a) => cmd::generate::run(a),
+        Command::Completions(a) => cmd::completions::completions(a, Cli::command()),
+        Command::Man(a) => cmd::completions::man(a, Cli::command()),
     };
     match result {
         Ok(code) => code,

@@ -4,6 +4,7 @@ mod cli {
     pub mod archive;
     pub mod capture_script;
     pub mod check;
+    pub mod completions;
     pub mod finish;
     pub mod generate;
     pub mod hostile;

@@ -17,6 +17,9 @@ pub struct Args {
     /// Print one JSON document instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Print nothing: the exit status tells (0 valid, 1 damaged or broken chain, 2 error).
+    #[arg(short, long, conflicts_with = "json")]
+    pub quiet: bool,
 }
 
 /// One archive as the chain check and the exit code see it: the `(origin, top)` GUIDs
@@ -162,6 +165,9 @@ pub fn report<T>(
             chain_errors: verdict.problems_of(index),
         });
     let mut out = std::io::stdout().lock();
+    if args.quiet {
+        return Ok(ExitCode::from(verdict.exit_code));
+    }
     if args.json {
         write_json(&mut out, items.map(|item| to_json(&item)).collect())?;
     } else {

@@ -58,6 +58,9 @@ pub struct Args {
     /// Overwrite FILE and its manifest if they exist.
     #[arg(long)]
     pub force: bool,
+    /// No progress bar and no summary line: the exit status tells.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -81,9 +84,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .map(Duration::from_millis),
         platform: Platform::default(),
     };
+    let quiet = args.quiet;
     let mut bar: Option<ProgressBar> = None;
     let mut progress = |event: Progress| match event {
-        Progress::Started { size_hint } => bar = Some(progress_bar(size_hint)),
+        Progress::Started { size_hint } => {
+            bar = (!quiet).then(|| progress_bar(size_hint));
+        }
         Progress::Copied(raw) => {
             if let Some(b) = &bar {
                 b.set_position(raw);
@@ -98,7 +104,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match capture::capture(&opts, &mut progress, &interrupt) {
         Ok(report) => {
             // The session may be gone (SIGHUP): the archive is complete, do not panic.
-            let _ = writeln!(io::stdout(), "{}", summary(&report));
+            if !quiet {
+                let _ = writeln!(io::stdout(), "{}", summary(&report));
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(failure) => {

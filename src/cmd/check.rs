@@ -60,10 +60,13 @@ pub enum FailOn {
 /// Exit status: 0 no finding at or above --fail-on; 1 findings; 2 tool error (unreadable
 /// path, bad flags).
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Exit status: 0 clean, 1 findings at or above --fail-on, 2 error.\n\
-See `zflash explain --list` for every code."
-)]
+#[command(after_help = "Examples:\n  \
+zflash check /export/jumpstart                  # lint everything, write rules.ok when clean\n  \
+zflash check --no-write --format sarif . > zflash.sarif\n  \
+zflash check -r rules.test /export/jumpstart    # as Solaris check -r\n  \
+zflash check --kind profile web.prof            # one file\n\n\
+Exit status: 0 clean, 1 findings at or above --fail-on, 2 error.\n\
+See `zflash explain --list` for every code.")]
 pub struct Args {
     /// JumpStart directories or single files (default: the current directory).
     #[arg(value_name = "PATH")]
@@ -91,9 +94,32 @@ pub struct Args {
     /// Lowest severity that makes the exit status 1.
     #[arg(long, value_enum, default_value = "error")]
     pub fail_on: FailOn,
+    /// Print nothing when there is no finding (human format): the exit status tells.
+    #[arg(short, long)]
+    pub quiet: bool,
     /// Threads for the sysidcfg/bootparams files of a directory.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub threads: u16,
+}
+
+/// The deploy configs `zflash generate` writes (`DIR/deploy/*.yaml`), checked with the
+/// deploy-config validation of `zflash finish` (D101), so that a typo fails here and not
+/// in the miniroot.
+fn check_deploy_configs(dir: &std::path::Path, report: &mut CheckReport) -> anyhow::Result<()> {
+    let Ok(entries) = std::fs::read_dir(dir.join("deploy")) else {
+        return Ok(());
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    paths.sort();
+    for path in paths {
+        let file = zflash_generator::deploy_check::check_file(&path).map_err(anyhow::Error::msg)?;
+        report.add(file);
+    }
+    Ok(())
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -130,7 +156,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             continue;
         }
         // Every CheckError names the path already.
-        let one = check_path(path, &opts)?;
+        let mut one = check_path(path, &opts)?;
+        if path.is_dir() {
+            check_deploy_configs(path, &mut one)?;
+        }
         // A directory with nothing to lint is a wrong path (a typo in CI would otherwise
         // pass green); Solaris check also refuses a directory without `rules`.
         if one.files_checked == 0 && path.is_dir() {
@@ -158,13 +187,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         color,
         tool_version: Some(env!("CARGO_PKG_VERSION").to_string()),
     };
-    let text = render(&report, format, &render_opts);
-    let mut out = stdout.lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
+    let clean = report.findings().next().is_none();
+    if !(args.quiet && clean && format == Format::Human) {
+        let text = render(&report, format, &render_opts);
+        let mut out = stdout.lock();
+        out.write_all(text.as_bytes())?;
+        out.flush()?;
+    }
     // rules.ok outcomes are status, not findings: stderr, so machine formats stay clean.
     let mut err = std::io::stderr().lock();
-    for outcome in &report.rules_ok {
+    for outcome in report.rules_ok.iter().filter(|_| !args.quiet) {
         let _ = writeln!(err, "zflash: {}", outcome.message());
     }
 

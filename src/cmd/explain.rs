@@ -6,7 +6,16 @@ use std::process::ExitCode;
 use zflash_parser::lint;
 
 #[derive(Debug, clap::Args)]
-#[command(group = clap::ArgGroup::new("what").required(true))]
+#[command(
+    group = clap::ArgGroup::new("what").required(true),
+    after_help = "Examples:
+  zflash explain P215
+  zflash explain unknown-match-keyword
+  zflash explain Y101        # site-file problems of `zflash generate`
+  zflash explain --list
+
+Exit status: 0 printed; 2 unknown code or name."
+)]
 pub struct Args {
     /// Rule code (`R201`, case-insensitive) or name (`unknown-match-keyword`).
     #[arg(group = "what")]

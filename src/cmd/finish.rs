@@ -45,6 +45,10 @@ pub struct Args {
     /// No step lines and no progress bar on stderr
     #[arg(long, short)]
     quiet: bool,
+    /// Colour in the rendering of deploy-config problems (auto = only when stderr is a
+    /// terminal and NO_COLOR is unset).
+    #[arg(long, value_enum, default_value = "auto")]
+    color: super::check::ColorArg,
     /// Skip the free-space preflight check (for tests of a pool filling up)
     #[arg(long, hide = true)]
     skip_space_check: bool,
@@ -75,6 +79,34 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 generated.display()
             );
         }
+    }
+    // Problems of the config are findings (D101) rendered like `check`'s, with the line,
+    // column and excerpt; only an unreadable file is a plain error.
+    if let Ok(report) = zflash_generator::deploy_check::check_file(&config_path)
+        && !report.findings.is_empty()
+    {
+        let report = zflash_parser::check::CheckReport {
+            files: vec![report],
+            files_checked: 1,
+            rules_ok: Vec::new(),
+        };
+        let color = match args.color {
+            super::check::ColorArg::Always => true,
+            super::check::ColorArg::Never => false,
+            super::check::ColorArg::Auto => {
+                use std::io::IsTerminal;
+                std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        };
+        let text = zflash_parser::render::human(&report, color);
+        let mut err = std::io::stderr().lock();
+        err.write_all(text.as_bytes())?;
+        writeln!(
+            err,
+            "zflash: error: invalid deploy config {}: nothing was changed",
+            config_path.display()
+        )?;
+        return Ok(ExitCode::from(2));
     }
     let mut cfg = DeployConfig::load(&config_path)?;
     cfg.verify_first |= args.verify_first;

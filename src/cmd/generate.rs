@@ -5,8 +5,15 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use std::io::IsTerminal;
+
 use anyhow::Context;
 use zflash_generator::{ChangeKind, GenerateError};
+use zflash_parser::Severity;
+use zflash_parser::check::CheckReport;
+use zflash_parser::render::{Format, RenderOptions, render};
+
+use super::check::{ColorArg, FailOn, FormatArg};
 
 /// Generate a JumpStart directory (rules, rules.ok, profiles, sysidcfg, finish scripts,
 /// deploy configs, install-server fragments) from a YAML site file.
@@ -16,8 +23,10 @@ use zflash_generator::{ChangeKind, GenerateError};
   zflash generate site.yaml -o /export/jumpstart
   zflash generate --schema > site.schema.json
 
+  zflash generate site.yaml -o /export/jumpstart --plan --format json   # problems as JSON
+
 Exit status: 0 written (or planned), 1 the site file has problems (all listed, nothing
-written), 2 other errors. See docs/site-file.md.")]
+written), 2 other errors. See docs/site-file.md; `zflash explain Y101` for a code.")]
 pub struct Args {
     /// The site file (YAML; see docs/site-file.md).
     #[arg(required_unless_present = "schema")]
@@ -35,6 +44,45 @@ pub struct Args {
     /// Print the site file's JSON Schema and exit.
     #[arg(long, exclusive = true)]
     pub schema: bool,
+    /// Format of site-file problems (codes `Y…`), as for `zflash check`: human (on
+    /// stderr, with excerpts) or json/sarif/github (on stdout; an empty report when clean).
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: FormatArg,
+    /// Colour in human output (auto = only when stderr is a terminal and NO_COLOR is unset).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorArg,
+    /// Lowest severity that makes the exit status 1 (every site problem is an error).
+    #[arg(long, value_enum, default_value = "error")]
+    pub fail_on: FailOn,
+    /// Print nothing on success.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Render `report` as `check` does; human goes to stderr, machine formats to stdout.
+fn show(report: &CheckReport, args: &Args) -> anyhow::Result<()> {
+    let format = match args.format {
+        FormatArg::Human => Format::Human,
+        FormatArg::Json => Format::Json,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Github => Format::Github,
+    };
+    let color = match args.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let opts = RenderOptions {
+        color: color && format == Format::Human,
+        tool_version: Some(env!("CARGO_PKG_VERSION").to_string()),
+    };
+    let text = render(report, format, &opts);
+    if format == Format::Human {
+        std::io::stderr().lock().write_all(text.as_bytes())?;
+    } else {
+        std::io::stdout().lock().write_all(text.as_bytes())?;
+    }
+    Ok(())
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -43,23 +91,66 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         out.write_all(zflash_generator::site::json_schema().as_bytes())?;
         return Ok(ExitCode::SUCCESS);
     }
-    let site = args.site.expect("clap requires SITE");
-    let dir = args.output.expect("clap requires --output");
+    let site = args.site.clone().expect("clap requires SITE");
+    let dir = args.output.clone().expect("clap requires --output");
     let files = match zflash_generator::generate(&site) {
         Ok(f) => f,
         Err(GenerateError::Site(errors)) => {
-            // Every problem, one per line, then exit 1: bad input, nothing written.
-            let mut err = std::io::stderr().lock();
-            writeln!(err, "zflash: error: {errors}")?;
-            writeln!(err, "nothing was written")?;
-            return Ok(ExitCode::from(1));
+            // Every problem, rendered like `check` findings, then exit 1: bad input,
+            // nothing written.
+            let report = CheckReport {
+                files: vec![errors.report()],
+                files_checked: 1,
+                rules_ok: Vec::new(),
+            };
+            show(&report, &args)?;
+            writeln!(std::io::stderr().lock(), "nothing was written")?;
+            let threshold = match args.fail_on {
+                FailOn::Error => Severity::Error,
+                FailOn::Warning => Severity::Warning,
+                FailOn::Info => Severity::Info,
+            };
+            return Ok(match report.max_severity() {
+                Some(worst) if worst >= threshold => ExitCode::from(1),
+                _ => ExitCode::SUCCESS,
+            });
         }
         Err(e) => return Err(e).context("nothing was written"),
     };
+    if args.format != FormatArg::Human {
+        // A clean report, so that a consumer always reads one document.
+        let clean = CheckReport {
+            files: Vec::new(),
+            files_checked: 1,
+            rules_ok: Vec::new(),
+        };
+        show(&clean, &args)?;
+        // What was written goes to stderr then: stdout holds the report.
+        out = std::io::stdout().lock();
+        if !args.quiet {
+            let mut err = std::io::stderr().lock();
+            return finish_run(&mut err, &args, &dir, &files);
+        }
+    }
+    if args.quiet {
+        let mut sink = std::io::sink();
+        return finish_run(&mut sink, &args, &dir, &files);
+    }
+    finish_run(&mut out, &args, &dir, &files)
+}
+
+/// Plan or write `files` into `dir`, telling `out` what was (or would be) done.
+fn finish_run(
+    out: &mut dyn Write,
+    args: &Args,
+    dir: &std::path::Path,
+    files: &zflash_generator::Files,
+) -> anyhow::Result<ExitCode> {
+    let (dir, files) = (dir.to_path_buf(), files);
     if args.plan {
         zflash_generator::output::check_writable(&dir, args.force)
             .with_context(|| format!("planning {}", dir.display()))?;
-        let changes = zflash_generator::output::plan(&dir, &files)?;
+        let changes = zflash_generator::output::plan(&dir, files)?;
         let mut site_wide = Vec::new();
         let mut per_client: BTreeMap<String, Vec<_>> = BTreeMap::new();
         for c in changes.iter().filter(|c| c.kind != ChangeKind::Unchanged) {
@@ -104,7 +195,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         )?;
         return Ok(ExitCode::SUCCESS);
     }
-    let changes = zflash_generator::output::write(&dir, &files, args.force)
+    let changes = zflash_generator::output::write(&dir, files, args.force)
         .with_context(|| format!("writing {}", dir.display()))?;
     let count = |k| changes.iter().filter(|c| c.kind == k).count();
     writeln!(

@@ -3,6 +3,7 @@
 pub mod archive_common;
 pub mod capture;
 pub mod check;
+pub mod completions;
 pub mod explain;
 pub mod finish;
 pub mod generate;

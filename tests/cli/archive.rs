@@ -384,11 +384,22 @@ fn capture_verify_receive_round_trips() {
     std::fs::remove_file(src_dir.join("var/zeros")).unwrap();
     fill(&src_dir.join("more"), 2, 64);
     let incr = out.path().join("incr.zfs.gz");
+    // --quiet: no summary line (and no progress bar), the exit status tells.
     zflash()
-        .args(["capture", &src, "--snapshot", "s2", "--from", "s1", "-o"])
+        .args([
+            "capture",
+            "--quiet",
+            &src,
+            "--snapshot",
+            "s2",
+            "--from",
+            "s1",
+            "-o",
+        ])
         .arg(&incr)
         .assert()
-        .code(0);
+        .code(0)
+        .stdout("");
     let m2 = manifest_of(&incr);
     assert_eq!(m2["stream"]["fromguid"], manifest["stream"]["toguid"]);
     assert_eq!(m2["source"]["from_snapshot"], "s1");

@@ -161,8 +161,11 @@ fn bad_input_is_refused_before_anything_changes() {
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
     assert!(err.contains("zflash-deploy.yaml"), "{err}");
-    assert!(err.contains("unknown field `compresion`"), "{err}");
-    assert!(err.contains("line 4"), "{err}");
+    assert!(
+        err.contains("error[D101]: unknown field `compresion`"),
+        "{err}"
+    );
+    assert!(err.contains("zflash-deploy.yaml:4:1"), "{err}");
 
     let out = finish_with_config(
         dir.path(),

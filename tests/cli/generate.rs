@@ -55,6 +55,91 @@ fn generate_then_check_is_clean_and_rerun_changes_nothing() {
         .stdout(predicate::str::contains("0 created, 0 changed, 0 removed"));
 }
 
+/// `check` of a generated directory looks at its deploy configs too: clean as written, and
+/// a typo in one (as a hand edit would make) is an error (D101) at that line.
+#[test]
+fn check_of_a_generated_directory_fails_at_a_damaged_deploy_config() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("js");
+    zflash()
+        .args(["generate"])
+        .arg(repo().join("fixtures/examples/site.yaml"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    zflash()
+        .args(["check", "--no-write"])
+        .arg(&out)
+        .assert()
+        .success();
+    let config = std::fs::read_dir(out.join("deploy"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .unwrap();
+    let text = std::fs::read_to_string(&config).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("be_name:"))
+        .expect("a be_name line")
+        + 1;
+    std::fs::write(&config, text.replacen("be_name:", "be_nme:", 1)).unwrap();
+    zflash()
+        .args(["check", "--no-write"])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "error[D101]: unknown field `be_nme`",
+        ))
+        .stdout(predicate::str::contains(format!(
+            "{}:{line}:1",
+            config.display()
+        )));
+}
+
+/// The command each generated deploy config suggests in its comment works as written, in
+/// the generated directory; property values YAML 1.1 reads as booleans are quoted.
+#[test]
+fn the_plan_command_in_a_deploy_config_works_as_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("js");
+    zflash()
+        .args(["generate"])
+        .arg(repo().join("fixtures/sites/minimal.yaml"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(out.join("deploy/clone01.yaml")).unwrap();
+    assert!(text.contains("compression: 'on'"), "{text}");
+    let command = text
+        .lines()
+        .next_back()
+        .into_iter()
+        .chain(text.lines())
+        .find_map(|l| l.split('`').nth(1).filter(|c| c.contains("--plan")))
+        .expect("a suggested --plan command");
+    assert!(
+        command.starts_with("SI_CONFIG_DIR=$PWD zflash finish"),
+        "{command}"
+    );
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(command.replacen("zflash", env!("CARGO_BIN_EXE_zflash"), 1))
+        .current_dir(&out)
+        .env_remove("SI_CONFIG_DIR")
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{command}: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    assert!(String::from_utf8_lossy(&status.stdout).contains("Deploy plan"));
+}
+
 /// `zflash finish --help` and the README show `--config $SI_CONFIG_DIR/deploy/$SI_HOSTNAME.yaml`:
 /// that is the file generate writes for each client, and what the native wrapper passes.
 #[test]
@@ -230,12 +315,81 @@ fn bad_site_writes_nothing_and_names_the_file() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains(format!(
-            "{}:23:15: duplicate host name",
+            "{}:23:15",
             site.display()
         )))
+        .stderr(predicate::str::contains(
+            "error[Y103]: duplicate host name \"WS1\"",
+        ))
         .stderr(predicate::str::contains("nothing was written"));
     assert!(!out.exists());
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+}
+
+/// `generate --format json`: site problems in the report format of `check --format json`
+/// (codes, 1-based line and column of each value), on stdout; exit 1, nothing written.
+/// A clean site gives an empty report there and exit 0.
+#[test]
+fn generate_format_json_reports_site_problems_like_check() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = zflash()
+        .current_dir(repo())
+        .args([
+            "generate",
+            "fixtures/sites/bad/every-section.yaml",
+            "--plan",
+            "--format",
+            "json",
+            "-o",
+        ])
+        .arg(tmp.path().join("js"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json = String::from_utf8(out.stdout).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let findings = value["diagnostics"].as_array().unwrap();
+    assert_eq!(findings.len(), 10, "{json}");
+    assert_eq!(
+        (findings[0]["line"].as_u64(), findings[0]["column"].as_u64()),
+        (Some(6), Some(7))
+    );
+    insta::assert_snapshot!("generate_format_json_every_section", json);
+    for format in ["sarif", "github"] {
+        let out = zflash()
+            .current_dir(repo())
+            .args([
+                "generate",
+                "fixtures/sites/bad/every-section.yaml",
+                "--format",
+                format,
+                "-o",
+            ])
+            .arg(tmp.path().join("js"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("Y106"), "{format}: {text}");
+        // The password is never shown, in any format.
+        assert!(!text.contains("hunter2plain"), "{format}: {text}");
+    }
+    let out = zflash()
+        .current_dir(repo())
+        .args([
+            "generate",
+            "fixtures/sites/minimal.yaml",
+            "--plan",
+            "--format",
+            "json",
+            "-o",
+        ])
+        .arg(tmp.path().join("js"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(value["diagnostics"].as_array().unwrap().len(), 0);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1350,4 +1504,47 @@ fn loadzfs_rerun_of_a_bare_recursive_gzip_stream_is_a_no_op() {
     }
     finish_natively(&pool, &js);
     assert_eq!(pool.state(), deployed);
+}
+
+/// A site file or manifest that is not a regular file (a device that never ends, a FIFO
+/// nobody writes) is refused at once, not read until memory runs out or forever.
+#[test]
+fn site_files_and_manifests_must_be_regular_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fifo = tmp.path().join("site.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    for site in [std::path::PathBuf::from("/dev/zero"), fifo.clone()] {
+        zflash()
+            .arg("generate")
+            .arg(&site)
+            .arg("-o")
+            .arg(tmp.path().join("js"))
+            .timeout(std::time::Duration::from_secs(20))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("not a regular file"));
+    }
+    // The same for a manifest named by the site file: a site problem at its line.
+    let text = std::fs::read_to_string(repo().join("fixtures/sites/minimal.yaml"))
+        .unwrap()
+        .replace(
+            "    location: js-server:/flashdirectory/s10s_u6wos_07_flar.zfs\n",
+            "    location: js-server:/flashdirectory/s10s_u6wos_07_flar.zfs\n    manifest: /dev/zero\n",
+        );
+    let site = tmp.path().join("site.yaml");
+    std::fs::write(&site, text).unwrap();
+    zflash()
+        .arg("generate")
+        .arg(&site)
+        .arg("-o")
+        .arg(tmp.path().join("js"))
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not a regular file"))
+        .stderr(predicate::str::contains("site.yaml:12:15"));
 }

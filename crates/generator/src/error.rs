@@ -12,6 +12,26 @@ pub struct SiteProblem {
     pub column: Option<usize>,
     /// What is wrong and what was expected.
     pub message: String,
+    /// The rule (`Y…`, see `zflash explain`).
+    pub code: &'static str,
+}
+
+impl SiteProblem {
+    /// A problem at `pos` (none: the position is unknown).
+    pub fn at(pos: Option<crate::validate::Pos>, message: String) -> Self {
+        SiteProblem {
+            line: pos.map(|p| p.line),
+            column: pos.map(|p| p.column),
+            message,
+            code: "Y101",
+        }
+    }
+
+    /// The same problem under rule `code`.
+    pub fn code(mut self, code: &'static str) -> Self {
+        self.code = code;
+        self
+    }
 }
 
 /// Every problem found in one site file.
@@ -21,6 +41,98 @@ pub struct SiteErrors {
     pub path: PathBuf,
     /// The problems, in file order where lines are known.
     pub problems: Vec<SiteProblem>,
+    /// The site file's text (for excerpts).
+    pub text: String,
+}
+
+impl SiteErrors {
+    /// The problems as the parser crate's diagnostics, in a report the one rendering
+    /// layer shows (human with excerpts, JSON, SARIF, GitHub), as `check` findings are.
+    pub fn report(&self) -> zflash_parser::check::FileReport {
+        let starts = line_starts(&self.text);
+        let diags = self
+            .problems
+            .iter()
+            .map(|p| {
+                let span = match (p.line, p.column) {
+                    (Some(l), Some(c)) => token_span(&self.text, &starts, l, c),
+                    _ => 0..0,
+                };
+                zflash_parser::Diagnostic::new(
+                    zflash_parser::lint::site::rule(p.code),
+                    span,
+                    p.message.clone(),
+                )
+            })
+            .collect();
+        zflash_parser::check::report_from_diagnostics(
+            &self.path.display().to_string(),
+            zflash_parser::check::FileKind::Site,
+            &mask_passwords(&self.text),
+            diags,
+        )
+    }
+}
+
+/// `text` with the value of every `root_password:` replaced by `*` byte for byte (so
+/// that spans stay valid): an excerpt must not show a password, plain text or hash.
+fn mask_passwords(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        match line.find("root_password:") {
+            Some(i) => {
+                let value_at = i + "root_password:".len();
+                out.push_str(&line[..value_at]);
+                let rest = &line[value_at..];
+                let body = rest.trim_end_matches(['\n', '\r']);
+                // The rest of the line (over-masking a flow mapping's other values is safe).
+                out.extend(body.bytes().map(|b| if b == b' ' { ' ' } else { '*' }));
+                out.push_str(&rest[body.len()..]);
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
+/// The byte span of the YAML token that starts at 1-based `line` and character `column`:
+/// a quoted value up to its closing quote, a key up to its colon, a plain value up to the
+/// next blank, flow separator or comment.
+pub(crate) fn value_span(text: &str, line: usize, column: usize) -> std::ops::Range<usize> {
+    token_span(text, &line_starts(text), line, column)
+}
+
+/// Byte offset of the start of each line (index 0 = line 1).
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
+/// [`value_span`] with the line starts computed once for all problems of a file (10,000
+/// problems must not rescan the file 10,000 times).
+fn token_span(text: &str, starts: &[usize], line: usize, column: usize) -> std::ops::Range<usize> {
+    let line_start = starts
+        .get(line.saturating_sub(1))
+        .copied()
+        .unwrap_or(text.len());
+    let rest = &text[line_start.min(text.len())..];
+    let rest = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    let start = rest
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(rest.len(), |(i, _)| i);
+    let before = rest[..start].chars().last();
+    let token = &rest[start..];
+    let len = match before {
+        Some(q @ ('"' | '\'')) => token.find(q).unwrap_or(token.len()),
+        _ => token
+            .find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}'))
+            .map(|i| if token[..i].ends_with(':') { i - 1 } else { i })
+            .unwrap_or(token.len()),
+    };
+    let len = token[..len].trim_end_matches(':').len();
+    line_start + start..line_start + start + len.max(1).min(token.len())
 }
 
 impl fmt::Display for SiteErrors {

@@ -7,6 +7,7 @@
 //! parser's linter → [`output`] (plan of changes, all-or-nothing writes).
 
 pub mod capture_shell;
+pub mod deploy_check;
 pub mod error;
 pub mod model;
 pub mod output;
@@ -23,10 +24,16 @@ pub use render::{Files, GenFile};
 
 use zflash_parser::check::FileKind;
 
-/// Read and validate a site file.
+/// Read and validate a site file: a regular file (not a FIFO or a device that never
+/// ends) of at most [`validate::MAX_SITE_BYTES`].
 pub fn load_site(path: &Path) -> Result<model::Site, GenerateError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| GenerateError::io("cannot read site file", path, e))?;
+    let text = validate::read_regular_file(path, validate::MAX_SITE_BYTES).map_err(|e| {
+        GenerateError::io(
+            "cannot read site file",
+            path,
+            std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+        )
+    })?;
     validate::load(path, &text).map_err(GenerateError::Site)
 }
 

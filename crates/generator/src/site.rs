@@ -17,6 +17,7 @@ pub const SITE_VERSION: u32 = 1;
 #[serde(deny_unknown_fields)]
 pub struct SiteFile {
     /// Format version of this file; must be `1`.
+    #[schemars(extend("const" = 1))]
     pub version: u32,
     /// The install / boot / JumpStart server the clients boot from.
     pub server: Server,
@@ -36,13 +37,17 @@ pub struct SiteFile {
 #[serde(deny_unknown_fields)]
 pub struct Server {
     /// Host name of the server, as clients know it.
+    #[schemars(pattern(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"))]
     pub hostname: String,
     /// IPv4 address of the server.
+    #[schemars(pattern(r"^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}$"))]
     pub ip: String,
     /// Path of the Solaris install image on the server (`add_install_client -s`).
+    #[schemars(pattern(r"^/[A-Za-z0-9_.+,/-]+$"))]
     pub install_image: String,
     /// Path where the generated JumpStart directory is shared (`add_install_client -c`).
     /// The per-client sysidcfg directories are `<config_dir>/sysidcfg/<hostname>`.
+    #[schemars(pattern(r"^/[A-Za-z0-9_.+,/-]+$"))]
     pub config_dir: String,
 }
 
@@ -59,6 +64,7 @@ pub struct Archive {
     pub manifest: Option<String>,
     /// SHA-256 of the stored archive bytes (64 hex digits), when there is no manifest.
     #[serde(default)]
+    #[schemars(pattern(r"^[0-9a-fA-F]{64}$"))]
     pub sha256: Option<String>,
     /// Compression of the stored archive; by default from the file suffix
     /// (`.zst` → zstd, `.gz` → gzip, otherwise none).
@@ -81,6 +87,7 @@ pub struct Increment {
     pub manifest: Option<String>,
     /// SHA-256 of its stored bytes (64 hex digits), when there is no manifest.
     #[serde(default)]
+    #[schemars(pattern(r"^[0-9a-fA-F]{64}$"))]
     pub sha256: Option<String>,
     /// Its compression; by default from the file suffix.
     #[serde(default)]
@@ -169,15 +176,19 @@ pub struct Profile {
     /// classes `any` (x86 disk names, `c0d0`, `c1t0d0`…, follow the controller: no name is a
     /// safe guess).
     #[serde(default)]
+    #[schemars(inner(pattern(r"^(c[0-9]+(t[0-9A-Fa-f]+)?d[0-9]+s[0-7]|any)$")))]
     pub disks: Option<Vec<String>>,
     /// Pool size: `auto`, `existing` or a size such as `20g`, `4096m`, `4096` (MB).
     #[serde(default)]
+    #[schemars(pattern(r"^(auto|existing|[0-9]{1,9}[gGmM]?)$"))]
     pub pool_size: Option<String>,
     /// Swap volume size (`auto` or a size).
     #[serde(default)]
+    #[schemars(pattern(r"^(auto|[0-9]{1,9}[gGmM]?)$"))]
     pub swap_size: Option<String>,
     /// Dump volume size (`auto` or a size).
     #[serde(default)]
+    #[schemars(pattern(r"^(auto|[0-9]{1,9}[gGmM]?)$"))]
     pub dump_size: Option<String>,
     /// Name of the boot environment the installer creates. Default: `s10u<N>_req` when the
     /// server's `install_image` path names the update (`s10u11`, `sol-10-u11-…`,
@@ -260,16 +271,21 @@ pub struct Identity {
 #[serde(deny_unknown_fields)]
 pub struct Client {
     /// Host name (letters, digits, `-`).
+    #[schemars(pattern(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"))]
     pub hostname: String,
     /// Ethernet address, e.g. `8:0:20:a1:b2:c3`.
+    #[schemars(pattern(r"^[0-9A-Fa-f]{1,2}([:-][0-9A-Fa-f]{1,2}){5}$"))]
     pub mac: String,
     /// IPv4 address.
+    #[schemars(pattern(r"^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}$"))]
     pub ip: String,
     /// Processor architecture: `sparc` (default) or `i386`.
     #[serde(default)]
+    #[schemars(extend("enum" = ["sparc", "i386"]))]
     pub arch: Option<String>,
     /// Platform group: `sun4u` (default for sparc), `sun4v` or `i86pc` (default for i386).
     #[serde(default)]
+    #[schemars(extend("enum" = ["sun4u", "sun4v", "sun4us", "i86pc"]))]
     pub karch: Option<String>,
     /// Class name (default `defaults.class`, or the only class).
     #[serde(default)]
@@ -311,6 +327,7 @@ pub struct Sysidcfg {
     pub network_interface: Option<NetworkInterface>,
     /// `root_password`: a crypt(3) hash as in `/etc/shadow` (required somewhere).
     #[serde(default)]
+    #[schemars(pattern(r"^([./0-9A-Za-z]{13}|\$1\$[./0-9A-Za-z]{1,8}\$[./0-9A-Za-z]{22}|\$md5(,rounds=[0-9]{1,9})?\$[./0-9A-Za-z]{1,8}\$\$?[./0-9A-Za-z]{22}|\$2a\$(0[4-9]|[12][0-9]|3[01])\$[./0-9A-Za-z]{53}|\$5\$(rounds=[0-9]{1,9}\$)?[./0-9A-Za-z]{0,16}\$[./0-9A-Za-z]{43}|\$6\$(rounds=[0-9]{1,9}\$)?[./0-9A-Za-z]{0,16}\$[./0-9A-Za-z]{86})$"))]
     pub root_password: Option<String>,
     /// `security_policy` (default `NONE`).
     #[serde(default)]
@@ -320,9 +337,11 @@ pub struct Sysidcfg {
     pub nfs4_domain: Option<String>,
     /// `service_profile`: `limited_net` or `open` (omitted by default).
     #[serde(default)]
+    #[schemars(extend("enum" = ["limited_net", "open"]))]
     pub service_profile: Option<String>,
     /// `auto_reg` (default `disable`).
     #[serde(default)]
+    #[schemars(extend("enum" = ["disable", "anon", "noproxy", "all"]))]
     pub auto_reg: Option<String>,
 }
 
@@ -374,6 +393,7 @@ pub struct NetworkInterface {
     pub interface: Option<String>,
     /// Netmask (required somewhere), e.g. `255.255.255.0`.
     #[serde(default)]
+    #[schemars(pattern(r"^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}$"))]
     pub netmask: Option<String>,
     /// Default route (IPv4 or `NONE`).
     #[serde(default)]

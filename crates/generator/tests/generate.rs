@@ -36,10 +36,24 @@ fn check_findings(dir: &Path) -> Vec<String> {
         ..CheckOptions::default()
     };
     let report = check_dir(dir, &opts).expect("check runs");
-    report
+    let mut found: Vec<String> = report
         .findings()
         .map(|(file, f)| format!("{}: {f:?}", file.path))
-        .collect()
+        .collect();
+    // And the deploy configs, with the validation `zflash finish` applies (D101).
+    if let Ok(entries) = std::fs::read_dir(dir.join("deploy")) {
+        for e in entries {
+            let path = e.unwrap().path();
+            let report = zflash_generator::deploy_check::check_file(&path).unwrap();
+            found.extend(
+                report
+                    .findings
+                    .iter()
+                    .map(|f| format!("{}: {f:?}", report.path)),
+            );
+        }
+    }
+    found
 }
 
 #[test]
@@ -132,65 +146,115 @@ fn sysidcfg_is_private_and_scripts_are_readable() {
     assert_eq!(mode & 0o777, 0o600);
 }
 
-fn site_errors(name: &str) -> String {
-    match generate(&site(name)) {
-        Err(GenerateError::Site(e)) => e.to_string(),
-        other => panic!("{name}: expected site errors, got {other:?}"),
-    }
-}
-
+/// Every case of `fixtures/sites/bad`: the exact list of problems, each at the line:column
+/// of the value (or key) that is wrong, every problem of the file in one run.
 #[test]
 fn bad_sites_report_every_problem_with_path_line_and_column() {
-    let cases: &[(&str, &[&str])] = &[
+    let cases: &[(&str, &[(&str, &str)])] = &[
         (
-            "bad/unknown-key.yaml",
-            &["unknown-key.yaml:19:5", "unknown field `colour`"],
+            "unknown-key.yaml",
+            &[("19:5", "unknown key `colour` in classes.desk")],
         ),
         (
-            "bad/duplicates.yaml",
+            "duplicates.yaml",
             &[
-                "duplicates.yaml:23:15: duplicate host name \"WS1\"",
-                "duplicates.yaml:24:10: duplicate MAC address",
-                "duplicates.yaml:25:9: duplicate IP address \"10.1.1.11\"",
+                ("23:15", "duplicate host name \"WS1\""),
+                ("24:10", "duplicate MAC address"),
+                ("25:9", "duplicate IP address \"10.1.1.11\""),
             ],
         ),
         (
-            "bad/malformed.yaml",
+            "malformed.yaml",
             &[
-                "malformed.yaml:21:18: invalid netmask \"255.0.255.0\"",
-                "malformed.yaml:24:10: invalid MAC address",
-                "malformed.yaml:25:9: invalid IP address",
-                "malformed.yaml:27:10: invalid MAC address of \"ws2\"",
-                "(unicast) address",
+                ("21:18", "invalid netmask \"255.0.255.0\""),
+                ("24:10", "invalid MAC address"),
+                ("25:9", "invalid IP address"),
+                ("27:10", "(unicast) address"),
             ],
         ),
         (
-            "bad/unknown-class.yaml",
-            &["unknown-class.yaml:23:12:", "unknown class \"laptop\""],
+            "unknown-class.yaml",
+            &[("23:12", "unknown class \"laptop\"")],
         ),
         (
-            "bad/metacharacters.yaml",
+            "metacharacters.yaml",
             &[
-                "5 problems",
-                "contains the shell metacharacter `$`",
-                "\"ws2\\nws3\" (contains a newline)",
-                "metacharacters.yaml:9:15: invalid location of archive \"a\"",
-                "contains `..`",
-                "metacharacters.yaml:20:12: invalid boot environment name \"gold;rm -rf /\"",
-                "metacharacters.yaml:32:17: timezone \"../../etc/passwd\" contains `..`",
+                ("9:15", "invalid location of archive \"a\""),
+                ("20:12", "invalid boot environment name \"gold;rm -rf /\""),
+                ("22:16", "contains the shell metacharacter `$`"),
+                ("25:16", "\"ws2\\nws3\" (contains a newline)"),
+                ("32:17", "timezone \"../../etc/passwd\" contains `..`"),
+            ],
+        ),
+        ("syntax.yaml", &[("21:10", "expected a string")]),
+        (
+            "every-section.yaml",
+            &[
+                ("6:7", "invalid server IP address \"10.1.1.05\""),
+                ("12:13", "invalid sha256 of archive \"a\""),
+                ("23:25", "\"c0t1d0\" (a whole disk"),
+                ("25:22", "root_password is not a crypt(3) hash"),
+                ("27:14", "unknown archive \"b\""),
+                ("29:25", "\"c0t1d0\" (a whole disk"),
+                (
+                    "34:11",
+                    "unknown arch \"x86\": expected one of sparc, i386; did you mean `i386`?",
+                ),
+                ("39:11", "unknown arch \"x86\""),
+                ("41:14", "memsize expects a size"),
+                ("47:15", "locale \"-rf\" starts with `-`"),
             ],
         ),
         (
-            "bad/syntax.yaml",
-            &["syntax.yaml:21:10", "expected a string"],
+            "duplicate-keys.yaml",
+            &[
+                ("12:3", "duplicate key `a`: already given at line 10"),
+                (
+                    "26:9",
+                    "duplicate key `compression`: already given at line 25",
+                ),
+                ("31:5", "duplicate key `ip`: already given at line 30"),
+            ],
         ),
     ];
+    let listed: Vec<String> = std::fs::read_dir(repo().join("fixtures/sites/bad"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml"))
+        .collect();
+    for name in &listed {
+        assert!(
+            cases.iter().any(|(n, _)| n == name),
+            "fixtures/sites/bad/{name} has no case here"
+        );
+    }
     for (name, wants) in cases {
-        let text = site_errors(name);
-        assert!(text.contains(&site(name).display().to_string()), "{text}");
-        for want in *wants {
-            assert!(text.contains(want), "{name}: missing {want:?} in:\n{text}");
+        let path = site(&format!("bad/{name}"));
+        let errors = match generate(&path) {
+            Err(GenerateError::Site(e)) => e,
+            other => panic!("{name}: expected site errors, got {other:?}"),
+        };
+        let got: Vec<String> = errors
+            .problems
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}:{}: {}",
+                    p.line.expect("every problem has a line"),
+                    p.column.expect("every problem has a column"),
+                    p.message
+                )
+            })
+            .collect();
+        assert_eq!(got.len(), wants.len(), "{name}:\n{}", got.join("\n"));
+        for (got, (at, text)) in got.iter().zip(*wants) {
+            assert!(
+                got.starts_with(&format!("{at}: ")) && got.contains(text),
+                "{name}: want {at}: …{text}…, got {got}"
+            );
         }
+        let shown = errors.to_string();
+        assert!(shown.contains(&path.display().to_string()), "{shown}");
     }
 }
 
@@ -867,6 +931,329 @@ fn generated_stream_kind_reads_the_header_type_in_both_byte_orders() {
                 want,
                 "{shell}: big-endian {big_endian}, versioninfo {versioninfo:#x}"
             );
+        }
+    }
+}
+
+/// Every string field of a site file, with a valid value: `(name, value)`; the template
+/// below names them `@name@`.
+const FIELDS: &[(&str, &str)] = &[
+    ("server_hostname", "js01"),
+    ("server_ip", "10.1.1.5"),
+    ("install_image", "/export/install/s10u6"),
+    ("config_dir", "/export/jumpstart"),
+    ("archive_name", "gold"),
+    ("location", "js01:/export/flash/gold.zfs.gz"),
+    (
+        "sha256",
+        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+    ),
+    ("inc_location", "/flash/gold-p1.zfs"),
+    ("class_name", "desk"),
+    ("pool", "rpool"),
+    ("disk", "c0t0d0s0"),
+    ("pool_size", "auto"),
+    ("swap_size", "2g"),
+    ("dump_size", "auto"),
+    ("bename", "s10u6_req"),
+    ("cluster", "SUNWCreq"),
+    ("profile_locale", "C"),
+    ("be", "gold"),
+    ("prop_name", "compression"),
+    ("prop_value", "on"),
+    ("create", "reconfigure"),
+    ("remove", "etc/nodename"),
+    ("hook_name", "motd"),
+    ("hook_arg", "/usr/bin/true"),
+    ("hostname", "ws1"),
+    ("mac", "8:0:20:0:0:1"),
+    ("ip", "10.1.1.11"),
+    ("arch", "sparc"),
+    ("karch", "sun4u"),
+    ("match", "karch sun4u"),
+    ("locale", "C"),
+    ("timezone", "GMT"),
+    ("terminal", "vt100"),
+    ("timeserver", "localhost"),
+    ("keyboard", "US-English"),
+    ("domain_name", "example.com"),
+    ("name_server", "10.1.1.2"),
+    ("search", "example.com"),
+    ("interface", "PRIMARY"),
+    ("netmask", "255.255.255.0"),
+    ("default_route", "10.1.1.1"),
+    ("root_password", "Xy3kP0qLm9ZbA"),
+    ("nfs4_domain", "dynamic"),
+    ("service_profile", "limited_net"),
+    ("auto_reg", "disable"),
+    ("fdisk", "rootdisk solaris all"),
+];
+
+const TEMPLATE: &str = "version: 1
+server:
+  hostname: @server_hostname@
+  ip: @server_ip@
+  install_image: @install_image@
+  config_dir: @config_dir@
+archives:
+  @archive_name@:
+    location: @location@
+    sha256: @sha256@
+    increments:
+      - location: @inc_location@
+classes:
+  @class_name@:
+    archive: @archive_name@
+    finish: native
+    profile:
+      pool: @pool@
+      disks: [@disk@]
+      pool_size: @pool_size@
+      swap_size: @swap_size@
+      dump_size: @dump_size@
+      bename: @bename@
+      cluster: @cluster@
+      locale: @profile_locale@
+    deploy:
+      be: @be@
+      properties:
+        @prop_name@: @prop_value@
+      identity:
+        create: [@create@]
+        remove: [@remove@]
+      hooks:
+        - name: @hook_name@
+          argv: [@hook_arg@]
+  pc:
+    archive: @archive_name@
+    finish: native
+    profile:
+      disks: [any]
+      fdisk: [@fdisk@]
+    deploy:
+      be: pcbe
+defaults:
+  class: @class_name@
+  sysidcfg:
+    timezone: @timezone@
+    root_password: @root_password@
+    locale: @locale@
+    terminal: @terminal@
+    timeserver: @timeserver@
+    keyboard: @keyboard@
+    nfs4_domain: @nfs4_domain@
+    service_profile: @service_profile@
+    auto_reg: @auto_reg@
+    name_service: {type: DNS, domain_name: @domain_name@, name_servers: [@name_server@], search: [@search@]}
+    network_interface:
+      interface: @interface@
+      netmask: @netmask@
+      default_route: @default_route@
+clients:
+  - hostname: @hostname@
+    mac: @mac@
+    ip: @ip@
+    arch: @arch@
+    karch: @karch@
+    match: [@match@]
+  - hostname: pc1
+    mac: 8:0:20:0:0:2
+    ip: 10.1.1.12
+    arch: i386
+    class: pc
+";
+
+/// The template with field `which` set to `value` and every other field valid; each
+/// value is a YAML double-quoted string (JSON's escapes are YAML's).
+fn site_with(which: usize, value: &str) -> String {
+    let mut text = TEMPLATE.to_string();
+    for (i, (name, good)) in FIELDS.iter().enumerate() {
+        let v = if i == which { value } else { good };
+        text = text.replace(&format!("@{name}@"), &serde_json::to_string(v).unwrap());
+    }
+    text
+}
+
+#[test]
+fn the_field_template_is_valid() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("site.yaml");
+    std::fs::write(&p, site_with(usize::MAX, "")).unwrap();
+    generate(&p).unwrap();
+}
+
+fn nasty_string() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        "[-a-zA-Z0-9./:_$(){}\\[\\]'\" ]{0,16}",
+        prop::sample::select(vec![
+            "".to_string(),
+            "-rf".to_string(),
+            "a".repeat(2000),
+            "d".repeat(300),
+            "$(reboot)".to_string(),
+            "`reboot`".to_string(),
+            "on".to_string(),
+            "..".to_string(),
+            "a/../b".to_string(),
+            "memsize abc".to_string(),
+            "010.1.1.1".to_string(),
+            "$1$abc".to_string(),
+            "x86".to_string(),
+            "c0t1d0".to_string(),
+            "PRIMARY0".to_string(),
+            "a\nb".to_string(),
+            "\u{0}".to_string(),
+        ]),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    /// Any string in any field: the site is either generated (and the directory passes
+    /// the self-check and is written) or refused with every problem at a line — never a
+    /// failed self-check, a template error or a panic.
+    #[test]
+    fn any_string_in_any_field_is_generated_or_refused_with_a_line(
+        which in 0..FIELDS.len(),
+        value in nasty_string(),
+    ) {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path().join("site.yaml");
+        let text = site_with(which, &value);
+        std::fs::write(&p, &text).unwrap();
+        let value: String = value.chars().take(60).collect();
+        match generate(&p) {
+            Ok(files) => {
+                output::write(&tmp.path().join("js"), &files, false)
+                    .unwrap_or_else(|e| panic!("{}={value:?}: {e}", FIELDS[which].0));
+            }
+            Err(GenerateError::Site(e)) => {
+                for problem in &e.problems {
+                    prop_assert!(problem.line.is_some() && problem.column.is_some(),
+                        "{}={value:?}: no position: {}", FIELDS[which].0, problem.message);
+                }
+            }
+            Err(other) => prop_assert!(false, "{}={value:?}: {other}", FIELDS[which].0),
+        }
+    }
+}
+
+/// Each site rule's fixture (`fixtures/lint/<CODE>/site.yaml`) raises that code and
+/// nothing else, at a position; `explain` has its documentation.
+#[test]
+fn each_site_rule_fixture_raises_only_its_code() {
+    let mut wrong = Vec::new();
+    for rule in zflash_parser::lint::site::RULES {
+        let path = repo().join(format!("fixtures/lint/{}/site.yaml", rule.code));
+        let codes: Vec<&str> = match generate(&path) {
+            Err(GenerateError::Site(e)) => {
+                assert!(
+                    e.problems
+                        .iter()
+                        .all(|p| p.line.is_some() && p.column.is_some()),
+                    "{}: {e}",
+                    rule.code
+                );
+                let mut codes: Vec<&str> = e.problems.iter().map(|p| p.code).collect();
+                codes.dedup();
+                codes
+            }
+            Ok(_) => Vec::new(),
+            Err(other) => panic!("{}: {other}", rule.code),
+        };
+        if codes != [rule.code] {
+            wrong.push(format!("{}: {codes:?}", rule.code));
+        }
+        assert!(zflash_parser::lint::find(rule.code).is_some());
+    }
+    assert!(wrong.is_empty(), "fixtures raising other codes: {wrong:#?}");
+}
+
+/// Each deploy-config rule's fixture (`fixtures/lint/<CODE>/host.yaml`) raises that code
+/// and nothing else.
+#[test]
+fn each_deploy_rule_fixture_raises_only_its_code() {
+    for rule in zflash_parser::lint::deploy::RULES {
+        let path = repo().join(format!("fixtures/lint/{}/host.yaml", rule.code));
+        let report = zflash_generator::deploy_check::check_file(&path).unwrap();
+        let codes: Vec<&str> = report.findings.iter().map(|f| f.diagnostic.code).collect();
+        assert_eq!(codes, [rule.code], "{}", rule.code);
+    }
+}
+
+/// `check` (S209 on a sysidcfg) and `generate` (Y106 on a site file) accept exactly the same
+/// password hashes: one implementation, in the parser crate.
+#[test]
+fn check_and_generate_agree_on_password_hashes() {
+    let h22 = "K3ur7F0pNhzVZtCQJ9wGz.";
+    let h43 = "6pDMrcd5O3BWZGoBMpwsMDpjfu5xRm6dGnR4c.zgVG6";
+    let hashes = [
+        "Xy3kP0qLm9ZbA".to_string(),
+        format!("$1$abcdefgh${h22}"),
+        "$1$abc".to_string(),
+        format!("$md5,rounds=2000$salt${h22}"),
+        format!("$5$rounds=5000$saltsalt${h43}"),
+        format!("$6$salt${h43}"),
+        format!("$2b$04${h22}{h22}123456789"),
+        "secret".to_string(),
+    ];
+    let field = FIELDS
+        .iter()
+        .position(|(n, _)| *n == "root_password")
+        .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("site.yaml");
+    let mut accepted = 0;
+    for hash in &hashes {
+        let sysidcfg = format!("root_password={hash}\n");
+        let check_refuses = zflash_parser::check::check_text(
+            "sysidcfg",
+            zflash_parser::check::FileKind::Sysidcfg,
+            &sysidcfg,
+        )
+        .iter()
+        .any(|d| d.code == "S209");
+        std::fs::write(&p, site_with(field, hash)).unwrap();
+        let generate_refuses = match generate(&p) {
+            Ok(_) => false,
+            Err(GenerateError::Site(e)) => e.problems.iter().any(|p| p.code == "Y106"),
+            Err(other) => panic!("{hash}: {other}"),
+        };
+        assert_eq!(check_refuses, generate_refuses, "{hash}");
+        accepted += usize::from(!check_refuses);
+    }
+    assert_eq!(accepted, 4);
+}
+
+/// A key at the wrong indentation is named as such, at its line, whichever way YAML
+/// misreads it (a "missing field" or a syntax error).
+#[test]
+fn wrong_indentation_is_said_as_such() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("indent.yaml");
+    let minimal = std::fs::read_to_string(site("minimal.yaml")).unwrap();
+    for (from, to, want) in [
+        (
+            "    mac: 08:00:20:c0:ff:ee",
+            "   mac: 08:00:20:c0:ff:ee",
+            "27:4: `mac` is indented 3 spaces, its siblings 4",
+        ),
+        (
+            "    ip: 192.168.10.21",
+            "     ip: 192.168.10.21",
+            "28:6: `ip` is indented 5 spaces, its siblings 4",
+        ),
+    ] {
+        std::fs::write(&p, minimal.replace(from, to)).unwrap();
+        match generate(&p) {
+            Err(GenerateError::Site(e)) => {
+                let text = e.to_string();
+                assert!(text.contains(want), "{to}: {text}");
+                assert_eq!(e.problems.len(), 1, "{text}");
+            }
+            other => panic!("{to}: expected a site problem, got {other:?}"),
         }
     }
 }

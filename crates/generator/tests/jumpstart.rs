@@ -304,6 +304,35 @@ fn x86_profiles_get_fdisk_and_no_sparc_disk_default() {
     );
 }
 
+/// The site problems of `path`, each `line:column CODE message`.
+fn site_problems(path: &Path) -> Vec<String> {
+    match generate(path) {
+        Err(zflash_generator::error::GenerateError::Site(e)) => e
+            .problems
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}:{} {} {}",
+                    p.line.expect("a line"),
+                    p.column.expect("a column"),
+                    p.code,
+                    p.message
+                )
+            })
+            .collect(),
+        other => panic!("expected site problems, got {other:?}"),
+    }
+}
+
+/// Exactly one problem, starting with `want` (position, code, then the message's start).
+fn assert_one_problem(path: &Path, want: &str) {
+    let got = site_problems(path);
+    assert!(
+        got.len() == 1 && got[0].starts_with(want),
+        "want {want:?}, got {got:#?}"
+    );
+}
+
 #[test]
 fn fdisk_on_sparc_and_mixed_platform_classes_are_refused() {
     let (_t, p) = mixed_with(|s| {
@@ -312,18 +341,18 @@ fn fdisk_on_sparc_and_mixed_platform_classes_are_refused() {
             "      cluster: SUNWCall\n      fdisk: [\"rootdisk solaris all\"]\n",
         )
     });
-    let e = generate(&p).unwrap_err().to_string();
-    assert!(e.contains("class \"db\": fdisk is for x86 classes"), "{e}");
+    // At the class's fdisk value.
+    assert_one_problem(&p, "72:14 Y107 class \"db\": fdisk is for x86 classes");
     let (_t, p) = mixed_with(|s| {
         s.replace(
             "    arch: i386\n    class: x86\n",
             "    arch: i386\n    class: web\n",
         )
     });
-    let e = generate(&p).unwrap_err().to_string();
-    assert!(
-        e.contains("class \"web\" has SPARC clients (web01, web02) and x86 clients (pc01)"),
-        "{e}"
+    // At the arch of the client whose platform differs from the class's first client's.
+    assert_one_problem(
+        &p,
+        "106:11 Y107 class \"web\" has SPARC clients (web01, web02) and x86 clients (pc01)",
     );
     let (_t, p) = mixed_with(|s| {
         s.replace(
@@ -331,8 +360,11 @@ fn fdisk_on_sparc_and_mixed_platform_classes_are_refused() {
             "      cluster: SUNWCall\n      fdisk: [\"c0t0d0s0 solaris all\"]\n",
         )
     });
-    let e = generate(&p).unwrap_err().to_string();
-    assert!(e.contains("names the disk \"c0t0d0s0\""), "{e}");
+    // At the line itself (inside its quotes).
+    assert_one_problem(
+        &p,
+        "72:16 Y101 fdisk line \"c0t0d0s0 solaris all\" names the disk \"c0t0d0s0\"",
+    );
 }
 
 #[test]
@@ -427,9 +459,35 @@ fn a_hook_reading_an_unknown_si_variable_is_refused() {
             "argv: [/usr/bin/ls, -l, \"$SI_RACK\"]",
         )
     });
-    let e = generate(&p).unwrap_err().to_string();
-    assert!(
-        e.contains("hook \"audit\" reads $SI_RACK, which JumpStart never sets"),
-        "{e}"
+    // At the argument that reads it.
+    assert_one_problem(
+        &p,
+        "64:36 Y109 class \"web\": hook \"audit\" reads $SI_RACK, which JumpStart never sets",
+    );
+}
+
+/// A client whose arch is not the one its class's archive was captured on (the manifest's
+/// `content.architecture`) is refused at that client's `arch`.
+#[test]
+fn a_client_of_another_arch_than_its_archive_is_refused_at_its_arch() {
+    let (tmp, p) = mixed_with(|s| {
+        s.replace(
+            "    location: 10.20.0.6:/export/flash/db.zfs.gz\n",
+            "    location: 10.20.0.6:/export/flash/db.zfs.gz\n    manifest: db.manifest.json\n",
+        )
+    });
+    // As the Solaris 10 capture script writes it (no stream summary).
+    let manifest = r#"{"format": "zflash-archive/1", "name": "db.zfs.gz",
+        "created": "2026-01-01T00:00:00Z", "host": "gold",
+        "source": {"dataset": "rpool/ROOT/s10", "snapshot": "zflash", "pool": "rpool"},
+        "content": {"architecture": "sparc", "platform": "sun4v", "os_release": "Solaris 10 10/09"},
+        "stored_bytes": 1024, "compression": "gzip",
+        "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        "tool": "zflash-capture.sh"}"#;
+    std::fs::write(tmp.path().join("db.manifest.json"), manifest).unwrap();
+    // Classes db (db01, SPARC) and x86 (pc01) share the archive: pc01's arch is wrong.
+    assert_one_problem(
+        &p,
+        "107:11 Y107 class \"x86\": archive \"db\" was captured on sparc (its manifest), client \"pc01\" is i386",
     );
 }

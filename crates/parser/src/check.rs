@@ -54,6 +54,10 @@ pub enum FileKind {
     /// commands, `dhcpd.conf`: an ISC dhcpd fragment); only checked in a directory, against
     /// the `hosts` and `ethers` beside it.
     Dhcp,
+    /// The YAML site file of `zflash generate` (checked by zflash-generator; reported here).
+    Site,
+    /// A deploy config `deploy/<host>.yaml` (checked by zflash-generator's deploy check).
+    DeployConfig,
 }
 
 impl FileKind {
@@ -80,6 +84,8 @@ impl FileKind {
             FileKind::Finish => "finish",
             FileKind::CustomProbes => "custom-probes",
             FileKind::Dhcp => "dhcp",
+            FileKind::Site => "site",
+            FileKind::DeployConfig => "deploy-config",
         }
     }
 
@@ -504,6 +510,8 @@ fn lint_source(kind: FileKind, src: &SourceFile) -> Vec<Diagnostic> {
             lint::dir::script::check(src)
         }
         FileKind::Dhcp => Vec::new(),
+        // Checked outside this crate; see [`report_from_diagnostics`].
+        FileKind::Site | FileKind::DeployConfig => Vec::new(),
     }
 }
 
@@ -541,6 +549,18 @@ fn sort_diagnostics(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
         (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code))
     });
+}
+
+/// A report of diagnostics found by a checker outside this crate (the site file, deploy
+/// configs) on `text`: positions, masked excerpts, sorted, ready for [`crate::render`].
+pub fn report_from_diagnostics(
+    display: &str,
+    kind: FileKind,
+    text: &str,
+    diags: Vec<Diagnostic>,
+) -> FileReport {
+    let src = SourceFile::new(display, text);
+    make_report(display, kind, Some(&src), diags)
 }
 
 /// Turn raw diagnostics into findings with positions and masked excerpts.

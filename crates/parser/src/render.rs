@@ -328,7 +328,6 @@ struct SarifTool<'a> {
 struct SarifDriver<'a> {
     name: &'static str,
     version: &'a str,
-    information_uri: &'static str,
     rules: Vec<SarifRule>,
 }
 
@@ -481,7 +480,6 @@ pub fn sarif(report: &CheckReport, version: &str) -> String {
                 driver: SarifDriver {
                     name: "zflash",
                     version,
-                    information_uri: "https://example.invalid/zflash",
                     rules: all.into_iter().map(sarif_rule).collect(),
                 },
             },

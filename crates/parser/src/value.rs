@@ -15,10 +15,18 @@ use std::net::Ipv4Addr;
 
 type Res<'a, O> = IResult<&'a str, O>;
 
+/// 0–255 without leading zeros: Solaris (inet_addr) reads `010` as octal 8, so a
+/// zero-padded address does not mean what it seems to.
 fn octet(i: &str) -> Res<'_, u8> {
     map_res(
         take_while_m_n(1, 3, |c: char| c.is_ascii_digit()),
-        |s: &str| s.parse::<u8>(),
+        |s: &str| {
+            if s.len() > 1 && s.starts_with('0') {
+                Err("leading zero")
+            } else {
+                s.parse::<u8>().map_err(|_| "above 255")
+            }
+        },
     )
     .parse(i)
 }
@@ -31,10 +39,9 @@ fn ipv4(i: &str) -> Res<'_, Ipv4Addr> {
 
 /// A dotted-quad IPv4 address (four numbers 0–255).
 pub fn parse_ipv4(s: &str) -> Result<Ipv4Addr, &'static str> {
-    all_consuming(ipv4)
-        .parse(s)
-        .map(|(_, ip)| ip)
-        .map_err(|_| "an IPv4 address (four numbers 0-255 separated by dots)")
+    all_consuming(ipv4).parse(s).map(|(_, ip)| ip).map_err(
+        |_| "an IPv4 address (four numbers 0-255 separated by dots, without leading zeros)",
+    )
 }
 
 /// A netmask: an IPv4 address whose one bits are contiguous from the left.

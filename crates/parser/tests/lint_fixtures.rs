@@ -76,6 +76,11 @@ fn every_fixture_triggers_its_code_and_matches_its_snapshot() {
     let known: Vec<&str> = lint::all().iter().map(|r| r.code).collect();
     let mut failures = Vec::new();
     for (code, dir) in fixture_dirs() {
+        // Site files (`Y`) and deploy configs (`D`) are checked by zflash-generator, whose
+        // tests run these fixtures.
+        if code.starts_with(['Y', 'D']) {
+            continue;
+        }
         let report = check_fixture(&code, &dir);
         if !report.findings().any(|(_, f)| f.diagnostic.code == code) {
             failures.push(format!("fixtures/lint/{code}: {code} not reported"));

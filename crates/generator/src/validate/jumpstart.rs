@@ -2,6 +2,8 @@
 //! each class (x86 classes get `fdisk` lines and their own disk default), and the name of
 //! the boot environment the installer creates.
 
+use super::tree::Seg::{self, I, K};
+use super::tree::join;
 use super::{Validator, describe_bad_char};
 use crate::model;
 
@@ -85,15 +87,16 @@ fn disk_of(slice: &str) -> &str {
 }
 
 impl Validator<'_> {
-    /// A class's `fdisk` lines from the site file, each `disk type size`.
+    /// A class's `fdisk` lines from the site file, each `disk type size`; a bad line is an
+    /// invalid value (Y101) at that line's item.
     pub(super) fn fdisk_lines(
         &mut self,
-        class: &str,
+        class_at: &[Seg],
         lines: Option<&[String]>,
     ) -> Option<Vec<String>> {
         let lines = lines?;
         let mut out = Vec::new();
-        for line in lines {
+        for (i, line) in lines.iter().enumerate() {
             let words: Vec<&str> = line.split_whitespace().collect();
             let problem = if let Some((w, why)) = words
                 .iter()
@@ -126,11 +129,9 @@ impl Validator<'_> {
                 None
             };
             match problem {
-                Some(why) => self.problem(
-                    "fdisk",
-                    None,
-                    0,
-                    format!("class {class:?}: fdisk line {line:?} {why}"),
+                Some(why) => self.at(
+                    &join(class_at, &[K("profile"), K("fdisk"), I(i)]),
+                    format!("fdisk line {line:?} {why}"),
                 ),
                 None => out.push(words.join(" ")),
             }
@@ -140,64 +141,82 @@ impl Validator<'_> {
 
     /// A hook's `$SI_…` references: each must be a variable JumpStart sets, always or
     /// through a built-in probe the generated rules can ask for (a custom probe would
-    /// need a `custom_probes` the site file cannot give).
-    pub(super) fn hook_si_variables(&mut self, class: &str, hook: &str, argv: &[String]) {
+    /// need a `custom_probes` the site file cannot give). Y109 at the argument.
+    pub(super) fn hook_si_variables(
+        &mut self,
+        hook_at: &[Seg],
+        class: &str,
+        hook: &str,
+        argv: &[String],
+    ) {
         use zflash_parser::lint::dir::unprovided_si_variable::{ALWAYS_SET, probe_for, reads};
-        // As the shell finish script has them: each argument double-quoted.
-        let quoted: Vec<String> = argv.iter().map(|a| format!("\"{a}\"")).collect();
-        for (var, _) in reads(&quoted.join(" ")) {
-            if !ALWAYS_SET.contains(&var.as_str()) && probe_for(&var).is_none() {
-                self.problem(
-                    "argv",
-                    None,
-                    0,
-                    format!(
-                        "class {class:?}: hook {hook:?} reads ${var}, which JumpStart never sets (not a variable of the Solaris 10 JumpStart environment, nor one a built-in probe sets)"
-                    ),
-                );
+        for (j, arg) in argv.iter().enumerate() {
+            // As the shell finish script has it: double-quoted.
+            for (var, _) in reads(&format!("\"{arg}\"")) {
+                if !ALWAYS_SET.contains(&var.as_str()) && probe_for(&var).is_none() {
+                    self.flag(
+                        "Y109",
+                        &join(hook_at, &[K("argv"), I(j)]),
+                        format!(
+                            "class {class:?}: hook {hook:?} reads ${var}, which JumpStart never sets (not a variable of the Solaris 10 JumpStart environment, nor one a built-in probe sets)"
+                        ),
+                    );
+                }
             }
         }
     }
 
     /// Settle each class's platform from its clients: one class serves one platform (an
     /// archive holds one architecture's system, an x86 profile needs `fdisk`). x86 classes
-    /// get their disk and fdisk defaults here.
+    /// get their disk and fdisk defaults here. `entries[n]` is the index in the site file's
+    /// `clients:` of `clients[n]`. Conflicts are Y107, at the client's `arch` (or the
+    /// class's `fdisk`).
     pub(super) fn resolve_platforms(
         &mut self,
         classes: &mut [model::Class],
         clients: &[model::Client],
+        entries: &[usize],
     ) {
         for (i, class) in classes.iter_mut().enumerate() {
-            let mine: Vec<&model::Client> = clients.iter().filter(|c| c.class == i).collect();
-            let x86 = mine.iter().filter(|c| c.arch == "i386").count();
+            let mine: Vec<(usize, &model::Client)> = clients
+                .iter()
+                .zip(entries)
+                .filter(|(c, _)| c.class == i)
+                .map(|(c, &e)| (e, c))
+                .collect();
+            let x86 = mine.iter().filter(|(_, c)| c.arch == "i386").count();
             let sparc = mine.len() - x86;
             if x86 > 0 && sparc > 0 {
-                let of = |arch: &str| {
+                let of = |is_x86: bool| {
                     mine.iter()
-                        .filter(|c| (c.arch == "i386") == (arch == "i386"))
-                        .map(|c| c.hostname.as_str())
+                        .filter(|(_, c)| (c.arch == "i386") == is_x86)
+                        .map(|(_, c)| c.hostname.as_str())
                         .collect::<Vec<_>>()
                         .join(", ")
                 };
-                self.problem(
-                    &class.name,
-                    None,
-                    0,
+                // At the first client whose platform differs from the class's first one.
+                let first_x86 = mine[0].1.arch == "i386";
+                let (entry, _) = mine
+                    .iter()
+                    .find(|(_, c)| (c.arch == "i386") != first_x86)
+                    .expect("both platforms are there");
+                self.flag(
+                    "Y107",
+                    &[K("clients"), I(*entry), K("arch")],
                     format!(
                         "class {:?} has SPARC clients ({}) and x86 clients ({}): an archive and a profile serve one platform, give each its own class",
                         class.name,
-                        of("sparc"),
-                        of("i386")
+                        of(false),
+                        of(true)
                     ),
                 );
             }
             if let Some(arch) = &class.archive.arch
-                && let Some(c) = mine.iter().find(|c| &c.arch != arch)
+                && let Some((entry, c)) = mine.iter().find(|(_, c)| &c.arch != arch)
             {
-                self.problem(
-                    &class.name,
-                    None,
-                    0,
+                self.flag(
+                    "Y107",
+                    &[K("clients"), I(*entry), K("arch")],
                     format!(
                         "class {:?}: archive {:?} was captured on {arch} (its manifest), client {:?} is {}",
                         class.name, class.archive.name, c.hostname, c.arch
@@ -225,10 +244,9 @@ impl Validator<'_> {
                     p.fdisk = Some(lines);
                 }
             } else if p.fdisk.as_ref().is_some_and(|f| !f.is_empty()) {
-                self.problem(
-                    "fdisk",
-                    None,
-                    0,
+                self.flag(
+                    "Y107",
+                    &[K("classes"), K(&class.name), K("profile"), K("fdisk")],
                     format!(
                         "class {:?}: fdisk is for x86 classes, and this class's clients are SPARC",
                         class.name

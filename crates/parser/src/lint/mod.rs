@@ -3,17 +3,20 @@
 //! Code prefixes: `F` file-level (encoding, binary, empty, CRLF…), `R` rules / rules.ok,
 //! `P` profiles, `S` sysidcfg, `B` bootparams, `J` the JumpStart directory as a set
 //! (cross-file), `H` begin/finish scripts as Solaris 10's `/sbin/sh` reads them (with the
-//! syntax error `J006`, in the same group). Each rule file holds a `pub static RULE: Rule`
-//! whose `doc` is what `zflash explain CODE` prints, plus the check itself.
+//! syntax error `J006`, in the same group), `Y` the site file of `zflash generate`, `D`
+//! deploy configs. Each rule file holds a `pub static RULE: Rule` whose `doc` is what
+//! `zflash explain CODE` prints, plus the check itself.
 
 use crate::diagnostic::Rule;
 
 pub mod bootparams;
+pub mod deploy;
 pub mod dir;
 pub mod file;
 pub mod profile;
 pub mod rules;
 pub mod shell;
+pub mod site;
 pub mod sysidcfg;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -29,6 +32,8 @@ pub fn all() -> Vec<&'static Rule> {
     v.extend_from_slice(bootparams::RULES);
     v.extend_from_slice(dir::RULES);
     v.extend_from_slice(shell::RULES);
+    v.extend_from_slice(site::RULES);
+    v.extend_from_slice(deploy::RULES);
     v.sort_by_key(|r| r.code);
     v
 }

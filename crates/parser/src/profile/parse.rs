@@ -265,6 +265,38 @@ fn fs_size(c: &mut Cursor<'_, '_>) -> PResult<Tok<FsSize>> {
     Ok(Tok::parsed(v, w.span.clone(), w.raw))
 }
 
+/// One of `pool`'s three sizes. When the devices start where this size belongs (`mirror`,
+/// `any` or a disk), the size is missing: say which one, instead of calling `mirror` a bad
+/// size; name the whole disks of the rest of the line too, since the line stops here.
+fn pool_sized(c: &mut Cursor<'_, '_>, what: &str) -> PResult<Tok<PoolSize>> {
+    if let Some(w) = c.peek()
+        && !(w.text.eq_ignore_ascii_case("auto")
+            || w.text.eq_ignore_ascii_case("existing")
+            || value::parse_size(w.text).is_some())
+        && (w.text.eq_ignore_ascii_case("mirror") || parse_device(w.text).is_some())
+    {
+        let mut d = Diagnostic::new(
+            &missing_argument::RULE,
+            w.span.clone(),
+            format!(
+                "too few arguments: `pool` needs a pool size, a swap size and a dump size before its devices; the {what} is missing (found `{}` where it goes)",
+                w.text
+            ),
+        )
+        .label(format!("expected the {what} (`auto`, `existing`, `N`, `Nm` or `Ng`) before this"));
+        for rest in &c.words[c.pos..] {
+            if let Some(Device::Disk(disk)) = parse_device(rest.text) {
+                d = d.note(format!(
+                    "`{}` is a whole disk: root pool devices must be slices, e.g. `{disk}s0`",
+                    rest.text
+                ));
+            }
+        }
+        return Err(Box::new(d));
+    }
+    pool_size_arg(c, &format!("a {what}"))
+}
+
 fn pool_size_arg(c: &mut Cursor<'_, '_>, what: &str) -> PResult<Tok<PoolSize>> {
     let w = c.next(what)?;
     let t = w.text;
@@ -383,9 +415,9 @@ fn filesys(c: &mut Cursor<'_, '_>) -> PResult<Filesys> {
 
 fn pool(c: &mut Cursor<'_, '_>) -> PResult<Pool> {
     let name = c.string("a pool name")?;
-    let pool_size = pool_size_arg(c, "a pool size")?;
-    let swap_size = pool_size_arg(c, "a swap size")?;
-    let dump_size = pool_size_arg(c, "a dump size")?;
+    let pool_size = pool_sized(c, "pool size")?;
+    let swap_size = pool_sized(c, "swap size")?;
+    let dump_size = pool_sized(c, "dump size")?;
     let mut mirror = None;
     if let Some(w) = c.peek()
         && w.text.eq_ignore_ascii_case("mirror")

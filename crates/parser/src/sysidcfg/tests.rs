@@ -361,7 +361,7 @@ fn block_after_a_top_level_dependent_keyword() {
 #[test]
 fn typed_settings() {
     let (file, _) = parse_str(
-        "name_service=nis+ {domain_name=a.b}\nnetwork_interface=e1000g0 {dhcp}\nroot_password=$6$s$h\ntimeserver=10.0.0.1\nnfs4_domain=Dynamic\nauto_reg=anon\nservice_profile=open\nsecurity_policy=bogus\nfoo=bar\ntimezone=\n",
+        "name_service=nis+ {domain_name=a.b}\nnetwork_interface=e1000g0 {dhcp}\nroot_password=$6$s$6pDMrcd5O3BWZGoBMpwsMDpjfu5xRm6dGnR4c.zgVG66pDMrcd5O3BWZGoBMpwsMDpjfu5xRm6dGnR4c.zgVG6\ntimeserver=10.0.0.1\nnfs4_domain=Dynamic\nauto_reg=anon\nservice_profile=open\nsecurity_policy=bogus\nfoo=bar\ntimezone=\n",
     );
     let settings: Vec<Setting> = file.entries().map(Entry::setting).collect();
     assert_eq!(

@@ -12,10 +12,13 @@ pub static RULE: Rule = Rule {
     summary: "`root_password` is not an encrypted password as in /etc/shadow (plain text?)",
     doc: r#"## What it does
 `root_password` takes the *encrypted* password exactly as it appears in `/etc/shadow`:
-a traditional DES crypt string (13 characters of `[./0-9A-Za-z]`) or a `$id$salt$hash`
-string (`$1$` MD5, `$md5$` Sun MD5, `$2a$`/`$2b$`/`$2y$` Blowfish, `$5$` SHA-256, `$6$`
-SHA-512, optionally with `rounds=N`). This rule flags anything else. The value is never
-printed in the message.
+exactly the formats Solaris 10's crypt(3C) understands: traditional DES (13 characters of
+`[./0-9A-Za-z]`); `$1$salt$hash` (MD5: salt up to 8 characters, hash 22);
+`$md5$salt$$hash` or `$md5,rounds=N$salt$hash` (Sun MD5: salt up to 8, hash 22);
+`$2a$NN$…` (Blowfish: cost 04–31, then 53 characters; Solaris 10 has no `$2b$`/`$2y$`);
+`$5$[rounds=N$]salt$hash` (SHA-256: salt up to 16, hash 43) and `$6$…` (SHA-512: hash 86).
+This rule flags anything else — plain text, a truncated hash — and `zflash generate` refuses
+the same values (Y106, one implementation). The value is never printed in the message.
 
 It is a warning, not an error: sysidtool copies the string into `/etc/shadow` without
 checking it, so the installation completes — but nobody can log in as root with the
@@ -45,7 +48,8 @@ pub(crate) fn check(ctx: &Ctx, out: &mut Vec<Diagnostic>) {
     let hint = if v.len() != 13 && !v.starts_with('$') {
         format!("{} characters, not 13", v.chars().count())
     } else {
-        "characters outside [./0-9A-Za-z] or an unknown `$id$`".to_string()
+        "a truncated hash, characters outside [./0-9A-Za-z], or a `$id$` Solaris 10 does not have"
+            .to_string()
     };
     out.push(
         Diagnostic::new(

@@ -1,0 +1,45 @@
+//! `server:`: the install server's name, address and paths.
+
+use super::tree::Seg::K;
+use super::{Validator, is_absolute_path, is_hostname, parse_ipv4};
+use crate::{model, site};
+
+impl Validator<'_> {
+    pub(super) fn server(&mut self, s: &site::Server) -> model::Server {
+        if !is_hostname(&s.hostname) {
+            self.bad_value(
+                &[K("server"), K("hostname")],
+                &s.hostname,
+                "server host name",
+                "letters, digits and `-`",
+            );
+        }
+        if parse_ipv4(&s.ip).is_none() {
+            self.bad_value(
+                &[K("server"), K("ip")],
+                &s.ip,
+                "server IP address",
+                "a dotted-quad IPv4 address such as 10.1.1.5",
+            );
+        }
+        for (key, value) in [
+            ("install_image", &s.install_image),
+            ("config_dir", &s.config_dir),
+        ] {
+            if !is_absolute_path(value) {
+                self.bad_value(
+                    &[K("server"), K(key)],
+                    value,
+                    key,
+                    "an absolute path of letters, digits and `_ - . + ,`, without `..`",
+                );
+            }
+        }
+        model::Server {
+            hostname: s.hostname.clone(),
+            ip: s.ip.clone(),
+            install_image: s.install_image.clone(),
+            config_dir: s.config_dir.clone(),
+        }
+    }
+}
