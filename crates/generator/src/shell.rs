@@ -53,7 +53,7 @@ pub fn shell_plan_env() -> PlanEnv {
         si_hostname: reference("SI_HOSTNAME"),
         si_arch: reference("SI_ARCH"),
         si_karch: reference("SI_KARCH"),
-        archive_id: reference("ZF_ARCHIVE_ID"),
+        archive_id: Some(reference("ZF_ARCHIVE_ID")),
         force: false,
     }
 }
@@ -424,6 +424,14 @@ fn action(a: &Action, cx: &Cx) -> String {
             property,
             value,
         } => zfs_set(dataset, property, value, cx),
+        Action::RecordArchiveId { dataset, id } => zfs_set(
+            dataset,
+            zflash_runtime::plan::ARCHIVE_PROPERTY,
+            // The shell plan's id is the reference to `ZF_ARCHIVE_ID`, which the script
+            // always sets (a plan built without it gets the same).
+            &id.clone().unwrap_or_else(|| reference("ZF_ARCHIVE_ID")),
+            cx,
+        ),
         Action::ZfsRename {
             from,
             to,

@@ -381,12 +381,17 @@ pub fn finish(
 }
 
 /// The plan `finish` would run, built from the real environment (for `--plan`). The
-/// archive id is `(read at run time)` since the archive is not opened.
+/// archive is not opened: its id is known only when the deploy config gives the digest
+/// of every archive of the chain (a manifest saying otherwise is refused at run time),
+/// else it is `None`, read at run time.
 pub fn plan_for(cfg: &DeployConfig, opts: &FinishOptions) -> Result<Plan, plan::PlanError> {
-    plan::build(cfg, &plan_env(opts, "(read at run time)".into()))
+    let ids: Option<Vec<String>> = (0..cfg.chain().len())
+        .map(|i| cfg.expected_sha256(i).map(|d| format!("sha256:{d}")))
+        .collect();
+    plan::build(cfg, &plan_env(opts, ids.map(|ids| ids.join("+"))))
 }
 
-fn plan_env(opts: &FinishOptions, archive_id: String) -> PlanEnv {
+fn plan_env(opts: &FinishOptions, archive_id: Option<String>) -> PlanEnv {
     PlanEnv {
         altroot: opts.altroot.clone(),
         si_config_dir: opts.si_config_dir.clone(),
@@ -443,7 +448,7 @@ impl Runner<'_> {
                 &self.opts.si_karch
             }
         ));
-        let pending = plan::build(cfg, &plan_env(self.opts, "(pending)".into()))
+        let pending = plan::build(cfg, &plan_env(self.opts, None))
             .map_err(|e| RunError::Preflight(e.to_string()))?;
         for kind in [StepKind::Lock, StepKind::MountSource] {
             if let Some(step) = pending.step(kind) {
@@ -458,7 +463,8 @@ impl Runner<'_> {
             } else {
                 None
             };
-            let archive = input::open(Path::new(path), manifest)?;
+            let expected = cfg.expected_sha256(i);
+            let archive = input::open(Path::new(path), manifest, expected.as_deref())?;
             self.archives.push(archive);
         }
         // The chain's identity: a rerun with the same base and increments is a no-op, a
@@ -472,7 +478,7 @@ impl Runner<'_> {
             .collect();
         self.report.archive = names.join(" + ");
         self.report.archive_id = id.clone();
-        let plan = plan::build(cfg, &plan_env(self.opts, id))
+        let plan = plan::build(cfg, &plan_env(self.opts, Some(id)))
             .map_err(|e| RunError::Preflight(e.to_string()))?;
 
         let total = plan.steps.len();
