@@ -666,6 +666,14 @@ mod tests {
             ),
             ("version: 1\narchive: -rf\nbe_name: x\n", "option"),
             (
+                "version: 1\narchive: /a\nbe_name: x\nsha256: {/b: 00}\n",
+                "neither the `archive` nor one of the `increments`",
+            ),
+            (
+                "version: 1\narchive: /a\nbe_name: x\nsha256: {/a: abc}\n",
+                "64 hex digits",
+            ),
+            (
                 "version: 1\narchive: /a\nbe_name: x\nidentity_reset: [{remove: -rf}]\n",
                 "option",
             ),
@@ -673,6 +681,26 @@ mod tests {
             let e = DeployConfig::from_yaml(yaml).unwrap_err().to_string();
             assert!(e.contains(want), "{yaml}: {e}");
         }
+    }
+
+    #[test]
+    fn expected_digests_are_found_by_archive_in_chain_order() {
+        let base = "a".repeat(64);
+        let second = "B".repeat(64);
+        let c = DeployConfig::from_yaml(&format!(
+            "version: 1\narchive: js:/flash/s10.zfs\nincrements: [/flash/p1.zfs, js:/flash/p2.zfs]\n\
+             be_name: x\nsha256:\n  js:/flash/p2.zfs: {second}\n  js:/flash/s10.zfs: {base}\n"
+        ))
+        .unwrap();
+        assert_eq!(c.expected_sha256(0), Some(base));
+        assert_eq!(c.expected_sha256(1), None);
+        assert_eq!(c.expected_sha256(2), Some(second.to_ascii_lowercase()));
+        assert_eq!(c.expected_sha256(3), None);
+        let back = serde_yaml::to_string(&c).unwrap();
+        assert_eq!(DeployConfig::from_yaml(&back).unwrap(), c);
+        // No digest: the key is not written at all.
+        let bare = DeployConfig::from_yaml("version: 1\narchive: /a\nbe_name: x\n").unwrap();
+        assert!(!serde_yaml::to_string(&bare).unwrap().contains("sha256"));
     }
 
     #[test]
