@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use zflash_runtime::config::DeployConfig;
+use zflash_runtime::config::{ArchiveLocation, DeployConfig};
 use zflash_runtime::exec::{self, Events, FinishOptions, Outcome, Report};
 use zflash_runtime::platform::Platform;
 use zflash_runtime::testpool::{
@@ -106,6 +106,17 @@ fn a_deploy_config_digest_that_does_not_match_is_refused_and_the_pool_unchanged(
     // With `verify_first`, the same mismatch is found in the preflight's read.
     let r = deploy(&config(&s, &wrong, "verify_first: true\n"), &s);
     assert_refused(&s, &before, &r, &["does not match the deploy config"]);
+    // Refused before any archive was opened: no id in the report (JSON null).
+    let mut missing = config(&s, &wrong, "");
+    missing.archive = ArchiveLocation::Path(s.pool.dir().join("missing.zfs").display().to_string());
+    missing.sha256.clear();
+    let r = deploy(&missing, &s);
+    assert_refused(&s, &before, &r, &["missing.zfs"]);
+    assert_eq!(r.archive_id, None);
+    assert_eq!(
+        serde_json::to_value(&r).unwrap()["archive_id"],
+        serde_json::Value::Null
+    );
     // A sidecar manifest with the true digest and a deploy config saying otherwise: a
     // refusal before any receive, naming both digests and the manifest.
     let manifest = write_manifest(&s.stream, "unknown", None);
@@ -139,7 +150,7 @@ fn a_matching_deploy_config_digest_deploys_and_is_the_archive_id() {
     assert_eq!(plan.archive_id, Some(format!("sha256:{actual}")));
     let r = deploy(&cfg, &s);
     assert_eq!(r.outcome, Outcome::Deployed, "{r}");
-    assert_eq!(r.archive_id, format!("sha256:{actual}"));
+    assert_eq!(r.archive_id, Some(format!("sha256:{actual}")));
     assert_eq!(r.sha256.as_deref(), Some(actual.as_str()));
     let be = format!("{}/ROOT/{NEW}", s.pool.name);
     assert_eq!(s.pool.bootfs(), be);

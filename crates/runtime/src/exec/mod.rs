@@ -138,8 +138,8 @@ pub struct Report {
     pub be_dataset: String,
     /// Archive file read.
     pub archive: String,
-    /// Archive identity.
-    pub archive_id: String,
+    /// Archive identity (`null` when the run failed before the archives were opened).
+    pub archive_id: Option<String>,
     /// `bootfs` before.
     pub previous_bootfs: Option<String>,
     /// `bootfs` after.
@@ -166,23 +166,35 @@ pub struct Report {
     pub error: Option<String>,
 }
 
+impl Report {
+    /// The archive id, or `-` when it was not read.
+    pub fn archive_id(&self) -> &str {
+        self.archive_id.as_deref().unwrap_or("-")
+    }
+}
+
 impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.outcome {
             Outcome::Deployed => writeln!(
                 f,
                 "deployed {} from {} ({})",
-                self.be_dataset, self.archive, self.archive_id
+                self.be_dataset,
+                self.archive,
+                self.archive_id()
             )?,
             Outcome::AlreadyDeployed => writeln!(
                 f,
                 "nothing to do: {} is already deployed from {} ({})",
-                self.be_dataset, self.archive, self.archive_id
+                self.be_dataset,
+                self.archive,
+                self.archive_id()
             )?,
             Outcome::Resumed => writeln!(
                 f,
                 "finished the interrupted deployment of {} ({})",
-                self.be_dataset, self.archive_id
+                self.be_dataset,
+                self.archive_id()
             )?,
             Outcome::Failed => writeln!(
                 f,
@@ -344,7 +356,7 @@ pub fn finish(
             pool: cfg.pool.clone(),
             be_dataset: cfg.be_dataset(),
             archive: cfg.archive.to_string(),
-            archive_id: String::new(),
+            archive_id: None,
             previous_bootfs: None,
             bootfs: None,
             bytes_stored: 0,
@@ -477,7 +489,7 @@ impl Runner<'_> {
             .map(|a| a.info().path.as_str())
             .collect();
         self.report.archive = names.join(" + ");
-        self.report.archive_id = id.clone();
+        self.report.archive_id = Some(id.clone());
         let plan = plan::build(cfg, &plan_env(self.opts, Some(id)))
             .map_err(|e| RunError::Preflight(e.to_string()))?;
 
