@@ -127,6 +127,80 @@ fn plan_prints_every_step_and_changes_nothing() {
     );
     assert_eq!(receive["digest"], "during_receive");
     assert_eq!(plan["be_dataset"], "rpool/ROOT/s10gold");
+    // Unknown before the archive is read: null, not a placeholder string.
+    assert_eq!(plan["archive_id"], serde_json::Value::Null);
+    assert_eq!(plan["archive_sha256"], serde_json::json!([null]));
+    let record = find("record_archive_id");
+    assert_eq!(record["dataset"], "rpool/ROOT/.zflash-tmp-s10gold");
+    assert_eq!(record["id"], serde_json::Value::Null);
+}
+
+/// `zflash generate` of a site with `sha256:` writes it into the client's deploy config;
+/// `zflash finish --plan` of that config shows it, in JSON and in the human plan, and the
+/// archive id it makes; a chain with an archive of unknown digest has a null id.
+#[test]
+fn plan_shows_the_site_digest_from_the_generated_deploy_config() {
+    let digest = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    let tmp = tempfile::tempdir().unwrap();
+    let js = tmp.path().join("js");
+    let site = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sites/mixed.yaml");
+    let out = zflash()
+        .arg("generate")
+        .arg(&site)
+        .arg("-o")
+        .arg(&js)
+        .output()
+        .unwrap();
+    assert_success(&out, "generate");
+    let cfg = js.join("deploy/web01.yaml");
+    let deploy = std::fs::read_to_string(&cfg).unwrap();
+    assert!(
+        deploy.contains(&format!("sha256:\n  /cdrom/flash/web.zfs: {digest}\n")),
+        "{deploy}"
+    );
+    let plan = |json: bool| {
+        let mut c = zflash();
+        c.args(["finish", "--plan", "--config"])
+            .arg(&cfg)
+            .env("SI_CONFIG_DIR", &js);
+        if json {
+            c.arg("--json");
+        }
+        let out = c.output().unwrap();
+        assert_success(&out, "finish --plan");
+        out
+    };
+    let p = json(&plan(true));
+    assert_eq!(p["archive_sha256"], serde_json::json!([digest]));
+    assert_eq!(p["archive_id"], format!("sha256:{digest}"));
+    let human = text(&plan(false).stdout);
+    assert!(
+        human.contains(&format!("archive id sha256:{digest})")),
+        "{human}"
+    );
+    assert!(
+        human.contains(&format!(
+            "expected sha256 of /cdrom/flash/web.zfs: {digest} (deploy config)"
+        )),
+        "{human}"
+    );
+    // An increment without a digest: its part of the id is read at run time.
+    let with_increment = deploy.replace(
+        "archive: /cdrom/flash/web.zfs\n",
+        "archive: /cdrom/flash/web.zfs\nincrements: [/cdrom/flash/web-p1.zfs]\n",
+    );
+    std::fs::write(&cfg, with_increment).unwrap();
+    let p = json(&plan(true));
+    assert_eq!(p["archive_sha256"], serde_json::json!([digest, null]));
+    assert_eq!(p["archive_id"], serde_json::Value::Null);
+    let human = text(&plan(false).stdout);
+    assert!(human.contains("archive id read at run time)"), "{human}");
+    assert!(
+        human.contains(
+            "expected sha256 of /cdrom/flash/web-p1.zfs: from its manifest at run time, if any"
+        ),
+        "{human}"
+    );
 }
 
 /// Without --config in a directory written by `zflash generate` (no zflash-deploy.yaml,

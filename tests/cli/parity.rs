@@ -288,6 +288,9 @@ enum Fault {
     NameTaken,
     /// The sidecar manifest is not JSON: refused, never skipped.
     BadManifest,
+    /// The site file gives the archive's true `sha256:` (in the deploy config and the
+    /// loadzfs) and its sidecar manifest another: refused before any change.
+    SiteDigestDisagrees,
     /// The archive is larger than the pool's free space (natively refused by the
     /// preflight; the loadzfs's receive runs out of space and is undone).
     PoolFull,
@@ -362,6 +365,13 @@ const SCENARIOS: &[Scenario] = &[
         interps: &[Interp::Native, Interp::Dash, Interp::S10],
     },
     Scenario {
+        name: "site sha256 and sidecar manifest disagree",
+        archive: Archive::Plain,
+        fault: Fault::SiteDigestDisagrees,
+        deploys: false,
+        interps: &[Interp::Native, Interp::Dash, Interp::S10],
+    },
+    Scenario {
         name: "pool full",
         archive: Archive::Plain,
         fault: Fault::PoolFull,
@@ -391,7 +401,11 @@ fn run_scenario(golden: &Golden, s: &Scenario, interp: Interp) -> (String, Strin
     let mut hooks = vec![RECORDING_HOOK];
     match s.fault {
         Fault::None | Fault::NameTaken => {}
-        Fault::Damaged | Fault::Truncated | Fault::DigestMismatch | Fault::BadManifest => {
+        Fault::Damaged
+        | Fault::Truncated
+        | Fault::DigestMismatch
+        | Fault::BadManifest
+        | Fault::SiteDigestDisagrees => {
             let copy = scratch.path().join("golden.zfs");
             let data = std::fs::read(&golden.stream).unwrap();
             match s.fault {
@@ -407,7 +421,7 @@ fn run_scenario(golden: &Golden, s: &Scenario, interp: Interp) -> (String, Strin
                     .unwrap();
             let manifest = match s.fault {
                 Fault::BadManifest => manifest.replacen('{', "{{", 1),
-                Fault::DigestMismatch => {
+                Fault::DigestMismatch | Fault::SiteDigestDisagrees => {
                     let mut m: serde_json::Value = serde_json::from_str(&manifest).unwrap();
                     m["sha256"] = serde_json::json!("0".repeat(64));
                     serde_json::to_string_pretty(&m).unwrap()
@@ -433,7 +447,14 @@ fn run_scenario(golden: &Golden, s: &Scenario, interp: Interp) -> (String, Strin
             ],
         );
     }
-    let entry = golden.entry(s.archive, archive_override.as_deref());
+    let mut entry = golden.entry(s.archive, archive_override.as_deref());
+    if let Fault::SiteDigestDisagrees = s.fault {
+        let manifest =
+            std::fs::read_to_string(format!("{}.manifest.json", golden.stream.display())).unwrap();
+        let m: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+        let digest = m["sha256"].as_str().unwrap().to_string();
+        entry = format!("{}, sha256: {digest}}}", entry.trim_end_matches('}'));
+    }
     let (_keep, js) = generate(&pool, &entry, &hooks);
     let before = pool.state();
     let out = interp.deploy(&pool, &js);
@@ -443,6 +464,7 @@ fn run_scenario(golden: &Golden, s: &Scenario, interp: Interp) -> (String, Strin
     let reason = match s.fault {
         Fault::PoolFull => Some("space"),
         Fault::DigestMismatch => Some("the manifest says 0000"),
+        Fault::SiteDigestDisagrees => Some(" says 0000000000000000"),
         Fault::FailingHook => Some("/bin/false"),
         Fault::NameTaken => Some("already exists"),
         Fault::None | Fault::Damaged | Fault::Truncated | Fault::BadManifest => None,

@@ -445,6 +445,15 @@ pub fn deploy_config(class: &Class, sysidcfg: &str) -> DeployConfig {
         .iter()
         .map(|i| archive_location(&i.location))
         .collect();
+    // The digest the loadzfs gets too (the site file's `sha256:` or the manifest's), so
+    // that the native finish checks and records the same id.
+    let sha256 = std::iter::once(&class.archive)
+        .chain(&class.archive.increments)
+        .filter_map(|a| {
+            let digest = a.sha256.as_ref()?.to_ascii_lowercase();
+            Some((archive_location(&a.location).to_string(), digest))
+        })
+        .collect();
     let d = &class.deploy;
     let identity_reset = d
         .identity_create
@@ -461,6 +470,7 @@ pub fn deploy_config(class: &Class, sysidcfg: &str) -> DeployConfig {
         archive,
         manifest: None,
         increments,
+        sha256,
         verify_first: false,
         pool: class.profile.pool.clone(),
         be_name: d.be.clone(),

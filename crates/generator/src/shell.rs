@@ -53,7 +53,7 @@ pub fn shell_plan_env() -> PlanEnv {
         si_hostname: reference("SI_HOSTNAME"),
         si_arch: reference("SI_ARCH"),
         si_karch: reference("SI_KARCH"),
-        archive_id: reference("ZF_ARCHIVE_ID"),
+        archive_id: Some(reference("ZF_ARCHIVE_ID")),
         force: false,
     }
 }
@@ -424,6 +424,14 @@ fn action(a: &Action, cx: &Cx) -> String {
             property,
             value,
         } => zfs_set(dataset, property, value, cx),
+        Action::RecordArchiveId { dataset, id } => zfs_set(
+            dataset,
+            zflash_runtime::plan::ARCHIVE_PROPERTY,
+            // The shell plan's id is the reference to `ZF_ARCHIVE_ID`, which the script
+            // always sets (a plan built without it gets the same).
+            &id.clone().unwrap_or_else(|| reference("ZF_ARCHIVE_ID")),
+            cx,
+        ),
         Action::ZfsRename {
             from,
             to,
@@ -627,12 +635,37 @@ fn check_archive_fits(archive: &str, cx: &Cx) -> String {
             ]))
         );
     }
-    if facts.sha256.is_some() {
-        return s;
-    }
     let id = id_var(n);
     let sha = sha_var(n);
     let manifest = format!("{archive}.manifest.json");
+    if let Some(known) = &facts.sha256 {
+        let _ = write!(
+            s,
+            "# The digest was known when this script was generated (the site file's sha256 or\n\
+             # manifest, also in deploy/HOST.yaml): a sidecar manifest saying otherwise is\n\
+             # refused before any change, as zflash finish does.\n\
+             zf_manifest={m}\n\
+             if [ -f \"$zf_manifest\" ]; then\n\
+             \x20   zf_manifest_read \"$zf_manifest\" {}\n\
+             \x20   [ \"$zf_manifest_sha256\" = \"${sha}\" ] {}\n\
+             fi\n",
+            cx.or_fail(&msg(&[
+                "cannot read the manifest ",
+                "$zf_manifest",
+                ": ",
+                "$zf_manifest_error"
+            ])),
+            cx.or_fail(&msg(&[
+                &format!("{archive}: the sha256 known at generate time is {known}, its manifest "),
+                "$zf_manifest",
+                " says ",
+                "$zf_manifest_sha256",
+                ": regenerate or fix the manifest",
+            ])),
+            m = word(&manifest),
+        );
+        return s;
+    }
     let _ = write!(
         s,
         "# No manifest was known when this script was generated: read the archive's sidecar\n\

@@ -519,6 +519,47 @@ fn increments_reach_the_deploy_config_and_the_receives() {
     }
 }
 
+/// The site's `sha256:` (or a manifest's digest) of each archive of the chain reaches the
+/// deploy config as it reaches the loadzfs: both deploy paths check and record the same id;
+/// an archive without a known digest has none in either.
+#[test]
+fn site_digests_reach_the_deploy_config_as_they_reach_the_loadzfs() {
+    for (site_file, client, class, archives) in [
+        ("increments.yaml", "ws001", "desktop", 3),
+        ("mixed.yaml", "web01", "web", 1),
+        ("mixed.yaml", "db01", "db", 1),
+    ] {
+        let files = generate(&site(site_file)).unwrap();
+        let deploy =
+            String::from_utf8(files[&format!("deploy/{client}.yaml")].bytes.clone()).unwrap();
+        let cfg = zflash_runtime::config::DeployConfig::from_yaml(&deploy)
+            .unwrap_or_else(|e| panic!("{site_file} {client}: {e}\n{deploy}"));
+        assert_eq!(cfg.chain().len(), archives, "{deploy}");
+        let script =
+            String::from_utf8(files[&format!("finish/{class}.loadzfs")].bytes.clone()).unwrap();
+        for n in 0..archives {
+            let in_script = script
+                .lines()
+                .find_map(|l| l.strip_prefix(&format!("ZF_SHA256_{n}=")))
+                .unwrap_or_else(|| panic!("no ZF_SHA256_{n} in {class}.loadzfs"))
+                .trim_matches('\'');
+            let in_config = cfg.expected_sha256(n).unwrap_or_default();
+            assert_eq!(in_config, in_script, "{site_file} {client} archive {n}");
+        }
+    }
+    // The site file's own `sha256:` (no manifest) is what both get.
+    let files = generate(&site("mixed.yaml")).unwrap();
+    let deploy = String::from_utf8(files["deploy/web01.yaml"].bytes.clone()).unwrap();
+    assert!(
+        deploy.contains(
+            "sha256:\n  /cdrom/flash/web.zfs: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n"
+        ),
+        "{deploy}"
+    );
+    let db = String::from_utf8(files["deploy/db01.yaml"].bytes.clone()).unwrap();
+    assert!(!db.contains("sha256"), "{db}");
+}
+
 #[test]
 fn bad_increments_are_refused_with_their_line() {
     let tmp = tempfile::tempdir().unwrap();

@@ -35,6 +35,13 @@ pub struct DeployConfig {
     /// Each is a path or `server:/path`; empty (the default) = the base archive alone.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub increments: Vec<ArchiveLocation>,
+    /// Expected SHA-256 (64 hex digits) of the stored bytes of archives of the chain,
+    /// keyed by the archive as written in `archive` or `increments` (the generator writes
+    /// the site file's `sha256:` or the manifest's digest). It is the archive's id and the
+    /// digest checked while receiving when no manifest gives one; a manifest that says
+    /// otherwise is refused before any change.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sha256: BTreeMap<String, String>,
     /// Read every archive through once (records, checksums, digest against the manifest)
     /// during preflight, before any change, in addition to the verified receive.
     #[serde(default, skip_serializing_if = "is_false")]
@@ -484,7 +491,47 @@ impl DeployConfig {
         {
             return bad("`manifest` is empty".into());
         }
+        for (key, digest) in &self.sha256 {
+            let listed = ArchiveLocation::parse(key)
+                .is_ok_and(|loc| loc == self.archive || self.increments.contains(&loc));
+            if !listed {
+                return bad(format!(
+                    "`sha256`: `{key}` is neither the `archive` nor one of the `increments`"
+                ));
+            }
+            if digest.len() != 64 || !digest.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return bad(format!(
+                    "`sha256.{key}: {digest}` is not a SHA-256 digest (64 hex digits)"
+                ));
+            }
+        }
+        let mut seen = Vec::new();
+        for key in self.sha256.keys() {
+            if let Ok(loc) = ArchiveLocation::parse(key) {
+                if seen.contains(&loc) {
+                    return bad(format!("`sha256`: {loc} is given twice"));
+                }
+                seen.push(loc);
+            }
+        }
         Ok(())
+    }
+
+    /// The archives of the chain in receive order: `archive`, then each increment.
+    pub fn chain(&self) -> Vec<&ArchiveLocation> {
+        std::iter::once(&self.archive)
+            .chain(&self.increments)
+            .collect()
+    }
+
+    /// The expected SHA-256 (lower-case hex) of archive `index` of the [`chain`](Self::chain)
+    /// given in `sha256`, if any.
+    pub fn expected_sha256(&self, index: usize) -> Option<String> {
+        let wanted = self.chain().get(index).copied()?;
+        self.sha256.iter().find_map(|(key, digest)| {
+            (ArchiveLocation::parse(key).ok().as_ref() == Some(wanted))
+                .then(|| digest.to_ascii_lowercase())
+        })
     }
 }
 
@@ -619,6 +666,14 @@ mod tests {
             ),
             ("version: 1\narchive: -rf\nbe_name: x\n", "option"),
             (
+                "version: 1\narchive: /a\nbe_name: x\nsha256: {/b: 00}\n",
+                "neither the `archive` nor one of the `increments`",
+            ),
+            (
+                "version: 1\narchive: /a\nbe_name: x\nsha256: {/a: abc}\n",
+                "64 hex digits",
+            ),
+            (
                 "version: 1\narchive: /a\nbe_name: x\nidentity_reset: [{remove: -rf}]\n",
                 "option",
             ),
@@ -626,6 +681,26 @@ mod tests {
             let e = DeployConfig::from_yaml(yaml).unwrap_err().to_string();
             assert!(e.contains(want), "{yaml}: {e}");
         }
+    }
+
+    #[test]
+    fn expected_digests_are_found_by_archive_in_chain_order() {
+        let base = "a".repeat(64);
+        let second = "B".repeat(64);
+        let c = DeployConfig::from_yaml(&format!(
+            "version: 1\narchive: js:/flash/s10.zfs\nincrements: [/flash/p1.zfs, js:/flash/p2.zfs]\n\
+             be_name: x\nsha256:\n  js:/flash/p2.zfs: {second}\n  js:/flash/s10.zfs: {base}\n"
+        ))
+        .unwrap();
+        assert_eq!(c.expected_sha256(0), Some(base));
+        assert_eq!(c.expected_sha256(1), None);
+        assert_eq!(c.expected_sha256(2), Some(second.to_ascii_lowercase()));
+        assert_eq!(c.expected_sha256(3), None);
+        let back = serde_yaml::to_string(&c).unwrap();
+        assert_eq!(DeployConfig::from_yaml(&back).unwrap(), c);
+        // No digest: the key is not written at all.
+        let bare = DeployConfig::from_yaml("version: 1\narchive: /a\nbe_name: x\n").unwrap();
+        assert!(!serde_yaml::to_string(&bare).unwrap().contains("sha256"));
     }
 
     #[test]

@@ -208,6 +208,20 @@ pub enum InputError {
     /// The manifest named is the sidecar one, and there is none.
     #[error("manifest {} does not exist", .0.display())]
     ManifestMissing(std::path::PathBuf),
+    /// The deploy config's `sha256` for the archive and its manifest disagree.
+    #[error(
+        "{archive}: the deploy config's sha256 is {config}, its manifest {manifest} says {manifest_sha256}: regenerate the deploy config or fix the manifest"
+    )]
+    DigestDisagrees {
+        /// The archive.
+        archive: String,
+        /// The deploy config's digest.
+        config: String,
+        /// The manifest read.
+        manifest: String,
+        /// The manifest's digest.
+        manifest_sha256: String,
+    },
 }
 
 /// One verifying pass over the archive.
@@ -228,8 +242,14 @@ pub trait ArchiveInput {
 
 /// Open an archive (a bare stream or a zflash archive with its sidecar manifest) through
 /// `zflash-archive`. `manifest`: an explicit manifest file (config `manifest:`), checked
-/// in addition to the sidecar one.
-pub fn open(path: &Path, manifest: Option<&Path>) -> Result<Box<dyn ArchiveInput>, InputError> {
+/// in addition to the sidecar one. `expected_sha256`: the deploy config's digest of the
+/// archive; without a manifest it is the archive's id and the digest checked while read;
+/// a manifest that says otherwise is refused here, before any change.
+pub fn open(
+    path: &Path,
+    manifest: Option<&Path>,
+    expected_sha256: Option<&str>,
+) -> Result<Box<dyn ArchiveInput>, InputError> {
     let archive = zflash_archive::Archive::open(path)?;
     let header = archive.header()?;
     // A truncated copy or another archive's sidecar manifest shows in the size and
@@ -257,6 +277,30 @@ pub fn open(path: &Path, manifest: Option<&Path>) -> Result<Box<dyn ArchiveInput
         _ => None,
     };
     let man = explicit.as_ref().or(archive.manifest());
+    if let (Some(want), Some(m)) = (expected_sha256, man)
+        && !want.eq_ignore_ascii_case(&m.sha256)
+    {
+        let manifest = match (&explicit, manifest) {
+            (Some(_), Some(m)) => m.to_path_buf(),
+            _ => zflash_archive::manifest_path(path),
+        };
+        return Err(InputError::DigestDisagrees {
+            archive: path.display().to_string(),
+            config: want.to_ascii_lowercase(),
+            manifest: manifest.display().to_string(),
+            manifest_sha256: m.sha256.to_ascii_lowercase(),
+        });
+    }
+    // The digest the read is checked against, and who gives it, beside the sidecar
+    // manifest `zflash-archive` checks itself.
+    let check = match (explicit.as_ref(), expected_sha256) {
+        (Some(m), _) => Some((m.sha256.clone(), "its manifest")),
+        (None, Some(want)) => Some((want.to_ascii_lowercase(), "the deploy config")),
+        (None, None) => None,
+    };
+    let known_sha256 = man
+        .map(|m| m.sha256.to_ascii_lowercase())
+        .or_else(|| expected_sha256.map(str::to_ascii_lowercase));
     let begin = header.data_begin();
     let h = StreamHeader {
         byte_order: match header.byte_order {
@@ -293,16 +337,16 @@ pub fn open(path: &Path, manifest: Option<&Path>) -> Result<Box<dyn ArchiveInput
             .filter(|a| !a.is_empty() && a != "unknown")
             .into_iter()
             .collect(),
-        expected_sha256: man.map(|m| m.sha256.clone()),
-        id: match man {
-            Some(m) => format!("sha256:{}", m.sha256.to_ascii_lowercase()),
+        id: match &known_sha256 {
+            Some(d) => format!("sha256:{d}"),
             None => format!("guid:{:016x}", begin.toguid.0),
         },
+        expected_sha256: known_sha256,
     };
     Ok(Box::new(ZflashArchive {
         archive,
         info,
-        explicit_sha256: explicit.map(|m| m.sha256),
+        check,
     }))
 }
 
@@ -314,7 +358,8 @@ pub fn unsupported_features(features: u64, pool_version: u64) -> Vec<String> {
 struct ZflashArchive {
     archive: zflash_archive::Archive,
     info: ArchiveInfo,
-    explicit_sha256: Option<String>,
+    /// A digest to compare after the read, and who gives it.
+    check: Option<(String, &'static str)>,
 }
 
 impl ArchiveInput for ZflashArchive {
@@ -327,14 +372,14 @@ impl ArchiveInput for ZflashArchive {
         let inner = self.archive.reader_with(true).map_err(|e| e.into_io())?;
         Ok(Box::new(Verifying {
             inner,
-            explicit_sha256: self.explicit_sha256.clone(),
+            check: self.check.clone(),
         }))
     }
 }
 
 struct Verifying {
     inner: zflash_archive::VerifyingReader,
-    explicit_sha256: Option<String>,
+    check: Option<(String, &'static str)>,
 }
 
 impl Read for Verifying {
@@ -351,14 +396,12 @@ impl StreamReader for Verifying {
     fn finish(self: Box<Self>) -> io::Result<ReadSummary> {
         let v = self.inner.finish().map_err(|e| e.into_io())?;
         let sha256 = v.sha256.unwrap_or_default();
-        if let Some(want) = &self.explicit_sha256
+        if let Some((want, source)) = &self.check
             && !want.eq_ignore_ascii_case(&sha256)
         {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
-                format!(
-                    "does not match its manifest: sha256 is {sha256}, the manifest says {want}"
-                ),
+                format!("does not match {source}: sha256 is {sha256}, {source} says {want}"),
             ));
         }
         let substreams = v

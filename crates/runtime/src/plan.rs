@@ -26,6 +26,7 @@
 //! | `unmount` | `umount TARGET` |
 //! | `receive` | `zfs receive -v SNAPSHOT < ARCHIVE` for a bare stream; for a zflash archive, the decompressed stream piped in (the native runtime also verifies records and the digest); every `receive` after the first of the `receive` step is an increment (config `increments`) into the same dataset: `zfs receive -F`. A compound (`zfs send -R`) base stream, told at run time by its first BEGIN record, is received into the DATASET part of SNAPSHOT with its children (`zfs receive -u DATASET`: not mounted), then its snapshots are renamed to SNAPSHOT's name (`zfs rename -r DATASET@SENT DATASET@NAME`) when the sender's name differs. Its undo is armed *before* it runs: a compound receive that fails half-way leaves the datasets it finished |
 //! | `zfs_set` | `zfs set PROPERTY=VALUE DATASET` |
+//! | `record_archive_id` | `zfs set org.zflash:archive=ID DATASET`; ID is `null` in a plan shown before the archive is read (`finish --plan` without the digests in the deploy config) and is never run so |
 //! | `zfs_rename` | `zfs rename FROM TO`; with `if_exists`, only when `zfs list FROM` succeeds |
 //! | `zfs_mount` / `zfs_unmount` | `zfs mount DATASET` / `zfs umount DATASET` |
 //! | `zfs_set_tree` | `zfs set PROPERTY=VALUE` on DATASET and on every descendant filesystem, found at run time: `zfs list -H -o name -r -t filesystem DATASET` (a plain archive has none; a recursive one has e.g. `BE/var`); a failing `zfs list` fails the action (and every tree action; `zfs_unmount_tree` of a dataset that is gone does nothing) — a shell renderer must not let an empty pipeline pass for success |
@@ -79,8 +80,10 @@ pub struct PlanEnv {
     /// `SI_KARCH` (`uname -m`).
     pub si_karch: String,
     /// The value recorded in `org.zflash:archive` (native: `sha256:<hex>` from the
-    /// manifest, else `guid:<toguid>` of the stream).
-    pub archive_id: String,
+    /// manifest or the deploy config's `sha256`, else `guid:<toguid>` of the stream; one
+    /// per archive of the chain, joined by `+`); `None` while not known (`--plan` of an
+    /// archive without a digest in the deploy config: read at run time).
+    pub archive_id: Option<String>,
     /// `--force`: park an existing BE of the same name and destroy it after the switch.
     pub force: bool,
 }
@@ -286,6 +289,13 @@ pub enum Action {
         property: String,
         /// Value.
         value: String,
+    },
+    /// `zfs set org.zflash:archive=ID DATASET`: the journal's archive id.
+    RecordArchiveId {
+        /// Dataset.
+        dataset: String,
+        /// The id; `None` while not known (a plan shown before the archive is read).
+        id: Option<String>,
     },
     /// `zfs rename`.
     ZfsRename {
@@ -587,6 +597,19 @@ impl fmt::Display for Action {
                 q(&format!("{property}={value}")),
                 q(dataset)
             ),
+            Action::RecordArchiveId { dataset, id } => match id {
+                Some(id) => write!(
+                    f,
+                    "zfs set {} {}",
+                    q(&format!("{ARCHIVE_PROPERTY}={id}")),
+                    q(dataset)
+                ),
+                None => write!(
+                    f,
+                    "zfs set {ARCHIVE_PROPERTY}=(archive id, read at run time) {}",
+                    q(dataset)
+                ),
+            },
             Action::ZfsRename {
                 from,
                 to,
@@ -702,8 +725,12 @@ pub struct Plan {
     pub be_root: String,
     /// The archive file as read (after the NFS mount, if any).
     pub archive_path: String,
-    /// Recorded archive identity.
-    pub archive_id: String,
+    /// Recorded archive identity; `None` (JSON `null`) while not known: read at run time.
+    pub archive_id: Option<String>,
+    /// The expected SHA-256 of each archive of the chain (receive order) given by the
+    /// deploy config's `sha256`; `None` (JSON `null`): from its manifest at run time, if any.
+    #[serde(default)]
+    pub archive_sha256: Vec<Option<String>>,
     /// Steps in order.
     pub steps: Vec<Step>,
 }
@@ -788,6 +815,9 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
         be_root: x.be_root.clone(),
         archive_path: x.archive_path.clone(),
         archive_id: env.archive_id.clone(),
+        archive_sha256: (0..cfg.chain().len())
+            .map(|i| cfg.expected_sha256(i))
+            .collect(),
         steps,
     })
 }
@@ -1092,7 +1122,10 @@ fn receive_step(x: &Inputs) -> Option<Step> {
         // this runtime's work in progress (journal); the state is set explicitly since a
         // recursive archive carries the golden's user properties, `done` included.
         op(set(tmp, STATE_PROPERTY, IN_PROGRESS)),
-        op(set(tmp, ARCHIVE_PROPERTY, &env.archive_id)),
+        op(Action::RecordArchiveId {
+            dataset: tmp.clone(),
+            id: env.archive_id.clone(),
+        }),
     ];
     // Each increment lands as one more snapshot of the same temporary dataset
     // (`zfs receive -F`); destroying the dataset undoes them all.
@@ -1498,8 +1531,20 @@ impl fmt::Display for Plan {
         writeln!(
             f,
             "Deploy plan: {} -> {} (pool {}, archive id {})",
-            self.archive_path, self.be_dataset, self.pool, self.archive_id
+            self.archive_path,
+            self.be_dataset,
+            self.pool,
+            self.archive_id.as_deref().unwrap_or("read at run time")
         )?;
+        for (path, digest) in self.archives().iter().zip(&self.archive_sha256) {
+            match digest {
+                Some(d) => writeln!(f, "    expected sha256 of {path}: {d} (deploy config)")?,
+                None => writeln!(
+                    f,
+                    "    expected sha256 of {path}: from its manifest at run time, if any"
+                )?,
+            }
+        }
         for (i, step) in self.steps.iter().enumerate() {
             writeln!(
                 f,
@@ -1530,7 +1575,7 @@ mod tests {
             si_hostname: "client1".into(),
             si_arch: "sparc".into(),
             si_karch: "sun4u".into(),
-            archive_id: "guid:0x1234".into(),
+            archive_id: Some("guid:0x1234".into()),
             force: false,
         }
     }

@@ -340,8 +340,8 @@ fn manifest_digest_and_architecture_are_enforced() {
     write_manifest(&stream, "unknown", None);
     let r = deploy(&config(&s, &stream, ""), &opts(&s));
     assert_eq!(r.outcome, Outcome::Deployed, "{r}");
-    assert!(r.archive_id.starts_with("sha256:"), "{}", r.archive_id);
-    assert_eq!(Some(&r.archive_id[7..]), r.sha256.as_deref());
+    assert!(r.archive_id().starts_with("sha256:"), "{r}");
+    assert_eq!(Some(&r.archive_id()[7..]), r.sha256.as_deref());
     let r = deploy(&config(&s, &stream, ""), &opts(&s));
     assert_eq!(r.outcome, Outcome::AlreadyDeployed, "{r}");
 }
@@ -682,7 +682,7 @@ fn differential_archives_reach_the_incremental_state() {
     let cfg = config(&s, &c.base, &increments(&[&c.inc1, &c.inc2]));
     let r = deploy(&cfg, &opts(&s));
     assert_eq!(r.outcome, Outcome::Deployed, "{r}");
-    assert_eq!(r.archive_id.matches('+').count(), 2, "{}", r.archive_id);
+    assert_eq!(r.archive_id().matches('+').count(), 2, "{r}");
     let total: u64 = [&c.base, &c.inc1, &c.inc2]
         .iter()
         .map(|p| std::fs::metadata(p).unwrap().len())
@@ -721,7 +721,7 @@ fn differential_archives_reach_the_incremental_state() {
     let r = deploy(&shorter, &opts(&s));
     assert_failed_and_unchanged(&s, &before, &r, "already exists");
     assert!(
-        r.error.as_deref().unwrap().contains(&again.archive_id),
+        r.error.as_deref().unwrap().contains(again.archive_id()),
         "names the chain it was deployed from: {r}"
     );
 }

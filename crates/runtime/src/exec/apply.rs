@@ -70,6 +70,18 @@ impl Runner<'_> {
                 property,
                 value,
             } => act(p.zfs(&["set", &format!("{property}={value}"), dataset])),
+            Action::RecordArchiveId { dataset, id } => {
+                // The runtime builds the plan it runs after the archives are opened: the
+                // id is always known here.
+                let id = id.as_deref().ok_or_else(|| {
+                    RunError::Action(format!("the archive id of {dataset} is not known"))
+                })?;
+                act(p.zfs(&[
+                    "set",
+                    &format!("{}={id}", crate::plan::ARCHIVE_PROPERTY),
+                    dataset,
+                ]))
+            }
             Action::ZfsRename {
                 from,
                 to,

@@ -138,8 +138,8 @@ pub struct Report {
     pub be_dataset: String,
     /// Archive file read.
     pub archive: String,
-    /// Archive identity.
-    pub archive_id: String,
+    /// Archive identity (`null` when the run failed before the archives were opened).
+    pub archive_id: Option<String>,
     /// `bootfs` before.
     pub previous_bootfs: Option<String>,
     /// `bootfs` after.
@@ -166,23 +166,35 @@ pub struct Report {
     pub error: Option<String>,
 }
 
+impl Report {
+    /// The archive id, or `-` when it was not read.
+    pub fn archive_id(&self) -> &str {
+        self.archive_id.as_deref().unwrap_or("-")
+    }
+}
+
 impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.outcome {
             Outcome::Deployed => writeln!(
                 f,
                 "deployed {} from {} ({})",
-                self.be_dataset, self.archive, self.archive_id
+                self.be_dataset,
+                self.archive,
+                self.archive_id()
             )?,
             Outcome::AlreadyDeployed => writeln!(
                 f,
                 "nothing to do: {} is already deployed from {} ({})",
-                self.be_dataset, self.archive, self.archive_id
+                self.be_dataset,
+                self.archive,
+                self.archive_id()
             )?,
             Outcome::Resumed => writeln!(
                 f,
                 "finished the interrupted deployment of {} ({})",
-                self.be_dataset, self.archive_id
+                self.be_dataset,
+                self.archive_id()
             )?,
             Outcome::Failed => writeln!(
                 f,
@@ -344,7 +356,7 @@ pub fn finish(
             pool: cfg.pool.clone(),
             be_dataset: cfg.be_dataset(),
             archive: cfg.archive.to_string(),
-            archive_id: String::new(),
+            archive_id: None,
             previous_bootfs: None,
             bootfs: None,
             bytes_stored: 0,
@@ -381,12 +393,17 @@ pub fn finish(
 }
 
 /// The plan `finish` would run, built from the real environment (for `--plan`). The
-/// archive id is `(read at run time)` since the archive is not opened.
+/// archive is not opened: its id is known only when the deploy config gives the digest
+/// of every archive of the chain (a manifest saying otherwise is refused at run time),
+/// else it is `None`, read at run time.
 pub fn plan_for(cfg: &DeployConfig, opts: &FinishOptions) -> Result<Plan, plan::PlanError> {
-    plan::build(cfg, &plan_env(opts, "(read at run time)".into()))
+    let ids: Option<Vec<String>> = (0..cfg.chain().len())
+        .map(|i| cfg.expected_sha256(i).map(|d| format!("sha256:{d}")))
+        .collect();
+    plan::build(cfg, &plan_env(opts, ids.map(|ids| ids.join("+"))))
 }
 
-fn plan_env(opts: &FinishOptions, archive_id: String) -> PlanEnv {
+fn plan_env(opts: &FinishOptions, archive_id: Option<String>) -> PlanEnv {
     PlanEnv {
         altroot: opts.altroot.clone(),
         si_config_dir: opts.si_config_dir.clone(),
@@ -443,7 +460,7 @@ impl Runner<'_> {
                 &self.opts.si_karch
             }
         ));
-        let pending = plan::build(cfg, &plan_env(self.opts, "(pending)".into()))
+        let pending = plan::build(cfg, &plan_env(self.opts, None))
             .map_err(|e| RunError::Preflight(e.to_string()))?;
         for kind in [StepKind::Lock, StepKind::MountSource] {
             if let Some(step) = pending.step(kind) {
@@ -458,7 +475,8 @@ impl Runner<'_> {
             } else {
                 None
             };
-            let archive = input::open(Path::new(path), manifest)?;
+            let expected = cfg.expected_sha256(i);
+            let archive = input::open(Path::new(path), manifest, expected.as_deref())?;
             self.archives.push(archive);
         }
         // The chain's identity: a rerun with the same base and increments is a no-op, a
@@ -471,8 +489,8 @@ impl Runner<'_> {
             .map(|a| a.info().path.as_str())
             .collect();
         self.report.archive = names.join(" + ");
-        self.report.archive_id = id.clone();
-        let plan = plan::build(cfg, &plan_env(self.opts, id))
+        self.report.archive_id = Some(id.clone());
+        let plan = plan::build(cfg, &plan_env(self.opts, Some(id)))
             .map_err(|e| RunError::Preflight(e.to_string()))?;
 
         let total = plan.steps.len();

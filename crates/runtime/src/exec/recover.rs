@@ -34,7 +34,7 @@ impl Runner<'_> {
             let archive = p.zfs_get(ARCHIVE_PROPERTY, be).unwrap_or_default();
             let ours_in_progress = state != "done" && !archive.is_empty() && archive != "-";
             match state.as_str() {
-                "done" if archive == self.report.archive_id => {
+                "done" if Some(archive.as_str()) == self.report.archive_id.as_deref() => {
                     self.note(&format!("{be} is already deployed from {archive}"));
                     return Ok(Recovery::NoOp);
                 }
