@@ -315,7 +315,7 @@ fn bad_site_writes_nothing_and_names_the_file() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains(format!(
-            "{}:23:15",
+            "{}:24:15",
             site.display()
         )))
         .stderr(predicate::str::contains(
@@ -436,7 +436,7 @@ fn write_site_chain(
         &site,
         format!(
             "version: 1\n\
-             server: {{hostname: js, ip: 10.0.0.5, install_image: /export/install, config_dir: /export/js}}\n\
+             server: {{hostname: js, ip: 10.0.0.5, install_image: /export/install, release: 10/08, config_dir: /export/js}}\n\
              archives:\n  gold: {{location: {}{}{increments}}}\n\
              defaults:\n  sysidcfg: {{timezone: GMT, root_password: Xy3kP0qLm9ZbA, network_interface: {{netmask: 255.255.255.0}}}}\n\
              classes:\n  desk:\n    archive: gold\n    profile: {{pool: {pool}, bename: {INSTALLED}}}\n    deploy: {{be: s10gold, properties: {{compression: \"on\"}}}}\n\
@@ -1546,5 +1546,5 @@ fn site_files_and_manifests_must_be_regular_files() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("not a regular file"))
-        .stderr(predicate::str::contains("site.yaml:12:15"));
+        .stderr(predicate::str::contains("site.yaml:13:15"));
 }

@@ -164,8 +164,13 @@ fn every_generated_sysidcfg_has_the_hands_off_keyword_set() {
                 assert!(file.get(*k).is_some(), "{p}: {}", k.as_str());
             }
             assert!(src.text.contains("default_route="), "{p}");
-            // auto_reg stays as it was (release-specific keywords are another issue's).
-            assert!(src.text.contains("auto_reg="), "{p}");
+            // auto_reg exactly where the image's release reads (and needs) it.
+            let release = zflash_generator::load_site(&path).unwrap().server.release;
+            assert_eq!(
+                src.text.contains("auto_reg="),
+                release.knows_sysidcfg(sysidcfg::Keyword::AutoReg),
+                "{p} ({release})"
+            );
             count += 1;
         }
     }
@@ -342,7 +347,7 @@ fn fdisk_on_sparc_and_mixed_platform_classes_are_refused() {
         )
     });
     // At the class's fdisk value.
-    assert_one_problem(&p, "72:14 Y107 class \"db\": fdisk is for x86 classes");
+    assert_one_problem(&p, "73:14 Y107 class \"db\": fdisk is for x86 classes");
     let (_t, p) = mixed_with(|s| {
         s.replace(
             "    arch: i386\n    class: x86\n",
@@ -352,7 +357,7 @@ fn fdisk_on_sparc_and_mixed_platform_classes_are_refused() {
     // At the arch of the client whose platform differs from the class's first client's.
     assert_one_problem(
         &p,
-        "106:11 Y107 class \"web\" has SPARC clients (web01, web02) and x86 clients (pc01)",
+        "107:11 Y107 class \"web\" has SPARC clients (web01, web02) and x86 clients (pc01)",
     );
     let (_t, p) = mixed_with(|s| {
         s.replace(
@@ -363,7 +368,7 @@ fn fdisk_on_sparc_and_mixed_platform_classes_are_refused() {
     // At the line itself (inside its quotes).
     assert_one_problem(
         &p,
-        "72:16 Y101 fdisk line \"c0t0d0s0 solaris all\" names the disk \"c0t0d0s0\"",
+        "73:16 Y101 fdisk line \"c0t0d0s0 solaris all\" names the disk \"c0t0d0s0\"",
     );
 }
 
@@ -462,7 +467,7 @@ fn a_hook_reading_an_unknown_si_variable_is_refused() {
     // At the argument that reads it.
     assert_one_problem(
         &p,
-        "64:36 Y109 class \"web\": hook \"audit\" reads $SI_RACK, which JumpStart never sets",
+        "65:36 Y109 class \"web\": hook \"audit\" reads $SI_RACK, which JumpStart never sets",
     );
 }
 
@@ -488,6 +493,6 @@ fn a_client_of_another_arch_than_its_archive_is_refused_at_its_arch() {
     // Classes db (db01, SPARC) and x86 (pc01) share the archive: pc01's arch is wrong.
     assert_one_problem(
         &p,
-        "107:11 Y107 class \"x86\": archive \"db\" was captured on sparc (its manifest), client \"pc01\" is i386",
+        "108:11 Y107 class \"x86\": archive \"db\" was captured on sparc (its manifest), client \"pc01\" is i386",
     );
 }
