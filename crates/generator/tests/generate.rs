@@ -1315,3 +1315,43 @@ fn release_is_required_known_and_respected() {
         b.get("sysidcfg/clone01/sysidcfg")
     );
 }
+
+/// The sysidcfg follows the image's release: no `auto_reg` for 10/08 and 10/09, `auto_reg`
+/// for 9/10 and 1/13; and generate's self-check judges the files for that release (files
+/// made for 9/10 fail it for 10/08, and the other way round the missing `auto_reg` is
+/// reported).
+#[test]
+fn sysidcfg_per_release_and_self_check_with_the_release() {
+    use zflash_parser::release::Release;
+    for (file, host, auto_reg) in [
+        ("minimal.yaml", "clone01", false),
+        ("release-10-09.yaml", "clone01", false),
+        ("release-9-10.yaml", "clone01", true),
+        ("mixed.yaml", "web01", true),
+    ] {
+        let files = generate(&site(file)).unwrap();
+        let text =
+            String::from_utf8(files[&format!("sysidcfg/{host}/sysidcfg")].bytes.clone()).unwrap();
+        assert_eq!(
+            text.contains("auto_reg=disable\n"),
+            auto_reg,
+            "{file}: {text}"
+        );
+    }
+    let new = generate(&site("release-9-10.yaml")).unwrap();
+    let err = zflash_generator::self_check(&new, Some(Release::R10_08)).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("[S223] `auto_reg` exists from Solaris 10 9/10 on"),
+        "{err}"
+    );
+    zflash_generator::self_check(&new, Some(Release::R9_10)).unwrap();
+    let old = generate(&site("minimal.yaml")).unwrap();
+    let err = zflash_generator::self_check(&old, Some(Release::R9_10)).unwrap_err();
+    assert!(
+        err.to_string().contains("[S224] missing `auto_reg`"),
+        "{err}"
+    );
+    let err = zflash_generator::self_check(&old, Some(Release::R5_08)).unwrap_err();
+    assert!(err.to_string().contains("[P234]"), "{err}");
+}
