@@ -496,3 +496,42 @@ fn a_client_of_another_arch_than_its_archive_is_refused_at_its_arch() {
         "108:11 Y107 class \"x86\": archive \"db\" was captured on sparc (its manifest), client \"pc01\" is i386",
     );
 }
+
+/// A golden archive whose manifest gives ZPL 5 (captured on 8/11) is refused for clients
+/// of a 10/08 image (root pool v10, ZPL 3) at generate time, at the archive's manifest,
+/// naming both releases; for a 1/13 image it is accepted.
+#[test]
+fn an_archive_of_a_newer_zpl_than_the_image_creates_is_refused() {
+    let manifest = r#"{"format": "zflash-archive/1", "name": "db.zfs.gz",
+        "created": "2026-01-01T00:00:00Z", "host": "gold",
+        "source": {"dataset": "rpool/ROOT/s10", "snapshot": "zflash", "pool": "rpool",
+                   "pool_version": 29, "zpl_version": 5},
+        "content": {"architecture": "sparc", "platform": "sun4v", "os_release": "Oracle Solaris 10 8/11 s10s_u10wos_17b SPARC"},
+        "stored_bytes": 1024, "compression": "gzip",
+        "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        "tool": "zflash-capture.sh"}"#;
+    for (release, refused) in [("10/08", true), ("1/13", false)] {
+        let (tmp, p) = mixed_with(|s| {
+            s.replace(
+                "    location: 10.20.0.6:/export/flash/db.zfs.gz\n",
+                "    location: 10.20.0.6:/export/flash/db.zfs.gz\n    manifest: db.manifest.json\n",
+            )
+            .replace("release: 1/13", &format!("release: {release}"))
+        });
+        std::fs::write(tmp.path().join("db.manifest.json"), manifest).unwrap();
+        // pc01 (x86) shares the db archive, captured on sparc: that Y107 is there either way.
+        let got = site_problems(&p);
+        assert!(got.iter().any(|g| g.contains("Y107")), "{got:#?}");
+        let zpl: Vec<_> = got.iter().filter(|g| g.contains("ZPL")).collect();
+        if refused {
+            assert_eq!(zpl.len(), 1, "{got:#?}");
+            assert!(zpl[0].contains("Y111 archive \"db\" was captured on Solaris 10 8/11 (pool version 29, ZPL version 5, its manifest): the clients' install image is Solaris 10 10/08"), "{got:#?}");
+            assert!(
+                zpl[0].contains("install the clients from a 8/11 or later image"),
+                "{got:#?}"
+            );
+        } else {
+            assert!(zpl.is_empty(), "{got:#?}");
+        }
+    }
+}

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     doc: r#"## What it does
 Refuses what the clients' release (`server.release`) cannot do: `auto_reg` settings before
 9/10 (the keyword does not exist there, and a sysidcfg with an unknown keyword is ignored
-whole), a ZFS-root install before 10/08, and an archive whose manifest gives a pool or ZPL
+whole), a ZFS-root install before 10/08, and an archive whose manifest gives a ZPL (file-system)
 version newer than the root pool that release's installer creates (the finish script could
 not receive it).
 
