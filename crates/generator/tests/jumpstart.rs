@@ -535,3 +535,40 @@ fn an_archive_of_a_newer_zpl_than_the_image_creates_is_refused() {
         }
     }
 }
+
+/// A recursive archive (its manifest says `recursive`) needs `zfs receive -u`, which 10/08
+/// and 5/09 lack: refused at generate time with the reason; accepted from 10/09.
+#[test]
+fn a_recursive_archive_is_refused_for_a_release_without_receive_u() {
+    let manifest = r#"{"format": "zflash-archive/1", "name": "db.zfs.gz",
+        "created": "2026-01-01T00:00:00Z", "host": "gold",
+        "source": {"dataset": "rpool/ROOT/s10", "snapshot": "zflash", "pool": "rpool",
+                   "recursive": true},
+        "content": {"architecture": "sparc", "platform": "sun4v", "os_release": "Solaris 10 10/08"},
+        "stored_bytes": 1024, "compression": "gzip",
+        "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        "tool": "zflash-capture.sh"}"#;
+    for (release, refused) in [("10/08", true), ("s10u7", true), ("10/09", false)] {
+        let (tmp, p) = mixed_with(|s| {
+            s.replace(
+                "    location: 10.20.0.6:/export/flash/db.zfs.gz\n",
+                "    location: 10.20.0.6:/export/flash/db.zfs.gz\n    manifest: db.manifest.json\n",
+            )
+            .replace("release: 1/13", &format!("release: {release}"))
+        });
+        std::fs::write(tmp.path().join("db.manifest.json"), manifest).unwrap();
+        // pc01 (x86) shares the db archive, captured on sparc: that Y107 is there either way.
+        let got = site_problems(&p);
+        let recursive: Vec<_> = got.iter().filter(|g| g.contains("receive -u")).collect();
+        if refused {
+            assert_eq!(recursive.len(), 1, "{got:#?}");
+            assert!(
+                recursive[0].contains("Y111 archive \"db\" is recursive (zfs send -R, its manifest): its receive needs `zfs receive -u`"),
+                "{got:#?}"
+            );
+            assert!(recursive[0].contains("(from 10/09 on)"), "{got:#?}");
+        } else {
+            assert!(recursive.is_empty(), "{got:#?}");
+        }
+    }
+}

@@ -170,10 +170,24 @@ impl Validator<'_> {
     /// the manifest, naming the release the archive was captured on and the clients'.
     fn receivable(&mut self, at: &[Seg], what: &str, m: &zflash_archive::Manifest) {
         let release = self.release;
+        let info = release.info();
+        if m.source.recursive && !info.zfs_receive_u {
+            // loadzfs receives a recursive (zfs send -R) archive with `zfs receive -u`, so
+            // that the BE's child datasets are not mounted over the miniroot.
+            let since = Release::all()
+                .find(|r| r.info().zfs_receive_u)
+                .expect("a release has receive -u");
+            self.flag(
+                "Y111",
+                at,
+                format!(
+                    "{what} is recursive (zfs send -R, its manifest): its receive needs `zfs receive -u` (unmounted), which Solaris 10 {release} (`server.release`) lacks (from {since} on); capture the BE alone (without -r), or install the clients from a {since} or later image"
+                ),
+            );
+        }
         let Some(zpl) = m.source.zpl_version else {
             return;
         };
-        let info = release.info();
         if zpl <= info.zpl_version {
             return;
         }
