@@ -63,4 +63,55 @@ mod tests {
             assert_eq!(codes, [rule.code], "{}", rule.code);
         }
     }
+
+    /// Every sysidcfg keyword with a release boundary: an error (S223, at the keyword) on
+    /// the release before it, nothing from it on.
+    #[test]
+    fn each_keyword_boundary_of_check_release() {
+        let base = "system_locale=C\nterminal=vt100\ntimezone=GMT\ntimeserver=localhost\n\
+                    network_interface=PRIMARY {dhcp protocol_ipv6=no}\nname_service=NONE\n\
+                    root_password=Xy3kP0qLm9ZbA\nsecurity_policy=NONE\nnfs4_domain=dynamic\n\
+                    auto_reg=disable\n";
+        for (line, before, since) in [
+            (
+                "service_profile=limited_net",
+                Release::R6_06,
+                Release::R11_06,
+            ),
+            ("keyboard=US-English", Release::R11_06, Release::R8_07),
+            ("auto_reg=disable", Release::R5_09, Release::R9_10),
+            ("auto_reg=disable", Release::R10_09, Release::R9_10),
+        ] {
+            let text = format!("{}{line}\n", base.replace("auto_reg=disable\n", ""));
+            let src = SourceFile::new("sysidcfg", text.as_str());
+            let at = text.find(line).unwrap();
+            let d = check(FileKind::Sysidcfg, &src, before);
+            let errors: Vec<_> = d.iter().filter(|d| d.code == "S223").collect();
+            assert_eq!(errors.len(), 1, "{line} on {before}: {d:?}");
+            let key_len = line.find('=').unwrap();
+            assert_eq!(errors[0].span, at..at + key_len, "{line}");
+            assert!(
+                errors[0]
+                    .message
+                    .contains(&format!("from Solaris 10 {since} on"))
+            );
+            let d = check(FileKind::Sysidcfg, &src, since);
+            assert!(
+                d.iter().all(|d| d.code != "S223"),
+                "{line} on {since}: {d:?}"
+            );
+        }
+        // auto_reg needed from 9/10 (S224, a warning), not before.
+        let text = base.replace("auto_reg=disable\n", "");
+        let src = SourceFile::new("sysidcfg", text.as_str());
+        let codes = |r| {
+            check(FileKind::Sysidcfg, &src, r)
+                .iter()
+                .map(|d| d.code)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(codes(Release::R9_10), ["S224"]);
+        assert_eq!(codes(Release::R1_13), ["S224"]);
+        assert!(codes(Release::R10_09).is_empty());
+    }
 }
