@@ -76,11 +76,11 @@ macro_rules! row {
 pub static RELEASES: &[ReleaseInfo] = &[
     row!(R3_05, "3/05", 0, 0, 0, false, false, false),
     row!(R1_06, "1/06", 1, 0, 0, false, false, false),
-    row!(R6_06, "6/06", 2, 2, 1, false, false, false),
+    row!(R6_06, "6/06", 2, 1, 1, false, false, false),
     row!(R11_06, "11/06", 3, 3, 1, false, false, false),
     row!(R8_07, "8/07", 4, 4, 1, false, false, false),
     row!(R5_08, "5/08", 5, 4, 1, false, false, false),
-    row!(R10_08, "10/08", 6, 10, 3, true, false, false),
+    row!(R10_08, "10/08", 6, 9, 3, true, false, false),
     row!(R5_09, "5/09", 7, 10, 3, true, false, false),
     row!(R10_09, "10/09", 8, 15, 4, true, true, false),
     row!(R9_10, "9/10", 9, 22, 4, true, true, true),
@@ -237,7 +237,9 @@ mod tests {
 
     #[test]
     fn oldest_receiving_release() {
-        assert_eq!(Release::oldest_receiving(10, 3), Some(Release::R10_08));
+        assert_eq!(Release::oldest_receiving(9, 3), Some(Release::R10_08));
+        assert_eq!(Release::oldest_receiving(10, 3), Some(Release::R5_09));
+        assert_eq!(Release::oldest_receiving(32, 5), Some(Release::R1_13));
         assert_eq!(Release::oldest_receiving(29, 5), Some(Release::R8_11));
         assert_eq!(Release::oldest_receiving(15, 4), Some(Release::R10_09));
         assert_eq!(Release::oldest_receiving(33, 5), None);
