@@ -100,6 +100,21 @@ pub struct Args {
     /// Threads for the sysidcfg/bootparams files of a directory.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub threads: u16,
+    /// Judge sysidcfg files and profiles for this Solaris 10 release (`10/08` or `s10u6`;
+    /// 3/05 … 1/13): a keyword it does not know is an error (S223: the installer would
+    /// ignore the file), one it asks for that is missing a warning (S224), ZFS-root profile
+    /// keywords before 10/08 errors (P234).
+    #[arg(long, value_name = "RELEASE", value_parser = parse_release)]
+    pub release: Option<zflash_parser::release::Release>,
+}
+
+fn parse_release(s: &str) -> Result<zflash_parser::release::Release, String> {
+    zflash_parser::release::Release::parse(s).ok_or_else(|| {
+        format!(
+            "unknown Solaris 10 release {s:?}: expected one of {} (or s10u0 … s10u11)",
+            zflash_parser::release::Release::known_list()
+        )
+    })
 }
 
 /// The deploy configs `zflash generate` writes (`DIR/deploy/*.yaml`), checked with the
@@ -144,6 +159,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         rules_file: args.rules.clone(),
         kind: args.kind.map(FileKind::from),
         threads: usize::from(args.threads),
+        release: args.release,
     };
     let mut report = CheckReport::default();
     // The same directory or file named twice (`.` and `$PWD`) is checked once: its

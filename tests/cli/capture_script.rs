@@ -56,7 +56,7 @@ fn write_site(
         &site,
         format!(
             "version: 1\n\
-             server: {{hostname: js, ip: 10.0.0.5, install_image: /export/install, config_dir: /export/js}}\n\
+             server: {{hostname: js, ip: 10.0.0.5, install_image: /export/install, release: 1/13, config_dir: /export/js}}\n\
              archives:\n  gold: {{{}, increments: [{}]}}\n\
              defaults:\n  sysidcfg: {{timezone: GMT, root_password: Xy3kP0qLm9ZbA, network_interface: {{netmask: 255.255.255.0}}}}\n\
              classes:\n  desk:\n    archive: gold\n    profile: {{pool: {pool}, bename: {INSTALLED}}}\n    deploy: {{be: s10gold}}\n\

@@ -782,3 +782,126 @@ fn explain_prints_docs_and_lists_codes() {
         assert!(text.contains(code), "{code} in --list");
     }
 }
+
+/// `check --release R` judges a sysidcfg for release R: `auto_reg` (from 9/10) is an error
+/// at its line for 10/08 (the installer would ignore the file), its absence a warning for
+/// 9/10; without `--release`, neither. Both spellings of a release are read, and an unknown
+/// one is refused naming the known ones.
+#[test]
+fn check_release_judges_sysidcfg_keywords_for_that_release() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("c1");
+    std::fs::create_dir(&dir).unwrap();
+    let base = "system_locale=C\nterminal=vt100\ntimezone=US/Eastern\ntimeserver=localhost\n\
+                network_interface=PRIMARY {netmask=255.255.255.0 protocol_ipv6=no default_route=NONE}\n\
+                name_service=NONE\nroot_password=Xy3kP0qLm9ZbA\nsecurity_policy=NONE\nnfs4_domain=dynamic\n";
+    let with = dir.join("sysidcfg");
+    std::fs::write(&with, format!("{base}auto_reg=disable\n")).unwrap();
+    for release in ["10/08", "s10u6"] {
+        let out = zflash()
+            .args([
+                "check",
+                "--kind",
+                "sysidcfg",
+                "--format",
+                "json",
+                "--release",
+                release,
+            ])
+            .arg(&with)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{release}");
+        let json = json_of(&out.stdout);
+        let d = &json["diagnostics"][0];
+        assert_eq!(codes(&json), ["S223"], "{json}");
+        assert_eq!(d["severity"], "error");
+        assert_eq!(d["line"], 10, "{json}");
+        assert!(
+            d["message"]
+                .as_str()
+                .unwrap()
+                .contains("`auto_reg` exists from Solaris 10 9/10 on"),
+            "{json}"
+        );
+    }
+    // The same file for 9/10, or without a release: clean.
+    for args in [&["--release", "9/10"][..], &[]] {
+        zflash()
+            .args(["check", "--kind", "sysidcfg", "--no-write"])
+            .args(args)
+            .arg(&with)
+            .assert()
+            .code(0);
+    }
+    // Without auto_reg: a warning for 9/10, nothing for 10/08.
+    std::fs::write(&with, base).unwrap();
+    let out = zflash()
+        .args([
+            "check",
+            "--kind",
+            "sysidcfg",
+            "--format",
+            "json",
+            "--release",
+            "9/10",
+        ])
+        .arg(&with)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let json = json_of(&out.stdout);
+    assert_eq!(codes(&json), ["S224"], "{json}");
+    zflash()
+        .args([
+            "check",
+            "--kind",
+            "sysidcfg",
+            "--fail-on",
+            "warning",
+            "--release",
+            "10/08",
+        ])
+        .arg(&with)
+        .assert()
+        .code(0);
+    // A directory check judges every sysidcfg below it, and profiles its rules name.
+    let js = example_copy();
+    let sys = js.path().join("clients/extra");
+    std::fs::create_dir_all(&sys).unwrap();
+    std::fs::write(sys.join("sysidcfg"), format!("{base}auto_reg=disable\n")).unwrap();
+    let out = zflash()
+        .args([
+            "check",
+            "--no-write",
+            "--format",
+            "json",
+            "--release",
+            "10/08",
+        ])
+        .arg(js.path())
+        .output()
+        .unwrap();
+    let json = json_of(&out.stdout);
+    assert!(codes(&json).contains(&"S223".to_string()), "{json}");
+    let out = zflash()
+        .args([
+            "check",
+            "--no-write",
+            "--format",
+            "json",
+            "--release",
+            "5/08",
+        ])
+        .arg(js.path())
+        .output()
+        .unwrap();
+    let json = json_of(&out.stdout);
+    assert!(codes(&json).contains(&"P234".to_string()), "{json}");
+    zflash()
+        .args(["check", "--release", "10/07"])
+        .arg(&with)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("3/05, 1/06"));
+}

@@ -315,7 +315,7 @@ fn bad_site_writes_nothing_and_names_the_file() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains(format!(
-            "{}:23:15",
+            "{}:24:15",
             site.display()
         )))
         .stderr(predicate::str::contains(
@@ -436,7 +436,7 @@ fn write_site_chain(
         &site,
         format!(
             "version: 1\n\
-             server: {{hostname: js, ip: 10.0.0.5, install_image: /export/install, config_dir: /export/js}}\n\
+             server: {{hostname: js, ip: 10.0.0.5, install_image: /export/install, release: 1/13, config_dir: /export/js}}\n\
              archives:\n  gold: {{location: {}{}{increments}}}\n\
              defaults:\n  sysidcfg: {{timezone: GMT, root_password: Xy3kP0qLm9ZbA, network_interface: {{netmask: 255.255.255.0}}}}\n\
              classes:\n  desk:\n    archive: gold\n    profile: {{pool: {pool}, bename: {INSTALLED}}}\n    deploy: {{be: s10gold, properties: {{compression: \"on\"}}}}\n\
@@ -1546,5 +1546,116 @@ fn site_files_and_manifests_must_be_regular_files() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("not a regular file"))
-        .stderr(predicate::str::contains("site.yaml:12:15"));
+        .stderr(predicate::str::contains("site.yaml:13:15"));
+}
+
+/// The 10/08 rendering of loadzfs (`server.release: 10/08`) runs with the commands 10/08
+/// has: under a `zfs` that refuses `receive -u` and `get … guid` as 10/08's does, it deploys
+/// a plain archive without a manifest (the id from the stream's BEGIN record); when that
+/// record cannot be read (here `od` fails) it refuses before any change, naming the
+/// missing guid property, instead of reading `guid` after the receive as 9/10 on does.
+#[test]
+fn loadzfs_for_10_08_uses_neither_receive_u_nor_the_guid_property() {
+    if !require_zfs() {
+        return;
+    }
+    let golden = TestPool::create("gen1008gold", 96);
+    let stream = golden.golden_stream("golden.zfs", 0);
+    let pool = TestPool::miniroot("gen1008", 128, INSTALLED);
+    let be = format!("{}/ROOT/s10gold", pool.name);
+    let installed = format!("{}/ROOT/{INSTALLED}", pool.name);
+    let tmp = tempfile::tempdir().unwrap();
+    let site = write_site_chain(tmp.path(), &pool.name, &stream, None, &[]);
+    let text = std::fs::read_to_string(&site).unwrap();
+    std::fs::write(&site, text.replace("release: 1/13", "release: 10/08")).unwrap();
+    let js = tmp.path().join("js");
+    zflash()
+        .args(["generate"])
+        .arg(&site)
+        .arg("-o")
+        .arg(&js)
+        .assert()
+        .success();
+    let loadzfs = std::fs::read_to_string(js.join("finish/desk.loadzfs")).unwrap();
+    assert!(!loadzfs.contains("value guid"), "{loadzfs}");
+    // zfs as 10/08 has it, in front of the real one.
+    let real_zfs = String::from_utf8(
+        StdCommand::new("sh")
+            .args(["-c", "command -v zfs"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap()
+    .trim()
+    .to_string();
+    assert!(real_zfs.starts_with('/'), "zfs not found: {real_zfs:?}");
+    let write_exe = |dir: &Path, name: &str, text: &str| {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(dir.join(name), text).unwrap();
+        std::fs::set_permissions(
+            dir.join(name),
+            std::os::unix::fs::PermissionsExt::from_mode(0o755),
+        )
+        .unwrap();
+    };
+    let zfs_1008 = format!(
+        "#!/bin/sh\n\
+         case \" $* \" in\n\
+         *' receive '*' -u '* | *' recv '*' -u '*) echo 'zfs: illegal option -- u' >&2; exit 2 ;;\n\
+         *' get '*' guid '*) echo \"bad property list: invalid property 'guid'\" >&2; exit 2 ;;\n\
+         esac\n\
+         exec {real_zfs} \"$@\"\n"
+    );
+    let bin = tmp.path().join("bin");
+    write_exe(&bin, "zfs", &zfs_1008);
+    let broken_od = tmp.path().join("bin-od");
+    write_exe(&broken_od, "zfs", &zfs_1008);
+    write_exe(
+        &broken_od,
+        "od",
+        "#!/bin/sh\necho 'od: simulated failure' >&2\nexit 1\n",
+    );
+    let shells = Shell::all();
+    assert!(
+        shells.iter().any(|s| s.name().contains("10")) || std::env::var_os("CI").is_none(),
+        "no Solaris 10 shell"
+    );
+    for shell in shells {
+        let name = shell.name();
+        eprintln!("10/08 loadzfs under {name}");
+        // The BEGIN record cannot be read: refused before any change.
+        let before = pool.state();
+        let out = run_loadzfs_with_path(&shell, &pool, &js, Some(&broken_od));
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(!out.status.success(), "{name}: {stdout}");
+        assert!(
+            stdout
+                .contains("and this release has no guid property to read its id after the receive"),
+            "{name}: {stdout}"
+        );
+        assert!(
+            !stdout.contains("invalid property 'guid'"),
+            "{name}: {stdout}"
+        );
+        assert_eq!(pool.state(), before, "{name}: {stdout}");
+        // With od: deployed, the id from the stream, neither refused command used.
+        let out = run_loadzfs_with_path(&shell, &pool, &js, Some(&bin));
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{name}: {stdout}\n{stderr}");
+        assert!(
+            !stdout.contains("illegal option") && !stderr.contains("illegal option"),
+            "{name}: {stdout}"
+        );
+        assert!(
+            pool.zfs_get("org.zflash:archive", &be).starts_with("guid:"),
+            "{name}"
+        );
+        run(
+            "zpool",
+            &["set", &format!("bootfs={installed}"), &pool.name],
+        );
+        run_retry("zfs", &["destroy", "-r", &be]).unwrap();
+    }
 }

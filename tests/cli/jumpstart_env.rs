@@ -97,7 +97,7 @@ fn generate(dir: &Path, pool: &str, stream: &Path, finish: &str) -> PathBuf {
         &site,
         format!(
             "version: 1\n\
-             server: {{hostname: js, ip: 10.0.0.5, install_image: /export/install/s10u6, config_dir: /export/js}}\n\
+             server: {{hostname: js, ip: 10.0.0.5, install_image: /export/install/s10u6, release: 10/08, config_dir: /export/js}}\n\
              archives:\n  gold: {{location: {}}}\n\
              defaults:\n  match_by: hostaddress\n  sysidcfg: {{timezone: GMT, root_password: Xy3kP0qLm9ZbA, network_interface: {{netmask: 255.255.255.0}}}}\n\
              classes:\n  desk:\n    archive: gold\n    finish: {finish}\n    profile: {{pool: {pool}}}\n    deploy: {{be: s10gold}}\n\

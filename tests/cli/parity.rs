@@ -227,7 +227,7 @@ fn generate(pool: &TestPool, archive_entry: &str, hooks: &[&str]) -> (tempfile::
         &site,
         format!(
             "version: 1\n\
-             server: {{hostname: js, ip: 10.0.0.5, install_image: /export/install, config_dir: /export/js}}\n\
+             server: {{hostname: js, ip: 10.0.0.5, install_image: /export/install, release: 1/13, config_dir: /export/js}}\n\
              archives:\n  gold: {archive_entry}\n\
              defaults:\n  sysidcfg: {{timezone: GMT, root_password: Xy3kP0qLm9ZbA, network_interface: {{netmask: 255.255.255.0}}}}\n\
              classes:\n  desk:\n    archive: gold\n    profile: {{pool: {}, bename: {INSTALLED}}}\n    deploy: {{be: {BE}, properties: {{compression: \"on\"}}, hooks: [{}]}}\n\

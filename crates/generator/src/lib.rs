@@ -47,12 +47,16 @@ pub fn generate(path: &Path) -> Result<Files, GenerateError> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "site".into());
     let files = render::render_site(&site, &name)?;
-    self_check(&files)?;
+    self_check(&files, Some(site.server.release))?;
     Ok(files)
 }
 
-/// Lint every generated file in memory, as `zflash check` would on disk.
-pub fn self_check(files: &Files) -> Result<(), GenerateError> {
+/// Lint every generated file in memory, as `zflash check --release <release>` would on
+/// disk (the install image's release: a keyword it does not know is an error).
+pub fn self_check(
+    files: &Files,
+    release: Option<zflash_parser::release::Release>,
+) -> Result<(), GenerateError> {
     let mut report = String::new();
     for (path, file) in files {
         let kind = if path == "rules" {
@@ -71,7 +75,7 @@ pub fn self_check(files: &Files) -> Result<(), GenerateError> {
             continue;
         };
         let text = String::from_utf8_lossy(&file.bytes);
-        for d in zflash_parser::check::check_text(path, kind, &text) {
+        for d in zflash_parser::check::check_text_for(path, kind, &text, release) {
             report.push_str(&format!(
                 "  {path}: {} [{}] {}\n",
                 d.severity.as_str(),

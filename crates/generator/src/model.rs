@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
+pub use zflash_parser::release::Release;
 
 pub use crate::site::{Compression, FinishKind, MatchBy};
 
@@ -24,7 +25,14 @@ pub struct Server {
     pub hostname: String,
     pub ip: String,
     pub install_image: String,
+    /// The install image's release (what its clients' installer accepts and creates).
+    #[serde(serialize_with = "release_name")]
+    pub release: Release,
     pub config_dir: String,
+}
+
+fn release_name<S: serde::Serializer>(r: &Release, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(r.name())
 }
 
 /// Where a class's archive is read from.
@@ -126,7 +134,8 @@ pub struct Sysidcfg {
     pub timezone: String,
     pub terminal: String,
     pub timeserver: String,
-    pub keyboard: String,
+    /// `None` on a release that does not read `keyboard` (before 8/07).
+    pub keyboard: Option<String>,
     /// The `name_service=…` entry, without the keyword (e.g. `NONE` or `DNS {…}`).
     pub name_service: String,
     pub interface: String,
@@ -139,5 +148,6 @@ pub struct Sysidcfg {
     pub security_policy: String,
     pub nfs4_domain: String,
     pub service_profile: Option<String>,
-    pub auto_reg: String,
+    /// `None` on a release that does not read `auto_reg` (before 9/10).
+    pub auto_reg: Option<String>,
 }

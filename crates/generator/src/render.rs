@@ -126,7 +126,7 @@ pub fn render_site(site: &Site, site_name: &str) -> Result<Files, GenerateError>
         add(
             &mut files,
             &loadzfs_path(class),
-            loadzfs(&tera, class, site_name)?.into_bytes(),
+            loadzfs(&tera, class, site_name, site.server.release)?.into_bytes(),
             0o644,
             None,
         );
@@ -507,7 +507,12 @@ struct ArchiveView {
 
 /// The Bourne-shell finish script of a class, rendered from the runtime's plan: the
 /// skeleton by tera, each action by [`crate::shell`].
-pub fn loadzfs(tera: &Tera, class: &Class, site_name: &str) -> Result<String, GenerateError> {
+pub fn loadzfs(
+    tera: &Tera,
+    class: &Class,
+    site_name: &str,
+    release: crate::model::Release,
+) -> Result<String, GenerateError> {
     let cfg = deploy_config(class, "sysidcfg/${SI_HOSTNAME}/sysidcfg");
     let cfg = DeployConfig {
         sysidcfg: Some(format!(
@@ -545,6 +550,7 @@ pub fn loadzfs(tera: &Tera, class: &Class, site_name: &str) -> Result<String, Ge
                 arch: a.arch.clone(),
             })
             .collect(),
+        guid_property: release.info().zfs_guid_property,
     };
     let rendered = crate::shell::render_plan(&plan, &facts);
     let views: Vec<ArchiveView> = chain

@@ -159,6 +159,10 @@ pub struct ArchiveFacts {
 pub struct Facts {
     /// The chain, in receive order.
     pub archives: Vec<ArchiveFacts>,
+    /// The clients' release has the `guid` dataset property (9/10 on): an archive id that
+    /// could not be read from the stream before the receive is read from the received
+    /// snapshot. Without it (10/08 … 10/09) such an archive is refused before any change.
+    pub guid_property: bool,
 }
 
 impl Facts {
@@ -689,7 +693,7 @@ fn check_archive_fits(archive: &str, cx: &Cx) -> String {
          \x20   zf_value=`zf_stream_guid {a} {compression}`\n\
          \x20   case \"$zf_value\" in\n\
          \x20       [0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]) {id}=\"guid:$zf_value\" ;;\n\
-         \x20       *) zf_log {} ;;\n\
+         \x20       *) {} ;;\n\
          \x20   esac\n\
          fi\n",
         cx.or_fail(&msg(&[
@@ -717,9 +721,18 @@ fn check_archive_fits(archive: &str, cx: &Cx) -> String {
             &format!("the digest of {archive} is read from "),
             "$zf_manifest"
         ]),
-        word(&format!(
-            "cannot read the first BEGIN record of {archive}: its id (the snapshot's guid) is read after the receive"
-        )),
+        if cx.facts.guid_property {
+            format!(
+                "zf_log {}",
+                word(&format!(
+                    "cannot read the first BEGIN record of {archive}: its id (the snapshot's guid) is read after the receive"
+                ))
+            )
+        } else {
+            cx.fail(&word(&format!(
+                "cannot read the first BEGIN record of {archive}, and this release has no guid property to read its id after the receive: give the archive its manifest ({archive}.manifest.json)"
+            )))
+        },
         m = word(&manifest),
     );
     s
@@ -959,7 +972,9 @@ fn receive(
             );
         }
     }
-    if facts.sha256.is_none() {
+    // Without the guid property the id is known before the receive or the archive was
+    // refused (see `check_archive_fits`).
+    if facts.sha256.is_none() && cx.facts.guid_property {
         let id = id_var(n);
         let _ = write!(
             s,
@@ -1220,6 +1235,7 @@ mod plan_tests {
                 sha256: sha256.map(str::to_string),
                 arch: Some("sparc".into()),
             }],
+            guid_property: true,
         }
     }
 
@@ -1231,6 +1247,34 @@ mod plan_tests {
         let plan = plan::build(&cfg, &shell_plan_env()).unwrap();
         let r = render_plan(&plan, &facts("/flash/gold.zfs.gz", sha256));
         format!("{}\n{}\n{}\n{}", r.variables, r.rollback, r.steps, r.main)
+    }
+
+    /// Without the `guid` property (before 9/10) an archive whose id is unknown at generate
+    /// time is never looked up with `zfs get guid`: when its BEGIN record cannot be read
+    /// the script refuses it before any change.
+    #[test]
+    fn no_guid_property_no_guid_lookup() {
+        let cfg = DeployConfig::from_yaml(
+            "version: 1\narchive: /flash/gold.zfs.gz\nbe_name: b\nsysidcfg: /etc/sysidcfg\n",
+        )
+        .unwrap();
+        let plan = plan::build(&cfg, &shell_plan_env()).unwrap();
+        let text = |guid_property| {
+            let facts = Facts {
+                guid_property,
+                ..facts("/flash/gold.zfs.gz", None)
+            };
+            let r = render_plan(&plan, &facts);
+            format!("{}\n{}\n{}\n{}", r.variables, r.rollback, r.steps, r.main)
+        };
+        let with = text(true);
+        assert!(with.contains("zfs get -H -p -o value guid"), "{with}");
+        let without = text(false);
+        assert!(!without.contains("value guid"), "{without}");
+        assert!(
+            without.contains("zf_fail 'cannot read the first BEGIN record of /flash/gold.zfs.gz, and this release has no guid property"),
+            "{without}"
+        );
     }
 
     /// The digest is checked while the archive is received, from the one read; with

@@ -45,6 +45,10 @@ pub struct Server {
     /// Path of the Solaris install image on the server (`add_install_client -s`).
     #[schemars(pattern(r"^/[A-Za-z0-9_.+,/-]+$"))]
     pub install_image: String,
+    /// Solaris 10 release of the install image: `10/08` or `s10u6` (required; 3/05 … 1/13).
+    /// What the generated sysidcfg and profiles contain depends on it.
+    #[serde(default)]
+    pub release: Option<String>,
     /// Path where the generated JumpStart directory is shared (`add_install_client -c`).
     /// The per-client sysidcfg directories are `<config_dir>/sysidcfg/<hostname>`.
     #[schemars(pattern(r"^/[A-Za-z0-9_.+,/-]+$"))]

@@ -124,6 +124,7 @@ pub fn load(path: &Path, text: &str) -> Result<model::Site, SiteErrors> {
         tree: &tree,
         dir: path.parent().unwrap_or(Path::new(".")),
         problems,
+        release: model::Release::R1_13,
     };
     let site = v.site(&file);
     if v.problems.is_empty() {
@@ -269,6 +270,8 @@ struct Validator<'a> {
     tree: &'a Tree,
     dir: &'a Path,
     problems: Vec<SiteProblem>,
+    /// The install image's release, once `server` is read (what its clients accept).
+    release: model::Release,
 }
 
 /// Characters that carry meaning in Bourne shell, rules, sysidcfg or bootparams.
@@ -432,6 +435,17 @@ impl Validator<'_> {
             );
         }
         let server = self.server(&f.server);
+        self.release = server.release;
+        if !server.release.info().zfs_root && f.server.release.is_some() {
+            self.flag(
+                "Y111",
+                &[K("server"), K("release")],
+                format!(
+                    "release {}: its installer lays down a UFS root only, and every zflash class is a ZFS-root install (profile `pool`/`bootenv`), which needs 10/08 or later",
+                    server.release
+                ),
+            );
+        }
         let archives = self.archives(f);
         if f.classes.is_empty() {
             self.flag_key(

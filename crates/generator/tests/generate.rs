@@ -153,67 +153,67 @@ fn bad_sites_report_every_problem_with_path_line_and_column() {
     let cases: &[(&str, &[(&str, &str)])] = &[
         (
             "unknown-key.yaml",
-            &[("19:5", "unknown key `colour` in classes.desk")],
+            &[("20:5", "unknown key `colour` in classes.desk")],
         ),
         (
             "duplicates.yaml",
             &[
-                ("23:15", "duplicate host name \"WS1\""),
-                ("24:10", "duplicate MAC address"),
-                ("25:9", "duplicate IP address \"10.1.1.11\""),
+                ("24:15", "duplicate host name \"WS1\""),
+                ("25:10", "duplicate MAC address"),
+                ("26:9", "duplicate IP address \"10.1.1.11\""),
             ],
         ),
         (
             "malformed.yaml",
             &[
-                ("21:18", "invalid netmask \"255.0.255.0\""),
-                ("24:10", "invalid MAC address"),
-                ("25:9", "invalid IP address"),
-                ("27:10", "(unicast) address"),
+                ("22:18", "invalid netmask \"255.0.255.0\""),
+                ("25:10", "invalid MAC address"),
+                ("26:9", "invalid IP address"),
+                ("28:10", "(unicast) address"),
             ],
         ),
         (
             "unknown-class.yaml",
-            &[("23:12", "unknown class \"laptop\"")],
+            &[("24:12", "unknown class \"laptop\"")],
         ),
         (
             "metacharacters.yaml",
             &[
-                ("9:15", "invalid location of archive \"a\""),
-                ("20:12", "invalid boot environment name \"gold;rm -rf /\""),
-                ("22:16", "contains the shell metacharacter `$`"),
-                ("25:16", "\"ws2\\nws3\" (contains a newline)"),
-                ("32:17", "timezone \"../../etc/passwd\" contains `..`"),
+                ("10:15", "invalid location of archive \"a\""),
+                ("21:12", "invalid boot environment name \"gold;rm -rf /\""),
+                ("23:16", "contains the shell metacharacter `$`"),
+                ("26:16", "\"ws2\\nws3\" (contains a newline)"),
+                ("33:17", "timezone \"../../etc/passwd\" contains `..`"),
             ],
         ),
-        ("syntax.yaml", &[("21:10", "expected a string")]),
+        ("syntax.yaml", &[("22:10", "expected a string")]),
         (
             "every-section.yaml",
             &[
                 ("6:7", "invalid server IP address \"10.1.1.05\""),
-                ("12:13", "invalid sha256 of archive \"a\""),
-                ("23:25", "\"c0t1d0\" (a whole disk"),
-                ("25:22", "root_password is not a crypt(3) hash"),
-                ("27:14", "unknown archive \"b\""),
-                ("29:25", "\"c0t1d0\" (a whole disk"),
+                ("13:13", "invalid sha256 of archive \"a\""),
+                ("24:25", "\"c0t1d0\" (a whole disk"),
+                ("26:22", "root_password is not a crypt(3) hash"),
+                ("28:14", "unknown archive \"b\""),
+                ("30:25", "\"c0t1d0\" (a whole disk"),
                 (
-                    "34:11",
+                    "35:11",
                     "unknown arch \"x86\": expected one of sparc, i386; did you mean `i386`?",
                 ),
-                ("39:11", "unknown arch \"x86\""),
-                ("41:14", "memsize expects a size"),
-                ("47:15", "locale \"-rf\" starts with `-`"),
+                ("40:11", "unknown arch \"x86\""),
+                ("42:14", "memsize expects a size"),
+                ("48:15", "locale \"-rf\" starts with `-`"),
             ],
         ),
         (
             "duplicate-keys.yaml",
             &[
-                ("12:3", "duplicate key `a`: already given at line 10"),
+                ("13:3", "duplicate key `a`: already given at line 11"),
                 (
-                    "26:9",
-                    "duplicate key `compression`: already given at line 25",
+                    "27:9",
+                    "duplicate key `compression`: already given at line 26",
                 ),
-                ("31:5", "duplicate key `ip`: already given at line 30"),
+                ("32:5", "duplicate key `ip`: already given at line 31"),
             ],
         ),
     ];
@@ -285,7 +285,7 @@ fn unknown_timezone_is_a_site_problem_with_a_suggestion() {
         Err(GenerateError::Site(e)) => {
             let text = e.to_string();
             assert!(
-                text.contains("tz.yaml:21:15: unknown timezone \"US/Centrl\""),
+                text.contains("tz.yaml:22:15: unknown timezone \"US/Centrl\""),
                 "{text}"
             );
             assert!(text.contains("did you mean `US/Central`?"), "{text}");
@@ -305,19 +305,19 @@ fn server_and_network_addresses_are_refused_for_a_client() {
     let cases = [
         (
             ("ip: 192.168.10.21", "ip: 192.168.10.5"),
-            "addr.yaml:28:9: client \"clone01\": IP address 192.168.10.5 is the install server's",
+            "addr.yaml:29:9: client \"clone01\": IP address 192.168.10.5 is the install server's",
         ),
         (
             ("hostname: clone01", "hostname: JS-Server"),
-            "addr.yaml:26:15: client \"JS-Server\": host name is the install server's (\"js-server\")",
+            "addr.yaml:27:15: client \"JS-Server\": host name is the install server's (\"js-server\")",
         ),
         (
             ("ip: 192.168.10.21", "ip: 192.168.10.255"),
-            "addr.yaml:28:9: client \"clone01\": IP address 192.168.10.255 is the broadcast address of its network 192.168.10.0/24",
+            "addr.yaml:29:9: client \"clone01\": IP address 192.168.10.255 is the broadcast address of its network 192.168.10.0/24",
         ),
         (
             ("ip: 192.168.10.21", "ip: 192.168.10.0"),
-            "addr.yaml:28:9: client \"clone01\": IP address 192.168.10.0 is the network address of its network 192.168.10.0/24",
+            "addr.yaml:29:9: client \"clone01\": IP address 192.168.10.0 is the network address of its network 192.168.10.0/24",
         ),
     ];
     for ((from, to), want) in cases {
@@ -414,7 +414,7 @@ fn default_route_off_the_client_network_is_a_site_problem() {
         Err(GenerateError::Site(e)) => {
             let text = e.to_string();
             assert!(
-                text.contains("route.yaml:29:9: client \"clone01\": IP address 192.168.11.21 is not on the network of its default_route 192.168.10.1 (netmask 255.255.255.0, network 192.168.11.0/24)"),
+                text.contains("route.yaml:30:9: client \"clone01\": IP address 192.168.11.21 is not on the network of its default_route 192.168.10.1 (netmask 255.255.255.0, network 192.168.11.0/24)"),
                 "{text}"
             );
         }
@@ -574,9 +574,9 @@ fn bad_increments_are_refused_with_their_line() {
     std::fs::write(&p, text).unwrap();
     let err = generate(&p).unwrap_err().to_string();
     for want in [
-        "inc.yaml:13:19: invalid location of increment 1 of archive \"flar\"",
-        "inc.yaml:14:19: increment 2 of archive \"flar\": js-server:/flashdirectory/s10s_u6wos_07_flar.zfs is already in the chain",
-        "inc.yaml:16:17: invalid sha256 of increment 3 of archive \"flar\"",
+        "inc.yaml:14:19: invalid location of increment 1 of archive \"flar\"",
+        "inc.yaml:15:19: increment 2 of archive \"flar\": js-server:/flashdirectory/s10s_u6wos_07_flar.zfs is already in the chain",
+        "inc.yaml:17:17: invalid sha256 of increment 3 of archive \"flar\"",
         "increment /cdrom/p3.zfs.zst of archive \"flar\" is zstd-compressed",
     ] {
         assert!(err.contains(want), "missing {want:?} in:\n{err}");
@@ -814,7 +814,7 @@ fn arb_site() -> impl Strategy<Value = String> {
         .prop_map(|(clients, by_ip, disks, pool_size)| {
             let mut seen = std::collections::HashSet::new();
             let mut s = format!(
-                "version: 1\nserver: {{hostname: js, ip: 10.0.0.1, install_image: /export/img, config_dir: /export/js}}\n\
+                "version: 1\nserver: {{hostname: js, ip: 10.0.0.1, install_image: /export/img, release: 10/08, config_dir: /export/js}}\n\
                  archives: {{a: {{location: /flash/a.zfs}}, b: {{location: 'js:/flash/b.zfs.gz'}}}}\n\
                  defaults:\n  match_by: {}\n  sysidcfg: {{timezone: GMT, root_password: Xy3kP0qLm9ZbA, network_interface: {{netmask: 255.255.0.0}}}}\n\
                  classes:\n  c0: {{archive: a, profile: {{disks: [{disks}], pool_size: {pool_size}}}}}\n  c1: {{archive: b, finish: native}}\n\
@@ -982,6 +982,7 @@ const FIELDS: &[(&str, &str)] = &[
     ("server_hostname", "js01"),
     ("server_ip", "10.1.1.5"),
     ("install_image", "/export/install/s10u6"),
+    ("release", "9/10"),
     ("config_dir", "/export/jumpstart"),
     ("archive_name", "gold"),
     ("location", "js01:/export/flash/gold.zfs.gz"),
@@ -1035,6 +1036,7 @@ server:
   hostname: @server_hostname@
   ip: @server_ip@
   install_image: @install_image@
+  release: @release@
   config_dir: @config_dir@
 archives:
   @archive_name@:
@@ -1279,12 +1281,12 @@ fn wrong_indentation_is_said_as_such() {
         (
             "    mac: 08:00:20:c0:ff:ee",
             "   mac: 08:00:20:c0:ff:ee",
-            "27:4: `mac` is indented 3 spaces, its siblings 4",
+            "28:4: `mac` is indented 3 spaces, its siblings 4",
         ),
         (
             "    ip: 192.168.10.21",
             "     ip: 192.168.10.21",
-            "28:6: `ip` is indented 5 spaces, its siblings 4",
+            "29:6: `ip` is indented 5 spaces, its siblings 4",
         ),
     ] {
         std::fs::write(&p, minimal.replace(from, to)).unwrap();
@@ -1297,4 +1299,100 @@ fn wrong_indentation_is_said_as_such() {
             other => panic!("{to}: expected a site problem, got {other:?}"),
         }
     }
+}
+
+/// The install image's release is required, read in both spellings, and a release zflash
+/// does not know (or one without a ZFS root, or an `auto_reg` before 9/10) is a site
+/// problem at its line naming what is known.
+#[test]
+fn release_is_required_known_and_respected() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("rel.yaml");
+    let minimal = std::fs::read_to_string(site("minimal.yaml")).unwrap();
+    let problems = |text: String| {
+        std::fs::write(&p, text).unwrap();
+        match generate(&p) {
+            Err(GenerateError::Site(e)) => e
+                .problems
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{}:{} {} {}",
+                        p.line.unwrap_or(0),
+                        p.column.unwrap_or(0),
+                        p.code,
+                        p.message
+                    )
+                })
+                .collect::<Vec<_>>(),
+            other => panic!("expected a site problem, got {other:?}"),
+        }
+    };
+    let got = problems(minimal.replace("  release: 10/08\n", ""));
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].starts_with("4:1 Y110 no `release`"), "{got:?}");
+    assert!(
+        got[0]
+            .contains("3/05, 1/06, 6/06, 11/06, 8/07, 5/08, 10/08, 5/09, 10/09, 9/10, 8/11, 1/13")
+    );
+    let got = problems(minimal.replace("release: 10/08", "release: 10/07"));
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].starts_with("8:12 Y110 unknown Solaris 10 release \"10/07\""),
+        "{got:?}"
+    );
+    let got = problems(minimal.replace("release: 10/08", "release: 6/06"));
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].starts_with("8:12 Y111 release 6/06: its installer lays down a UFS root only"),
+        "{got:?}"
+    );
+    // Both spellings give the same files.
+    std::fs::write(&p, minimal.replace("release: 10/08", "release: S10U6")).unwrap();
+    let a = generate(&p).unwrap();
+    let b = generate(&site("minimal.yaml")).unwrap();
+    assert_eq!(
+        a.get("sysidcfg/clone01/sysidcfg"),
+        b.get("sysidcfg/clone01/sysidcfg")
+    );
+}
+
+/// The sysidcfg follows the image's release: no `auto_reg` for 10/08 and 10/09, `auto_reg`
+/// for 9/10 and 1/13; and generate's self-check judges the files for that release (files
+/// made for 9/10 fail it for 10/08, and the other way round the missing `auto_reg` is
+/// reported).
+#[test]
+fn sysidcfg_per_release_and_self_check_with_the_release() {
+    use zflash_parser::release::Release;
+    for (file, host, auto_reg) in [
+        ("minimal.yaml", "clone01", false),
+        ("release-10-09.yaml", "clone01", false),
+        ("release-9-10.yaml", "clone01", true),
+        ("mixed.yaml", "web01", true),
+    ] {
+        let files = generate(&site(file)).unwrap();
+        let text =
+            String::from_utf8(files[&format!("sysidcfg/{host}/sysidcfg")].bytes.clone()).unwrap();
+        assert_eq!(
+            text.contains("auto_reg=disable\n"),
+            auto_reg,
+            "{file}: {text}"
+        );
+    }
+    let new = generate(&site("release-9-10.yaml")).unwrap();
+    let err = zflash_generator::self_check(&new, Some(Release::R10_08)).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("[S223] `auto_reg` exists from Solaris 10 9/10 on"),
+        "{err}"
+    );
+    zflash_generator::self_check(&new, Some(Release::R9_10)).unwrap();
+    let old = generate(&site("minimal.yaml")).unwrap();
+    let err = zflash_generator::self_check(&old, Some(Release::R9_10)).unwrap_err();
+    assert!(
+        err.to_string().contains("[S224] missing `auto_reg`"),
+        "{err}"
+    );
+    let err = zflash_generator::self_check(&old, Some(Release::R5_08)).unwrap_err();
+    assert!(err.to_string().contains("[P234]"), "{err}");
 }

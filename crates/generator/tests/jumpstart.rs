@@ -164,8 +164,13 @@ fn every_generated_sysidcfg_has_the_hands_off_keyword_set() {
                 assert!(file.get(*k).is_some(), "{p}: {}", k.as_str());
             }
             assert!(src.text.contains("default_route="), "{p}");
-            // auto_reg stays as it was (release-specific keywords are another issue's).
-            assert!(src.text.contains("auto_reg="), "{p}");
+            // auto_reg exactly where the image's release reads (and needs) it.
+            let release = zflash_generator::load_site(&path).unwrap().server.release;
+            assert_eq!(
+                src.text.contains("auto_reg="),
+                release.knows_sysidcfg(sysidcfg::Keyword::AutoReg),
+                "{p} ({release})"
+            );
             count += 1;
         }
     }
@@ -342,7 +347,7 @@ fn fdisk_on_sparc_and_mixed_platform_classes_are_refused() {
         )
     });
     // At the class's fdisk value.
-    assert_one_problem(&p, "72:14 Y107 class \"db\": fdisk is for x86 classes");
+    assert_one_problem(&p, "73:14 Y107 class \"db\": fdisk is for x86 classes");
     let (_t, p) = mixed_with(|s| {
         s.replace(
             "    arch: i386\n    class: x86\n",
@@ -352,7 +357,7 @@ fn fdisk_on_sparc_and_mixed_platform_classes_are_refused() {
     // At the arch of the client whose platform differs from the class's first client's.
     assert_one_problem(
         &p,
-        "106:11 Y107 class \"web\" has SPARC clients (web01, web02) and x86 clients (pc01)",
+        "107:11 Y107 class \"web\" has SPARC clients (web01, web02) and x86 clients (pc01)",
     );
     let (_t, p) = mixed_with(|s| {
         s.replace(
@@ -363,7 +368,7 @@ fn fdisk_on_sparc_and_mixed_platform_classes_are_refused() {
     // At the line itself (inside its quotes).
     assert_one_problem(
         &p,
-        "72:16 Y101 fdisk line \"c0t0d0s0 solaris all\" names the disk \"c0t0d0s0\"",
+        "73:16 Y101 fdisk line \"c0t0d0s0 solaris all\" names the disk \"c0t0d0s0\"",
     );
 }
 
@@ -462,7 +467,7 @@ fn a_hook_reading_an_unknown_si_variable_is_refused() {
     // At the argument that reads it.
     assert_one_problem(
         &p,
-        "64:36 Y109 class \"web\": hook \"audit\" reads $SI_RACK, which JumpStart never sets",
+        "65:36 Y109 class \"web\": hook \"audit\" reads $SI_RACK, which JumpStart never sets",
     );
 }
 
@@ -488,6 +493,82 @@ fn a_client_of_another_arch_than_its_archive_is_refused_at_its_arch() {
     // Classes db (db01, SPARC) and x86 (pc01) share the archive: pc01's arch is wrong.
     assert_one_problem(
         &p,
-        "107:11 Y107 class \"x86\": archive \"db\" was captured on sparc (its manifest), client \"pc01\" is i386",
+        "108:11 Y107 class \"x86\": archive \"db\" was captured on sparc (its manifest), client \"pc01\" is i386",
     );
+}
+
+/// A golden archive whose manifest gives ZPL 5 (captured on 8/11) is refused for clients
+/// of a 10/08 image (root pool v10, ZPL 3) at generate time, at the archive's manifest,
+/// naming both releases; for a 1/13 image it is accepted.
+#[test]
+fn an_archive_of_a_newer_zpl_than_the_image_creates_is_refused() {
+    let manifest = r#"{"format": "zflash-archive/1", "name": "db.zfs.gz",
+        "created": "2026-01-01T00:00:00Z", "host": "gold",
+        "source": {"dataset": "rpool/ROOT/s10", "snapshot": "zflash", "pool": "rpool",
+                   "pool_version": 29, "zpl_version": 5},
+        "content": {"architecture": "sparc", "platform": "sun4v", "os_release": "Oracle Solaris 10 8/11 s10s_u10wos_17b SPARC"},
+        "stored_bytes": 1024, "compression": "gzip",
+        "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        "tool": "zflash-capture.sh"}"#;
+    for (release, refused) in [("10/08", true), ("1/13", false)] {
+        let (tmp, p) = mixed_with(|s| {
+            s.replace(
+                "    location: 10.20.0.6:/export/flash/db.zfs.gz\n",
+                "    location: 10.20.0.6:/export/flash/db.zfs.gz\n    manifest: db.manifest.json\n",
+            )
+            .replace("release: 1/13", &format!("release: {release}"))
+        });
+        std::fs::write(tmp.path().join("db.manifest.json"), manifest).unwrap();
+        // pc01 (x86) shares the db archive, captured on sparc: that Y107 is there either way.
+        let got = site_problems(&p);
+        assert!(got.iter().any(|g| g.contains("Y107")), "{got:#?}");
+        let zpl: Vec<_> = got.iter().filter(|g| g.contains("ZPL")).collect();
+        if refused {
+            assert_eq!(zpl.len(), 1, "{got:#?}");
+            assert!(zpl[0].contains("Y111 archive \"db\" was captured on Solaris 10 8/11 (pool version 29, ZPL version 5, its manifest): the clients' install image is Solaris 10 10/08"), "{got:#?}");
+            assert!(
+                zpl[0].contains("install the clients from a 8/11 or later image"),
+                "{got:#?}"
+            );
+        } else {
+            assert!(zpl.is_empty(), "{got:#?}");
+        }
+    }
+}
+
+/// A recursive archive (its manifest says `recursive`) needs `zfs receive -u`, which 10/08
+/// and 5/09 lack: refused at generate time with the reason; accepted from 10/09.
+#[test]
+fn a_recursive_archive_is_refused_for_a_release_without_receive_u() {
+    let manifest = r#"{"format": "zflash-archive/1", "name": "db.zfs.gz",
+        "created": "2026-01-01T00:00:00Z", "host": "gold",
+        "source": {"dataset": "rpool/ROOT/s10", "snapshot": "zflash", "pool": "rpool",
+                   "recursive": true},
+        "content": {"architecture": "sparc", "platform": "sun4v", "os_release": "Solaris 10 10/08"},
+        "stored_bytes": 1024, "compression": "gzip",
+        "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        "tool": "zflash-capture.sh"}"#;
+    for (release, refused) in [("10/08", true), ("s10u7", true), ("10/09", false)] {
+        let (tmp, p) = mixed_with(|s| {
+            s.replace(
+                "    location: 10.20.0.6:/export/flash/db.zfs.gz\n",
+                "    location: 10.20.0.6:/export/flash/db.zfs.gz\n    manifest: db.manifest.json\n",
+            )
+            .replace("release: 1/13", &format!("release: {release}"))
+        });
+        std::fs::write(tmp.path().join("db.manifest.json"), manifest).unwrap();
+        // pc01 (x86) shares the db archive, captured on sparc: that Y107 is there either way.
+        let got = site_problems(&p);
+        let recursive: Vec<_> = got.iter().filter(|g| g.contains("receive -u")).collect();
+        if refused {
+            assert_eq!(recursive.len(), 1, "{got:#?}");
+            assert!(
+                recursive[0].contains("Y111 archive \"db\" is recursive (zfs send -R, its manifest): its receive needs `zfs receive -u`"),
+                "{got:#?}"
+            );
+            assert!(recursive[0].contains("(from 10/09 on)"), "{got:#?}");
+        } else {
+            assert!(recursive.is_empty(), "{got:#?}");
+        }
+    }
 }

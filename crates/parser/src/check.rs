@@ -149,6 +149,9 @@ pub struct CheckOptions {
     /// Threads used for the `sysidcfg`/`bootparams` files of a directory (output order does
     /// not depend on it).
     pub threads: usize,
+    /// Judge sysidcfg files and profiles for this Solaris 10 release (`--release`): the
+    /// release rules of [`lint::release`] run too. `None`: no release-specific rule.
+    pub release: Option<crate::release::Release>,
 }
 
 impl Default for CheckOptions {
@@ -158,6 +161,7 @@ impl Default for CheckOptions {
             rules_file: None,
             kind: None,
             threads: 2,
+            release: None,
         }
     }
 }
@@ -400,7 +404,11 @@ pub fn check_path(path: &Path, opts: &CheckOptions) -> Result<CheckReport, Check
             .kind
             .unwrap_or_else(|| FileKind::from_path_and_bytes(path, &bytes));
         let mut report = CheckReport::default();
-        report.add(check_read_bytes(&path.display().to_string(), kind, bytes).report);
+        let display = path.display().to_string();
+        let file = lint::file::check_bytes(&display, &bytes);
+        drop(bytes);
+        let extra = |src: &SourceFile| release_lints(kind, src, opts.release);
+        report.add(check_decoded_with(&display, kind, file, &extra).report);
         Ok(report)
     }
 }
@@ -418,12 +426,52 @@ pub fn check_bytes_as(display: &str, kind: FileKind, bytes: &[u8]) -> FileReport
     check_bytes(display, kind, bytes).report
 }
 
+/// [`check_bytes_as`] judged for `release` too.
+pub fn check_bytes_for(
+    display: &str,
+    kind: FileKind,
+    bytes: &[u8],
+    release: Option<crate::release::Release>,
+) -> FileReport {
+    let extra = |src: &SourceFile| release_lints(kind, src, release);
+    check_decoded_with(
+        display,
+        kind,
+        lint::file::check_bytes(display, bytes),
+        &extra,
+    )
+    .report
+}
+
+/// The release rules for a file of `kind`, when a release is given.
+fn release_lints(
+    kind: FileKind,
+    src: &SourceFile,
+    release: Option<crate::release::Release>,
+) -> Vec<Diagnostic> {
+    match release {
+        Some(r) => lint::release::check(kind, src, r),
+        None => Vec::new(),
+    }
+}
+
 /// Lint in-memory text as `kind`; returns the raw diagnostics (spans into `text`), sorted.
 pub fn check_text(path: &str, kind: FileKind, text: &str) -> Vec<Diagnostic> {
+    check_text_for(path, kind, text, None)
+}
+
+/// [`check_text`] judged for `release` too (the release rules of [`lint::release`]).
+pub fn check_text_for(
+    path: &str,
+    kind: FileKind,
+    text: &str,
+    release: Option<crate::release::Release>,
+) -> Vec<Diagnostic> {
     let file = lint::file::check_bytes(path, text.as_bytes());
     let mut diags = file.diagnostics;
     if !file.is_binary {
         diags.extend(lint_source(kind, &file.source));
+        diags.extend(release_lints(kind, &file.source, release));
     }
     sort_diagnostics(&mut diags);
     diags
@@ -1025,7 +1073,7 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
             (Some(provided), FileKind::Begin | FileKind::Finish) => {
                 lint::dir::unprovided_si_variable::check(src, provided)
             }
-            _ => Vec::new(),
+            _ => release_lints(*kind, src, opts.release),
         };
         files.add(check_member_with(dir, below(dir, &path), &display, *kind, &extra).report);
     }
@@ -1071,13 +1119,13 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
         }
         batch.push((entry.into_path(), display, kind));
         if batch.len() == BATCH {
-            for report in check_many(dir, &batch, opts.threads) {
+            for report in check_many(dir, &batch, opts.threads, opts.release) {
                 files.add(report);
             }
             batch.clear();
         }
     }
-    for report in check_many(dir, &batch, opts.threads) {
+    for report in check_many(dir, &batch, opts.threads, opts.release) {
         files.add(report);
     }
 
@@ -1351,7 +1399,12 @@ fn check_many(
     dir: &Path,
     files: &[(PathBuf, String, FileKind)],
     threads: usize,
+    release: Option<crate::release::Release>,
 ) -> Vec<FileReport> {
+    let check_member = |dir: &Path, rel: &Path, display: &str, kind: FileKind| {
+        let extra = |src: &SourceFile| release_lints(kind, src, release);
+        check_member_with(dir, rel, display, kind, &extra)
+    };
     let threads = threads.clamp(1, 8);
     if threads == 1 || files.len() < 64 {
         return files

@@ -17,6 +17,7 @@ pub mod confine;
 pub mod diagnostic;
 pub mod lint;
 pub mod profile;
+pub mod release;
 pub mod render;
 pub mod rules;
 pub mod shell;

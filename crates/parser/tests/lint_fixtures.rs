@@ -8,8 +8,9 @@
 
 use std::path::{Path, PathBuf};
 
-use zflash_parser::check::{CheckOptions, CheckReport, FileKind, check_bytes_as, check_dir};
+use zflash_parser::check::{CheckOptions, CheckReport, FileKind, check_bytes_for, check_dir};
 use zflash_parser::lint;
+use zflash_parser::release::Release;
 use zflash_parser::render::{Format, RenderOptions, render};
 
 fn workspace_root() -> PathBuf {
@@ -61,12 +62,22 @@ fn check_fixture(code: &str, dir: &Path) -> CheckReport {
         .filter(|p| p.is_file())
         .collect();
     files.sort();
+    // A `release` file: the fixture is judged for that release (`check --release`).
+    let release = std::fs::read_to_string(dir.join("release"))
+        .ok()
+        .map(|r| Release::parse(r.trim()).expect("fixture release is known"));
+    files.retain(|p| p.file_name().is_none_or(|n| n != "release"));
     let mut report = CheckReport::default();
     for path in files {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let bytes = std::fs::read(&path).expect("fixture file is readable");
         let kind = FileKind::from_path(&path);
-        report.add(check_bytes_as(&format!("{shown_dir}/{name}"), kind, &bytes));
+        report.add(check_bytes_for(
+            &format!("{shown_dir}/{name}"),
+            kind,
+            &bytes,
+            release,
+        ));
     }
     report
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 use super::tree::Seg::{self, I, K};
 use super::tree::join;
 use super::{Validator, is_absolute_path, is_host_or_ip, parse_ipv4};
-use crate::model::{self, Location};
+use crate::model::{self, Location, Release};
 use crate::site::{self, Compression, SiteFile};
 
 /// Largest manifest read (a real one is a few kB).
@@ -113,6 +113,7 @@ impl Validator<'_> {
                 Ok(m) => {
                     arch = Some(m.content.architecture.clone())
                         .filter(|a| a == "sparc" || a == "i386");
+                    self.receivable(&field("manifest"), what, &m);
                     if sha256.is_none() {
                         sha256 = Some(m.sha256.clone());
                     }
@@ -159,6 +160,66 @@ impl Validator<'_> {
             arch,
             increments: Vec::new(),
         }
+    }
+}
+
+impl Validator<'_> {
+    /// The root pool the install image's release creates can receive the archive of
+    /// manifest `m`: a file system of a newer ZPL version than the release's cannot be
+    /// received (the finish step of every client would fail), so it is a Y111 problem at
+    /// the manifest, naming the release the archive was captured on and the clients'.
+    fn receivable(&mut self, at: &[Seg], what: &str, m: &zflash_archive::Manifest) {
+        let release = self.release;
+        let info = release.info();
+        if m.source.recursive && !info.zfs_receive_u {
+            // loadzfs receives a recursive (zfs send -R) archive with `zfs receive -u`, so
+            // that the BE's child datasets are not mounted over the miniroot.
+            let since = Release::all()
+                .find(|r| r.info().zfs_receive_u)
+                .expect("a release has receive -u");
+            self.flag(
+                "Y111",
+                at,
+                format!(
+                    "{what} is recursive (zfs send -R, its manifest): its receive needs `zfs receive -u` (unmounted), which Solaris 10 {release} (`server.release`) lacks (from {since} on); capture the BE alone (without -r), or install the clients from a {since} or later image"
+                ),
+            );
+        }
+        let Some(zpl) = m.source.zpl_version else {
+            return;
+        };
+        if zpl <= info.zpl_version {
+            return;
+        }
+        // `Solaris 10 10/09`, or /etc/release's `Oracle Solaris 10 1/13 s10s_u11wos_24a SPARC`.
+        let captured = (m.content.os_release.contains("Solaris 10"))
+            .then(|| {
+                m.content
+                    .os_release
+                    .split_whitespace()
+                    .filter(|w| w.contains('/'))
+                    .find_map(Release::parse)
+            })
+            .flatten()
+            .map(|r| format!("Solaris 10 {r}"))
+            .unwrap_or_else(|| format!("{:?}", m.content.os_release));
+        let pool = m
+            .source
+            .pool_version
+            .map(|v| format!("pool version {v}, "))
+            .unwrap_or_default();
+        let oldest = match Release::oldest_receiving(0, zpl) {
+            Some(r) => format!("install the clients from a {r} or later image"),
+            None => "no Solaris 10 release can receive it".to_string(),
+        };
+        self.flag(
+            "Y111",
+            at,
+            format!(
+                "{what} was captured on {captured} ({pool}ZPL version {zpl}, its manifest): the clients' install image is Solaris 10 {release} (`server.release`), whose root pool (version {}, ZPL {}) cannot receive a ZPL {zpl} file system; {oldest}",
+                info.pool_version, info.zpl_version
+            ),
+        );
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::tree::Seg::K;
 use super::{Validator, is_absolute_path, is_hostname, parse_ipv4};
+use crate::model::Release;
 use crate::{model, site};
 
 impl Validator<'_> {
@@ -35,10 +36,35 @@ impl Validator<'_> {
                 );
             }
         }
+        let release = match &s.release {
+            None => {
+                self.flag_key(
+                    "Y110",
+                    &[K("server")],
+                    format!(
+                        "no `release` for the install image: add `release:` to `server` (one of {}; `s10uN` also works)",
+                        Release::known_list()
+                    ),
+                );
+                Release::R1_13
+            }
+            Some(text) => Release::parse(text).unwrap_or_else(|| {
+                self.flag(
+                    "Y110",
+                    &[K("server"), K("release")],
+                    format!(
+                        "unknown Solaris 10 release {text:?}: expected one of {} (or `s10u0` … `s10u11`)",
+                        Release::known_list()
+                    ),
+                );
+                Release::R1_13
+            }),
+        };
         model::Server {
             hostname: s.hostname.clone(),
             ip: s.ip.clone(),
             install_image: s.install_image.clone(),
+            release,
             config_dir: s.config_dir.clone(),
         }
     }

@@ -2,6 +2,7 @@
 //! each problem is reported at the level that gave the value.
 
 use zflash_parser::lint::sysidcfg::unknown_keyboard::LAYOUTS;
+use zflash_parser::sysidcfg::Keyword;
 use zflash_parser::sysidcfg::keywords::did_you_mean;
 use zflash_parser::sysidcfg::timezones::{self, is_known_timezone};
 use zflash_parser::sysidcfg::values::{crypt_kind, is_locale_shape};
@@ -67,6 +68,9 @@ impl Validator<'_> {
         let locale = word("locale", "C", "locale");
         let terminal = word("terminal", "vt100", "terminal");
         let keyboard = word("keyboard", "US-English", "keyboard");
+        let keyboard = self
+            .since(levels, "keyboard", Keyword::Keyboard)
+            .then_some(keyboard);
         let timezone = match pick!(timezone) {
             Some((t, at)) => {
                 let at = join(&at, &[K("timezone")]);
@@ -242,7 +246,9 @@ impl Validator<'_> {
             }
             None => "dynamic".into(),
         };
-        let service_profile = match pick!(service_profile) {
+        let service_profile = match pick!(service_profile)
+            .filter(|_| self.since(levels, "service_profile", Keyword::ServiceProfile))
+        {
             Some((s, at)) => {
                 if s != "limited_net" && s != "open" {
                     self.enumerated(
@@ -256,15 +262,20 @@ impl Validator<'_> {
             }
             None => None,
         };
-        let auto_reg = match pick!(auto_reg) {
-            Some((a, at)) => {
-                const ALLOWED: [&str; 4] = ["disable", "anon", "noproxy", "all"];
-                if !ALLOWED.contains(&a.as_str()) {
-                    self.enumerated(&join(&at, &[K("auto_reg")]), "auto_reg", &a, &ALLOWED);
+        let auto_reg = if self.since(levels, "auto_reg", Keyword::AutoReg) {
+            Some(match pick!(auto_reg) {
+                Some((a, at)) => {
+                    const ALLOWED: [&str; 4] = ["disable", "anon", "noproxy", "all"];
+                    if !ALLOWED.contains(&a.as_str()) {
+                        self.enumerated(&join(&at, &[K("auto_reg")]), "auto_reg", &a, &ALLOWED);
+                    }
+                    a
                 }
-                a
-            }
-            None => "disable".into(),
+                // From 9/10 the installer asks for registration when it is absent.
+                None => "disable".into(),
+            })
+        } else {
+            None
         };
         model::Sysidcfg {
             locale,
@@ -283,6 +294,30 @@ impl Validator<'_> {
             service_profile,
             auto_reg,
         }
+    }
+
+    /// The install image's release reads sysidcfg `keyword`; when it does not, a value the
+    /// site gives for it (`key` at any level) is a Y111 problem at that value: a keyword
+    /// the release does not know makes its installer ignore the whole sysidcfg.
+    fn since(&mut self, levels: &Levels<'_, '_>, key: &'static str, keyword: Keyword) -> bool {
+        if self.release.knows_sysidcfg(keyword) {
+            return true;
+        }
+        let since = zflash_parser::release::Release::sysidcfg_since(keyword)
+            .expect("a keyword some release does not know has a boundary");
+        for (level, at) in levels {
+            if field_is_set(level, key) {
+                self.flag(
+                    "Y111",
+                    &join(at, &[K(key)]),
+                    format!(
+                        "sysidcfg `{key}` exists from Solaris 10 {since} on; the install image is {} (`server.release`), whose installer ignores a sysidcfg with a keyword it does not know: remove it",
+                        self.release
+                    ),
+                );
+            }
+        }
+        false
     }
 
     /// A value that must be one of `allowed`, with a suggestion.
@@ -427,5 +462,14 @@ fn field_of(l: &site::Sysidcfg, key: &str) -> Option<String> {
         "terminal" => l.terminal.clone(),
         "keyboard" => l.keyboard.clone(),
         _ => None,
+    }
+}
+
+/// `key` is given at this level.
+fn field_is_set(l: &site::Sysidcfg, key: &str) -> bool {
+    match key {
+        "auto_reg" => l.auto_reg.is_some(),
+        "service_profile" => l.service_profile.is_some(),
+        _ => field_of(l, key).is_some(),
     }
 }

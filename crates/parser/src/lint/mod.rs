@@ -14,6 +14,7 @@ pub mod deploy;
 pub mod dir;
 pub mod file;
 pub mod profile;
+pub mod release;
 pub mod rules;
 pub mod shell;
 pub mod site;
@@ -34,6 +35,7 @@ pub fn all() -> Vec<&'static Rule> {
     v.extend_from_slice(shell::RULES);
     v.extend_from_slice(site::RULES);
     v.extend_from_slice(deploy::RULES);
+    v.extend_from_slice(release::RULES);
     v.sort_by_key(|r| r.code);
     v
 }

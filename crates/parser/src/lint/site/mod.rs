@@ -11,10 +11,12 @@ pub mod incompatible_settings;
 pub mod invalid_value;
 pub mod missing_setting;
 pub mod off_network;
+pub mod release_mismatch;
 pub mod root_password_not_hashed;
 pub mod site_syntax;
 pub mod unknown_or_missing_key;
 pub mod unknown_reference;
+pub mod unknown_release;
 pub mod unsupported_version;
 
 /// The rules of this group (one file each).
@@ -31,6 +33,8 @@ pub static RULES: &[&Rule] = &[
     &incompatible_settings::RULE,
     &unsupported_version::RULE,
     &hook_reads_unset_variable::RULE,
+    &unknown_release::RULE,
+    &release_mismatch::RULE,
 ];
 
 /// The rule of `code`, for the checkers that raise them by code.
