@@ -214,7 +214,11 @@ pub fn render_site(site: &Site, site_name: &str) -> Result<Files, GenerateError>
             Some(&client.hostname),
         );
         let class = &site.classes[client.class];
-        let cfg = deploy_config(class, &format!("sysidcfg/{}/sysidcfg", client.hostname));
+        let cfg = deploy_config(
+            class,
+            &format!("sysidcfg/{}/sysidcfg", client.hostname),
+            site.server.release,
+        );
         let yaml = serde_yaml::to_string(&cfg).map_err(|e| GenerateError::Template {
             name: "deploy config".into(),
             message: e.to_string(),
@@ -437,7 +441,11 @@ fn quote_yaml11_booleans(yaml: &str) -> String {
 }
 
 /// The deploy config of a class, with the given sysidcfg (relative to `SI_CONFIG_DIR`).
-pub fn deploy_config(class: &Class, sysidcfg: &str) -> DeployConfig {
+pub fn deploy_config(
+    class: &Class,
+    sysidcfg: &str,
+    release: crate::model::Release,
+) -> DeployConfig {
     let archive = archive_location(&class.archive.location);
     let increments = class
         .archive
@@ -481,6 +489,7 @@ pub fn deploy_config(class: &Class, sysidcfg: &str) -> DeployConfig {
         preserve_logs: PreserveLogs::default(),
         keep_snapshot: false,
         options: Options::default(),
+        image_release: Some(release.name().to_string()),
     }
 }
 
@@ -513,7 +522,7 @@ pub fn loadzfs(
     site_name: &str,
     release: crate::model::Release,
 ) -> Result<String, GenerateError> {
-    let cfg = deploy_config(class, "sysidcfg/${SI_HOSTNAME}/sysidcfg");
+    let cfg = deploy_config(class, "sysidcfg/${SI_HOSTNAME}/sysidcfg", release);
     let cfg = DeployConfig {
         sysidcfg: Some(format!(
             "sysidcfg/{}/sysidcfg",
@@ -550,7 +559,6 @@ pub fn loadzfs(
                 arch: a.arch.clone(),
             })
             .collect(),
-        guid_property: release.info().zfs_guid_property,
     };
     let rendered = crate::shell::render_plan(&plan, &facts);
     let views: Vec<ArchiveView> = chain

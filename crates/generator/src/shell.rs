@@ -159,10 +159,6 @@ pub struct ArchiveFacts {
 pub struct Facts {
     /// The chain, in receive order.
     pub archives: Vec<ArchiveFacts>,
-    /// The clients' release has the `guid` dataset property (9/10 on): an archive id that
-    /// could not be read from the stream before the receive is read from the received
-    /// snapshot. Without it (10/08 … 10/09) such an archive is refused before any change.
-    pub guid_property: bool,
 }
 
 impl Facts {
@@ -721,7 +717,10 @@ fn check_archive_fits(archive: &str, cx: &Cx) -> String {
             &format!("the digest of {archive} is read from "),
             "$zf_manifest"
         ]),
-        if cx.facts.guid_property {
+        // The clients' release has the `guid` dataset property (9/10 on): an archive id
+        // that could not be read from the stream before the receive is read from the
+        // received snapshot. Without it (10/08 … 10/09) such an archive is refused here.
+        if cx.plan.release.guid_property {
             format!(
                 "zf_log {}",
                 word(&format!(
@@ -922,6 +921,19 @@ fn receive(
     );
     s.push_str(&kind);
     match &mode.compound {
+        // The clients' release has no `zfs receive -u`: a compound stream is refused
+        // before the receive, told by its first BEGIN record (a recursive archive without
+        // a manifest; one with a manifest was refused at generate time).
+        Some(_) if !cx.plan.release.receive_unmounted => {
+            let why = cx.plan.release.recursive_refusal().unwrap_or_default();
+            let _ = write!(
+                s,
+                "[ \"$zf_kind\" != compound ] {}\nzf_receive {a} {compression} {sha}{} {} {failed}\n",
+                cx.or_fail(&word(&format!("{archive}: {why}"))),
+                if mode.rollback { " -F" } else { "" },
+                word(snapshot),
+            );
+        }
         Some(c) => {
             let ds = word(&c.dataset);
             let _ = write!(
@@ -974,7 +986,7 @@ fn receive(
     }
     // Without the guid property the id is known before the receive or the archive was
     // refused (see `check_archive_fits`).
-    if facts.sha256.is_none() && cx.facts.guid_property {
+    if facts.sha256.is_none() && cx.plan.release.guid_property {
         let id = id_var(n);
         let _ = write!(
             s,
@@ -1235,7 +1247,6 @@ mod plan_tests {
                 sha256: sha256.map(str::to_string),
                 arch: Some("sparc".into()),
             }],
-            guid_property: true,
         }
     }
 
@@ -1260,11 +1271,9 @@ mod plan_tests {
         .unwrap();
         let plan = plan::build(&cfg, &shell_plan_env()).unwrap();
         let text = |guid_property| {
-            let facts = Facts {
-                guid_property,
-                ..facts("/flash/gold.zfs.gz", None)
-            };
-            let r = render_plan(&plan, &facts);
+            let mut plan = plan.clone();
+            plan.release.guid_property = guid_property;
+            let r = render_plan(&plan, &facts("/flash/gold.zfs.gz", None));
             format!("{}\n{}\n{}\n{}", r.variables, r.rollback, r.steps, r.main)
         };
         let with = text(true);

@@ -74,6 +74,10 @@ pub struct DeployConfig {
     /// Less common knobs.
     #[serde(default)]
     pub options: Options,
+    /// The Solaris 10 release of the clients' install image (`10/08`, `s10u6`): the
+    /// plan uses only the zfs commands it has. Absent: every command (today's behaviour).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_release: Option<String>,
 }
 
 /// An identity-reset entry; paths are relative to the new BE's root. Written as a
@@ -405,6 +409,14 @@ impl DeployConfig {
             return bad(format!(
                 "`version: {}` is not supported; this zflash reads version {CONFIG_VERSION}",
                 self.version
+            ));
+        }
+        if let Some(r) = &self.image_release
+            && zflash_parser::release::Release::parse(r).is_none()
+        {
+            return bad(format!(
+                "`image_release: {r}`: not a Solaris 10 release; known: {}",
+                zflash_parser::release::Release::known_list()
             ));
         }
         if let Err(m) = validate_component(&self.pool) {

@@ -731,8 +731,61 @@ pub struct Plan {
     /// deploy config's `sha256`; `None` (JSON `null`): from its manifest at run time, if any.
     #[serde(default)]
     pub archive_sha256: Vec<Option<String>>,
+    /// What the clients' release has that the deploy depends on (deploy config
+    /// `image_release`); without one, everything.
+    #[serde(default)]
+    pub release: ImageRelease,
     /// Steps in order.
     pub steps: Vec<Step>,
+}
+
+/// The zfs commands the clients' Solaris 10 release has, as decided from the deploy
+/// config's `image_release`: both renderers read these, never the release itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageRelease {
+    /// The release (`10/08`), normalised; `None` when the config names none.
+    pub name: Option<String>,
+    /// `zfs receive -u` exists: a recursive (`zfs send -R`) archive can be received.
+    /// Without it such an archive is refused before any change.
+    pub receive_unmounted: bool,
+    /// The `guid` dataset property exists: an archive id not read from the stream may
+    /// be read from the received snapshot.
+    pub guid_property: bool,
+}
+
+impl Default for ImageRelease {
+    fn default() -> Self {
+        ImageRelease {
+            name: None,
+            receive_unmounted: true,
+            guid_property: true,
+        }
+    }
+}
+
+impl ImageRelease {
+    /// The decisions for a config's `image_release` (already validated).
+    pub fn of(image_release: Option<&str>) -> ImageRelease {
+        match image_release.and_then(zflash_parser::release::Release::parse) {
+            Some(r) => ImageRelease {
+                name: Some(r.name().to_string()),
+                receive_unmounted: r.info().zfs_receive_u,
+                guid_property: r.info().zfs_guid_property,
+            },
+            None => ImageRelease::default(),
+        }
+    }
+
+    /// Why a recursive archive cannot be received, if it cannot.
+    pub fn recursive_refusal(&self) -> Option<String> {
+        if self.receive_unmounted {
+            return None;
+        }
+        Some(format!(
+            "a recursive (zfs send -R) archive needs zfs receive -u, which Solaris 10 {} (the release of the install image of the clients) lacks; deploy an archive of the BE alone (captured without -r), or install the clients from a newer image",
+            self.name.as_deref().unwrap_or("?")
+        ))
+    }
 }
 
 /// A plan that cannot be built.
@@ -818,6 +871,7 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
         archive_sha256: (0..cfg.chain().len())
             .map(|i| cfg.expected_sha256(i))
             .collect(),
+        release: ImageRelease::of(cfg.image_release.as_deref()),
         steps,
     })
 }
@@ -1545,6 +1599,15 @@ impl fmt::Display for Plan {
                 )?,
             }
         }
+        if let Some(name) = &self.release.name {
+            let has = |b: bool| if b { "yes" } else { "no" };
+            writeln!(
+                f,
+                "    clients' release: Solaris 10 {name} (zfs receive -u: {}, guid property: {})",
+                has(self.release.receive_unmounted),
+                has(self.release.guid_property)
+            )?;
+        }
         for (i, step) in self.steps.iter().enumerate() {
             writeln!(
                 f,
@@ -1585,6 +1648,49 @@ mod tests {
             "version: 1\narchive: js:/export/flash/s10.zfs\nbe_name: s10gold\nproperties: {{compression: \"on\"}}\n{extra}"
         ))
         .unwrap()
+    }
+
+    /// The clients' release decides which zfs commands the plan may use; both spellings
+    /// are normalised, an unknown one is a config error, and without one every command
+    /// is available (as before releases were known).
+    #[test]
+    fn image_release_decides_receive_u_and_the_guid_property() {
+        let release = |extra: &str| build(&cfg(extra), &env()).unwrap().release;
+        assert_eq!(release(""), ImageRelease::default());
+        assert!(release("").recursive_refusal().is_none());
+        let old = release("image_release: s10u6\n");
+        assert_eq!(
+            old,
+            ImageRelease {
+                name: Some("10/08".into()),
+                receive_unmounted: false,
+                guid_property: false,
+            }
+        );
+        assert!(
+            old.recursive_refusal()
+                .unwrap()
+                .contains("Solaris 10 10/08")
+        );
+        let new = release("image_release: 9/10\n");
+        assert!(new.receive_unmounted && new.guid_property, "{new:?}");
+        assert_eq!(new.name.as_deref(), Some("9/10"));
+        let err = DeployConfig::from_yaml(
+            "version: 1\narchive: /x.zfs\nbe_name: b\nimage_release: 10/07\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("`image_release: 10/07`") && err.contains("10/08"),
+            "{err}"
+        );
+        let plan = build(&cfg("image_release: 5/09\n"), &env()).unwrap();
+        assert!(
+            plan.to_string().contains(
+                "clients' release: Solaris 10 5/09 (zfs receive -u: no, guid property: no)"
+            ),
+            "{plan}"
+        );
     }
 
     #[test]

@@ -324,6 +324,8 @@ struct Runner<'a> {
     log: Vec<String>,
     /// The substreams of each archive read through in preflight (by receive order).
     walked: std::collections::HashMap<usize, Vec<input::Substream>>,
+    /// What the clients' release has, from the plan being run.
+    release: plan::ImageRelease,
     start: Instant,
     report: Report,
     /// The pool's deploy lock, from the `lock` step to the end of [`finish`].
@@ -350,6 +352,7 @@ pub fn finish(
         undo: Vec::new(),
         log: Vec::new(),
         walked: std::collections::HashMap::new(),
+        release: plan::ImageRelease::default(),
         start: Instant::now(),
         report: Report {
             outcome: Outcome::Failed,
@@ -532,6 +535,7 @@ impl Runner<'_> {
 
     fn run_kinds(&mut self, plan: &Plan, kinds: &[StepKind]) -> Result<(), RunError> {
         let total = plan.steps.len();
+        self.release = plan.release.clone();
         for (i, step) in plan.steps.iter().enumerate() {
             if kinds.contains(&step.kind) {
                 self.run_step(step, i, total)?;

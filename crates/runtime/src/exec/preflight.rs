@@ -152,6 +152,9 @@ impl Runner<'_> {
                 h.toname
             ));
         }
+        if compound && let Some(why) = self.release.recursive_refusal() {
+            return fail(why);
+        }
         // Every substream of a compound (`zfs send -R`) archive: read through once
         // (unless verify_first already did), before any change.
         let mut features = h.features;
