@@ -135,6 +135,64 @@ fn plan_prints_every_step_and_changes_nothing() {
     assert_eq!(record["id"], serde_json::Value::Null);
 }
 
+/// The release of the clients' install image (`server.release`) reaches the deploy config
+/// `zflash generate` writes, and `zflash finish --plan --json` shows it with the two
+/// decisions it makes (zfs receive -u, the guid property); without one, both are allowed.
+#[test]
+fn plan_shows_the_image_release_and_what_it_decides() {
+    let tmp = tempfile::tempdir().unwrap();
+    let js = tmp.path().join("js");
+    let site = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sites/minimal.yaml");
+    let out = zflash()
+        .arg("generate")
+        .arg(&site)
+        .arg("-o")
+        .arg(&js)
+        .output()
+        .unwrap();
+    assert_success(&out, "generate");
+    let cfg = js.join("deploy/clone01.yaml");
+    let deploy = std::fs::read_to_string(&cfg).unwrap();
+    assert!(deploy.contains("image_release: 10/08\n"), "{deploy}");
+    let plan = |json: bool| {
+        let mut c = zflash();
+        c.args(["finish", "--plan", "--config"])
+            .arg(&cfg)
+            .env("SI_CONFIG_DIR", &js);
+        if json {
+            c.arg("--json");
+        }
+        let out = c.output().unwrap();
+        assert_success(&out, "finish --plan");
+        out
+    };
+    let p = json(&plan(true));
+    assert_eq!(
+        p["release"],
+        serde_json::json!({"name": "10/08", "receive_unmounted": false, "guid_property": false})
+    );
+    let human = text(&plan(false).stdout);
+    assert!(
+        human
+            .contains("clients' release: Solaris 10 10/08 (zfs receive -u: no, guid property: no)"),
+        "{human}"
+    );
+    std::fs::write(
+        &cfg,
+        deploy.replace("image_release: 10/08\n", "image_release: 1/13\n"),
+    )
+    .unwrap();
+    assert_eq!(
+        json(&plan(true))["release"],
+        serde_json::json!({"name": "1/13", "receive_unmounted": true, "guid_property": true})
+    );
+    std::fs::write(&cfg, deploy.replace("image_release: 10/08\n", "")).unwrap();
+    assert_eq!(
+        json(&plan(true))["release"],
+        serde_json::json!({"name": null, "receive_unmounted": true, "guid_property": true})
+    );
+}
+
 /// `zflash generate` of a site with `sha256:` writes it into the client's deploy config;
 /// `zflash finish --plan` of that config shows it, in JSON and in the human plan, and the
 /// archive id it makes; a chain with an archive of unknown digest has a null id.
