@@ -1578,35 +1578,7 @@ fn loadzfs_for_10_08_uses_neither_receive_u_nor_the_guid_property() {
         .success();
     let loadzfs = std::fs::read_to_string(js.join("finish/desk.loadzfs")).unwrap();
     assert!(!loadzfs.contains("value guid"), "{loadzfs}");
-    // zfs as 10/08 has it, in front of the real one.
-    let real_zfs = String::from_utf8(
-        StdCommand::new("sh")
-            .args(["-c", "command -v zfs"])
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap()
-    .trim()
-    .to_string();
-    assert!(real_zfs.starts_with('/'), "zfs not found: {real_zfs:?}");
-    let write_exe = |dir: &Path, name: &str, text: &str| {
-        std::fs::create_dir_all(dir).unwrap();
-        std::fs::write(dir.join(name), text).unwrap();
-        std::fs::set_permissions(
-            dir.join(name),
-            std::os::unix::fs::PermissionsExt::from_mode(0o755),
-        )
-        .unwrap();
-    };
-    let zfs_1008 = format!(
-        "#!/bin/sh\n\
-         case \" $* \" in\n\
-         *' receive '*' -u '* | *' recv '*' -u '*) echo 'zfs: illegal option -- u' >&2; exit 2 ;;\n\
-         *' get '*' guid '*) echo \"bad property list: invalid property 'guid'\" >&2; exit 2 ;;\n\
-         esac\n\
-         exec {real_zfs} \"$@\"\n"
-    );
+    let zfs_1008 = zfs_as_in_10_08();
     let bin = tmp.path().join("bin");
     write_exe(&bin, "zfs", &zfs_1008);
     let broken_od = tmp.path().join("bin-od");
@@ -1658,4 +1630,111 @@ fn loadzfs_for_10_08_uses_neither_receive_u_nor_the_guid_property() {
         );
         run_retry("zfs", &["destroy", "-r", &be]).unwrap();
     }
+}
+
+/// A `zfs` as 10/08 has it, in front of the real one: it refuses `receive -u` and
+/// `get … guid` with 10/08's messages. The script's text.
+fn zfs_as_in_10_08() -> String {
+    let real_zfs = String::from_utf8(
+        StdCommand::new("sh")
+            .args(["-c", "command -v zfs"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap()
+    .trim()
+    .to_string();
+    assert!(real_zfs.starts_with('/'), "zfs not found: {real_zfs:?}");
+    format!(
+        "#!/bin/sh\n\
+         case \" $* \" in\n\
+         *' receive '*' -u '* | *' recv '*' -u '*) echo 'zfs: illegal option -- u' >&2; exit 2 ;;\n\
+         *' get '*' guid '*) echo \"bad property list: invalid property 'guid'\" >&2; exit 2 ;;\n\
+         esac\n\
+         exec {real_zfs} \"$@\"\n"
+    )
+}
+
+/// An executable NAME with TEXT in DIR.
+fn write_exe(dir: &Path, name: &str, text: &str) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join(name), text).unwrap();
+    std::fs::set_permissions(
+        dir.join(name),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+}
+
+/// A recursive (`zfs send -R`) archive without a manifest for clients of a 10/08 image
+/// (no `zfs receive -u`): generate cannot know its kind, so the loadzfs tells it from the
+/// stream's first BEGIN record and refuses it before any change, naming the release,
+/// under the 10/08 `zfs` in every shell; `zflash finish` refuses it in its preflight.
+#[test]
+fn recursive_archive_without_manifest_is_refused_for_10_08_before_any_change() {
+    if !require_zfs() {
+        return;
+    }
+    let golden = TestPool::create("gen1008rgold", 96);
+    let ds = golden.golden_dataset_with_var(16);
+    run("zfs", &["snapshot", "-r", &format!("{ds}@gold")]);
+    let bare = send(golden.dir(), &["-R", &format!("{ds}@gold")], "gold-r.zfs");
+    let pool = TestPool::miniroot("gen1008r", 128, INSTALLED);
+    let tmp = tempfile::tempdir().unwrap();
+    let site = write_site_chain(tmp.path(), &pool.name, &bare, None, &[]);
+    let text = std::fs::read_to_string(&site).unwrap();
+    std::fs::write(&site, text.replace("release: 1/13", "release: 10/08")).unwrap();
+    let js = tmp.path().join("js");
+    zflash()
+        .args(["generate"])
+        .arg(&site)
+        .arg("-o")
+        .arg(&js)
+        .assert()
+        .success();
+    let bin = tmp.path().join("bin");
+    write_exe(&bin, "zfs", &zfs_as_in_10_08());
+    let why = "needs zfs receive -u, which Solaris 10 10/08";
+    let before = pool.state();
+    let shells = Shell::all();
+    assert!(
+        shells.iter().any(|s| s.name().contains("10")) || std::env::var_os("CI").is_none(),
+        "no Solaris 10 shell"
+    );
+    for shell in shells {
+        let name = shell.name();
+        let out = run_loadzfs_with_path(&shell, &pool, &js, Some(&bin));
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(!out.status.success(), "{name}: {stdout}");
+        assert!(stdout.contains(why), "{name}: {stdout}\n{stderr}");
+        assert!(
+            !stdout.contains("illegal option") && !stderr.contains("illegal option"),
+            "{name}: {stdout}\n{stderr}"
+        );
+        assert_eq!(pool.state(), before, "{name}: {stdout}");
+    }
+    let out = zflash()
+        .args(["finish", "--config"])
+        .arg(js.join(format!("deploy/{HOST}.yaml")))
+        .arg("--altroot")
+        .arg(&pool.altroot)
+        .env("SI_CONFIG_DIR", &js)
+        .env("SI_HOSTNAME", HOST)
+        .env("SI_ARCH", "sparc")
+        .env("SI_KARCH", "sun4u")
+        .output()
+        .unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!out.status.success(), "{all}");
+    assert!(all.contains(why) && all.contains("preflight"), "{all}");
+    assert_eq!(pool.state(), before, "{all}");
+    let root = PathBuf::from(golden.zfs_get("mountpoint", &ds));
+    run_retry("zfs", &["destroy", "-r", &ds]).unwrap();
+    let _ = std::fs::remove_dir(root);
 }

@@ -495,6 +495,8 @@ impl Runner<'_> {
         self.report.archive_id = Some(id.clone());
         let plan = plan::build(cfg, &plan_env(self.opts, Some(id)))
             .map_err(|e| RunError::Preflight(e.to_string()))?;
+        // What the clients' release has, for the checks of the preflight.
+        self.release = plan.release.clone();
 
         let total = plan.steps.len();
         let mut committed = false;
@@ -535,7 +537,6 @@ impl Runner<'_> {
 
     fn run_kinds(&mut self, plan: &Plan, kinds: &[StepKind]) -> Result<(), RunError> {
         let total = plan.steps.len();
-        self.release = plan.release.clone();
         for (i, step) in plan.steps.iter().enumerate() {
             if kinds.contains(&step.kind) {
                 self.run_step(step, i, total)?;
