@@ -11,4 +11,5 @@ mod cli {
     pub mod jumpstart_env;
     pub mod parity;
     pub mod s10;
+    pub mod support;
 }

@@ -17,7 +17,7 @@ use zflash_runtime::testpool::{
 };
 
 const INSTALLED: &str = "s10u6_req";
-const HOST: &str = "ws001";
+use super::support::{HOST, finish_natively_command};
 
 fn zflash() -> Command {
     Command::cargo_bin("zflash").unwrap()
@@ -187,15 +187,8 @@ fn deploy_both_ways(
             true,
         ));
         if native {
-            let out = zflash()
-                .args(["finish", "--quiet", "--config"])
-                .arg(js.join(format!("deploy/{HOST}.yaml")))
-                .arg("--altroot")
-                .arg(&pool.altroot)
-                .env("SI_CONFIG_DIR", &js)
-                .env("SI_HOSTNAME", HOST)
-                .env("SI_ARCH", "sparc")
-                .env("SI_KARCH", "sun4u")
+            let out = finish_natively_command(&js, &pool.altroot)
+                .arg("--quiet")
                 .output()
                 .unwrap();
             assert_ok(&out, "zflash finish");

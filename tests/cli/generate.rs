@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
 
+use super::support::{HOST, finish_natively_command};
 use assert_cmd::Command;
 use predicates::prelude::*;
 use zflash_runtime::testpool::{
@@ -398,7 +399,6 @@ fn generate_format_json_reports_site_problems_like_check() {
 // same datasets, properties, bootfs and files.
 
 const INSTALLED: &str = "s10u6_req";
-const HOST: &str = "ws001";
 
 /// A site for one client on `pool`, the archive a local path (the plan's source).
 /// `manifest: None` leaves the digest to the archive's sidecar, found at install time.
@@ -579,15 +579,8 @@ fn send(dir: &Path, args: &[&str], name: &str) -> PathBuf {
 
 /// `zflash finish` with the deploy config `generate` wrote for HOST into `js`, on `pool`.
 fn finish_natively(pool: &TestPool, js: &Path) {
-    zflash()
-        .args(["finish", "--quiet", "--config"])
-        .arg(js.join(format!("deploy/{HOST}.yaml")))
-        .arg("--altroot")
-        .arg(&pool.altroot)
-        .env("SI_CONFIG_DIR", js)
-        .env("SI_HOSTNAME", HOST)
-        .env("SI_ARCH", "sparc")
-        .env("SI_KARCH", "sun4u")
+    finish_natively_command(js, &pool.altroot)
+        .arg("--quiet")
         .assert()
         .success();
 }
@@ -1268,14 +1261,8 @@ fn a_child_dataset_with_its_own_mountpoint_is_refused_and_undone() {
     let pool = TestPool::miniroot("genmp", 128, INSTALLED);
     let before = pool.state();
     let (_keep, js) = generate_for(&pool, &stream, None);
-    let native = StdCommand::new(env!("CARGO_BIN_EXE_zflash"))
-        .args(["finish", "--quiet", "--config"])
-        .arg(js.join(format!("deploy/{HOST}.yaml")))
-        .arg("--altroot")
-        .arg(&pool.altroot)
-        .env("SI_CONFIG_DIR", &js)
-        .env("SI_HOSTNAME", HOST)
-        .env("SI_ARCH", "sparc")
+    let native = finish_natively_command(&js, &pool.altroot)
+        .arg("--quiet")
         .output()
         .unwrap();
     let report = String::from_utf8_lossy(&native.stdout);
@@ -1715,15 +1702,7 @@ fn recursive_archive_without_manifest_is_refused_for_10_08_before_any_change() {
         );
         assert_eq!(pool.state(), before, "{name}: {stdout}");
     }
-    let out = zflash()
-        .args(["finish", "--config"])
-        .arg(js.join(format!("deploy/{HOST}.yaml")))
-        .arg("--altroot")
-        .arg(&pool.altroot)
-        .env("SI_CONFIG_DIR", &js)
-        .env("SI_HOSTNAME", HOST)
-        .env("SI_ARCH", "sparc")
-        .env("SI_KARCH", "sun4u")
+    let out = finish_natively_command(&js, &pool.altroot)
         .output()
         .unwrap();
     let all = format!(
