@@ -838,6 +838,9 @@ fn arb_site() -> impl Strategy<Value = String> {
                 let karch = if sparc { "sun4u" } else { "i86pc" };
                 // One platform per class: SPARC clients in c0/c1, x86 ones in c2/c3.
                 let class = if sparc { class } else { class + 2 };
+                // A host address of the client's /16: neither its network (x.x.0.0) nor
+                // its broadcast address (x.x.255.255), both refused by the validator.
+                let ip = 1 + ip % 0xfffe;
                 s.push_str(&format!(
                     "  - {{hostname: {host}, mac: '{}:{i:x}', ip: 10.{}.{}.{}, karch: {karch}, class: c{class}}}\n",
                     &mac[..mac.rfind(':').unwrap()],
