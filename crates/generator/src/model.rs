@@ -17,6 +17,8 @@ pub struct Site {
     pub classes: Vec<Class>,
     /// Clients, in site-file order.
     pub clients: Vec<Client>,
+    /// The fleet report directory, if the site names one.
+    pub reports: Option<Location>,
 }
 
 /// The install server.

@@ -126,7 +126,14 @@ pub fn render_site(site: &Site, site_name: &str) -> Result<Files, GenerateError>
         add(
             &mut files,
             &loadzfs_path(class),
-            loadzfs(&tera, class, site_name, site.server.release)?.into_bytes(),
+            loadzfs(
+                &tera,
+                class,
+                site_name,
+                site.server.release,
+                site.reports.as_ref(),
+            )?
+            .into_bytes(),
             0o644,
             None,
         );
@@ -218,6 +225,7 @@ pub fn render_site(site: &Site, site_name: &str) -> Result<Files, GenerateError>
             class,
             &format!("sysidcfg/{}/sysidcfg", client.hostname),
             site.server.release,
+            site.reports.as_ref(),
         );
         let yaml = serde_yaml::to_string(&cfg).map_err(|e| GenerateError::Template {
             name: "deploy config".into(),
@@ -445,6 +453,7 @@ pub fn deploy_config(
     class: &Class,
     sysidcfg: &str,
     release: crate::model::Release,
+    reports: Option<&Location>,
 ) -> DeployConfig {
     let archive = archive_location(&class.archive.location);
     let increments = class
@@ -490,6 +499,7 @@ pub fn deploy_config(
         keep_snapshot: false,
         options: Options::default(),
         image_release: Some(release.name().to_string()),
+        reports: reports.map(archive_location),
     }
 }
 
@@ -521,8 +531,9 @@ pub fn loadzfs(
     class: &Class,
     site_name: &str,
     release: crate::model::Release,
+    reports: Option<&Location>,
 ) -> Result<String, GenerateError> {
-    let cfg = deploy_config(class, "sysidcfg/${SI_HOSTNAME}/sysidcfg", release);
+    let cfg = deploy_config(class, "sysidcfg/${SI_HOSTNAME}/sysidcfg", release, reports);
     let cfg = DeployConfig {
         sysidcfg: Some(format!(
             "sysidcfg/{}/sysidcfg",

@@ -30,6 +30,12 @@ pub struct SiteFile {
     pub classes: BTreeMap<String, Class>,
     /// The machines to install.
     pub clients: Vec<Client>,
+    /// Fleet report directory: `server:/dir` (NFS, shared read-write to the clients) or an
+    /// absolute path in the miniroot. Every client's finish writes `<hostname>.json` there;
+    /// `zflash status` reads them (see `docs/reports.md`).
+    #[serde(default)]
+    #[schemars(pattern(r"^([A-Za-z0-9][A-Za-z0-9.-]*:)?/[A-Za-z0-9_.+,/-]*$"))]
+    pub reports: Option<String>,
 }
 
 /// The install server.

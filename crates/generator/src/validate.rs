@@ -466,11 +466,43 @@ impl Validator<'_> {
             .collect();
         let (clients, client_entries) = self.clients(f, &class_index);
         self.resolve_platforms(&mut classes, &clients, &client_entries);
+        let reports = f.reports.as_deref().map(|r| self.reports(r));
         model::Site {
             server,
             classes,
             clients,
+            reports,
         }
+    }
+
+    /// `reports:`, the fleet report directory: `server:/dir` or an absolute path.
+    fn reports(&mut self, text: &str) -> model::Location {
+        use Seg::K;
+        let location = match text.split_once(':') {
+            Some((server, path)) if !text.starts_with('/') => model::Location::Nfs {
+                server: server.to_string(),
+                path: path.to_string(),
+            },
+            _ => model::Location::Path {
+                path: text.to_string(),
+            },
+        };
+        let ok = match &location {
+            model::Location::Nfs { server, path } => {
+                (is_host_or_ip(server) && !server.contains('.') || parse_ipv4(server).is_some())
+                    && is_absolute_path(path)
+            }
+            model::Location::Path { path } => is_absolute_path(path),
+        };
+        if !ok {
+            self.bad_value(
+                &[K("reports")],
+                text,
+                "report directory",
+                "server:/absolute/dir (shared read-write to the clients) or an absolute path, without `..` or shell metacharacters",
+            );
+        }
+        location
     }
 }
 

@@ -78,6 +78,11 @@ pub struct DeployConfig {
     /// plan uses only the zfs commands it has. Absent: every command (today's behaviour).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_release: Option<String>,
+    /// The fleet report directory: a path in the miniroot or `server:/dir` (NFS, mounted
+    /// read-write) where the run writes `<host>.json` (see [`crate::report`]). Absent: no
+    /// report. A directory that cannot be mounted or written only gives a warning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reports: Option<ArchiveLocation>,
 }
 
 /// An identity-reset entry; paths are relative to the new BE's root. Written as a
@@ -418,6 +423,19 @@ impl DeployConfig {
                 "`image_release: {r}`: not a Solaris 10 release; known: {}",
                 zflash_parser::release::Release::known_list()
             ));
+        }
+        match &self.reports {
+            Some(ArchiveLocation::Url(u)) => {
+                return bad(format!(
+                    "`reports: {u}`: a report directory is a path or `server:/dir`, not a URL"
+                ));
+            }
+            Some(ArchiveLocation::Path(p)) if !p.starts_with('/') => {
+                return bad(format!(
+                    "`reports: {p}`: a report directory is an absolute path or `server:/dir`"
+                ));
+            }
+            _ => {}
         }
         if let Err(m) = validate_component(&self.pool) {
             return bad(format!("`pool: {}`: {m}", self.pool));

@@ -8,5 +8,6 @@ pub mod input;
 pub mod lock;
 pub mod plan;
 pub mod platform;
+pub mod report;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testpool;
