@@ -10,6 +10,7 @@
 pub mod hands_off;
 pub mod keywords;
 pub(crate) mod lexer;
+pub mod secrets;
 pub mod timezones;
 pub mod values;
 
