@@ -1,5 +1,5 @@
-//! `zflash manifest`: write the sidecar manifest of an archive made without zflash (the
-//! seed's `zfs send > FILE`, gzip'd or not), or complete the manifest the Solaris 10
+//! `zflash manifest`: write the sidecar manifest of an archive made without zflash (a bare
+//! `zfs send > FILE`, gzip'd or not), or complete the manifest the Solaris 10
 //! capture script wrote with the stream fields the shell cannot compute. The archive is
 //! verified first (every record; with a manifest, its digest and sizes).
 

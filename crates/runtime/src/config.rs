@@ -193,7 +193,7 @@ pub struct Options {
     /// (default `/.zflash/<be_name>`).
     #[serde(default)]
     pub be_mountpoint: Option<String>,
-    /// Name of the received snapshot (default `flar`, as in the seed script).
+    /// Name of the received snapshot (default `flar`).
     #[serde(default = "default_snapshot")]
     pub snapshot: String,
     /// Replace an existing BE of the same name that this archive did not deploy
@@ -235,7 +235,7 @@ fn default_snapshot() -> String {
     "flar".to_string()
 }
 
-/// The Solaris 10 sysid set, as the seed script applies it: sysidtool then asks for (or
+/// The Solaris 10 sysid set, as a JumpStart finish script resets it: sysidtool then asks for (or
 /// reads from sysidcfg) a new identity at first boot.
 pub fn default_identity_reset() -> Vec<IdentityEntry> {
     vec![

@@ -1,7 +1,7 @@
 //! The archive as the runtime sees it: what preflight needs to know (first BEGIN record,
 //! architecture, sizes, identity) and one verifying read pass for the receive.
 //!
-//! Two kinds of input: a bare `zfs send` stream (the seed's `s10s_u6wos_07_flar.zfs`), read
+//! Two kinds of input: a bare `zfs send` stream (e.g. `s10s_u6wos_07_flar.zfs`), read
 //! as is while hashed, and a zflash archive, read through `zflash-archive`'s verifying
 //! reader (records, digest against the manifest, decompression).
 

@@ -3,7 +3,7 @@
 use super::ast::*;
 
 /// Column the first value starts at when a line built in code is printed (as in Oracle's
-/// examples and the seed profile: `install_type    initial_install`).
+/// examples of ZFS-root profiles: `install_type    initial_install`).
 const VALUE_COLUMN: usize = 16;
 
 fn push_location(out: &mut Vec<String>, loc: &Location) {
@@ -335,7 +335,7 @@ impl Profile {
         })
     }
 
-    /// A ZFS-root initial-install profile, as in the seed:
+    /// A ZFS-root initial-install profile:
     /// `install_type initial_install`, `cluster GROUP`, `system_type standalone`,
     /// `pool NAME auto auto auto [mirror] DEVICES…`, `bootenv installbe bename BE`.
     pub fn zfs_root(
