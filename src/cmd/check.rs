@@ -117,26 +117,6 @@ fn parse_release(s: &str) -> Result<zflash_parser::release::Release, String> {
     })
 }
 
-/// The deploy configs `zflash generate` writes (`DIR/deploy/*.yaml`), checked with the
-/// deploy-config validation of `zflash finish` (D101), so that a typo fails here and not
-/// in the miniroot.
-fn check_deploy_configs(dir: &std::path::Path, report: &mut CheckReport) -> anyhow::Result<()> {
-    let Ok(entries) = std::fs::read_dir(dir.join("deploy")) else {
-        return Ok(());
-    };
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    paths.sort();
-    for path in paths {
-        let file = zflash_generator::deploy_check::check_file(&path).map_err(anyhow::Error::msg)?;
-        report.add(file);
-    }
-    Ok(())
-}
-
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(image) = &args.image
         && !image.is_dir()
@@ -160,6 +140,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         kind: args.kind.map(FileKind::from),
         threads: usize::from(args.threads),
         release: args.release,
+        // `DIR/deploy/*.yaml` with the validation `zflash finish` applies (D101), so that a
+        // typo fails here and not in the miniroot; before rules.ok is decided.
+        deploy_config: Some(zflash_parser::check::DeployConfigCheck {
+            max_bytes: zflash_generator::deploy_check::MAX_DEPLOY_CONFIG_BYTES,
+            check: zflash_generator::deploy_check::check,
+        }),
     };
     let mut report = CheckReport::default();
     // The same directory or file named twice (`.` and `$PWD`) is checked once: its
@@ -172,10 +158,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             continue;
         }
         // Every CheckError names the path already.
-        let mut one = check_path(path, &opts)?;
-        if path.is_dir() {
-            check_deploy_configs(path, &mut one)?;
-        }
+        let one = check_path(path, &opts)?;
         // A directory with nothing to lint is a wrong path (a typo in CI would otherwise
         // pass green); Solaris check also refuses a directory without `rules`.
         if one.files_checked == 0 && path.is_dir() {

@@ -195,6 +195,117 @@ fn errors_leave_an_old_rules_ok_untouched() {
     assert!(leftovers.is_empty());
 }
 
+/// A deploy config `deploy/<host>.yaml` for the example directory; `key` is the
+/// BE name's key (`be_nme` makes it a D101 error).
+fn write_deploy_config(dir: &Path, key: &str) -> PathBuf {
+    std::fs::create_dir_all(dir.join("deploy")).unwrap();
+    let path = dir.join("deploy/ws001.yaml");
+    std::fs::write(
+        &path,
+        format!("version: 1\narchive: /flash/gold.zfs\n{key}: s10gold\n"),
+    )
+    .unwrap();
+    path
+}
+
+/// A broken deploy config is an error like any other: exit 1 at its line, and `rules.ok`
+/// is decided after it — not created when there is none, an old one left untouched (and
+/// flagged when stale), as for errors in the JumpStart files (docs/check.md).
+#[test]
+fn a_broken_deploy_config_holds_back_rules_ok() {
+    let tmp = example_copy();
+    // Clean with a valid deploy config: rules.ok is written.
+    write_deploy_config(tmp.path(), "be_name");
+    zflash()
+        .arg("check")
+        .arg(tmp.path())
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("wrote"));
+    std::fs::remove_file(tmp.path().join("rules.ok")).unwrap();
+
+    // Broken: exit 1 at the key, and no rules.ok appears.
+    let config = write_deploy_config(tmp.path(), "be_nme");
+    zflash()
+        .arg("check")
+        .arg(tmp.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "error[D101]: unknown field `be_nme`",
+        ))
+        .stdout(predicate::str::contains(format!(
+            "{}:3:1",
+            config.display()
+        )))
+        .stderr(predicate::str::contains("not written: errors were found"));
+    assert!(
+        !tmp.path().join("rules.ok").exists(),
+        "no rules.ok with a broken deploy config"
+    );
+
+    // An old, stale rules.ok is left as it was (and flagged, J008).
+    let old = b"any - - old.prof -\n# version=2 checksum=1\n";
+    std::fs::write(tmp.path().join("rules.ok"), old).unwrap();
+    let out = zflash()
+        .args(["check", "--format", "json"])
+        .arg(tmp.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("left untouched"))
+        .get_output()
+        .stdout
+        .clone();
+    let json = json_of(&out);
+    let codes = codes(&json);
+    assert!(codes.contains(&"D101".to_string()), "{codes:?}");
+    assert!(codes.contains(&"J008".to_string()), "{codes:?}");
+    assert_eq!(json["rules_ok"][0]["status"], "not-written-errors");
+    assert_eq!(std::fs::read(tmp.path().join("rules.ok")).unwrap(), old);
+}
+
+/// Deploy configs are read under the rules of every file of the directory: a link out of
+/// it is F008 (its contents never printed), a FIFO is F001 (no hang); both are errors that
+/// hold back rules.ok.
+#[test]
+fn deploy_configs_are_read_confined() {
+    let tmp = example_copy();
+    let secret = tempfile::tempdir().unwrap();
+    std::fs::write(
+        secret.path().join("other.yaml"),
+        "version: 1\narchive: /x\nbe_nme: TOPSECRET\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(tmp.path().join("deploy")).unwrap();
+    std::os::unix::fs::symlink(
+        secret.path().join("other.yaml"),
+        tmp.path().join("deploy/out.yaml"),
+    )
+    .unwrap();
+    let fifo = tmp.path().join("deploy/pipe.yaml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success();
+    assert!(made, "mkfifo {}", fifo.display());
+    let out = zflash()
+        .args(["check", "--format", "json"])
+        .arg(tmp.path())
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8_lossy(&out);
+    assert!(!text.contains("TOPSECRET"), "{text}");
+    let codes = codes(&json_of(&out));
+    assert!(codes.contains(&"F008".to_string()), "{codes:?}");
+    assert!(codes.contains(&"F001".to_string()), "{codes:?}");
+    assert!(!tmp.path().join("rules.ok").exists());
+}
+
 /// A directory with one error, one warning-only file and nothing else.
 fn broken_dir() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();

@@ -16,7 +16,8 @@
 //!
 //! - [`check_path`]: a directory ([`check_dir`]) or a single file ([`check_file`]).
 //! - [`check_dir`]: lints `rules` (or `-r FILE`), every profile, begin and finish script a
-//!   rule names, `custom_probes`, every `sysidcfg` and `bootparams` below the directory; then
+//!   rule names, `custom_probes`, every `sysidcfg` and `bootparams` below the directory (and
+//!   `deploy/*.yaml` with [`CheckOptions::deploy_config`]); then
 //!   writes `rules.ok` atomically when the whole run found no error (see [`RulesOkStatus`]).
 //! - [`check_file`]: one file; its kind from `--kind` or from its name and `#!` line ([`FileKind::from_path_and_bytes`]).
 //! - [`check_bytes_as`]: check in-memory bytes as a given kind, for rendering;
@@ -33,6 +34,7 @@
 //! - `file`: one file's bytes to its report (format lints, release rules);
 //! - `read`: bounded and confined reading of files;
 //! - `walk`: the directory walk and the cross-file (J) rules;
+//! - `deploy`: the deploy configs `deploy/*.yaml`, judged by a checker passed in;
 //! - `report`: findings with positions, per-rule caps, secret scrubbing;
 //! - `excerpt`: the source lines shown with a finding, secrets masked
 //!   (see [`crate::sysidcfg::secrets`]);
@@ -45,6 +47,7 @@ use crate::diagnostic::Diagnostic;
 use crate::lint;
 use crate::source::SourceFile;
 
+mod deploy;
 mod excerpt;
 mod file;
 mod read;
@@ -53,6 +56,7 @@ mod rules_ok;
 mod walk;
 
 pub use crate::sysidcfg::secrets::{MASK, secret_spans};
+pub use deploy::DeployConfigCheck;
 pub use excerpt::Excerpt;
 pub use read::MAX_FILE_BYTES;
 pub use report::{
@@ -182,6 +186,10 @@ pub struct CheckOptions {
     /// Judge sysidcfg files and profiles for this Solaris 10 release (`--release`): the
     /// release rules of [`lint::release`] run too. `None`: no release-specific rule.
     pub release: Option<crate::release::Release>,
+    /// Check the deploy configs `DIR/deploy/*.yaml` of a directory with this (zflash-
+    /// generator's deploy-config validation; `None`: not looked at). They are checked
+    /// before `rules.ok` is decided, so an error in one holds it back.
+    pub deploy_config: Option<DeployConfigCheck>,
 }
 
 impl Default for CheckOptions {
@@ -192,6 +200,7 @@ impl Default for CheckOptions {
             kind: None,
             threads: 2,
             release: None,
+            deploy_config: None,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The directory walk of `zflash check DIR`: `custom_probes`, `rules` (with the cross-file
 //! J rules and every file a rule names), then every `sysidcfg`, `bootparams` and DHCP file
-//! below the directory (in batches, on threads); finally the `rules.ok` decision
-//! ([`super::rules_ok`]).
+//! below the directory (in batches, on threads), the deploy configs ([`super::deploy`]);
+//! finally the `rules.ok` decision ([`super::rules_ok`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -13,8 +13,8 @@ use crate::source::{SourceFile, Span};
 use super::file::{Checked, check_decoded_with, formats, release_lints};
 use super::read::{below, read_member, read_named, unreadable};
 use super::report::{CheckReport, FileReport, make_report};
-use super::rules_ok;
 use super::{CheckError, CheckOptions, FileKind};
+use super::{deploy, rules_ok};
 
 /// Check a JumpStart directory; see the module docs.
 pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckError> {
@@ -147,6 +147,9 @@ pub fn check_dir(dir: &Path, opts: &CheckOptions) -> Result<CheckReport, CheckEr
     }
     for report in check_many(dir, &batch, opts.threads, opts.release) {
         files.add(report);
+    }
+    if let Some(checker) = opts.deploy_config {
+        deploy::check_deploy_configs(dir, checker, &mut |report| files.add(report));
     }
 
     let mut report = CheckReport {
