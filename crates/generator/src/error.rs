@@ -68,31 +68,12 @@ impl SiteErrors {
         zflash_parser::check::report_from_diagnostics(
             &self.path.display().to_string(),
             zflash_parser::check::FileKind::Site,
-            &mask_passwords(&self.text),
+            // Secret values (root_password, and any key of the sysidcfg tables that is a
+            // secret) are masked by the report layer, in excerpts and messages alike.
+            &self.text,
             diags,
         )
     }
-}
-
-/// `text` with the value of every `root_password:` replaced by `*` byte for byte (so
-/// that spans stay valid): an excerpt must not show a password, plain text or hash.
-fn mask_passwords(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for line in text.split_inclusive('\n') {
-        match line.find("root_password:") {
-            Some(i) => {
-                let value_at = i + "root_password:".len();
-                out.push_str(&line[..value_at]);
-                let rest = &line[value_at..];
-                let body = rest.trim_end_matches(['\n', '\r']);
-                // The rest of the line (over-masking a flow mapping's other values is safe).
-                out.extend(body.bytes().map(|b| if b == b' ' { ' ' } else { '*' }));
-                out.push_str(&rest[body.len()..]);
-            }
-            None => out.push_str(line),
-        }
-    }
-    out
 }
 
 /// The byte span of the YAML token that starts at 1-based `line` and character `column`:

@@ -2,8 +2,9 @@
 //! SARIF 2.1.0 and GitHub workflow commands. Every format renders from a
 //! [`CheckReport`]; nothing else in the workspace formats a [`Diagnostic`](crate::Diagnostic).
 //!
-//! Secret values (sysidcfg `root_password`) are already masked in the excerpts a report
-//! carries, and the format modules keep them out of messages, so no format can show them.
+//! Secret values (sysidcfg `root_password` and every other secret of the keyword tables,
+//! in sysidcfg syntax and in YAML: [`crate::sysidcfg::secrets`]) are already masked in the
+//! excerpts a report carries and scrubbed from its messages, so no format can show them.
 
 use std::fmt::Write as _;
 

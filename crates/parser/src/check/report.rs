@@ -113,12 +113,14 @@ pub(super) fn make_report(
     sort_diagnostics(&mut diags);
     let diags = cap_per_rule(diags);
     // Secrets are masked whatever the kind: a sysidcfg checked under another name (or as a
-    // profile by mistake) must not leak its root password either.
+    // profile by mistake) must not leak its root password either, and the site file and
+    // deploy configs (YAML) use the same keys.
     let secrets = src.map(|s| secret_spans(&s.text)).unwrap_or_default();
     let values: BTreeSet<&str> = match src {
+        // A message quotes a value without the quotes it has in the file.
         Some(src) => secrets
             .iter()
-            .map(|s| &src.text[s.clone()])
+            .map(|s| src.text[s.clone()].trim_matches(['"', '\'']))
             .filter(|v| v.len() >= 4)
             .collect(),
         None => BTreeSet::new(),

@@ -98,6 +98,12 @@ impl Keyword {
         )
     }
 
+    /// Values never to be echoed in a diagnostic (nor shown in an excerpt): the root
+    /// password hash.
+    pub fn is_secret(self) -> bool {
+        matches!(self, Keyword::RootPassword)
+    }
+
     /// Legacy keywords that Solaris 10 no longer reads.
     pub fn is_legacy(self) -> bool {
         matches!(self, Keyword::Monitor | Keyword::Display | Keyword::Pointer)

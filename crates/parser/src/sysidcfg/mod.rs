@@ -442,11 +442,7 @@ pub fn check(src: &SourceFile) -> Vec<Diagnostic> {
     crate::diagnostic::parse_and_lint(src, parse, lint)
 }
 
-/// Keywords whose values must never appear in a message.
-pub(crate) fn is_secret_key(key: &str) -> bool {
-    key.eq_ignore_ascii_case("root_password")
-        || SubKeyword::from_name(key).is_some_and(SubKeyword::is_secret)
-}
+pub(crate) use secrets::may_be_secret_key;
 
 struct Parser<'a> {
     text: &'a str,

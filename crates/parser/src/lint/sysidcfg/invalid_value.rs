@@ -6,7 +6,7 @@ use crate::source::Span;
 use crate::sysidcfg::values::{parse_domain, parse_host_with_ip, parse_hostname, parse_ipv4};
 use crate::sysidcfg::{
     AutoRegKind, Keyword, NameServiceKind, Nfs4Domain, SecurityPolicyKind, ServiceProfile,
-    SubKeyword, Timeserver, is_secret_key,
+    SubKeyword, Timeserver, may_be_secret_key,
 };
 
 pub static RULE: Rule = Rule {
@@ -53,7 +53,7 @@ network_interface=PRIMARY {dhcp protocol_ipv6=no}
 };
 
 fn push(out: &mut Vec<Diagnostic>, key: &str, span: Span, expected: &str, found: &str) {
-    let msg = if is_secret_key(key) {
+    let msg = if may_be_secret_key(key) {
         format!("expected {expected} for `{key}` (value not shown)")
     } else {
         format!("expected {expected} for `{key}`, found `{found}`")

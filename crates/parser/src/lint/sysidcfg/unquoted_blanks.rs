@@ -2,7 +2,7 @@
 
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::source::Span;
-use crate::sysidcfg::is_secret_key;
+use crate::sysidcfg::may_be_secret_key;
 
 pub static RULE: Rule = Rule {
     code: "S104",
@@ -33,7 +33,7 @@ root_password=Xy3kP0qLm9ZbA
 /// (raised by the parser at the top level and by S202's check inside blocks). The words are
 /// not echoed when they may be part of a secret.
 pub(crate) fn diagnostic(key: &str, rest: &str, span: Span) -> Diagnostic {
-    let message = if is_secret_key(key) {
+    let message = if may_be_secret_key(key) {
         format!("the value of `{key}` contains blanks")
     } else {
         format!("the value of `{key}` contains blanks: `{rest}`")
