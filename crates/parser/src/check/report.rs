@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::SourceFile;
-use crate::sysidcfg::secrets::{MASK, secret_spans};
+use crate::sysidcfg::secrets::{MASK, Syntax, secret_spans_in};
 
 use super::FileKind;
 use super::excerpt::{Excerpt, MAX_EXCERPT_BYTES_PER_FILE, excerpt};
@@ -115,12 +115,22 @@ pub(super) fn make_report(
     // Secrets are masked whatever the kind: a sysidcfg checked under another name (or as a
     // profile by mistake) must not leak its root password either, and the site file and
     // deploy configs (YAML) use the same keys.
-    let secrets = src.map(|s| secret_spans(&s.text)).unwrap_or_default();
+    let syntax = match kind {
+        FileKind::Site | FileKind::DeployConfig => Syntax::Yaml,
+        _ => Syntax::Sysidcfg,
+    };
+    let secrets = src
+        .map(|s| secret_spans_in(&s.text, syntax))
+        .unwrap_or_default();
     let values: BTreeSet<&str> = match src {
-        // A message quotes a value without the quotes it has in the file.
+        // A message may quote a value without the quotes it has in the file, or one word
+        // of a value with blanks (a parser error about `root_password:abc` followed by
+        // more words quotes the first): each is scrubbed.
         Some(src) => secrets
             .iter()
             .map(|s| src.text[s.clone()].trim_matches(['"', '\'']))
+            .flat_map(|v| std::iter::once(v).chain(v.split_ascii_whitespace()))
+            .map(|v| v.trim_matches(['"', '\'']))
             .filter(|v| v.len() >= 4)
             .collect(),
         None => BTreeSet::new(),

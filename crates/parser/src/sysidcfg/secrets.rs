@@ -89,17 +89,34 @@ fn is_space(b: u8) -> bool {
     is_blank(b) || b == b'\n'
 }
 
+/// The syntax a text is read in for its secret values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// sysidcfg and every other JumpStart file (a sysidcfg may be checked under any kind):
+    /// `KEY:VALUE` is taken as `KEY=VALUE`.
+    Sysidcfg,
+    /// YAML (the site file, deploy configs): `KEY: VALUE` is a YAML mapping entry, whose
+    /// value may go on over several lines.
+    Yaml,
+}
+
+/// [`secret_spans_in`] for sysidcfg syntax.
+pub fn secret_spans(text: &str) -> Vec<Span> {
+    secret_spans_in(text, Syntax::Sysidcfg)
+}
+
 /// Spans of values that must never be shown (see the module docs), sorted and disjoint.
 /// A value over several lines gives one span per line (its text on that line), so that an
 /// excerpt keeps its lines when the spans are masked.
 ///
 /// Forms of a secret key (case-insensitive, a whole word): sysidcfg `KEY=VALUE`,
 /// `KEY = VALUE` (newlines around `=` too, as the tokenizer treats them as blanks),
-/// `KEY VALUE` on one line, `KEY={VALUE}`, `"quoted"` / `'quoted'` values whole; YAML (and
-/// `KEY:VALUE`) `KEY: VALUE` to the end of the line or of its flow collection, with its
-/// more-indented continuation lines, `"KEY": …`, quoted values over several lines, block
-/// scalars (`|`, `>`) and values on the following lines, anchors and tags skipped.
-pub fn secret_spans(text: &str) -> Vec<Span> {
+/// `KEY:VALUE`, `KEY VALUE` on one line, `KEY={VALUE}`, `"quoted"` / `'quoted'` values
+/// whole, an unquoted value with blanks up to the next `keyword=`; in YAML, `KEY: VALUE` to
+/// the end of the line or of its flow collection, with its more-indented continuation
+/// lines, `"KEY": …`, quoted values over several lines, block scalars (`|`, `>`) and values
+/// on the following lines, anchors and tags skipped.
+pub fn secret_spans_in(text: &str, syntax: Syntax) -> Vec<Span> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -147,7 +164,7 @@ pub fn secret_spans(text: &str) -> Vec<Span> {
             exact,
             in_flow: depth > 0,
         };
-        let end = value_spans(text, &key, &mut out).max(after_key);
+        let end = value_spans(text, &key, syntax, &mut out).max(after_key);
         if let Some(nl) = bytes[i..end].iter().rposition(|&b| b == b'\n') {
             line_start = i + nl + 1;
             depth = 0;
@@ -187,25 +204,29 @@ struct Key {
 }
 
 /// Push the spans of the value of `key`; returns the offset the scan goes on from.
-fn value_spans(text: &str, key: &Key, out: &mut Vec<Span>) -> usize {
+fn value_spans(text: &str, key: &Key, syntax: Syntax, out: &mut Vec<Span>) -> usize {
     let bytes = text.as_bytes();
     let n = bytes.len();
-    // YAML (and `KEY:VALUE`): a colon after blanks on the same line.
+    // `KEY: VALUE`: a colon after blanks on the same line.
     let mut j = key.after;
     while j < n && is_blank(bytes[j]) {
         j += 1;
     }
-    if j < n && bytes[j] == b':' {
+    let colon = j < n && bytes[j] == b':';
+    if colon && syntax == Syntax::Yaml {
         return yaml_value(text, key, j + 1, out);
     }
-    // sysidcfg: `=` may follow after blanks and newlines; else a value on the line.
+    // sysidcfg: `=` (or `:`) may follow after blanks and newlines; else a value on the line.
     let mut j = key.after;
     while j < n && is_space(bytes[j]) {
         j += 1;
     }
-    if j < n && bytes[j] == b'=' {
+    if j < n && (bytes[j] == b'=' || (colon && bytes[j] == b':')) {
+        // After `=` the value may be on a later line (the tokenizer treats newlines as
+        // blanks); after `:` (not sysidcfg syntax at all) only on the same line.
+        let across_lines = bytes[j] == b'=';
         j += 1;
-        while j < n && is_space(bytes[j]) {
+        while j < n && (is_blank(bytes[j]) || (across_lines && bytes[j] == b'\n')) {
             j += 1;
         }
     } else if key.exact {
@@ -426,9 +447,17 @@ fn indented_lines(bytes: &[u8], newline: usize, column: usize, out: &mut Vec<Spa
 mod tests {
     use super::*;
 
-    /// The masked values of `text`, in order.
+    /// The masked values of `text` (sysidcfg syntax), in order.
     fn values(text: &str) -> Vec<&str> {
         secret_spans(text).into_iter().map(|s| &text[s]).collect()
+    }
+
+    /// The masked values of `text` read as YAML, in order.
+    fn yaml_values(text: &str) -> Vec<&str> {
+        secret_spans_in(text, Syntax::Yaml)
+            .into_iter()
+            .map(|s| &text[s])
+            .collect()
     }
 
     #[test]
@@ -557,7 +586,7 @@ mod tests {
             // Nothing given: nothing to mask, the next key is not taken for a value.
             ("root_password:\ntimezone: GMT\n", vec![]),
         ] {
-            assert_eq!(values(text), want, "{text:?}");
+            assert_eq!(yaml_values(text), want, "{text:?}");
         }
     }
 
@@ -575,6 +604,7 @@ mod tests {
             "name_service: {type: LDAP, proxy_password: S3cret}\n",
         ] {
             assert_eq!(values(text), ["S3cret"], "{text:?}");
+            assert_eq!(yaml_values(text), ["S3cret"], "{text:?}");
         }
         // Known keywords that are not secret stay visible, even when close to one.
         assert!(values("proxy_dn=cn=admin\nprofile: default\n").is_empty());
@@ -583,13 +613,24 @@ mod tests {
     #[test]
     fn spans_are_sorted_disjoint_and_on_char_boundaries() {
         let text = "é root_password=ü1 {proxy_password: ß2, x: y}\nroot_password:\n  ä\n  ö\n";
-        let spans = secret_spans(text);
+        let spans = secret_spans_in(text, Syntax::Yaml);
         for pair in spans.windows(2) {
             assert!(pair[0].end <= pair[1].start, "{spans:?}");
         }
         for s in &spans {
             assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
         }
-        assert_eq!(values(text), ["ü1", "ß2", "ä", "ö"]);
+        assert_eq!(yaml_values(text), ["ü1", "ß2", "ä", "ö"]);
+    }
+
+    #[test]
+    fn a_colon_in_sysidcfg_syntax_is_an_equals_sign() {
+        // The rest of the line is not the value: other keywords stay visible.
+        let text = "root_password:S3cret timezone=Mars/Olympus bogus\n";
+        assert_eq!(values(text), ["S3cret"]);
+        assert_eq!(values("root_password: open sesame\n"), ["open sesame"]);
+        assert!(values("root_password:\ntimezone=GMT\n").is_empty());
+        // In YAML the whole rest of the line is the value.
+        assert_eq!(yaml_values(text), ["S3cret timezone=Mars/Olympus bogus"]);
     }
 }
