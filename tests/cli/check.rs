@@ -262,6 +262,26 @@ fn a_broken_deploy_config_holds_back_rules_ok() {
     assert!(codes.contains(&"J008".to_string()), "{codes:?}");
     assert_eq!(json["rules_ok"][0]["status"], "not-written-errors");
     assert_eq!(std::fs::read(tmp.path().join("rules.ok")).unwrap(), old);
+
+    // Named alone, `deploy/<host>.yaml` is checked as a deploy config, not as a profile.
+    zflash()
+        .arg("check")
+        .arg(&config)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "error[D101]: unknown field `be_nme`",
+        ))
+        .stdout(predicate::str::contains("P1").not());
+    write_deploy_config(tmp.path(), "be_name");
+    zflash()
+        .arg("check")
+        .arg(&config)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "Checked 1 file: no problems found.",
+        ));
 }
 
 /// Deploy configs are read under the rules of every file of the directory: a link out of

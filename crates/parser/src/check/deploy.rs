@@ -71,13 +71,21 @@ pub(super) fn check_deploy_configs(
     }
 }
 
-/// Read and check one deploy config: F rules on its bytes, then the checker on its text
-/// (not on a binary file, or one over the size the reader accepts).
+/// Read and check one deploy config of a directory.
 fn check_one(dir: &Path, rel: &Path, display: &str, checker: DeployConfigCheck) -> FileReport {
-    let bytes = match read_member(dir, rel) {
-        Ok(bytes) => bytes,
-        Err(e) => return make_report(display, FileKind::DeployConfig, None, vec![unreadable(e)]),
-    };
+    match read_member(dir, rel) {
+        Ok(bytes) => check_deploy_bytes(display, bytes, checker),
+        Err(e) => make_report(display, FileKind::DeployConfig, None, vec![unreadable(e)]),
+    }
+}
+
+/// Check the bytes of one deploy config: F rules, then the checker on its text (not on a
+/// binary file, or one over the size the reader accepts).
+pub(super) fn check_deploy_bytes(
+    display: &str,
+    bytes: Vec<u8>,
+    checker: DeployConfigCheck,
+) -> FileReport {
     if bytes.len() as u64 > checker.max_bytes {
         let e = std::io::Error::new(
             std::io::ErrorKind::InvalidData,

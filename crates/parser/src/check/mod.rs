@@ -131,7 +131,8 @@ impl FileKind {
     /// Guess the kind of a single file from its name: `rules`, `rules.ok`, `sysidcfg`,
     /// `bootparams`, `custom_probes` by exact name; a name containing `sysidcfg` or
     /// `bootparams` (`sysidcfg.web01`, `web01-sysidcfg`) is that kind; `*.beg` / `begin*` → begin script;
-    /// `*.fin` / `finish*` → finish script; anything else is a profile (profiles have no
+    /// `*.fin` / `finish*` → finish script; `deploy/*.yaml` → deploy config (checked with
+    /// [`CheckOptions::deploy_config`]); anything else is a profile (profiles have no
     /// naming convention; `*.prof`, `*.profile` and bare names are all common).
     pub fn from_path(path: &Path) -> FileKind {
         let name = path
@@ -148,6 +149,14 @@ impl FileKind {
             n if n.contains("bootparams") => FileKind::Bootparams,
             n if n.ends_with(".beg") || n.starts_with("begin") => FileKind::Begin,
             n if n.ends_with(".fin") || n.starts_with("finish") => FileKind::Finish,
+            n if n.ends_with(".yaml")
+                && path
+                    .parent()
+                    .and_then(Path::file_name)
+                    .is_some_and(|d| d == "deploy") =>
+            {
+                FileKind::DeployConfig
+            }
             _ => FileKind::Profile,
         }
     }
@@ -246,6 +255,12 @@ pub fn check_path(path: &Path, opts: &CheckOptions) -> Result<CheckReport, Check
             .unwrap_or_else(|| FileKind::from_path_and_bytes(path, &bytes));
         let mut report = CheckReport::default();
         let display = path.display().to_string();
+        if kind == FileKind::DeployConfig
+            && let Some(checker) = opts.deploy_config
+        {
+            report.add(deploy::check_deploy_bytes(&display, bytes, checker));
+            return Ok(report);
+        }
         let file = lint::file::check_bytes(&display, &bytes);
         drop(bytes);
         let extra = |src: &SourceFile| release_lints(kind, src, opts.release);
@@ -322,6 +337,9 @@ mod tests {
             ("bootparams.lab", FileKind::Bootparams),
             ("post.fin", FileKind::Finish),
             ("web.prof", FileKind::Profile),
+            ("js/deploy/web01.yaml", FileKind::DeployConfig),
+            ("deploy/web01.yaml", FileKind::DeployConfig),
+            ("site.yaml", FileKind::Profile),
         ] {
             assert_eq!(FileKind::from_path(Path::new(path)), kind, "{path}");
         }
