@@ -11,5 +11,6 @@ mod cli {
     pub mod jumpstart_env;
     pub mod parity;
     pub mod s10;
+    pub mod status;
     pub mod support;
 }
