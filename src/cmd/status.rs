@@ -181,7 +181,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 opts.no_totals = true;
                 opts.no_others = true;
             }
-            out.write_all(zflash_status::human::render(&fleet, &opts).as_bytes())?;
+            if args.watch.is_some() && !args.quiet {
+                // As every round of the watch prints it: with the time.
+                writeln!(out, "{}", watch_line(&fleet, color))?;
+            } else {
+                out.write_all(zflash_status::human::render(&fleet, &opts).as_bytes())?;
+            }
         }
     }
     out.flush()?;
@@ -235,6 +240,12 @@ fn print_warnings(warnings: &[Warning]) {
     }
 }
 
+/// `21:30:05 600 clients: 3 failed, …`: a round of `--watch`.
+fn watch_line(fleet: &Fleet, color: bool) -> String {
+    let time = zflash_runtime::report::format_utc(fleet.now);
+    format!("{} {}", &time[11..19], totals_line(fleet, color))
+}
+
 /// `--watch`: rewrite the page every `every` until a signal; a round that cannot read
 /// the report directory (an NFS hiccup) is a warning and the page keeps its last view.
 fn watch(
@@ -280,9 +291,8 @@ fn watch(
         last_warnings = fleet.warnings.clone();
         write_page(page, &fleet, opts)?;
         if !args.quiet {
-            let time = zflash_runtime::report::format_utc(fleet.now);
             let mut out = std::io::stdout().lock();
-            writeln!(out, "{} {}", &time[11..19], totals_line(&fleet, color))?;
+            writeln!(out, "{}", watch_line(&fleet, color))?;
             out.flush()?;
         }
     }

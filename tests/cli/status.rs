@@ -586,6 +586,7 @@ fn status_watch_rewrites_the_page_until_interrupted() {
         .args(["--watch", "1", "--html"])
         .arg(&page)
         .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", NOW)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -628,7 +629,11 @@ fn status_watch_rewrites_the_page_until_interrupted() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(143), "{out:?}");
     let stdout = text(&out.stdout);
-    assert!(stdout.starts_with("1 client: 1 not started\n"), "{stdout}");
+    // SOURCE_DATE_EPOCH fixes "now" at 21:30:00 for every round.
+    assert!(
+        stdout.starts_with("21:30:00 1 client: 1 not started\n"),
+        "{stdout}"
+    );
     assert!(
         stdout.lines().any(|l| l.ends_with(" 1 client: 1 done")),
         "{stdout}"
