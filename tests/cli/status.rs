@@ -233,6 +233,10 @@ fn hostile_fleet() -> tempfile::TempDir {
     other.client = "stray01".into();
     other.message = Some("pool rpool: no such pool".into());
     write_report(r, &other);
+    // A host name that would clear the terminal if printed as it is.
+    other.client = "evil\u{1b}[2J".into();
+    other.state = State::Done;
+    write_report(r, &other);
     // A writer's temporary file before its rename, other files: not reports, no warning.
     std::fs::write(r.join(".ws004.json.4711"), "{\"version\":1,").unwrap();
     std::fs::write(r.join("README"), "reports of the rollout\n").unwrap();
@@ -398,6 +402,10 @@ fn status_only_lists_the_states_asked_for_and_colours_state_words() {
     assert!(!lines[0].contains("\u{1b}[31mred"));
     assert!(lines[1].contains("ws004") && lines[1].contains("not started"));
     assert!(lines[2].starts_with("1 report of hosts not in"), "{stdout}");
+    assert!(
+        !stdout.contains("\u{1b}[2J"),
+        "a file name cannot clear the terminal"
+    );
     assert!(lines[3].contains("stray01"));
     assert!(lines.last().unwrap().starts_with("11 clients: "));
     let out = zflash()
@@ -512,7 +520,7 @@ fn status_html_escapes_everything_and_needs_no_network() {
     // With --html the listing is the totals line only.
     assert_eq!(
         text(&out.stdout),
-        "11 clients: 1 failed, 5 unreadable, 2 running, 1 not started, 2 done (and 2 reports of hosts not in the site)\n"
+        "11 clients: 1 failed, 5 unreadable, 2 running, 1 not started, 2 done (and 3 reports of hosts not in the site)\n"
     );
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(
@@ -536,7 +544,9 @@ fn status_html_escapes_everything_and_needs_no_network() {
         "nothing fetched from a network"
     );
     assert!(html.contains("<meta http-equiv=\"refresh\" content=\"5\">"));
-    assert_eq!(html.matches("<tr data-state=").count(), 11 + 2);
+    assert_eq!(html.matches("<tr data-state=").count(), 11 + 3);
+    let rows = &html[html.find("<tbody>").unwrap()..html.find("</tbody>").unwrap()];
+    insta::assert_snapshot!("status_html_rows", redact(rows, tmp.path()));
     // Written by a rename: nothing else left in the directory.
     let names: Vec<String> = std::fs::read_dir(tmp.path())
         .unwrap()

@@ -13,7 +13,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 use zflash_runtime::report::format_utc;
 
-use crate::{ClientState, Fleet, Row, bytes, duration};
+use crate::{ClientState, Fleet, Row, bytes, duration, printable};
 
 const TEMPLATE: &str = include_str!("../../../templates/status.html.tera");
 
@@ -83,18 +83,18 @@ fn row_out(row: &Row, now: i64) -> RowOut {
     let elapsed = row.elapsed_seconds();
     let updated = report.and_then(|r| zflash_runtime::report::parse_utc(&r.updated));
     let message = match (report, &row.problem) {
-        (Some(r), _) => r.message.clone().unwrap_or_default(),
-        (None, Some(problem)) => problem.clone(),
+        (Some(r), _) => printable(r.message.as_deref().unwrap_or_default()),
+        (None, Some(problem)) => printable(problem),
         (None, None) => String::new(),
     };
     RowOut {
-        client: row.client.clone(),
+        client: printable(&row.client),
         class: row.class.clone().unwrap_or_default(),
         state: row.state.key(),
         label: row.state.label(),
         rank,
         step: step
-            .map(|s| format!("{} of {} ({})", s.index, s.total, s.name))
+            .map(|s| format!("{} of {} ({})", s.index, s.total, printable(&s.name)))
             .unwrap_or_default(),
         // Sorted by how far a client got: step index over the step count.
         step_v: step
@@ -163,8 +163,8 @@ pub fn render(fleet: &Fleet, opts: &HtmlOptions) -> Result<String, HtmlError> {
         .warnings
         .iter()
         .map(|w| WarningOut {
-            file: w.file.display().to_string(),
-            message: w.message.clone(),
+            file: printable(&w.file.display().to_string()),
+            message: printable(&w.message),
         })
         .collect();
     ctx.insert("warnings", &warnings);

@@ -125,17 +125,20 @@ fn paint(text: &str, state: ClientState, color: bool) -> String {
 }
 
 fn table(out: &mut String, rows: &[&Row], now: i64, color: bool) {
-    let client_width = rows.iter().map(|r| r.client.len()).max().unwrap_or(0);
+    // A site's host names are checked; the others come from file names in a directory
+    // every client can write to.
+    let names: Vec<String> = rows.iter().map(|r| one_line(&r.client)).collect();
+    let client_width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
     let class_width = rows
         .iter()
         .map(|r| r.class.as_deref().map_or(1, str::len))
         .max()
         .unwrap_or(0);
-    for row in rows {
+    for (row, name) in rows.iter().zip(&names) {
         let client = if color {
-            format!("{BOLD}{:client_width$}{RESET}", row.client)
+            format!("{BOLD}{name:client_width$}{RESET}")
         } else {
-            format!("{:client_width$}", row.client)
+            format!("{name:client_width$}")
         };
         let line = format!(
             "{client}  {:class_width$}  {}",

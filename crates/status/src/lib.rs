@@ -302,6 +302,24 @@ pub fn one_line(text: &str) -> String {
     out
 }
 
+/// `text` with every control character but newline and tab written as an escape
+/// (`\u{1b}`), for the HTML page: text there may span lines, but a raw escape or NUL
+/// is not text.
+pub fn printable(text: &str) -> String {
+    if !text
+        .chars()
+        .any(|c| needs_escape(c) && c != '\n' && c != '\t')
+    {
+        return text.to_string();
+    }
+    text.split_inclusive(['\n', '\t'])
+        .map(|part| match part.char_indices().last() {
+            Some((i, c @ ('\n' | '\t'))) => format!("{}{c}", one_line(&part[..i])),
+            _ => one_line(part),
+        })
+        .collect()
+}
+
 /// Control characters, and the bidirectional overrides that make a terminal show text in
 /// another order than it is.
 fn needs_escape(c: char) -> bool {
@@ -334,6 +352,15 @@ mod tests {
         assert_eq!(
             one_line("a\nb\tc\u{1b}[31md\u{9b}e\u{202e}f"),
             "a\\nb\\tc\\u{1b}[31md\\u{9b}e\\u{202e}f"
+        );
+    }
+
+    #[test]
+    fn printable_keeps_newlines_and_tabs_only() {
+        assert_eq!(printable("a\nb\tc"), "a\nb\tc");
+        assert_eq!(
+            printable("a\u{1b}[2J\nb\u{0}\r\t"),
+            "a\\u{1b}[2J\nb\\u{0}\\r\t"
         );
     }
 

@@ -176,3 +176,74 @@ fn read_one(entry: &std::fs::DirEntry, file: &Path, host: &str) -> Result<Report
     }
     Ok(report)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::ffi::OsStrExt;
+
+    fn warning_for<'a>(dir: &'a ReportDir, name: &str) -> Option<&'a Warning> {
+        dir.warnings.iter().find(|w| {
+            w.file
+                .file_name()
+                .is_some_and(|n| n.as_bytes() == name.as_bytes())
+        })
+    }
+
+    #[test]
+    fn a_fifo_named_like_a_report_is_a_warning_not_a_hang() {
+        let tmp = tempfile::tempdir().unwrap();
+        let fifo = tmp.path().join("ws001.json");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_bytes()).unwrap();
+        // SAFETY: mkfifo(3) with a NUL-terminated path that lives across the call.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+        let dir = read_report_dir(tmp.path()).unwrap();
+        assert_eq!(
+            warning_for(&dir, "ws001.json").unwrap().message,
+            "a FIFO, not a report"
+        );
+        assert!(matches!(
+            dir.entries.get("ws001"),
+            Some(Entry::Unreadable { .. })
+        ));
+    }
+
+    #[test]
+    fn hidden_and_other_files_are_skipped_silently() {
+        let tmp = tempfile::tempdir().unwrap();
+        for name in [
+            ".ws001.json.123",
+            ".ws001.json",
+            "ws001.json.tmp",
+            "README",
+            "lost+found",
+        ] {
+            std::fs::write(tmp.path().join(name), "{").unwrap();
+        }
+        let dir = read_report_dir(tmp.path()).unwrap();
+        assert!(dir.entries.is_empty() && dir.warnings.is_empty(), "{dir:?}");
+    }
+
+    #[test]
+    fn a_non_utf8_report_name_is_a_warning() {
+        let tmp = tempfile::tempdir().unwrap();
+        let name = std::ffi::OsStr::from_bytes(b"ws\xff01.json");
+        std::fs::write(tmp.path().join(name), "{}").unwrap();
+        let dir = read_report_dir(tmp.path()).unwrap();
+        assert!(dir.entries.is_empty());
+        assert_eq!(dir.warnings.len(), 1);
+        assert_eq!(dir.warnings[0].file.file_name(), Some(name));
+        assert!(dir.warnings[0].message.contains("not UTF-8"));
+    }
+
+    #[test]
+    fn a_missing_directory_is_an_error_naming_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let missing = tmp.path().join("nope");
+        let err = read_report_dir(&missing).unwrap_err();
+        assert!(err.to_string().starts_with(&format!(
+            "cannot read report directory {}: ",
+            missing.display()
+        )));
+    }
+}
