@@ -51,9 +51,10 @@ pub struct Args {
     /// The human output is then the totals line only.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
-    /// Seconds between reloads of the HTML page in a browser (0: no reload).
-    #[arg(long, value_name = "SECONDS", default_value_t = 5)]
-    pub refresh: u32,
+    /// Seconds between reloads of the HTML page in a browser (0: no reload; default: the
+    /// --watch interval, else 5).
+    #[arg(long, value_name = "SECONDS", requires = "html")]
+    pub refresh: Option<u32>,
     /// Rewrite the HTML page every SECONDS until interrupted (needs --html), printing
     /// the totals line each time.
     #[arg(long, value_name = "SECONDS", requires = "html",
@@ -196,7 +197,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return Ok(code);
     };
     let html_opts = HtmlOptions {
-        refresh_seconds: args.refresh,
+        refresh_seconds: args.refresh.or(args.watch).unwrap_or(5),
     };
     write_page(page, &fleet, &html_opts)?;
     let Some(seconds) = args.watch else {

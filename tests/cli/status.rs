@@ -607,6 +607,10 @@ fn status_watch_rewrites_the_page_until_interrupted() {
             .contains("not started</span>")),
         "first page"
     );
+    assert!(
+        read().contains("<meta http-equiv=\"refresh\" content=\"1\">"),
+        "the page reloads as often as it is written"
+    );
     let mut running = report(
         "ws001",
         Writer::Loadzfs,
