@@ -53,7 +53,8 @@ pub struct Args {
     pub html: Option<PathBuf>,
     /// Seconds between reloads of the HTML page in a browser (0: no reload; default: the
     /// --watch interval, else 5).
-    #[arg(long, value_name = "SECONDS", requires = "html")]
+    #[arg(long, value_name = "SECONDS", requires = "html",
+          value_parser = clap::value_parser!(u32).range(0..=86_400))]
     pub refresh: Option<u32>,
     /// Rewrite the HTML page every SECONDS until interrupted (needs --html), printing
     /// the totals line each time.

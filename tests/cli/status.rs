@@ -880,6 +880,42 @@ fn status_page_of_600_clients_renders_and_sorts_in_a_headless_browser() {
     );
     assert!(dom.contains("Showing 120 of 600 clients."));
 
+    // The page reloads itself, keeping the view in the fragment: loaded in a frame of a
+    // test page that counts the frame's loads (a meta refresh would load it once only:
+    // it scrolls to the fragment instead of reloading). Virtual time runs the reloads.
+    let quick = tmp.path().join("quick.html");
+    let out = zflash()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "status",
+            "fixtures/examples/site-600.yaml",
+            "--refresh",
+            "1",
+            "--reports",
+        ])
+        .arg(&reports)
+        .arg("--html")
+        .arg(&quick)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let harness = tmp.path().join("harness.html");
+    std::fs::write(
+        &harness,
+        "<!DOCTYPE html><html><head><script>var loads = 0;\n\
+         function loaded(frame) { loads++; document.getElementById('loads').textContent = 'loads=' + loads;\n\
+         if (loads >= 3) { frame.remove(); } }</script></head><body><p id=\"loads\">loads=0</p>\n\
+         <iframe src=\"quick.html#sort=-client&amp;only=failed\" onload=\"loaded(this)\"></iframe></body></html>\n",
+    )
+    .unwrap();
+    let dom = run_chromium(
+        &browser,
+        &profile,
+        &["--dump-dom", "--virtual-time-budget=20000"],
+        &format!("file://{}", harness.display()),
+    );
+    assert!(dom.contains("<p id=\"loads\">loads=3</p>"), "{dom}");
+
     // The screenshot (docs/status-600.png is one of these).
     let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("status-600.png");
     let _ = std::fs::remove_file(&shot);

@@ -1,7 +1,10 @@
 //! `zflash status --html FILE`: one static page (templates/status.html.tera) that needs no
 //! network access: inline CSS and script, totals, the clients' table sortable by every
-//! column (by state, failures first, when opened), and a `<meta http-equiv="refresh">`
-//! so a browser left on it shows what the next write of the file says.
+//! column (by state, failures first, when opened), and a reload every few seconds so a
+//! browser left on it shows what the next write of the file says. The reload is the
+//! script's `location.reload()`, which keeps the URL fragment that holds the view; a
+//! `<meta http-equiv="refresh">` (kept for browsers without JavaScript, in `<noscript>`)
+//! does not reload a URL with a fragment, it only scrolls to it.
 //!
 //! Everything from the site and the reports is HTML-escaped by tera's autoescape: a
 //! message `<script>…` is text on the page.
