@@ -61,6 +61,8 @@ its manifest; 2 usage or I/O error, or a flag contradicts the manifest.")]
     Finish(cmd::finish::Args),
     /// Generate a JumpStart directory from a YAML site file.
     Generate(cmd::generate::Args),
+    /// Show every client of a site: not started, running, done or failed (fleet reports).
+    Status(cmd::status::Args),
     /// Print a shell completion script (bash, zsh, fish, …).
     Completions(cmd::completions::CompletionsArgs),
     /// Print the man page, or write one per command (`--dir`).
@@ -85,6 +87,7 @@ fn main() -> ExitCode {
         Command::Manifest(a) => cmd::manifest::run(a),
         Command::Finish(a) => cmd::finish::run(a),
         Command::Generate(a) => cmd::generate::run(a),
+        Command::Status(a) => cmd::status::run(a),
         Command::Completions(a) => cmd::completions::completions(a, Cli::command()),
         Command::Man(a) => cmd::completions::man(a, Cli::command()),
     };

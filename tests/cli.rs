@@ -12,5 +12,6 @@ mod cli {
     pub mod parity;
     pub mod s10;
     pub mod secrets;
+    pub mod status;
     pub mod support;
 }

@@ -9,4 +9,5 @@ pub mod finish;
 pub mod generate;
 pub mod info;
 pub mod manifest;
+pub mod status;
 pub mod verify;
