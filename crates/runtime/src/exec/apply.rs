@@ -11,7 +11,7 @@ use crate::plan::{self, Action};
 impl Runner<'_> {
     pub(super) fn apply(&mut self, action: &Action) -> Result<(), RunError> {
         let p = self.platform;
-        let act = |r: Result<String, crate::platform::CmdError>| {
+        let act = |r: Result<String, crate::platform::CommandError>| {
             r.map(|_| ()).map_err(|e| RunError::Action(e.to_string()))
         };
         let io_err =

@@ -1,7 +1,7 @@
 //! The receive: the archive read once, verified while it streams into `zfs receive`.
 
 use std::io::{self, IsTerminal, Read, Write};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
@@ -49,7 +49,9 @@ impl Runner<'_> {
                 (snapshot, "")
             }
         };
-        let mut child = Command::new(&self.platform.zfs)
+        let mut child = self
+            .platform
+            .zfs_command()
             .args(&args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
