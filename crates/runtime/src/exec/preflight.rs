@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use serde_json::json;
 
-use super::{RunError, Runner, damage_message};
+use super::{Found, RunError, Runner};
 use crate::input;
 use crate::plan::{self, ARCHIVE_PROPERTY, Check};
 
@@ -22,7 +22,7 @@ impl Runner<'_> {
                 }
                 let actual = p
                     .zpool_get("altroot", pool)
-                    .map_err(|e| RunError::Preflight(e.to_string()))?;
+                    .map_err(RunError::PreflightCommand)?;
                 if !same_path(&actual, altroot) {
                     return fail(format!(
                         "pool {pool} is imported with altroot {actual}, not {altroot} (use --altroot)"
@@ -104,7 +104,7 @@ impl Runner<'_> {
         self.archives
             .iter()
             .position(|a| a.info().path == path)
-            .ok_or_else(|| RunError::Preflight(format!("archive {path} was not opened")))
+            .ok_or_else(|| RunError::NotOpened(path.to_string()))
     }
 
     /// `verify_first`: read the whole archive once (records, fletcher-4, digest against
@@ -127,10 +127,11 @@ impl Runner<'_> {
                 );
                 Ok(())
             }
-            Err(e) => Err(RunError::Damaged(format!(
-                "{} (found by verify_first, before any change)",
-                damage_message(path, &e)
-            ))),
+            Err(source) => Err(RunError::Damaged {
+                path: path.to_string(),
+                source,
+                found: Found::ByVerifyFirst,
+            }),
         }
     }
 
@@ -170,11 +171,12 @@ impl Runner<'_> {
                     Ok(summary) => {
                         self.walked.insert(index, summary.substreams);
                     }
-                    Err(e) => {
-                        return Err(RunError::Damaged(format!(
-                            "{} (found while checking the substreams, before any change)",
-                            damage_message(path, &e)
-                        )));
+                    Err(source) => {
+                        return Err(RunError::Damaged {
+                            path: path.to_string(),
+                            source,
+                            found: Found::CheckingSubstreams,
+                        });
                     }
                 }
             }
@@ -231,7 +233,7 @@ impl Runner<'_> {
         }
         let version_text = p
             .zpool_get("version", pool)
-            .map_err(|e| RunError::Preflight(e.to_string()))?;
+            .map_err(RunError::PreflightCommand)?;
         // Feature-flag pools show `-` (or 5000).
         let version: u64 = version_text.parse().unwrap_or(5000);
         let refused = input::unsupported_features(features, version);
