@@ -1773,6 +1773,33 @@ mod tests {
         )));
     }
 
+    /// Every snapshot name is built once, from validated parts: one that would be too
+    /// long (an increment's `-N` suffix on a 200-character snapshot name) is refused
+    /// when the plan is built, not by `zfs` half-way through a deploy.
+    #[test]
+    fn snapshot_names_are_checked_when_the_plan_is_built() {
+        let plan = build(&cfg("increments: [/x/p1.zfs]\n"), &env()).unwrap();
+        let receives: Vec<&Snapshot> = plan
+            .actions()
+            .filter_map(|a| match a {
+                Action::Receive { snapshot, .. } => Some(snapshot),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(receives[1].dataset(), plan.temp_dataset);
+        assert_eq!(receives[1].name(), "flar-1");
+        let long = "s".repeat(200);
+        let e = build(
+            &cfg(&format!(
+                "increments: [/x/p1.zfs]\noptions: {{snapshot: {long}}}\n"
+            )),
+            &env(),
+        )
+        .unwrap_err();
+        assert!(matches!(e, PlanError::Name(_)), "{e}");
+        assert!(e.to_string().contains("longer than 200 characters"), "{e}");
+    }
+
     #[test]
     fn plan_is_data_and_round_trips_through_json() {
         let plan = build(&cfg("hooks: [{name: h, argv: [/bin/true]}]\n"), &env()).unwrap();
@@ -1780,6 +1807,17 @@ mod tests {
         assert!(json.contains("\"action\": \"receive\""));
         let back: Plan = serde_json::from_str(&json).unwrap();
         assert_eq!(back, plan);
+        // Names are plain strings in JSON, and checked when read back: a plan edited to
+        // destroy `-rf` is refused, not run.
+        assert!(json.contains("\"snapshot\": \"rpool/ROOT/.zflash-tmp-s10gold@flar\""));
+        assert!(json.contains("\"dataset\": \"rpool/ROOT/s10gold@flar\""));
+        let edited = json.replace("\"rpool/ROOT/s10gold@flar\"", "\"rpool/ROOT/-rf\"");
+        let e = serde_json::from_str::<Plan>(&edited).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("`rpool/ROOT/-rf` is not a valid ZFS dataset name"),
+            "{e}"
+        );
         let hook = plan
             .steps
             .iter()
