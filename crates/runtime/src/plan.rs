@@ -9,7 +9,9 @@
 //! - the generator renders each action as `/sbin/sh` (SVR4 Bourne shell) text.
 //!
 //! # How a renderer must treat each action
-//! Every string in an action is either literal text or contains the shell references the
+//! Dataset and snapshot names are [`Dataset`], [`Snapshot`] and [`Name`] (from
+//! `zflash-zfs`): validated when the plan is built or read, and plain strings in JSON.
+//! Every other string in an action is either literal text or contains the shell references the
 //! caller put in [`PlanEnv`] (`${SI_CONFIG_DIR}`…): quote each argument with double quotes
 //! (escape `"`, `\`, `` ` `` but NOT `$`), so the references expand and nothing else does.
 //! Every rendered command must be checked (`|| fail "…"`); a failure before
