@@ -7,6 +7,7 @@ use std::process::ExitStatus;
 
 use zflash_zfs::{CommandError, Dataset, NameError, Snapshot};
 
+use super::refusal::Refusal;
 use crate::input;
 use crate::lock::LockError;
 use crate::plan::PlanError;
@@ -15,7 +16,7 @@ use crate::plan::PlanError;
 pub(super) enum RunError {
     /// A preflight check refused: what it found.
     #[error("preflight: {0}")]
-    Preflight(String),
+    Preflight(#[from] Refusal),
     /// A command the preflight ran failed.
     #[error("preflight: {0}")]
     PreflightCommand(CommandError),

@@ -40,6 +40,7 @@ mod error;
 mod preflight;
 mod receive;
 mod recover;
+mod refusal;
 
 /// Test hook: make the run die or fail right after a step (`ZFLASH_FAULT`).
 #[derive(Debug, Clone, PartialEq, Eq)]
