@@ -82,7 +82,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .ok()
             .and_then(|v| v.parse::<u64>().ok())
             .map(Duration::from_millis),
-        platform: Platform::default(),
+        platform: Platform::detect(),
     };
     let quiet = args.quiet;
     let mut bar: Option<ProgressBar> = None;

@@ -13,7 +13,7 @@
 use std::fmt;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, ExitStatus, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::capture_plan::{self, Action, CapturePlan, Check, PlanInput, SizeEstimate, StepKind};
@@ -24,24 +24,10 @@ use crate::{
     write_manifest,
 };
 
-/// The platform commands a capture runs; the paths can be overridden (tests, odd
-/// installations).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Platform {
-    pub zfs: PathBuf,
-    pub zpool: PathBuf,
-    pub uname: PathBuf,
-}
-
-impl Default for Platform {
-    fn default() -> Platform {
-        Platform {
-            zfs: PathBuf::from("zfs"),
-            zpool: PathBuf::from("zpool"),
-            uname: PathBuf::from("uname"),
-        }
-    }
-}
+use zflash_zfs::CommandError;
+/// The commands a capture runs: the ZFS command layer `zflash finish` shares (one
+/// runner, one "busy" retry policy, the `ZFLASH_*` program overrides).
+pub use zflash_zfs::Platform;
 
 /// What to capture and where.
 #[derive(Debug, Clone)]
@@ -64,6 +50,7 @@ pub struct CaptureOptions {
     pub tool: String,
     /// Test-only throttle: sleep this long after each chunk read from `zfs send`.
     pub chunk_delay: Option<Duration>,
+    /// The commands, usually [`Platform::detect`].
     pub platform: Platform,
 }
 
@@ -158,6 +145,26 @@ pub enum CaptureError {
     Io(#[from] io::Error),
     #[error(transparent)]
     Interrupted(#[from] Interrupted),
+}
+
+impl From<CommandError> for CaptureError {
+    fn from(e: CommandError) -> CaptureError {
+        match e {
+            CommandError::Spawn {
+                program, source, ..
+            } => CaptureError::Spawn {
+                program: PathBuf::from(program),
+                source,
+            },
+            CommandError::Failed {
+                command, stderr, ..
+            } => CaptureError::CommandFailed { command, stderr },
+            CommandError::Unexpected { command, output } => CaptureError::CommandFailed {
+                command,
+                stderr: format!("unexpected output: {output:?}"),
+            },
+        }
+    }
 }
 
 impl From<ArchiveError> for CaptureError {
@@ -367,9 +374,7 @@ impl<'a> Job<'a> {
         // `referenced` approximates a full stream's size; an increment's is unknown (pool
         // v23 has no `written` property and zfs-fuse's `zfs send` no `-nv` estimate).
         let size_hint = if self.from.is_none() && !opts.recursive {
-            platform
-                .zfs_get(dataset, "referenced")
-                .and_then(|v| v.parse::<u64>().ok())
+            property(platform, dataset, "referenced").and_then(|v| v.parse::<u64>().ok())
         } else {
             None
         };
@@ -401,16 +406,17 @@ impl<'a> Job<'a> {
                 snapshot: self.snapshot.clone(),
                 from_snapshot: self.from.clone(),
                 recursive: opts.recursive,
-                pool_version: platform.zpool_version(&pool),
-                zpl_version: platform
-                    .zfs_get(dataset, "version")
+                pool_version: platform
+                    .zpool_get("version", &pool)
+                    .ok()
                     .and_then(|v| v.parse().ok()),
+                zpl_version: property(platform, dataset, "version").and_then(|v| v.parse().ok()),
                 pool,
             },
             content: Content {
                 architecture: platform.uname(&["-p"]).unwrap_or_default(),
                 platform: platform.uname(&["-m"]).unwrap_or_default(),
-                os_release: platform.os_release(),
+                os_release: os_release(platform),
             },
             stream: Some(StreamInfo::from_summary(&written.summary)),
             raw_bytes: Some(written.raw_bytes),
@@ -468,18 +474,15 @@ fn preflight(check: &Check, opts: &CaptureOptions) -> Result<(), CaptureError> {
             }
         }
         Check::DatasetExists { dataset } => {
-            let out = Command::new(&platform.zfs)
-                .args(["list", "-H", "-o", "name", "-t", "filesystem", dataset])
-                .output()
-                .map_err(|source| CaptureError::Spawn {
-                    program: platform.zfs.clone(),
-                    source,
-                })?;
-            if !out.status.success() {
-                return Err(CaptureError::NoDataset {
-                    dataset: dataset.clone(),
-                    stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
-                });
+            match platform.zfs_once(&["list", "-H", "-o", "name", "-t", "filesystem", dataset]) {
+                Ok(_) => {}
+                Err(CommandError::Failed { stderr, .. }) => {
+                    return Err(CaptureError::NoDataset {
+                        dataset: dataset.clone(),
+                        stderr,
+                    });
+                }
+                Err(e) => return Err(e.into()),
             }
         }
         Check::Room {
@@ -493,9 +496,8 @@ fn preflight(check: &Check, opts: &CaptureOptions) -> Result<(), CaptureError> {
                 SizeEstimate::Used => "used",
                 SizeEstimate::Unknown => return Ok(()),
             };
-            let Some(estimate) = platform
-                .zfs_get(dataset, property)
-                .and_then(|v| v.parse::<u64>().ok())
+            let Some(estimate) =
+                self::property(platform, dataset, property).and_then(|v| v.parse::<u64>().ok())
             else {
                 return Ok(());
             };
@@ -557,7 +559,7 @@ fn choose_compression(
 
 /// A snapshot [`capture`] created; destroyed on drop unless kept.
 struct SnapshotGuard {
-    zfs: PathBuf,
+    platform: Platform,
     name: String,
     /// `destroy [-r] DATASET@SNAP`: the plan's undo of the snapshot step.
     undo: Vec<String>,
@@ -574,19 +576,15 @@ impl SnapshotGuard {
         let Some(Action::DestroySnapshot { argv: undo }) = plan.undo(StepKind::Snapshot) else {
             unreachable!("a snapshot is undone by destroying it")
         };
-        let exists = Command::new(&platform.zfs)
-            .args(["list", "-H", "-o", "name", "-t", "snapshot", name])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .map(|s| s.success())
-            .unwrap_or(false);
+        let exists = platform
+            .zfs_once(&["list", "-H", "-o", "name", "-t", "snapshot", name])
+            .is_ok();
         if !exists {
             let args: Vec<&str> = argv.iter().map(String::as_str).collect();
-            run_checked(&platform.zfs, &args)?;
+            platform.zfs(&args)?;
         }
         Ok(SnapshotGuard {
-            zfs: platform.zfs.clone(),
+            platform: platform.clone(),
             name: name.clone(),
             undo: undo.clone(),
             created: !exists,
@@ -610,20 +608,11 @@ impl SnapshotGuard {
         }
     }
 
+    /// The plan's undo, retried while the dataset is busy (zfs-fuse answers so for a
+    /// moment after a send, any ZFS while a killed `zfs send` is still exiting).
     fn try_destroy(&self) -> bool {
-        let args = &self.undo;
-        // zfs-fuse answers "dataset is busy" for a moment after a send.
-        for attempt in 0..10 {
-            match Command::new(&self.zfs)
-                .args(args)
-                .stderr(Stdio::null())
-                .status()
-            {
-                Ok(s) if s.success() => return true,
-                _ => std::thread::sleep(Duration::from_millis(100 * (attempt + 1))),
-            }
-        }
-        false
+        let args: Vec<&str> = self.undo.iter().map(String::as_str).collect();
+        self.platform.zfs(&args).is_ok()
     }
 }
 
@@ -664,13 +653,15 @@ fn write_archive(
 ) -> Result<WrittenArchive, CaptureError> {
     let zfs = &opts.platform.zfs;
     let mut writer = ArchiveWriter::create(&opts.output, compression)?;
-    let mut child = Command::new(zfs)
+    let mut child = opts
+        .platform
+        .zfs_command()
         .args(send_args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|source| CaptureError::Spawn {
-            program: zfs.clone(),
+            program: PathBuf::from(zfs),
             source,
         })?;
     let mut stdout = child.stdout.take().expect("piped stdout");
@@ -722,7 +713,7 @@ fn write_archive(
     let send_stderr = stderr_thread.join().unwrap_or_default();
     if !status.success() {
         return Err(CaptureError::SendFailed {
-            command: format!("{} {}", zfs.display(), send_args.join(" ")),
+            command: format!("{zfs} {}", send_args.join(" ")),
             status,
             stderr: send_stderr.trim().to_string(),
         });
@@ -730,63 +721,27 @@ fn write_archive(
     Ok(writer.finish()?)
 }
 
-fn run_checked(program: &Path, args: &[&str]) -> Result<String, CaptureError> {
-    let out = Command::new(program)
-        .args(args)
-        .output()
-        .map_err(|source| CaptureError::Spawn {
-            program: program.to_path_buf(),
-            source,
-        })?;
-    if !out.status.success() {
-        return Err(CaptureError::CommandFailed {
-            command: format!("{} {}", program.display(), args.join(" ")),
-            stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
-        });
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-fn command_line(program: &Path, args: &[&str]) -> Option<String> {
-    let out = Command::new(program).args(args).output().ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
-}
-
-impl Platform {
-    fn uname(&self, args: &[&str]) -> Option<String> {
-        command_line(&self.uname, args)
-    }
-
-    fn zfs_get(&self, dataset: &str, prop: &str) -> Option<String> {
-        command_line(
-            &self.zfs,
-            &["get", "-H", "-p", "-o", "value", prop, dataset],
-        )
+/// `zfs get -H -p -o value PROP DATASET`, when it has a value.
+fn property(platform: &Platform, dataset: &str, prop: &str) -> Option<String> {
+    platform
+        .zfs_get(prop, dataset)
         .filter(|v| !v.is_empty() && v != "-")
-    }
+}
 
-    /// `zpool get version POOL`: old zpool has no -H/-o, so parse the table.
-    fn zpool_version(&self, pool: &str) -> Option<u64> {
-        let text = command_line(&self.zpool, &["get", "version", pool])?;
-        let line = text.lines().find(|l| l.starts_with(pool))?;
-        line.split_whitespace().nth(2)?.parse().ok()
+/// The captured system's release: the first line of `/etc/release` (Solaris), else
+/// `PRETTY_NAME` of `/etc/os-release`, else `uname -sr`.
+fn os_release(platform: &Platform) -> String {
+    if let Ok(text) = std::fs::read_to_string("/etc/release")
+        && let Some(first) = text.lines().map(str::trim).find(|l| !l.is_empty())
+    {
+        return first.to_string();
     }
-
-    fn os_release(&self) -> String {
-        if let Ok(text) = std::fs::read_to_string("/etc/release")
-            && let Some(first) = text.lines().map(str::trim).find(|l| !l.is_empty())
-        {
-            return first.to_string();
-        }
-        if let Ok(text) = std::fs::read_to_string("/etc/os-release")
-            && let Some(v) = text.lines().find_map(|l| l.strip_prefix("PRETTY_NAME="))
-        {
-            return v.trim_matches('"').to_string();
-        }
-        self.uname(&["-sr"]).unwrap_or_default()
+    if let Ok(text) = std::fs::read_to_string("/etc/os-release")
+        && let Some(v) = text.lines().find_map(|l| l.strip_prefix("PRETTY_NAME="))
+    {
+        return v.trim_matches('"').to_string();
     }
+    platform.uname(&["-sr"]).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -849,7 +804,7 @@ mod tests {
     fn bad_options_are_rejected_before_any_command_runs() {
         let dir = tempfile::tempdir().unwrap();
         let missing_zfs = Platform {
-            zfs: dir.path().join("no-such-zfs"),
+            zfs: dir.path().join("no-such-zfs").display().to_string(),
             ..Platform::default()
         };
         let opts = |dataset: &str, output: PathBuf| CaptureOptions {

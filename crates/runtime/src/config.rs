@@ -14,6 +14,7 @@ use std::fmt;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+use zflash_zfs::{Dataset, NameError};
 
 /// The only config version this runtime understands.
 pub const CONFIG_VERSION: u32 = 1;
@@ -385,18 +386,24 @@ impl DeployConfig {
     }
 
     /// The new BE's dataset, `<pool>/ROOT/<be_name>`.
-    pub fn be_dataset(&self) -> String {
-        format!("{}/ROOT/{}", self.pool, self.be_name)
+    pub fn be_dataset(&self) -> Result<Dataset, NameError> {
+        Dataset::new(self.root_dataset_name(""))
     }
 
     /// The temporary dataset the stream is received into.
-    pub fn temp_dataset(&self) -> String {
-        format!("{}/ROOT/.zflash-tmp-{}", self.pool, self.be_name)
+    pub fn temp_dataset(&self) -> Result<Dataset, NameError> {
+        Dataset::new(self.root_dataset_name(".zflash-tmp-"))
     }
 
     /// Where an existing BE of the same name is parked during a `--force` deploy.
-    pub fn old_dataset(&self) -> String {
-        format!("{}/ROOT/.zflash-old-{}", self.pool, self.be_name)
+    pub fn old_dataset(&self) -> Result<Dataset, NameError> {
+        Dataset::new(self.root_dataset_name(".zflash-old-"))
+    }
+
+    /// `<pool>/ROOT/<prefix><be_name>`, unchecked: for messages and for the checks of
+    /// [`validate`](Self::validate) that come before the components are known valid.
+    pub fn root_dataset_name(&self, prefix: &str) -> String {
+        format!("{}/ROOT/{prefix}{}", self.pool, self.be_name)
     }
 
     /// Temporary `mountpoint` property value of the new BE.
@@ -449,7 +456,11 @@ impl DeployConfig {
                 self.be_name
             ));
         }
-        let longest = format!("{}@{}", self.old_dataset(), self.options.snapshot);
+        let longest = format!(
+            "{}@{}",
+            self.root_dataset_name(".zflash-old-"),
+            self.options.snapshot
+        );
         if longest.len() > 255 {
             return bad(format!(
                 "`be_name: {}`: too long ({longest} would exceed ZFS's 255-character names)",
@@ -565,9 +576,9 @@ impl DeployConfig {
     }
 }
 
-/// Why a name that becomes a command argument may not start with `-`: `zfs set -rf=on`
-/// or `rm -rf` would read it as options.
-pub const LEADING_DASH: &str = "starts with `-`, which a command would read as an option";
+/// The dataset name rules (one component: letters, digits, `_ - . :`, no leading `-`),
+/// shared with every name the runtime builds.
+pub use zflash_zfs::name::{LEADING_DASH, validate_component};
 
 fn check_relative(p: &str, key: &str) -> Result<(), ConfigError> {
     if p.starts_with('-') {
@@ -583,31 +594,6 @@ fn check_relative(p: &str, key: &str) -> Result<(), ConfigError> {
     Ok(())
 }
 
-/// Is `name` a valid single ZFS dataset name component?
-pub fn validate_component(name: &str) -> Result<(), String> {
-    if name.is_empty() {
-        return Err("empty name".into());
-    }
-    if name.len() > 200 {
-        return Err("longer than 200 characters".into());
-    }
-    if name.starts_with('-') {
-        return Err(LEADING_DASH.into());
-    }
-    if let Some(c) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':')))
-    {
-        return Err(format!(
-            "`{c}` is not allowed in a ZFS name (letters, digits, _ - . : only)"
-        ));
-    }
-    if name == "." || name == ".." {
-        return Err("not a dataset name".into());
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -617,7 +603,7 @@ mod tests {
         let c = DeployConfig::from_yaml("version: 1\narchive: /flar/s10.zfs\nbe_name: s10gold\n")
             .unwrap();
         assert_eq!(c.pool, "rpool");
-        assert_eq!(c.be_dataset(), "rpool/ROOT/s10gold");
+        assert_eq!(c.be_dataset().unwrap(), "rpool/ROOT/s10gold");
         assert_eq!(c.identity_reset, default_identity_reset());
         assert_eq!(c.sysidcfg.as_deref(), Some("sysidcfg"));
         assert!(c.preserve_logs.enabled);

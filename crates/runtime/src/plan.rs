@@ -9,7 +9,9 @@
 //! - the generator renders each action as `/sbin/sh` (SVR4 Bourne shell) text.
 //!
 //! # How a renderer must treat each action
-//! Every string in an action is either literal text or contains the shell references the
+//! Dataset and snapshot names are [`Dataset`], [`Snapshot`] and [`Name`] (from
+//! `zflash-zfs`): validated when the plan is built or read, and plain strings in JSON.
+//! Every other string in an action is either literal text or contains the shell references the
 //! caller put in [`PlanEnv`] (`${SI_CONFIG_DIR}`…): quote each argument with double quotes
 //! (escape `"`, `\`, `` ` `` but NOT `$`), so the references expand and nothing else does.
 //! Every rendered command must be checked (`|| fail "…"`); a failure before
@@ -53,6 +55,8 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+
+use zflash_zfs::{Dataset, Name, NameError, Snapshot};
 
 use crate::config::{ArchiveLocation, DeployConfig, HookMode, IdentityEntry};
 
@@ -201,7 +205,7 @@ pub enum Check {
     /// or `--force`).
     DatasetFree {
         /// The BE dataset.
-        dataset: String,
+        dataset: Dataset,
     },
     /// A file exists and is readable.
     FileReadable {
@@ -273,7 +277,7 @@ pub enum Action {
     /// Receive the archive's stream as `snapshot`.
     Receive {
         /// `POOL/ROOT/.zflash-tmp-BE@flar`.
-        snapshot: String,
+        snapshot: Snapshot,
         /// Archive file.
         archive: String,
         /// `zfs receive` options.
@@ -284,7 +288,7 @@ pub enum Action {
     /// `zfs set`.
     ZfsSet {
         /// Dataset.
-        dataset: String,
+        dataset: Dataset,
         /// Property.
         property: String,
         /// Value.
@@ -293,33 +297,33 @@ pub enum Action {
     /// `zfs set org.zflash:archive=ID DATASET`: the journal's archive id.
     RecordArchiveId {
         /// Dataset.
-        dataset: String,
+        dataset: Dataset,
         /// The id; `None` while not known (a plan shown before the archive is read).
         id: Option<String>,
     },
     /// `zfs rename`.
     ZfsRename {
         /// Old name.
-        from: String,
+        from: Dataset,
         /// New name.
-        to: String,
+        to: Dataset,
         /// Do nothing when `from` does not exist.
         if_exists: bool,
     },
     /// `zfs mount`.
     ZfsMount {
         /// Dataset.
-        dataset: String,
+        dataset: Dataset,
     },
     /// `zfs umount`.
     ZfsUnmount {
         /// Dataset.
-        dataset: String,
+        dataset: Dataset,
     },
     /// `zfs set` on the dataset and every descendant filesystem (found at run time).
     ZfsSetTree {
         /// Top dataset.
-        dataset: String,
+        dataset: Dataset,
         /// Property.
         property: String,
         /// Value.
@@ -328,17 +332,17 @@ pub enum Action {
     /// `zfs mount` the dataset, then its descendant filesystems in name order.
     ZfsMountTree {
         /// Top dataset.
-        dataset: String,
+        dataset: Dataset,
     },
     /// `zfs umount` the mounted filesystems of the tree, children first.
     ZfsUnmountTree {
         /// Top dataset.
-        dataset: String,
+        dataset: Dataset,
     },
     /// `zfs destroy`.
     ZfsDestroy {
         /// Dataset or snapshot.
-        dataset: String,
+        dataset: Name,
         /// `-r` (snapshots too).
         recursive: bool,
         /// Do nothing when it does not exist.
@@ -436,7 +440,7 @@ pub struct ReceiveMode {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CompoundReceive {
     /// The dataset received into (`zfs receive -u DATASET`).
-    pub dataset: String,
+    pub dataset: Dataset,
     /// The snapshot name every received dataset ends up with.
     pub snapshot: String,
 }
@@ -469,11 +473,11 @@ pub struct Recovery {
     /// Pool.
     pub pool: String,
     /// The BE dataset.
-    pub be: String,
+    pub be: Dataset,
     /// The temporary dataset a receive goes into.
-    pub temp: String,
+    pub temp: Dataset,
     /// Where `--force` parks an existing BE.
-    pub parked: String,
+    pub parked: Dataset,
     /// The BE's temporary mountpoint under the altroot (removed when empty).
     pub be_root: String,
     /// The steps a run killed after the `bootfs` switch still has to do.
@@ -716,9 +720,9 @@ pub struct Plan {
     /// Root pool.
     pub pool: String,
     /// Final BE dataset.
-    pub be_dataset: String,
+    pub be_dataset: Dataset,
     /// Temporary dataset the stream is received into.
-    pub temp_dataset: String,
+    pub temp_dataset: Dataset,
     /// Received snapshot name (without dataset).
     pub snapshot: String,
     /// Where the BE is mounted while edited (altroot + temporary mountpoint).
@@ -802,6 +806,10 @@ pub enum PlanError {
     /// The environment is unusable.
     #[error("{0}")]
     Env(String),
+    /// A dataset or snapshot name the plan needs is not valid (e.g. an increment's
+    /// snapshot name grown too long).
+    #[error("invalid deploy config: {0}")]
+    Name(#[from] NameError),
 }
 
 fn join(base: &str, rel: &str) -> String {
@@ -824,9 +832,9 @@ fn op_undo(action: Action, undo: Action) -> Op {
     }
 }
 
-fn set(dataset: &str, property: &str, value: &str) -> Action {
+fn set(dataset: &Dataset, property: &str, value: &str) -> Action {
     Action::ZfsSet {
-        dataset: dataset.to_string(),
+        dataset: dataset.clone(),
         property: property.to_string(),
         value: value.to_string(),
     }
@@ -883,10 +891,18 @@ struct Inputs<'a> {
     env: &'a PlanEnv,
     /// Without a trailing `/`.
     altroot: String,
-    be: String,
-    tmp: String,
-    old: String,
+    be: Dataset,
+    tmp: Dataset,
+    old: Dataset,
+    /// The received snapshot's name (without dataset).
     snap: String,
+    /// `TMP@SNAP`: what the base archive is received as.
+    tmp_snap: Snapshot,
+    /// `TMP@SNAP-<n>`: what each increment is received as.
+    tmp_increments: Vec<Snapshot>,
+    /// `BE@SNAP` and `BE@SNAP-<n>`: the same snapshots after the rename to the BE.
+    be_snap: Snapshot,
+    be_increments: Vec<Snapshot>,
     be_mountpoint: String,
     be_root: String,
     force: bool,
@@ -907,10 +923,19 @@ impl<'a> Inputs<'a> {
             return Err(PlanError::Env("the altroot is empty".into()));
         }
         let altroot = env.altroot.trim_end_matches('/');
-        let be = cfg.be_dataset();
-        let tmp = cfg.temp_dataset();
-        let old = cfg.old_dataset();
+        let be = cfg.be_dataset()?;
+        let tmp = cfg.temp_dataset()?;
+        let old = cfg.old_dataset()?;
         let snap = &cfg.options.snapshot;
+        let increment_snapshots = |dataset: &Dataset| {
+            (0..cfg.increments.len())
+                .map(|i| increment_snapshot(dataset, snap, i))
+                .collect::<Result<Vec<_>, _>>()
+        };
+        let tmp_snap = Snapshot::new(&tmp, snap)?;
+        let tmp_increments = increment_snapshots(&tmp)?;
+        let be_snap = Snapshot::new(&be, snap)?;
+        let be_increments = increment_snapshots(&be)?;
         let be_mountpoint = cfg.be_mountpoint();
         let be_root = format!("{altroot}{be_mountpoint}");
         let force = env.force || cfg.options.force;
@@ -979,6 +1004,10 @@ impl<'a> Inputs<'a> {
             tmp,
             old,
             snap: snap.clone(),
+            tmp_snap,
+            tmp_increments,
+            be_snap,
+            be_increments,
             be_mountpoint,
             be_root,
             force,
@@ -1144,13 +1173,14 @@ fn receive_step(x: &Inputs) -> Option<Step> {
         env,
         tmp,
         snap,
+        tmp_snap,
+        tmp_increments,
         archive_path,
         increment_paths,
         ..
     } = x;
     let increments = x.increments;
     let digest = x.digest;
-    let tmp_snap = format!("{tmp}@{snap}");
     let mut receive_ops = vec![
         op_undo(
             Action::Receive {
@@ -1166,7 +1196,7 @@ fn receive_step(x: &Inputs) -> Option<Step> {
                 digest,
             },
             Action::ZfsDestroy {
-                dataset: tmp.clone(),
+                dataset: tmp.clone().into(),
                 recursive: true,
                 if_exists: true,
             },
@@ -1183,9 +1213,9 @@ fn receive_step(x: &Inputs) -> Option<Step> {
     ];
     // Each increment lands as one more snapshot of the same temporary dataset
     // (`zfs receive -F`); destroying the dataset undoes them all.
-    for (i, path) in increment_paths.iter().enumerate() {
+    for (path, snapshot) in increment_paths.iter().zip(tmp_increments) {
         receive_ops.push(op(Action::Receive {
-            snapshot: increment_snapshot(tmp, snap, i),
+            snapshot: snapshot.clone(),
             archive: path.clone(),
             mode: ReceiveMode {
                 rollback: true,
@@ -1476,7 +1506,7 @@ fn switch_bootfs_step(x: &Inputs) -> Option<Step> {
         ops: vec![op(Action::ZpoolSet {
             pool: cfg.pool.clone(),
             property: "bootfs".into(),
-            value: be.clone(),
+            value: be.to_string(),
         })],
     })
 }
@@ -1484,21 +1514,26 @@ fn switch_bootfs_step(x: &Inputs) -> Option<Step> {
 /// The `cleanup` step.
 fn cleanup_step(x: &Inputs) -> Option<Step> {
     let Inputs {
-        cfg, be, old, snap, ..
+        cfg,
+        be,
+        old,
+        snap,
+        be_snap,
+        be_increments,
+        ..
     } = x;
     let force = x.force;
-    let increments = x.increments;
     let mut cleanup = Vec::new();
     if !cfg.keep_snapshot {
         // -r: the snapshot of the same name in every descendant (a recursive archive).
         cleanup.push(op(Action::ZfsDestroy {
-            dataset: format!("{be}@{snap}"),
+            dataset: be_snap.clone().into(),
             recursive: true,
             if_exists: true,
         }));
-        for i in 0..increments {
+        for snapshot in be_increments {
             cleanup.push(op(Action::ZfsDestroy {
-                dataset: increment_snapshot(be, snap, i),
+                dataset: snapshot.clone().into(),
                 recursive: false,
                 if_exists: true,
             }));
@@ -1506,7 +1541,7 @@ fn cleanup_step(x: &Inputs) -> Option<Step> {
     }
     if force {
         cleanup.push(op(Action::ZfsDestroy {
-            dataset: old.clone(),
+            dataset: old.clone().into(),
             recursive: true,
             if_exists: true,
         }));
@@ -1517,7 +1552,7 @@ fn cleanup_step(x: &Inputs) -> Option<Step> {
         description: if cfg.keep_snapshot {
             format!("mark {be} deployed (keeping @{snap})")
         } else {
-            format!("destroy {be}@{snap} and mark {be} deployed")
+            format!("destroy {be_snap} and mark {be} deployed")
         },
         ops: cleanup,
     })
@@ -1567,8 +1602,12 @@ impl Plan {
 }
 
 /// `DATASET@SNAP-<n>`: the snapshot increment `index` (0-based) is received as.
-pub fn increment_snapshot(dataset: &str, snap: &str, index: usize) -> String {
-    format!("{dataset}@{snap}-{}", index + 1)
+pub fn increment_snapshot(
+    dataset: &Dataset,
+    snap: &str,
+    index: usize,
+) -> Result<Snapshot, NameError> {
+    Snapshot::new(dataset, &format!("{snap}-{}", index + 1))
 }
 
 /// The parent of the temporary mountpoint (e.g. `/a/.zflash`), removed when empty; the
@@ -1736,6 +1775,33 @@ mod tests {
         )));
     }
 
+    /// Every snapshot name is built once, from validated parts: one that would be too
+    /// long (an increment's `-N` suffix on a 200-character snapshot name) is refused
+    /// when the plan is built, not by `zfs` half-way through a deploy.
+    #[test]
+    fn snapshot_names_are_checked_when_the_plan_is_built() {
+        let plan = build(&cfg("increments: [/x/p1.zfs]\n"), &env()).unwrap();
+        let receives: Vec<&Snapshot> = plan
+            .actions()
+            .filter_map(|a| match a {
+                Action::Receive { snapshot, .. } => Some(snapshot),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(receives[1].dataset(), plan.temp_dataset);
+        assert_eq!(receives[1].name(), "flar-1");
+        let long = "s".repeat(200);
+        let e = build(
+            &cfg(&format!(
+                "increments: [/x/p1.zfs]\noptions: {{snapshot: {long}}}\n"
+            )),
+            &env(),
+        )
+        .unwrap_err();
+        assert!(matches!(e, PlanError::Name(_)), "{e}");
+        assert!(e.to_string().contains("longer than 200 characters"), "{e}");
+    }
+
     #[test]
     fn plan_is_data_and_round_trips_through_json() {
         let plan = build(&cfg("hooks: [{name: h, argv: [/bin/true]}]\n"), &env()).unwrap();
@@ -1743,6 +1809,17 @@ mod tests {
         assert!(json.contains("\"action\": \"receive\""));
         let back: Plan = serde_json::from_str(&json).unwrap();
         assert_eq!(back, plan);
+        // Names are plain strings in JSON, and checked when read back: a plan edited to
+        // destroy `-rf` is refused, not run.
+        assert!(json.contains("\"snapshot\": \"rpool/ROOT/.zflash-tmp-s10gold@flar\""));
+        assert!(json.contains("\"dataset\": \"rpool/ROOT/s10gold@flar\""));
+        let edited = json.replace("\"rpool/ROOT/s10gold@flar\"", "\"rpool/ROOT/-rf\"");
+        let e = serde_json::from_str::<Plan>(&edited).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("`rpool/ROOT/-rf` is not a valid ZFS dataset name"),
+            "{e}"
+        );
         let hook = plan
             .steps
             .iter()
@@ -1866,16 +1943,13 @@ mod tests {
     fn child_datasets_are_handled_as_a_tree_found_at_run_time() {
         let plan = build(&cfg(""), &env()).unwrap();
         let step = |k: StepKind| plan.steps.iter().find(|s| s.kind == k).unwrap();
-        let be = "rpool/ROOT/s10gold".to_string();
+        let be = Dataset::new("rpool/ROOT/s10gold").unwrap();
+        let tmp = Dataset::new("rpool/ROOT/.zflash-tmp-s10gold").unwrap();
         let receive = step(StepKind::Receive);
         assert!(receive.ops[0].action.undo_armed_first());
         assert_eq!(
             receive.ops[1].action,
-            set(
-                "rpool/ROOT/.zflash-tmp-s10gold",
-                STATE_PROPERTY,
-                IN_PROGRESS
-            )
+            set(&tmp, STATE_PROPERTY, IN_PROGRESS)
         );
         assert_eq!(
             step(StepKind::SetProperties).ops[0].action,
@@ -1918,7 +1992,7 @@ mod tests {
         assert_eq!(
             step(StepKind::Cleanup).ops[0].action,
             Action::ZfsDestroy {
-                dataset: format!("{be}@flar"),
+                dataset: Name::Snapshot(be.snapshot("flar").unwrap()),
                 recursive: true,
                 if_exists: true
             }

@@ -7,15 +7,19 @@ use std::process::{Command, Stdio};
 
 use super::{RunError, Runner};
 use crate::plan::{self, Action};
+use zflash_zfs::Name;
 
 impl Runner<'_> {
     pub(super) fn apply(&mut self, action: &Action) -> Result<(), RunError> {
         let p = self.platform;
-        let act = |r: Result<String, crate::platform::CmdError>| {
-            r.map(|_| ()).map_err(|e| RunError::Action(e.to_string()))
+        let act = |r: Result<String, crate::platform::CommandError>| {
+            r.map(|_| ()).map_err(RunError::from)
         };
-        let io_err =
-            |what: &str, path: &str, e: io::Error| RunError::Action(format!("{what} {path}: {e}"));
+        let io_err = |what: &str, path: &str, source: io::Error| RunError::File {
+            what: what.to_string(),
+            path: path.to_string(),
+            source,
+        };
         match action {
             Action::Check(c) => self.check(c),
             Action::TakeLock { pool, dir } => {
@@ -47,15 +51,13 @@ impl Runner<'_> {
                     self.note(&format!("  {target} is already mounted; using it"));
                     return Ok(());
                 }
-                p.mount_nfs(source, target)
-                    .map_err(|e| RunError::Action(e.to_string()))
+                Ok(p.mount_nfs(source, target)?)
             }
             Action::Unmount { target } => {
                 if !p.is_mounted(target) {
                     return Ok(());
                 }
-                p.unmount(target)
-                    .map_err(|e| RunError::Action(e.to_string()))
+                Ok(p.unmount(target)?)
             }
             Action::Receive {
                 snapshot,
@@ -73,9 +75,9 @@ impl Runner<'_> {
             Action::RecordArchiveId { dataset, id } => {
                 // The runtime builds the plan it runs after the archives are opened: the
                 // id is always known here.
-                let id = id.as_deref().ok_or_else(|| {
-                    RunError::Action(format!("the archive id of {dataset} is not known"))
-                })?;
+                let id = id
+                    .as_deref()
+                    .ok_or_else(|| RunError::UnknownArchiveId(dataset.clone()))?;
                 act(p.zfs(&[
                     "set",
                     &format!("{}={id}", crate::plan::ARCHIVE_PROPERTY),
@@ -120,14 +122,14 @@ impl Runner<'_> {
                 if *if_exists && !p.exists(dataset) {
                     return Ok(());
                 }
-                if *recursive {
-                    if !dataset.contains('@') {
-                        self.unmount_tree(dataset)?;
-                    }
-                    act(p.zfs(&["destroy", "-r", dataset]))
-                } else {
-                    act(p.zfs(&["destroy", dataset]))
+                if !*recursive {
+                    return act(p.zfs(&["destroy", dataset]));
                 }
+                // A filesystem's tree is unmounted first (its snapshots are not mounted).
+                if let Name::Dataset(fs) = dataset {
+                    self.unmount_tree(fs)?;
+                }
+                act(p.zfs(&["destroy", "-r", dataset]))
             }
             Action::ZpoolSet {
                 pool,
@@ -170,18 +172,20 @@ impl Runner<'_> {
                 if fs::symlink_metadata(path).is_ok() {
                     Ok(())
                 } else {
-                    Err(RunError::Action(format!(
-                        "identity check: {path} should exist after the reset but does not"
-                    )))
+                    Err(RunError::Identity {
+                        path: path.clone(),
+                        present: true,
+                    })
                 }
             }
             Action::VerifyAbsent { path } => {
                 if fs::symlink_metadata(path).is_err() {
                     Ok(())
                 } else {
-                    Err(RunError::Action(format!(
-                        "identity check: {path} should be absent after the reset but exists"
-                    )))
+                    Err(RunError::Identity {
+                        path: path.clone(),
+                        present: false,
+                    })
                 }
             }
             Action::Run { argv } => {
@@ -189,7 +193,10 @@ impl Runner<'_> {
                     .args(&argv[1..])
                     .stdin(Stdio::null())
                     .output()
-                    .map_err(|e| RunError::Action(format!("cannot run {}: {e}", argv[0])))?;
+                    .map_err(|source| RunError::Spawn {
+                        program: argv[0].clone(),
+                        source,
+                    })?;
                 for l in String::from_utf8_lossy(&out.stdout)
                     .lines()
                     .chain(String::from_utf8_lossy(&out.stderr).lines())
@@ -199,11 +206,10 @@ impl Runner<'_> {
                 if out.status.success() {
                     Ok(())
                 } else {
-                    Err(RunError::Action(format!(
-                        "hook `{}` failed with {}",
-                        argv.join(" "),
-                        out.status
-                    )))
+                    Err(RunError::Hook {
+                        argv: argv.clone(),
+                        status: out.status,
+                    })
                 }
             }
         }
@@ -212,19 +218,16 @@ impl Runner<'_> {
     /// The dataset and its descendant filesystems, in name order (parents first):
     /// the children of a BE from a recursive archive are only known at run time.
     pub(super) fn tree(&self, dataset: &str) -> Result<Vec<String>, RunError> {
-        let out = self
-            .platform
-            .zfs(&[
-                "list",
-                "-H",
-                "-o",
-                "name",
-                "-r",
-                "-t",
-                "filesystem",
-                dataset,
-            ])
-            .map_err(|e| RunError::Action(e.to_string()))?;
+        let out = self.platform.zfs(&[
+            "list",
+            "-H",
+            "-o",
+            "name",
+            "-r",
+            "-t",
+            "filesystem",
+            dataset,
+        ])?;
         let mut names: Vec<String> = out.lines().map(str::to_string).collect();
         names.sort();
         Ok(names)
@@ -238,12 +241,10 @@ impl Runner<'_> {
         let p = self.platform;
         for ds in self.tree(dataset)? {
             if ds != dataset {
-                let source = p
-                    .zfs(&["get", "-H", "-o", "source", "mountpoint", &ds])
-                    .map_err(|e| RunError::Action(e.to_string()))?;
+                let source = p.zfs(&["get", "-H", "-o", "source", "mountpoint", &ds])?;
                 if !source.trim().starts_with("inherited") {
                     let value = p.zfs_get("mountpoint", &ds).unwrap_or_default();
-                    return Err(RunError::Action(format!(
+                    return Err(RunError::OwnMountpoint(format!(
                         "{ds} has its own mountpoint {value} ({}): a dataset inside a boot environment must inherit its mountpoint (as /var does); run `zfs inherit mountpoint` on that dataset of the golden image and capture again",
                         source.trim()
                     )));
@@ -252,8 +253,7 @@ impl Runner<'_> {
             if p.zfs_get("mounted", &ds).as_deref() == Some("yes") {
                 continue;
             }
-            p.zfs(&["mount", &ds])
-                .map_err(|e| RunError::Action(e.to_string()))?;
+            p.zfs(&["mount", &ds])?;
         }
         Ok(())
     }
@@ -266,8 +266,7 @@ impl Runner<'_> {
         }
         for ds in self.tree(dataset)?.iter().rev() {
             if p.zfs_get("mounted", ds).as_deref() == Some("yes") {
-                p.zfs(&["umount", ds])
-                    .map_err(|e| RunError::Action(e.to_string()))?;
+                p.zfs(&["umount", ds])?;
             }
         }
         Ok(())
@@ -276,8 +275,11 @@ impl Runner<'_> {
     pub(super) fn write_log(&self, to: &str) -> Result<(), RunError> {
         let mut text = self.log.join("\n");
         text.push('\n');
-        write_atomic(Path::new(to), text.as_bytes())
-            .map_err(|e| RunError::Action(format!("cannot write the log {to}: {e}")))
+        write_atomic(Path::new(to), text.as_bytes()).map_err(|source| RunError::File {
+            what: "cannot write the log".into(),
+            path: to.to_string(),
+            source,
+        })
     }
 
     /// Bring the log copy in the BE up to date: the last moment it is mounted.

@@ -21,7 +21,7 @@
 //! [`receive`] streams an archive into `zfs receive`, [`apply`] runs every other action.
 
 use std::fs;
-use std::io::{self, Write};
+use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -33,11 +33,14 @@ use crate::config::DeployConfig;
 use crate::input::{self, ArchiveInput};
 use crate::plan::{self, Action, Plan, PlanEnv, Step, StepKind};
 use crate::platform::Platform;
+use error::{Found, RunError};
 
 mod apply;
+mod error;
 mod preflight;
 mod receive;
 mod recover;
+mod refusal;
 
 /// Test hook: make the run die or fail right after a step (`ZFLASH_FAULT`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -270,38 +273,6 @@ impl Events {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-enum RunError {
-    #[error("preflight: {0}")]
-    Preflight(String),
-    #[error("{0}")]
-    Action(String),
-    #[error("archive damaged: {0}")]
-    Damaged(String),
-    #[error("injected failure after step {0}")]
-    Injected(String),
-    #[error(transparent)]
-    Lock(#[from] crate::lock::LockError),
-    #[error("preflight: {0}")]
-    Input(#[from] input::InputError),
-    #[error("preflight: {path}: {problem}")]
-    Recursive {
-        path: String,
-        problem: input::RecursiveError,
-    },
-}
-
-/// `ARCHIVE: what is wrong`, naming the archive once: a read error from
-/// `zflash-archive` already starts with the file's name.
-fn damage_message(archive_path: &str, e: &io::Error) -> String {
-    let text = e.to_string();
-    if text.starts_with(&format!("{archive_path}: ")) {
-        text
-    } else {
-        format!("{archive_path}: {text}")
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Recovery {
     Fresh,
@@ -357,7 +328,7 @@ pub fn finish(
         report: Report {
             outcome: Outcome::Failed,
             pool: cfg.pool.clone(),
-            be_dataset: cfg.be_dataset(),
+            be_dataset: cfg.root_dataset_name(""),
             archive: cfg.archive.to_string(),
             archive_id: None,
             previous_bootfs: None,
@@ -445,7 +416,7 @@ impl Runner<'_> {
         self.note(&format!(
             "deploying {} into {} (altroot {}, client {} {}/{})",
             cfg.archive,
-            cfg.be_dataset(),
+            cfg.root_dataset_name(""),
             self.opts.altroot,
             if self.opts.si_hostname.is_empty() {
                 "?"
@@ -463,8 +434,7 @@ impl Runner<'_> {
                 &self.opts.si_karch
             }
         ));
-        let pending = plan::build(cfg, &plan_env(self.opts, None))
-            .map_err(|e| RunError::Preflight(e.to_string()))?;
+        let pending = plan::build(cfg, &plan_env(self.opts, None))?;
         for kind in [StepKind::Lock, StepKind::MountSource] {
             if let Some(step) = pending.step(kind) {
                 self.run_step(step, 0, pending.steps.len())?;
@@ -493,8 +463,7 @@ impl Runner<'_> {
             .collect();
         self.report.archive = names.join(" + ");
         self.report.archive_id = Some(id.clone());
-        let plan = plan::build(cfg, &plan_env(self.opts, Some(id)))
-            .map_err(|e| RunError::Preflight(e.to_string()))?;
+        let plan = plan::build(cfg, &plan_env(self.opts, Some(id)))?;
         // What the clients' release has, for the checks of the preflight.
         self.release = plan.release.clone();
 
@@ -506,10 +475,10 @@ impl Runner<'_> {
             }
             let result = self.run_step(step, i, total);
             if committed && let Err(e) = result {
-                return Err(RunError::Action(format!(
-                    "{} is deployed and is bootfs, but the clean-up failed: {e}; run zflash finish again to finish it",
-                    plan.be_dataset
-                )));
+                return Err(RunError::AfterCommit {
+                    be: plan.be_dataset.clone(),
+                    source: Box::new(e),
+                });
             }
             result?;
             match (step.kind, self.recovery.clone()) {

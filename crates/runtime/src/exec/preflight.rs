@@ -7,35 +7,39 @@ use std::time::Instant;
 
 use serde_json::json;
 
-use super::{RunError, Runner, damage_message};
+use super::refusal::{ArchiveRefusal, Refusal};
+use super::{Found, RunError, Runner};
 use crate::input;
 use crate::plan::{self, ARCHIVE_PROPERTY, Check};
 
 impl Runner<'_> {
     pub(super) fn check(&mut self, c: &Check) -> Result<(), RunError> {
         let p = self.platform;
-        let fail = |m: String| Err(RunError::Preflight(m));
+        let fail = |refusal: Refusal| Err(RunError::Preflight(refusal));
         match c {
             Check::PoolImported { pool, altroot } => {
                 if p.zpool(&["list", "-H", "-o", "name", pool]).is_err() {
-                    return fail(format!("pool {pool} is not imported"));
+                    return fail(Refusal::PoolNotImported { pool: pool.clone() });
                 }
                 let actual = p
                     .zpool_get("altroot", pool)
-                    .map_err(|e| RunError::Preflight(e.to_string()))?;
+                    .map_err(RunError::PreflightCommand)?;
                 if !same_path(&actual, altroot) {
-                    return fail(format!(
-                        "pool {pool} is imported with altroot {actual}, not {altroot} (use --altroot)"
-                    ));
+                    return fail(Refusal::WrongAltroot {
+                        pool: pool.clone(),
+                        actual,
+                        expected: altroot.clone(),
+                    });
                 }
                 Ok(())
             }
             Check::BootfsSet { pool } => match self.bootfs() {
                 Some(b) if p.exists(&b) => Ok(()),
-                Some(b) => fail(format!("pool {pool}: bootfs {b} does not exist")),
-                None => fail(format!(
-                    "pool {pool} has no bootfs: this does not look like a JumpStart-installed root pool"
-                )),
+                Some(bootfs) => fail(Refusal::BootfsMissing {
+                    pool: pool.clone(),
+                    bootfs,
+                }),
+                None => fail(Refusal::NoBootfs { pool: pool.clone() }),
             },
             Check::DatasetFree { dataset } => {
                 if !p.exists(dataset) {
@@ -44,19 +48,13 @@ impl Runner<'_> {
                 let force = self.opts.force || self.cfg.options.force;
                 if !force {
                     let from = p.zfs_get(ARCHIVE_PROPERTY, dataset).unwrap_or_default();
-                    let origin = if from == "-" || from.is_empty() {
-                        "not deployed by zflash".to_string()
-                    } else {
-                        format!("deployed from {from}")
-                    };
-                    return fail(format!(
-                        "boot environment {dataset} already exists ({origin}); use --force to replace it"
-                    ));
+                    return fail(Refusal::BeExists {
+                        dataset: dataset.clone(),
+                        deployed_from: (from != "-" && !from.is_empty()).then_some(from),
+                    });
                 }
                 if self.bootfs().as_deref() == Some(dataset.as_str()) {
-                    return fail(format!(
-                        "boot environment {dataset} is the pool's bootfs (the installed BE): refusing to replace it even with --force; choose another be_name"
-                    ));
+                    return fail(Refusal::BeIsBootfs(dataset.clone()));
                 }
                 Ok(())
             }
@@ -73,13 +71,18 @@ impl Runner<'_> {
                     } else {
                         format!("{dir}/sysidcfg")
                     };
-                    fail(format!(
-                        "{path} is a directory, not a file: name the file itself (e.g. {example})"
-                    ))
+                    fail(Refusal::IsDirectory {
+                        path: path.clone(),
+                        example,
+                    })
                 }
-                _ => fs::File::open(path)
-                    .map(|_| ())
-                    .map_err(|e| RunError::Preflight(format!("cannot read {path}: {e}"))),
+                _ => fs::File::open(path).map(|_| ()).map_err(|source| {
+                    Refusal::FileUnreadable {
+                        path: path.clone(),
+                        source,
+                    }
+                    .into()
+                }),
             },
             // Opened (manifest, first BEGIN record) before the plan was built.
             Check::ArchiveReadable {
@@ -104,7 +107,7 @@ impl Runner<'_> {
         self.archives
             .iter()
             .position(|a| a.info().path == path)
-            .ok_or_else(|| RunError::Preflight(format!("archive {path} was not opened")))
+            .ok_or_else(|| RunError::NotOpened(path.to_string()))
     }
 
     /// `verify_first`: read the whole archive once (records, fletcher-4, digest against
@@ -113,9 +116,13 @@ impl Runner<'_> {
         let index = self.archive_index(path)?;
         self.note(&format!("  verifying {path} (verify_first)"));
         let t0 = Instant::now();
-        let mut reader = self.archives[index]
-            .reader()
-            .map_err(|e| RunError::Preflight(format!("cannot read archive {path}: {e}")))?;
+        let mut reader =
+            self.archives[index]
+                .reader()
+                .map_err(|source| Refusal::ArchiveUnreadable {
+                    path: path.to_string(),
+                    source,
+                })?;
         let result = io::copy(&mut reader, &mut io::sink()).and_then(|_| reader.finish());
         match result {
             Ok(summary) => {
@@ -127,10 +134,11 @@ impl Runner<'_> {
                 );
                 Ok(())
             }
-            Err(e) => Err(RunError::Damaged(format!(
-                "{} (found by verify_first, before any change)",
-                damage_message(path, &e)
-            ))),
+            Err(source) => Err(RunError::Damaged {
+                path: path.to_string(),
+                source,
+                found: Found::ByVerifyFirst,
+            }),
         }
     }
 
@@ -144,16 +152,20 @@ impl Runner<'_> {
         let index = self.archive_index(path)?;
         let info = self.archives[index].info().clone();
         let h = &info.header;
-        let fail = |m: String| Err(RunError::Preflight(format!("{}: {m}", info.path)));
+        let fail = |problem: ArchiveRefusal| {
+            Err(RunError::Preflight(Refusal::Archive {
+                path: info.path.clone(),
+                problem,
+            }))
+        };
         let compound = h.hdrtype != 1;
         if compound && (index > 0 || self.archives.len() > 1) {
-            return fail(format!(
-                "a compound stream (zfs send -R/-I/-p) of {} in a chain of archives; increments are deployed only on top of a plain full stream, and as plain incremental streams (a recursive archive is deployed on its own)",
-                h.toname
-            ));
+            return fail(ArchiveRefusal::CompoundInChain {
+                toname: h.toname.clone(),
+            });
         }
         if compound && let Some(why) = self.release.recursive_refusal() {
-            return fail(why);
+            return fail(ArchiveRefusal::Release(why));
         }
         // Every substream of a compound (`zfs send -R`) archive: read through once
         // (unless verify_first already did), before any change.
@@ -170,11 +182,12 @@ impl Runner<'_> {
                     Ok(summary) => {
                         self.walked.insert(index, summary.substreams);
                     }
-                    Err(e) => {
-                        return Err(RunError::Damaged(format!(
-                            "{} (found while checking the substreams, before any change)",
-                            damage_message(path, &e)
-                        )));
+                    Err(source) => {
+                        return Err(RunError::Damaged {
+                            path: path.to_string(),
+                            source,
+                            found: Found::CheckingSubstreams,
+                        });
                     }
                 }
             }
@@ -196,18 +209,17 @@ impl Runner<'_> {
             ));
         }
         if index == 0 && h.fromguid != 0 {
-            return fail(format!(
-                "an incremental stream of {} (from guid {:016x}); a boot environment needs a full stream (list increments under `increments`, after their base archive)",
-                h.toname, h.fromguid
-            ));
+            return fail(ArchiveRefusal::IncrementalBase {
+                toname: h.toname.clone(),
+                fromguid: h.fromguid,
+            });
         }
         if index > 0 {
             let prev = self.archives[index - 1].info();
             if h.fromguid == 0 {
-                return fail(format!(
-                    "listed as an increment but it is a full stream of {}; an increment is made with `zflash capture --from` or `zfs send -i`",
-                    h.toname
-                ));
+                return fail(ArchiveRefusal::FullAsIncrement {
+                    toname: h.toname.clone(),
+                });
             }
             let link = |i: &input::ArchiveInfo| zflash_archive::ChainLink {
                 path: i.path.clone().into(),
@@ -218,28 +230,27 @@ impl Runner<'_> {
                 .into_iter()
                 .next()
             {
-                return Err(RunError::Preflight(format!(
-                    "broken chain of archives: {problem} (increments must be listed in the order they were captured)"
-                )));
+                return Err(Refusal::BrokenChain(problem).into());
             }
         }
         if h.objset_type != 2 {
-            return fail(format!(
-                "the stream of {} is not a ZFS filesystem (objset type {})",
-                h.toname, h.objset_type
-            ));
+            return fail(ArchiveRefusal::NotFilesystem {
+                toname: h.toname.clone(),
+                objset_type: h.objset_type,
+            });
         }
         let version_text = p
             .zpool_get("version", pool)
-            .map_err(|e| RunError::Preflight(e.to_string()))?;
+            .map_err(RunError::PreflightCommand)?;
         // Feature-flag pools show `-` (or 5000).
         let version: u64 = version_text.parse().unwrap_or(5000);
         let refused = input::unsupported_features(features, version);
         if !refused.is_empty() {
-            return fail(format!(
-                "the stream uses feature(s) {} that pool {pool} (version {version_text}) cannot receive; capture the golden image with a sender matching the target pool version",
-                refused.join(", ")
-            ));
+            return fail(ArchiveRefusal::Features {
+                features: refused,
+                pool: pool.to_string(),
+                version: version_text,
+            });
         }
         if !info.architectures.is_empty() {
             let client_arch = if arch.is_empty() {
@@ -253,15 +264,11 @@ impl Runner<'_> {
                 .iter()
                 .any(|a| a == &client_arch || (!karch.is_empty() && a == karch));
             if !ok {
-                return fail(format!(
-                    "the archive is for {} but this client is {client_arch}{}",
-                    info.architectures.join(", "),
-                    if karch.is_empty() {
-                        String::new()
-                    } else {
-                        format!("/{karch}")
-                    }
-                ));
+                return fail(ArchiveRefusal::Architecture {
+                    archive: info.architectures.clone(),
+                    client: client_arch,
+                    karch: karch.clone(),
+                });
             }
         }
         if !self.opts.skip_space_check {
@@ -269,23 +276,19 @@ impl Runner<'_> {
             let avail: u64 = p
                 .zfs_get("available", &root)
                 .and_then(|v| v.parse().ok())
-                .ok_or_else(|| {
-                    RunError::Preflight(format!("cannot read the free space of {root}"))
-                })?;
+                .ok_or_else(|| Refusal::FreeSpaceUnknown(root.clone()))?;
             // The chain up to this archive is received into one dataset.
             let raw_size: u64 = self.archives[..=index]
                 .iter()
                 .map(|a| a.info().raw_size)
                 .sum();
             if raw_size > avail {
-                return fail(format!(
-                    "not enough space: the stream{} {raw_size} bytes, {root} has {avail} bytes available",
-                    if index > 0 {
-                        "s up to this increment are"
-                    } else {
-                        " is"
-                    }
-                ));
+                return fail(ArchiveRefusal::NoSpace {
+                    size: raw_size,
+                    root,
+                    available: avail,
+                    with_increments: index > 0,
+                });
             }
         }
         Ok(())

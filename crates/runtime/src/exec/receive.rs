@@ -1,29 +1,30 @@
 //! The receive: the archive read once, verified while it streams into `zfs receive`.
 
 use std::io::{self, IsTerminal, Read, Write};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use super::{Fault, RunError, Runner, damage_message, kill_self};
+use zflash_zfs::Snapshot;
+
+use super::{Fault, Found, RunError, Runner, kill_self};
 use crate::plan;
 
 impl Runner<'_> {
     pub(super) fn receive(
         &mut self,
-        snapshot: &str,
+        snapshot: &Snapshot,
         archive_path: &str,
         mode: &plan::ReceiveMode,
     ) -> Result<(), RunError> {
-        let index = self
-            .archive_index(archive_path)
-            .map_err(|e| RunError::Action(e.to_string()))?;
+        let index = self.archive_index(archive_path)?;
         let archive = &self.archives[index];
         let info = archive.info().clone();
-        let mut reader = archive
-            .reader()
-            .map_err(|e| RunError::Action(format!("cannot read archive {archive_path}: {e}")))?;
+        let mut reader = archive.reader().map_err(|source| RunError::Unreadable {
+            path: archive_path.to_string(),
+            source,
+        })?;
         // An increment goes on top of the previous archive's snapshot; `-F` rolls the
         // dataset back to it first (nothing should have changed it: it is not mounted).
         // A compound (`zfs send -R`) stream is received into the dataset, its children
@@ -31,31 +32,34 @@ impl Runner<'_> {
         // snapshot name: renamed to the plan's afterwards.
         let compound = info.header.hdrtype != 1;
         let mut args = vec!["receive"];
-        let (dataset, wanted_snap) = match (&mode.compound, compound) {
+        let compound_into = match (&mode.compound, compound) {
             (Some(c), true) => {
                 args.extend(["-u", c.dataset.as_str()]);
-                (c.dataset.as_str(), c.snapshot.as_str())
+                Some(c)
             }
             (None, true) => {
-                return Err(RunError::Action(format!(
-                    "{archive_path} is a compound (zfs send -R) stream, and this receive takes a plain one"
-                )));
+                return Err(RunError::CompoundNotExpected(archive_path.to_string()));
             }
             (_, false) => {
                 if mode.rollback {
                     args.push("-F");
                 }
                 args.push(snapshot);
-                (snapshot, "")
+                None
             }
         };
-        let mut child = Command::new(&self.platform.zfs)
+        let mut child = self
+            .platform
+            .zfs_command()
             .args(&args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .map_err(|e| RunError::Action(format!("cannot run {}: {e}", self.platform.zfs)))?;
+            .map_err(|source| RunError::Spawn {
+                program: self.platform.zfs.clone(),
+                source,
+            })?;
         let drain = |r: Option<Box<dyn Read + Send>>| {
             std::thread::spawn(move || {
                 let mut s = String::new();
@@ -132,9 +136,7 @@ impl Runner<'_> {
             }
         }
         drop(stdin);
-        let status = child
-            .wait()
-            .map_err(|e| RunError::Action(format!("waiting for zfs receive: {e}")))?;
+        let status = child.wait().map_err(RunError::Wait)?;
         let stderr = err_thread.join().unwrap_or_default();
         let stdout = out_thread.join().unwrap_or_default();
         if let Some(b) = bar {
@@ -146,28 +148,32 @@ impl Runner<'_> {
         self.report.receive_seconds += t0.elapsed().as_secs_f64();
         self.report.bytes_received += raw;
         self.report.bytes_stored += reader.position().0;
+        let damaged = |source| RunError::Damaged {
+            path: archive_path.to_string(),
+            source,
+            found: Found::WhileReceived,
+        };
         if let Some(e) = read_error {
-            return Err(RunError::Damaged(damage_message(archive_path, &e)));
+            return Err(damaged(e));
         }
         if !status.success() {
             let why = stderr.trim();
-            return Err(RunError::Action(format!(
-                "zfs receive {snapshot} failed: {}",
-                if why.is_empty() {
+            return Err(RunError::ReceiveFailed {
+                snapshot: snapshot.clone(),
+                why: if why.is_empty() {
                     status.to_string()
                 } else {
                     why.to_string()
-                }
-            )));
+                },
+            });
         }
-        if let Some(e) = write_error {
-            return Err(RunError::Action(format!(
-                "zfs receive {snapshot} stopped reading its input: {e}"
-            )));
+        if let Some(source) = write_error {
+            return Err(RunError::ReceiveStopped {
+                snapshot: snapshot.clone(),
+                source,
+            });
         }
-        let summary = reader
-            .finish()
-            .map_err(|e| RunError::Damaged(damage_message(archive_path, &e)))?;
+        let summary = reader.finish().map_err(damaged)?;
         self.events.emit(
             "received",
             json!({ "archive": archive_path, "summary": &summary }),
@@ -176,17 +182,19 @@ impl Runner<'_> {
         if index == 0 {
             self.report.sha256 = Some(summary.sha256);
         }
+        // The sender's snapshot name, from the stream's (foreign) `pool/fs@snap`.
         let sent_snap = info
             .header
             .toname
             .split_once('@')
             .map(|(_, s)| s)
             .unwrap_or("");
-        if compound && sent_snap != wanted_snap {
-            self.detail(&format!("  zfs rename -r {dataset}@{sent_snap} {snapshot}"));
-            self.platform
-                .zfs(&["rename", "-r", &format!("{dataset}@{sent_snap}"), snapshot])
-                .map_err(|e| RunError::Action(e.to_string()))?;
+        if let Some(c) = compound_into
+            && sent_snap != c.snapshot
+        {
+            let received = c.dataset.snapshot(sent_snap)?;
+            self.detail(&format!("  zfs rename -r {received} {snapshot}"));
+            self.platform.zfs(&["rename", "-r", &received, snapshot])?;
         }
         Ok(())
     }

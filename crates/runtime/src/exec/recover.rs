@@ -68,8 +68,7 @@ impl Runner<'_> {
         }
         if p.exists(old) && !p.exists(be) {
             self.note(&format!("restoring the parked {old} as {be}"));
-            p.zfs(&["rename", old, be])
-                .map_err(|e| RunError::Action(e.to_string()))?;
+            p.zfs(&["rename", old, be])?;
             self.report
                 .recovered
                 .push(format!("renamed the parked {old} back to {be}"));
@@ -84,7 +83,7 @@ impl Runner<'_> {
         match p.zfs(&["destroy", "-r", dataset]) {
             // Gone meanwhile (an interrupted receive discarding it): what we wanted.
             Err(_) if !p.exists(dataset) => Ok(()),
-            Err(e) => Err(RunError::Action(e.to_string())),
+            Err(e) => Err(e.into()),
             Ok(_) => Ok(()),
         }
     }
