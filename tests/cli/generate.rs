@@ -1504,7 +1504,12 @@ fn site_files_and_manifests_must_be_regular_files() {
         .status()
         .unwrap();
     assert!(made.success());
-    for site in [std::path::PathBuf::from("/dev/zero"), fifo.clone()] {
+    // A site problem like any other (exit 1, the Y001 rule), whatever the kind of file.
+    for (site, kind) in [
+        (std::path::PathBuf::from("/dev/zero"), "a character device"),
+        (fifo.clone(), "a FIFO"),
+        (tmp.path().to_path_buf(), "a directory"),
+    ] {
         zflash()
             .arg("generate")
             .arg(&site)
@@ -1512,8 +1517,11 @@ fn site_files_and_manifests_must_be_regular_files() {
             .arg(tmp.path().join("js"))
             .timeout(std::time::Duration::from_secs(20))
             .assert()
-            .code(2)
-            .stderr(predicate::str::contains("not a regular file"));
+            .code(1)
+            .stderr(predicate::str::contains(format!(
+                "error[Y001]: not a regular file ({kind})"
+            )))
+            .stderr(predicate::str::contains(format!("--> {}", site.display())));
     }
     // The same for a manifest named by the site file: a site problem at its line.
     let text = std::fs::read_to_string(repo().join("fixtures/sites/minimal.yaml"))
