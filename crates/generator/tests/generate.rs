@@ -206,6 +206,38 @@ fn bad_sites_report_every_problem_with_path_line_and_column() {
             ],
         ),
         (
+            "shape-and-value.yaml",
+            &[
+                (
+                    "4:11",
+                    "version: invalid type: string \"1\", expected a whole number",
+                ),
+                (
+                    "14:18",
+                    "archives.a.compression: unknown value \"gz\": expected one of `none`, `gzip`, `zstd`",
+                ),
+                (
+                    "21:22",
+                    "protocol_ipv6: invalid type: string \"yes\", expected `true` or `false`",
+                ),
+                (
+                    "26:14",
+                    "classes.desk.deploy.hooks: invalid type: string \"motd\", expected a list",
+                ),
+                ("30:9", "invalid IP address of \"ws1\" \"10.1.1.300\""),
+                ("31:5", "clients[1]: missing required key `mac`"),
+                (
+                    "33:62",
+                    "`mac` is inside the braces `{…}` of clients[2].sysidcfg, which has no such key, and clients[2] lacks it",
+                ),
+                (
+                    "34:15",
+                    "clients[3].hostname: invalid type: sequence, expected a string",
+                ),
+                ("37:11", "unknown arch \"x86\""),
+            ],
+        ),
+        (
             "duplicate-keys.yaml",
             &[
                 ("13:3", "duplicate key `a`: already given at line 11"),
@@ -256,6 +288,29 @@ fn bad_sites_report_every_problem_with_path_line_and_column() {
         let shown = errors.to_string();
         assert!(shown.contains(&path.display().to_string()), "{shown}");
     }
+}
+
+/// Shape and value mistakes together, as the user sees them (codes, excerpts): the rendered
+/// report of `fixtures/sites/bad/shape-and-value.yaml`.
+#[test]
+fn shape_and_value_mistakes_render_like_check_findings() {
+    let path = site("bad/shape-and-value.yaml");
+    let mut errors = match generate(&path) {
+        Err(GenerateError::Site(e)) => e,
+        other => panic!("expected site errors, got {other:?}"),
+    };
+    errors.path = PathBuf::from("fixtures/sites/bad/shape-and-value.yaml");
+    let report = zflash_parser::check::CheckReport {
+        files: vec![errors.report()],
+        files_checked: 1,
+        rules_ok: Vec::new(),
+    };
+    let text = zflash_parser::render::render(
+        &report,
+        zflash_parser::render::Format::Human,
+        &zflash_parser::render::RenderOptions::default(),
+    );
+    insta::assert_snapshot!("shape_and_value_human", text);
 }
 
 #[test]

@@ -14,7 +14,7 @@
 //! placeholder of the expected shape, unknown keys and repeated keys left out), so that the
 //! value checks can run on the rest of the file in the same run: a site with shape and
 //! value mistakes reports them all. Problems the placeholders themselves cause are dropped
-//! (see [`Shape::caused_by_repair`]).
+//! (see [`Shape::caused_by_repair`]); others that name one read well (`<clients[3].hostname>`).
 
 use std::collections::HashSet;
 
@@ -22,9 +22,6 @@ use serde_json::{Map, Value};
 
 use super::suggestion;
 use super::tree::{Kind, Node, Pos};
-
-/// A placeholder string: a value message quoting it is about a repair, not the file.
-const PLACEHOLDER: &str = "\u{1}zflash-placeholder";
 
 /// One shape problem.
 #[derive(Debug, Clone)]
@@ -48,13 +45,24 @@ pub struct Shape {
     /// Positions of replaced values and of their keys: a value problem there is caused by
     /// the placeholder.
     replaced: HashSet<Pos>,
+    /// Positions of mappings that lacked a required key (filled in with a placeholder).
+    filled: HashSet<Pos>,
+    /// The placeholder strings: `<clients[3].hostname>`, invalid everywhere (`<` is a
+    /// shell metacharacter), and readable where another problem names them.
+    placeholders: Vec<String>,
 }
 
 impl Shape {
     /// Whether a value problem at `pos` with `message` comes from a placeholder rather than
     /// from the file.
     pub fn caused_by_repair(&self, pos: Option<Pos>, message: &str) -> bool {
-        message.contains("zflash-placeholder") || pos.is_some_and(|p| self.replaced.contains(&p))
+        let Some(pos) = pos else { return false };
+        self.replaced.contains(&pos)
+            || (self.filled.contains(&pos)
+                && self
+                    .placeholders
+                    .iter()
+                    .any(|p| message.contains(p.as_str())))
     }
 }
 
@@ -86,6 +94,8 @@ pub fn check(schema: &Value, root: &Node, text: &str) -> Shape {
         lines: &lines,
         problems: Vec::new(),
         replaced: HashSet::new(),
+        filled: HashSet::new(),
+        placeholders: Vec::new(),
         missing: Vec::new(),
         unknown: Vec::new(),
         record: true,
@@ -94,7 +104,7 @@ pub fn check(schema: &Value, root: &Node, text: &str) -> Shape {
         Some(v) => v,
         None => {
             w.replaced.insert(root.pos);
-            w.minimal(schema)
+            w.minimal(schema, "")
         }
     };
     let (misplaced, explained) = misplaced_keys(&w.missing, &w.unknown);
@@ -110,6 +120,8 @@ pub fn check(schema: &Value, root: &Node, text: &str) -> Shape {
         misplaced,
         repaired,
         replaced: w.replaced,
+        filled: w.filled,
+        placeholders: w.placeholders,
     }
 }
 
@@ -118,6 +130,8 @@ struct Walker<'a> {
     lines: &'a [&'a str],
     problems: Vec<Problem>,
     replaced: HashSet<Pos>,
+    filled: HashSet<Pos>,
+    placeholders: Vec<String>,
     missing: Vec<Missing>,
     unknown: Vec<Unknown>,
     /// False while trying the alternatives of an untagged `anyOf`.
@@ -298,14 +312,14 @@ impl<'a> Walker<'a> {
 
     /// A value of the shape `s` describes that yaml_serde accepts (the placeholder of a
     /// value that is wrong or missing).
-    fn minimal(&self, s: &'a Value) -> Value {
+    fn minimal(&mut self, s: &'a Value, at: &str) -> Value {
         let s = self.resolve(s);
         if let Some(c) = s.get("const") {
             return c.clone();
         }
         if let Some(alts) = s.get("anyOf").and_then(Value::as_array) {
             return match alts.iter().find(|a| types_of(a) != ["null"]) {
-                Some(a) => self.minimal(a),
+                Some(a) => self.minimal(a, at),
                 None => Value::Null,
             };
         }
@@ -314,11 +328,15 @@ impl<'a> Walker<'a> {
             .and_then(Value::as_array)
             .and_then(|a| a.first())
         {
-            return self.minimal(first);
+            return self.minimal(first, at);
         }
         let types = types_of(s);
         match types.iter().find(|t| **t != "null").copied() {
-            Some("string") => Value::String(PLACEHOLDER.into()),
+            Some("string") => {
+                let placeholder = format!("<{}>", here(at));
+                self.placeholders.push(placeholder.clone());
+                Value::String(placeholder)
+            }
             Some("integer") => Value::from(int_bounds(s).0.max(0) as u64),
             Some("number") => Value::from(0),
             Some("boolean") => Value::Bool(false),
@@ -332,7 +350,8 @@ impl<'a> Walker<'a> {
                     .flatten()
                     .filter_map(Value::as_str)
                 {
-                    m.insert(key.to_string(), self.minimal(&s["properties"][key]));
+                    let value = self.minimal(&s["properties"][key], &child(at, key));
+                    m.insert(key.to_string(), value);
                 }
                 Value::Object(m)
             }
@@ -459,7 +478,7 @@ impl<'a> Walker<'a> {
                             Some(v) => v,
                             None => {
                                 self.replaced.insert(item.pos);
-                                self.minimal(is)
+                                self.minimal(is, &path)
                             }
                         },
                         None => generic(item),
@@ -611,7 +630,7 @@ impl<'a> Walker<'a> {
                 None => {
                     self.replaced.insert(v.pos);
                     self.replaced.insert(k.pos);
-                    self.minimal(schema)
+                    self.minimal(schema, &path)
                 }
             };
             out.insert(name.to_string(), value);
@@ -646,7 +665,13 @@ impl<'a> Walker<'a> {
                 "Y003",
                 format!("{}: missing required key `{req}`", here(at)),
             );
-            out.insert(req.to_string(), self.minimal(&s["properties"][req]));
+            self.filled.insert(pos);
+            self.filled.insert(node.pos);
+            if let Some(k) = key {
+                self.filled.insert(k);
+            }
+            let value = self.minimal(&s["properties"][req], &child(at, req));
+            out.insert(req.to_string(), value);
         }
         Value::Object(out)
     }
@@ -705,24 +730,20 @@ fn misplaced_keys(missing: &[Missing], unknown: &[Unknown]) -> (Vec<(Pos, String
         let owner = here(&u.at);
         let lacking = here(&m.at);
         let message = if m.flow || u.flow {
-            let (braces, fix) = if within(&u.at, &m.at) {
-                (
-                    format!("it is inside the braces `{{…}}` of {owner}"),
-                    format!("move it out of them, into {lacking}"),
+            if within(&u.at, &m.at) {
+                format!(
+                    "`{}` is inside the braces `{{…}}` of {owner}, which has no such key, and {lacking} lacks it: move it out of those braces",
+                    u.key
                 )
             } else {
-                (
-                    format!("it is outside the braces `{{…}}` of {lacking}"),
-                    format!("move it inside {lacking}'s braces"),
+                format!(
+                    "`{}` is outside the braces `{{…}}` of {lacking}, which lacks it, and {owner} has no such key: move it inside those braces",
+                    u.key
                 )
-            };
-            format!(
-                "`{}` is read as a key of {owner}, where it does not belong, and {lacking} lacks `{}`: {braces} ({fix})",
-                u.key, m.key
-            )
+            }
         } else {
             format!(
-                "`{}` is indented {} spaces, the keys of {lacking} {}: YAML nests by indentation, so it is read as a key of {owner}, where it does not belong, and {lacking} lacks it",
+                "`{}` is indented {} spaces, the keys of {lacking} {}: YAML nests by indentation, so it is read as a key of {owner}, which has no such key, and {lacking} lacks it",
                 u.key,
                 u.pos.column - 1,
                 m.pos.column - 1
@@ -895,9 +916,8 @@ clients:
         assert_eq!(s.misplaced.len(), 1);
         assert_eq!((s.misplaced[0].0.line, s.misplaced[0].0.column), (14, 31));
         assert!(
-            s.misplaced[0].1.contains(
-                "it is inside the braces `{…}` of clients[0].sysidcfg (move it out of them, into clients[0])"
-            ),
+            s.misplaced[0].1
+                == "`mac` is inside the braces `{…}` of clients[0].sysidcfg, which has no such key, and clients[0] lacks it: move it out of those braces",
             "{}",
             s.misplaced[0].1
         );
