@@ -223,22 +223,25 @@ fn deserialize(text: &str, duplicates: &[tree::Duplicate]) -> Result<SiteFile, S
             // Already reported, at the key itself.
             message.clear();
         }
-        // Shape (serde's words) or syntax (the YAML parser's).
-        let shape = [
-            "unknown field",
-            "missing field",
+        // Keys, types (serde's words) or syntax (the YAML parser's).
+        let has = |words: &[&str]| words.iter().any(|w| message.contains(w));
+        let code = if has(&["unknown field", "missing field"]) {
+            "Y003"
+        } else if has(&[
             "invalid type",
             "unknown variant",
             "invalid value",
             "invalid length",
-        ]
-        .iter()
-        .any(|w| message.contains(w));
+        ]) {
+            "Y004"
+        } else {
+            "Y001"
+        };
         SiteProblem {
             line: loc.as_ref().map(|l| l.line()),
             column: loc.as_ref().map(|l| l.column()),
             message,
-            code: if shape { "Y003" } else { "Y001" },
+            code,
         }
     })
 }

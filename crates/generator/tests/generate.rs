@@ -322,7 +322,10 @@ fn zstd_archive_with_the_shell_finish_is_refused() {
         .replace("s10s_u6wos_07_flar.zfs", "s10s_u6wos_07_flar.zfs.zst");
     std::fs::write(&p, text).unwrap();
     let err = generate(&p).unwrap_err().to_string();
-    assert!(err.contains("zstd-compressed"), "{err}");
+    assert!(
+        err.contains("zstd.yaml:15:14: class \"s10u6\": archive \"flar\" is zstd-compressed"),
+        "{err}"
+    );
     assert!(err.contains("finish: native"), "{err}");
 }
 
@@ -499,7 +502,11 @@ fn shared_problems_are_reported_once() {
     assert!(text.contains("2 problems"), "{text}");
     assert_eq!(text.matches("invalid netmask").count(), 1, "{text}");
     assert!(
-        text.contains("defaults.class \"s10u7\" is not a class"),
+        text.contains("shared.yaml:26:16: invalid netmask \"255.255.0.255\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("shared.yaml:21:10: defaults.class \"s10u7\" is not a class"),
         "{text}"
     );
     assert!(!text.contains("there is no defaults.class"), "{text}");
@@ -520,7 +527,7 @@ fn wrong_yaml_type_names_no_rust_struct() {
     };
     assert!(
         text.contains(
-            "defaults.sysidcfg: invalid type: sequence, expected a mapping of `key: value` lines"
+            "type.yaml:21:13: defaults.sysidcfg: invalid type: sequence, expected a mapping of `key: value` lines"
         ),
         "{text}"
     );
