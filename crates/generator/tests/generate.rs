@@ -1044,149 +1044,54 @@ fn generated_stream_kind_reads_the_header_type_in_both_byte_orders() {
     }
 }
 
-/// Every string field of a site file, with a valid value: `(name, value)`; the template
-/// below names them `@name@`.
-const FIELDS: &[(&str, &str)] = &[
-    ("server_hostname", "js01"),
-    ("server_ip", "10.1.1.5"),
-    ("install_image", "/export/install/s10u6"),
-    ("release", "9/10"),
-    ("config_dir", "/export/jumpstart"),
-    ("archive_name", "gold"),
-    ("location", "js01:/export/flash/gold.zfs.gz"),
-    (
-        "sha256",
-        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-    ),
-    ("inc_location", "/flash/gold-p1.zfs"),
-    ("class_name", "desk"),
-    ("pool", "rpool"),
-    ("disk", "c0t0d0s0"),
-    ("pool_size", "auto"),
-    ("swap_size", "2g"),
-    ("dump_size", "auto"),
-    ("bename", "s10u6_req"),
-    ("cluster", "SUNWCreq"),
-    ("profile_locale", "C"),
-    ("be", "gold"),
-    ("prop_name", "compression"),
-    ("prop_value", "on"),
-    ("create", "reconfigure"),
-    ("remove", "etc/nodename"),
-    ("hook_name", "motd"),
-    ("hook_arg", "/usr/bin/true"),
-    ("hostname", "ws1"),
-    ("mac", "8:0:20:0:0:1"),
-    ("ip", "10.1.1.11"),
-    ("arch", "sparc"),
-    ("karch", "sun4u"),
-    ("match", "karch sun4u"),
-    ("locale", "C"),
-    ("timezone", "GMT"),
-    ("terminal", "vt100"),
-    ("timeserver", "localhost"),
-    ("keyboard", "US-English"),
-    ("domain_name", "example.com"),
-    ("name_server", "10.1.1.2"),
-    ("search", "example.com"),
-    ("interface", "PRIMARY"),
-    ("netmask", "255.255.255.0"),
-    ("default_route", "10.1.1.1"),
-    ("root_password", "Xy3kP0qLm9ZbA"),
-    ("nfs4_domain", "dynamic"),
-    ("service_profile", "limited_net"),
-    ("auto_reg", "disable"),
-    ("fdisk", "rootdisk solaris all"),
-];
+/// The field template, `fixtures/sites/fields.yaml.in`: every string field of a site
+/// file as `@name=valid value@` (`@name@` when used again). Returns the template and the
+/// fields, `(name, valid value)`, in order of first use.
+fn field_template() -> (String, Vec<(String, String)>) {
+    let text: String = std::fs::read_to_string(repo().join("fixtures/sites/fields.yaml.in"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut rest = text.as_str();
+    while let Some(start) = rest.find('@') {
+        let end = start + 1 + rest[start + 1..].find('@').expect("a closing @");
+        if let Some((name, good)) = rest[start + 1..end].split_once('=') {
+            fields.push((name.to_string(), good.to_string()));
+        }
+        rest = &rest[end + 1..];
+    }
+    (text, fields)
+}
 
-const TEMPLATE: &str = "version: 1
-server:
-  hostname: @server_hostname@
-  ip: @server_ip@
-  install_image: @install_image@
-  release: @release@
-  config_dir: @config_dir@
-archives:
-  @archive_name@:
-    location: @location@
-    sha256: @sha256@
-    increments:
-      - location: @inc_location@
-classes:
-  @class_name@:
-    archive: @archive_name@
-    finish: native
-    profile:
-      pool: @pool@
-      disks: [@disk@]
-      pool_size: @pool_size@
-      swap_size: @swap_size@
-      dump_size: @dump_size@
-      bename: @bename@
-      cluster: @cluster@
-      locale: @profile_locale@
-    deploy:
-      be: @be@
-      properties:
-        @prop_name@: @prop_value@
-      identity:
-        create: [@create@]
-        remove: [@remove@]
-      hooks:
-        - name: @hook_name@
-          argv: [@hook_arg@]
-  pc:
-    archive: @archive_name@
-    finish: native
-    profile:
-      disks: [any]
-      fdisk: [@fdisk@]
-    deploy:
-      be: pcbe
-defaults:
-  class: @class_name@
-  sysidcfg:
-    timezone: @timezone@
-    root_password: @root_password@
-    locale: @locale@
-    terminal: @terminal@
-    timeserver: @timeserver@
-    keyboard: @keyboard@
-    nfs4_domain: @nfs4_domain@
-    service_profile: @service_profile@
-    auto_reg: @auto_reg@
-    name_service: {type: DNS, domain_name: @domain_name@, name_servers: [@name_server@], search: [@search@]}
-    network_interface:
-      interface: @interface@
-      netmask: @netmask@
-      default_route: @default_route@
-clients:
-  - hostname: @hostname@
-    mac: @mac@
-    ip: @ip@
-    arch: @arch@
-    karch: @karch@
-    match: [@match@]
-  - hostname: pc1
-    mac: 8:0:20:0:0:2
-    ip: 10.1.1.12
-    arch: i386
-    class: pc
-";
+static FIELDS: std::sync::LazyLock<(String, Vec<(String, String)>)> =
+    std::sync::LazyLock::new(field_template);
+
+/// The name of field `which`.
+fn field_name(which: usize) -> &'static str {
+    &FIELDS.1[which].0
+}
 
 /// The template with field `which` set to `value` and every other field valid; each
 /// value is a YAML double-quoted string (JSON's escapes are YAML's).
 fn site_with(which: usize, value: &str) -> String {
-    let mut text = TEMPLATE.to_string();
-    for (i, (name, good)) in FIELDS.iter().enumerate() {
+    let (template, fields) = &*FIELDS;
+    let mut text = template.clone();
+    for (i, (name, good)) in fields.iter().enumerate() {
         let v = if i == which { value } else { good };
-        text = text.replace(&format!("@{name}@"), &serde_json::to_string(v).unwrap());
+        let quoted = serde_json::to_string(v).unwrap();
+        text = text
+            .replace(&format!("@{name}={good}@"), &quoted)
+            .replace(&format!("@{name}@"), &quoted);
     }
     text
 }
 
 #[test]
 fn the_field_template_is_valid() {
+    assert_eq!(FIELDS.1.len(), 47, "{:?}", FIELDS.1);
     let tmp = tempfile::tempdir().unwrap();
     let p = tmp.path().join("site.yaml");
     std::fs::write(&p, site_with(usize::MAX, "")).unwrap();
@@ -1227,7 +1132,7 @@ proptest! {
     /// failed self-check, a template error or a panic.
     #[test]
     fn any_string_in_any_field_is_generated_or_refused_with_a_line(
-        which in 0..FIELDS.len(),
+        which in 0..FIELDS.1.len(),
         value in nasty_string(),
     ) {
         let tmp = tempfile::tempdir().unwrap();
@@ -1238,15 +1143,15 @@ proptest! {
         match generate(&p) {
             Ok(files) => {
                 output::write(&tmp.path().join("js"), &files, false)
-                    .unwrap_or_else(|e| panic!("{}={value:?}: {e}", FIELDS[which].0));
+                    .unwrap_or_else(|e| panic!("{}={value:?}: {e}", field_name(which)));
             }
             Err(GenerateError::Site(e)) => {
                 for problem in &e.problems {
                     prop_assert!(problem.line.is_some() && problem.column.is_some(),
-                        "{}={value:?}: no position: {}", FIELDS[which].0, problem.message);
+                        "{}={value:?}: no position: {}", field_name(which), problem.message);
                 }
             }
-            Err(other) => prop_assert!(false, "{}={value:?}: {other}", FIELDS[which].0),
+            Err(other) => prop_assert!(false, "{}={value:?}: {other}", field_name(which)),
         }
     }
 }
@@ -1311,8 +1216,9 @@ fn check_and_generate_agree_on_password_hashes() {
         "secret".to_string(),
     ];
     let field = FIELDS
+        .1
         .iter()
-        .position(|(n, _)| *n == "root_password")
+        .position(|(n, _)| n == "root_password")
         .unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let p = tmp.path().join("site.yaml");
