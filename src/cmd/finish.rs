@@ -77,9 +77,11 @@ pub fn run(args: Args, global: super::Global) -> anyhow::Result<ExitCode> {
     }
     // Problems of the config are findings (D101) rendered like `check`'s, with the line,
     // column and excerpt; only an unreadable file is a plain error.
-    if let Ok(report) = zflash_generator::deploy_check::check_file(&config_path)
-        && !report.findings.is_empty()
-    {
+    // A config that cannot be read as a regular file (a FIFO, `/dev/zero`, a directory)
+    // is refused here, before anything else would read it without end.
+    let report =
+        zflash_generator::deploy_check::check_file(&config_path).map_err(anyhow::Error::msg)?;
+    if !report.findings.is_empty() {
         let report = zflash_parser::check::CheckReport {
             files: vec![report],
             files_checked: 1,
