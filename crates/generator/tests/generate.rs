@@ -1262,7 +1262,20 @@ fn wrong_indentation_is_said_as_such() {
             "     ip: 192.168.10.21",
             "29:6: `ip` is indented 5 spaces, its siblings 4",
         ),
+        // YAML reads it (as a key of the document), and the client lacks it.
+        (
+            "    mac: 08:00:20:c0:ff:ee\n    ip: 192.168.10.21\n",
+            "    ip: 192.168.10.21\nmac: 08:00:20:c0:ff:ee\n",
+            "29:1: `mac` is indented 0 spaces, the keys of clients[0] 4: YAML nests by indentation, so it is read as a key of the site file",
+        ),
+        // The same in flow style: inside the braces of the client's sysidcfg.
+        (
+            "    mac: 08:00:20:c0:ff:ee\n    ip: 192.168.10.21\n",
+            "    ip: 192.168.10.21\n    sysidcfg: {mac: 08:00:20:c0:ff:ee}\n",
+            "29:16: `mac` is inside the braces `{…}` of clients[0].sysidcfg, which has no such key, and clients[0] lacks it",
+        ),
     ] {
+        assert!(minimal.contains(from), "{from}");
         std::fs::write(&p, minimal.replace(from, to)).unwrap();
         match generate(&p) {
             Err(GenerateError::Site(e)) => {

@@ -886,6 +886,110 @@ clients:
         assert!(wrong.is_empty(), "{wrong:#?}");
     }
 
+    /// Every field of the property tests' site template (`fixtures/sites/fields.yaml.in`),
+    /// and the non-string keys, set to each of a set of YAML values of every type: the walk
+    /// finds a problem exactly when yaml_serde refuses the file (for a shape reason), and
+    /// its repaired document is what yaml_serde reads when it accepts it.
+    #[test]
+    fn the_walk_agrees_with_yaml_serde_on_every_field_and_kind_of_value() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fixtures/sites/fields.yaml.in"
+        );
+        let mut template: String = std::fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        for (literal, name) in [
+            ("version: 1", "version: @version=1@"),
+            (
+                "finish: native\n    profile:\n      pool",
+                "finish: @finish=native@\n    profile:\n      pool",
+            ),
+        ] {
+            assert!(template.contains(literal), "{literal}");
+            template = template.replacen(literal, name, 1);
+        }
+        let mut fields: Vec<(String, String)> = Vec::new();
+        let mut rest = template.as_str();
+        while let Some(start) = rest.find('@') {
+            let end = start + 1 + rest[start + 1..].find('@').unwrap();
+            if let Some((name, good)) = rest[start + 1..end].split_once('=') {
+                fields.push((name.to_string(), good.to_string()));
+            }
+            rest = &rest[end + 1..];
+        }
+        let values = [
+            "x", "\"x\"", "'1'", "1", "-1", "0x10", "1.5", ".inf", "true", "yes", "~", "null",
+            "\"\"", "[a]", "[]", "{a: b}", "{}", "native", "NONE",
+        ];
+        let schema: Value = serde_json::from_str(&crate::site::json_schema()).unwrap();
+        let shape_words = [
+            "invalid type",
+            "unknown variant",
+            "missing field",
+            "unknown field",
+            "invalid value",
+            "invalid length",
+            "duplicate",
+        ];
+        let (mut compared, mut wrong) = (0, Vec::new());
+        for (which, (field, _)) in fields.iter().enumerate() {
+            for value in values {
+                let mut text = template.clone();
+                for (i, (name, good)) in fields.iter().enumerate() {
+                    let v = if i == which { value } else { good.as_str() };
+                    let v = if i == which || name == "version" || name == "finish" {
+                        v.to_string()
+                    } else {
+                        serde_json::to_string(v).unwrap()
+                    };
+                    text = text
+                        .replace(&format!("@{name}={good}@"), &v)
+                        .replace(&format!("@{name}@"), &v);
+                }
+                let Ok(tree) = tree::parse(&text) else {
+                    continue;
+                };
+                let serde = serde_yaml::from_str::<crate::site::SiteFile>(&text);
+                if let Err(e) = &serde
+                    && !shape_words.iter().any(|w| e.to_string().contains(w))
+                {
+                    continue; // a syntax difference between the two YAML parsers
+                }
+                compared += 1;
+                let got = check(&schema, tree.root.as_deref().unwrap(), &text);
+                // (No value here makes an unknown key: those are `keys`' part.)
+                let clean = got.problems.is_empty() && tree.duplicates.is_empty();
+                if clean != serde.is_ok() {
+                    wrong.push(format!(
+                        "{field}={value}: walk {:?}, serde {:?}",
+                        got.problems,
+                        serde.as_ref().err().map(ToString::to_string)
+                    ));
+                    continue;
+                }
+                match (
+                    &serde,
+                    serde_json::from_value::<crate::site::SiteFile>(got.repaired),
+                ) {
+                    (_, Err(e)) => wrong.push(format!("{field}={value}: repaired: {e}")),
+                    (Ok(file), Ok(repaired))
+                        if serde_json::to_value(file).unwrap()
+                            != serde_json::to_value(&repaired).unwrap() =>
+                    {
+                        wrong.push(format!("{field}={value}: repaired differs"));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{wrong:#?}");
+        assert!(compared > 500, "{compared}");
+    }
+
     /// A section another change may add (servers with roles, replicas): the walk covers it
     /// from its derived schema alone, agreeing with yaml_serde on every edit.
     #[test]
