@@ -15,6 +15,10 @@
 //! value checks can run on the rest of the file in the same run: a site with shape and
 //! value mistakes reports them all. Problems the placeholders themselves cause are dropped
 //! (see [`Shape::caused_by_repair`]); others that name one read well (`<clients[3].hostname>`).
+//!
+//! YAML tags (`!!str 1`) are not looked at: where one changes what yaml_serde makes of a
+//! value, yaml_serde's own error is reported (it still reads the file when the walk finds
+//! nothing).
 
 use std::collections::HashSet;
 
@@ -49,7 +53,7 @@ pub struct Shape {
     filled: HashSet<Pos>,
     /// The placeholder strings: `<clients[3].hostname>`, invalid everywhere (`<` is a
     /// shell metacharacter), and readable where another problem names them.
-    placeholders: Vec<String>,
+    placeholders: HashSet<String>,
 }
 
 impl Shape {
@@ -58,11 +62,16 @@ impl Shape {
     pub fn caused_by_repair(&self, pos: Option<Pos>, message: &str) -> bool {
         let Some(pos) = pos else { return false };
         self.replaced.contains(&pos)
-            || (self.filled.contains(&pos)
-                && self
-                    .placeholders
-                    .iter()
-                    .any(|p| message.contains(p.as_str())))
+            || (self.filled.contains(&pos) && self.names_a_placeholder(message))
+    }
+
+    /// Whether `message` quotes one of the placeholders (each `<…>` in it looked up).
+    fn names_a_placeholder(&self, message: &str) -> bool {
+        message.match_indices('<').any(|(i, _)| {
+            message[i..]
+                .find('>')
+                .is_some_and(|j| self.placeholders.contains(&message[i..=i + j]))
+        })
     }
 }
 
@@ -95,7 +104,7 @@ pub fn check(schema: &Value, root: &Node, text: &str) -> Shape {
         problems: Vec::new(),
         replaced: HashSet::new(),
         filled: HashSet::new(),
-        placeholders: Vec::new(),
+        placeholders: HashSet::new(),
         missing: Vec::new(),
         unknown: Vec::new(),
         record: true,
@@ -131,7 +140,7 @@ struct Walker<'a> {
     problems: Vec<Problem>,
     replaced: HashSet<Pos>,
     filled: HashSet<Pos>,
-    placeholders: Vec<String>,
+    placeholders: HashSet<String>,
     missing: Vec<Missing>,
     unknown: Vec<Unknown>,
     /// False while trying the alternatives of an untagged `anyOf`.
@@ -341,7 +350,7 @@ impl<'a> Walker<'a> {
         match types.iter().find(|t| **t != "null").copied() {
             Some("string") => {
                 let placeholder = format!("<{}>", here(at));
-                self.placeholders.push(placeholder.clone());
+                self.placeholders.insert(placeholder.clone());
                 Value::String(placeholder)
             }
             Some("integer") => Value::from(int_bounds(s).0.max(0) as u64),
@@ -580,7 +589,6 @@ impl<'a> Walker<'a> {
                     quoted_list(tags)
                 ),
             );
-            let _ = key;
             return None;
         };
         let name = match &tag.kind {
@@ -734,16 +742,36 @@ fn misplaced_keys(missing: &[Missing], unknown: &[Unknown]) -> (Vec<(Pos, String
     let mut out = Vec::new();
     let mut explained = Vec::new();
     let mut used = vec![false; unknown.len()];
+    // Unknown keys by (name, mapping path): a missing key's candidates are looked up, not
+    // searched for (10,000 clients each with a key at the wrong level stay linear).
+    let mut index: std::collections::BTreeMap<(&str, &str), Vec<usize>> = Default::default();
+    for (i, u) in unknown.iter().enumerate() {
+        index
+            .entry((u.key.as_str(), u.at.as_str()))
+            .or_default()
+            .push(i);
+    }
     for m in missing {
+        let key = m.key.as_str();
+        // In the mapping itself or below it (paths that start with its own)…
+        let below = index
+            .range((key, m.at.as_str())..)
+            .take_while(|((k, at), _)| *k == key && at.starts_with(m.at.as_str()))
+            .filter(|((_, at), _)| within(at, &m.at));
+        // …or in a mapping around it (each shorter path that ends at a `.` or `[`).
+        let around =
+            m.at.match_indices(['.', '['])
+                .map(|(i, _)| &m.at[..i])
+                .chain(std::iter::once(""))
+                .filter_map(|at| index.get_key_value(&(key, at)));
         // The nearest such key before or after the mapping, in file order.
-        let found = unknown
-            .iter()
-            .enumerate()
-            .filter(|(i, u)| {
-                !used[*i] && u.key == m.key && (within(&u.at, &m.at) || within(&m.at, &u.at))
-            })
-            .min_by_key(|(_, u)| u.pos.line.abs_diff(m.pos.line));
-        let Some((i, u)) = found else { continue };
+        let found = below
+            .chain(around)
+            .flat_map(|(_, ids)| ids.iter().copied())
+            .filter(|&i| !used[i])
+            .min_by_key(|&i| unknown[i].pos.line.abs_diff(m.pos.line));
+        let Some(i) = found else { continue };
+        let u = &unknown[i];
         used[i] = true;
         explained.push(m.problem);
         let owner = here(&u.at);
