@@ -745,14 +745,41 @@ fn misplaced_keys(missing: &[Missing], unknown: &[Unknown]) -> (Vec<(Pos, String
     // Unknown keys by (name, mapping path): a missing key's candidates are looked up, not
     // searched for (10,000 clients each with a key at the wrong level stay linear).
     let mut index: std::collections::BTreeMap<(&str, &str), Vec<usize>> = Default::default();
+    let mut by_mapping: std::collections::HashMap<&str, Vec<usize>> = Default::default();
     for (i, u) in unknown.iter().enumerate() {
         index
             .entry((u.key.as_str(), u.at.as_str()))
             .or_default()
             .push(i);
+        by_mapping.entry(u.at.as_str()).or_default().push(i);
     }
     for m in missing {
         let key = m.key.as_str();
+        // A misspelling of the missing key, in the mapping itself: one mistake, said once.
+        let misspelt = by_mapping
+            .get(m.at.as_str())
+            .into_iter()
+            .flatten()
+            .copied()
+            .find(|&i| {
+                !used[i]
+                    && zflash_parser::sysidcfg::keywords::did_you_mean(&unknown[i].key, [key])
+                        .is_some()
+            });
+        if let Some(i) = misspelt {
+            used[i] = true;
+            explained.push(m.problem);
+            out.push((
+                unknown[i].pos,
+                format!(
+                    "unknown key `{}` in {}: did you mean `{key}`? ({} lacks `{key}`, which it needs)",
+                    unknown[i].key,
+                    here(&m.at),
+                    here(&m.at)
+                ),
+            ));
+            continue;
+        }
         // In the mapping itself or below it (paths that start with its own)…
         let below = index
             .range((key, m.at.as_str())..)
@@ -1016,6 +1043,20 @@ clients:
         }
         assert!(wrong.is_empty(), "{wrong:#?}");
         assert!(compared > 500, "{compared}");
+    }
+
+    /// A misspelt required key is one problem at the misspelling, not also a missing key.
+    #[test]
+    fn a_misspelt_required_key_is_said_once() {
+        let text = GOOD.replacen("    mac: 8:0:20:0:0:1\n", "    mack: 8:0:20:0:0:1\n", 1);
+        let s = shape(&text);
+        assert!(s.problems.is_empty(), "{:?}", s.problems);
+        assert_eq!(s.misplaced.len(), 1);
+        assert_eq!((s.misplaced[0].0.line, s.misplaced[0].0.column), (13, 5));
+        assert_eq!(
+            s.misplaced[0].1,
+            "unknown key `mack` in clients[0]: did you mean `mac`? (clients[0] lacks `mac`, which it needs)"
+        );
     }
 
     /// A section another change may add (servers with roles, replicas): the walk covers it
