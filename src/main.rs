@@ -7,14 +7,24 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 mod cmd;
 
 /// Capture, generate, check and deploy golden ZFS boot environments through JumpStart.
 #[derive(Debug, Parser)]
 #[command(name = "zflash", version, about, long_about = None)]
+#[command(after_help = "Examples:
+  zflash generate site.yaml -o /export/jumpstart --plan
+  zflash check /export/jumpstart
+  zflash --quiet verify golden.zfs.gz && echo valid
+  zflash explain Y004
+
+`--color` and `--quiet` are taken by every command, before or after its name.
+`zflash help COMMAND` (or `zflash COMMAND --help`) has each command's examples.")]
 struct Cli {
+    #[command(flatten)]
+    global: cmd::Global,
     #[command(subcommand)]
     command: Command,
 }
@@ -77,17 +87,18 @@ const EXIT_BROKEN_PIPE: u8 = 128 + 13;
 /// 0: success/clean; 1: findings or a failed verification/deployment; 2: usage or I/O
 /// error (also used for any `Err` that reaches `main`); 141: stdout closed early (as SIGPIPE).
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = parse();
+    let global = cli.global;
     let result = match cli.command {
-        Command::Check(a) => cmd::check::run(a),
+        Command::Check(a) => cmd::check::run(a, global),
         Command::Explain(a) => cmd::explain::run(a),
-        Command::Capture(a) => cmd::capture::run(a),
-        Command::Info(a) => cmd::info::run(a),
-        Command::Verify(a) => cmd::verify::run(a),
-        Command::Manifest(a) => cmd::manifest::run(a),
-        Command::Finish(a) => cmd::finish::run(a),
-        Command::Generate(a) => cmd::generate::run(a),
-        Command::Status(a) => cmd::status::run(a),
+        Command::Capture(a) => cmd::capture::run(a, global),
+        Command::Info(a) => cmd::info::run(a, global),
+        Command::Verify(a) => cmd::verify::run(a, global),
+        Command::Manifest(a) => cmd::manifest::run(a, global),
+        Command::Finish(a) => cmd::finish::run(a, global),
+        Command::Generate(a) => cmd::generate::run(a, global),
+        Command::Status(a) => cmd::status::run(a, global),
         Command::Completions(a) => cmd::completions::completions(a, Cli::command()),
         Command::Man(a) => cmd::completions::man(a, Cli::command()),
     };
@@ -109,6 +120,34 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The command line, with `--color` applied to clap's own help and usage errors too
+/// (they are printed while parsing, before the flag's value is known otherwise).
+fn parse() -> Cli {
+    let choice = color_choice(std::env::args_os().skip(1));
+    let matches = Cli::command().color(choice).get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// The last `--color WHEN` / `--color=WHEN` before a `--` (clap's `auto` otherwise).
+fn color_choice(args: impl Iterator<Item = std::ffi::OsString>) -> clap::ColorChoice {
+    let mut choice = clap::ColorChoice::Auto;
+    let mut args = args.map(|a| a.to_string_lossy().into_owned());
+    while let Some(arg) = args.next() {
+        let value = match arg.as_str() {
+            "--" => break,
+            "--color" => args.next(),
+            _ => arg.strip_prefix("--color=").map(str::to_string),
+        };
+        choice = match value.as_deref() {
+            Some("always") => clap::ColorChoice::Always,
+            Some("never") => clap::ColorChoice::Never,
+            Some("auto") => clap::ColorChoice::Auto,
+            _ => choice,
+        };
+    }
+    choice
 }
 
 /// Is this error a write to a closed pipe, directly or inside a JSON serialiser's error?

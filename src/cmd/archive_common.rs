@@ -15,10 +15,11 @@ pub struct Args {
     #[arg(required = true, value_name = "ARCHIVE")]
     pub archives: Vec<PathBuf>,
     /// Print one JSON document instead of text.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "quiet")]
     pub json: bool,
-    /// Print nothing: the exit status tells (0 valid, 1 damaged or broken chain, 2 error).
-    #[arg(short, long, conflicts_with = "json")]
+    /// From the global `--quiet`: print nothing, the exit status tells (0 valid, 1
+    /// damaged or broken chain, 2 error).
+    #[arg(skip)]
     pub quiet: bool,
 }
 

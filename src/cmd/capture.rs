@@ -58,12 +58,10 @@ pub struct Args {
     /// Overwrite FILE and its manifest if they exist.
     #[arg(long)]
     pub force: bool,
-    /// No progress bar and no summary line: the exit status tells.
-    #[arg(short, long)]
-    pub quiet: bool,
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+/// `global.quiet`: no progress bar and no summary line (the exit status tells).
+pub fn run(args: Args, global: super::Global) -> anyhow::Result<ExitCode> {
     // Installed first: from here on SIGINT/SIGTERM/SIGHUP only set a flag, and every
     // exit path cleans up before returning.
     let interrupt = Interrupt::install().context("cannot install the signal handlers")?;
@@ -84,7 +82,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .map(Duration::from_millis),
         platform: Platform::detect(),
     };
-    let quiet = args.quiet;
+    let quiet = global.quiet;
     let mut bar: Option<ProgressBar> = None;
     let mut progress = |event: Progress| match event {
         Progress::Started { size_hint } => {

@@ -1,6 +1,6 @@
 //! `zflash check`: lint JumpStart directories or files and write rules.ok like Solaris `check`.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -88,15 +88,9 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: FormatArg,
-    /// Colour in human output (auto = only when stdout is a terminal and NO_COLOR is unset).
-    #[arg(long, value_enum, default_value = "auto")]
-    pub color: ColorArg,
     /// Lowest severity that makes the exit status 1.
     #[arg(long, value_enum, default_value = "error")]
     pub fail_on: FailOn,
-    /// Print nothing when there is no finding (human format): the exit status tells.
-    #[arg(short, long)]
-    pub quiet: bool,
     /// Threads for the sysidcfg/bootparams files of a directory.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub threads: u16,
@@ -117,7 +111,9 @@ fn parse_release(s: &str) -> Result<zflash_parser::release::Release, String> {
     })
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+/// `global.quiet`: nothing when there is no finding (human format), no rules.ok status
+/// lines; `global.color`: findings in colour (human format, on stdout).
+pub fn run(args: Args, global: super::Global) -> anyhow::Result<ExitCode> {
     if let Some(image) = &args.image
         && !image.is_dir()
     {
@@ -171,11 +167,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
 
     let stdout = std::io::stdout();
-    let color = match args.color {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-    };
+    let color = global.color_for(&stdout);
     let format = match args.format {
         FormatArg::Human => Format::Human,
         FormatArg::Json => Format::Json,
@@ -187,7 +179,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         tool_version: Some(env!("CARGO_PKG_VERSION").to_string()),
     };
     let clean = report.findings().next().is_none();
-    if !(args.quiet && clean && format == Format::Human) {
+    if !(global.quiet && clean && format == Format::Human) {
         let text = render(&report, format, &render_opts);
         let mut out = stdout.lock();
         out.write_all(text.as_bytes())?;
@@ -195,7 +187,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     // rules.ok outcomes are status, not findings: stderr, so machine formats stay clean.
     let mut err = std::io::stderr().lock();
-    for outcome in report.rules_ok.iter().filter(|_| !args.quiet) {
+    for outcome in report.rules_ok.iter().filter(|_| !global.quiet) {
         let _ = writeln!(err, "zflash: {}", outcome.message());
     }
 

@@ -43,7 +43,10 @@ pub fn completions(args: CompletionsArgs, mut cmd: clap::Command) -> anyhow::Res
 }
 
 pub fn man(args: ManArgs, cmd: clap::Command) -> anyhow::Result<ExitCode> {
-    let cmd = cmd.name("zflash");
+    let mut cmd = cmd.name("zflash");
+    // Propagates the global flags (`--color`, `--quiet`) into every subcommand, whose
+    // pages are rendered on their own below.
+    cmd.build();
     match &args.dir {
         None => {
             let mut out = std::io::stdout().lock();

@@ -42,13 +42,6 @@ pub struct Args {
     /// change, as well as during the receive (config `verify_first: true`)
     #[arg(long)]
     verify_first: bool,
-    /// No step lines and no progress bar on stderr
-    #[arg(long, short)]
-    quiet: bool,
-    /// Colour in the rendering of deploy-config problems (auto = only when stderr is a
-    /// terminal and NO_COLOR is unset).
-    #[arg(long, value_enum, default_value = "auto")]
-    color: super::check::ColorArg,
     /// Skip the free-space preflight check (for tests of a pool filling up)
     #[arg(long, hide = true)]
     skip_space_check: bool,
@@ -58,7 +51,9 @@ fn env(name: &str) -> String {
     std::env::var(name).unwrap_or_default()
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+/// `global.quiet`: no step lines and no progress bar on stderr; `global.color`: deploy-config
+/// problems in colour.
+pub fn run(args: Args, global: super::Global) -> anyhow::Result<ExitCode> {
     let si_config_dir = env("SI_CONFIG_DIR");
     let config_path = match &args.config {
         Some(p) => p.clone(),
@@ -82,22 +77,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     // Problems of the config are findings (D101) rendered like `check`'s, with the line,
     // column and excerpt; only an unreadable file is a plain error.
-    if let Ok(report) = zflash_generator::deploy_check::check_file(&config_path)
-        && !report.findings.is_empty()
-    {
+    // A config that cannot be read as a regular file (a FIFO, `/dev/zero`, a directory)
+    // is refused here, before anything else would read it without end.
+    let report =
+        zflash_generator::deploy_check::check_file(&config_path).map_err(anyhow::Error::msg)?;
+    if !report.findings.is_empty() {
         let report = zflash_parser::check::CheckReport {
             files: vec![report],
             files_checked: 1,
             rules_ok: Vec::new(),
         };
-        let color = match args.color {
-            super::check::ColorArg::Always => true,
-            super::check::ColorArg::Never => false,
-            super::check::ColorArg::Auto => {
-                use std::io::IsTerminal;
-                std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-            }
-        };
+        let color = global.color_for(&std::io::stderr());
         let text = zflash_parser::render::human(&report, color);
         let mut err = std::io::stderr().lock();
         err.write_all(text.as_bytes())?;
@@ -119,8 +109,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         si_karch: env("SI_KARCH"),
         force: args.force,
         skip_space_check: args.skip_space_check,
-        progress: !args.quiet,
-        verbose: !args.quiet && !args.plan,
+        progress: !global.quiet,
+        verbose: !global.quiet && !args.plan,
         fault,
     };
 

@@ -5,15 +5,14 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use std::io::IsTerminal;
-
 use anyhow::Context;
 use zflash_generator::{ChangeKind, GenerateError};
 use zflash_parser::Severity;
 use zflash_parser::check::CheckReport;
 use zflash_parser::render::{Format, RenderOptions, render};
 
-use super::check::{ColorArg, FailOn, FormatArg};
+use super::Global;
+use super::check::{FailOn, FormatArg};
 
 /// Generate a JumpStart directory (rules, rules.ok, profiles, sysidcfg, finish scripts,
 /// deploy configs, install-server fragments) from a YAML site file.
@@ -48,30 +47,20 @@ pub struct Args {
     /// stderr, with excerpts) or json/sarif/github (on stdout; an empty report when clean).
     #[arg(long, value_enum, default_value = "human")]
     pub format: FormatArg,
-    /// Colour in human output (auto = only when stderr is a terminal and NO_COLOR is unset).
-    #[arg(long, value_enum, default_value = "auto")]
-    pub color: ColorArg,
     /// Lowest severity that makes the exit status 1 (every site problem is an error).
     #[arg(long, value_enum, default_value = "error")]
     pub fail_on: FailOn,
-    /// Print nothing on success.
-    #[arg(short, long)]
-    pub quiet: bool,
 }
 
 /// Render `report` as `check` does; human goes to stderr, machine formats to stdout.
-fn show(report: &CheckReport, args: &Args) -> anyhow::Result<()> {
+fn show(report: &CheckReport, args: &Args, global: Global) -> anyhow::Result<()> {
     let format = match args.format {
         FormatArg::Human => Format::Human,
         FormatArg::Json => Format::Json,
         FormatArg::Sarif => Format::Sarif,
         FormatArg::Github => Format::Github,
     };
-    let color = match args.color {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-    };
+    let color = global.color_for(&std::io::stderr());
     let opts = RenderOptions {
         color: color && format == Format::Human,
         tool_version: Some(env!("CARGO_PKG_VERSION").to_string()),
@@ -85,7 +74,8 @@ fn show(report: &CheckReport, args: &Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+/// `global.quiet`: nothing on success; `global.color`: problems in colour (human, stderr).
+pub fn run(args: Args, global: Global) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     if args.schema {
         out.write_all(zflash_generator::site::json_schema().as_bytes())?;
@@ -103,7 +93,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 files_checked: 1,
                 rules_ok: Vec::new(),
             };
-            show(&report, &args)?;
+            show(&report, &args, global)?;
             writeln!(std::io::stderr().lock(), "nothing was written")?;
             let threshold = match args.fail_on {
                 FailOn::Error => Severity::Error,
@@ -124,15 +114,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             files_checked: 1,
             rules_ok: Vec::new(),
         };
-        show(&clean, &args)?;
+        show(&clean, &args, global)?;
         // What was written goes to stderr then: stdout holds the report.
         out = std::io::stdout().lock();
-        if !args.quiet {
+        if !global.quiet {
             let mut err = std::io::stderr().lock();
             return finish_run(&mut err, &args, &dir, &files);
         }
     }
-    if args.quiet {
+    if global.quiet {
         let mut sink = std::io::sink();
         return finish_run(&mut sink, &args, &dir, &files);
     }

@@ -14,7 +14,9 @@ use super::archive_common::{failure_json, report, shown, write_failure};
 
 pub use super::archive_common::Args;
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+/// `global.quiet`: print nothing (the exit status tells).
+pub fn run(mut args: Args, global: super::Global) -> anyhow::Result<ExitCode> {
+    args.quiet = global.quiet;
     let results: Vec<Result<(Archive, StreamHeader), ArchiveError>> = args
         .archives
         .iter()

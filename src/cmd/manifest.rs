@@ -34,7 +34,13 @@ pub struct Args {
     pub host: Option<String>,
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+/// `global.quiet`: no line saying what was verified and written (the exit status tells).
+pub fn run(args: Args, global: super::Global) -> anyhow::Result<ExitCode> {
+    let say = |line: String| {
+        if !global.quiet {
+            println!("{line}");
+        }
+    };
     let given = GivenFacts {
         architecture: args.arch,
         platform: args.platform,
@@ -73,20 +79,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 }
             };
             if added.is_empty() {
-                println!(
+                say(format!(
                     "{}: verified; the manifest {} is complete, nothing to add",
                     path.display(),
                     mpath.display()
-                );
+                ));
                 return Ok(ExitCode::SUCCESS);
             }
             write_manifest(&mpath, &manifest, true)?;
-            println!(
+            say(format!(
                 "{}: verified; completed {} (added {})",
                 path.display(),
                 mpath.display(),
                 added.join(", ")
-            );
+            ));
         }
         None => {
             let created = std::fs::metadata(path)
@@ -108,13 +114,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 &tool,
             );
             write_manifest(&mpath, &manifest, false)?;
-            println!(
+            say(format!(
                 "{}: verified; wrote {} ({} records, sha256 {})",
                 path.display(),
                 mpath.display(),
                 verified.summary.records.total(),
                 manifest.sha256
-            );
+            ));
         }
     }
     Ok(ExitCode::SUCCESS)

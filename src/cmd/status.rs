@@ -1,6 +1,6 @@
 //! `zflash status`: every client of a site with the state its fleet report gives.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -13,8 +13,6 @@ use zflash_parser::render::{Format, RenderOptions, render};
 use zflash_status::html::{HtmlOptions, write_atomically};
 use zflash_status::human::{HumanOptions, totals_line};
 use zflash_status::{ClientState, Fleet, Warning, read_report_dir};
-
-use super::check::ColorArg;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum StatusFormat {
@@ -68,13 +66,6 @@ pub struct Args {
     /// Exit 1 unless every client of the site is done.
     #[arg(long)]
     pub all_done: bool,
-    /// Colour in human output (auto = only when stdout is a terminal and NO_COLOR is unset).
-    #[arg(long, value_enum, default_value = "auto")]
-    pub color: ColorArg,
-    /// Print only failed and unreadable clients (nothing when there is none), no totals
-    /// and no warnings: the exit status tells.
-    #[arg(short, long)]
-    pub quiet: bool,
 }
 
 fn parse_state(text: &str) -> Result<ClientState, String> {
@@ -96,7 +87,9 @@ fn now() -> anyhow::Result<i64> {
     }
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+/// `global.quiet`: only failed and unreadable clients (nothing when there is none), no
+/// totals and no warnings: the exit status tells. `global.color`: colour in human output.
+pub fn run(args: Args, global: super::Global) -> anyhow::Result<ExitCode> {
     if args.watch.is_some() && args.format == StatusFormat::Json {
         anyhow::bail!(
             "--watch rewrites the --html page; it does not repeat the JSON output (run status --format json as often as needed)"
@@ -110,13 +103,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 files_checked: 1,
                 rules_ok: Vec::new(),
             };
-            let color = match args.color {
-                ColorArg::Always => true,
-                ColorArg::Never => false,
-                ColorArg::Auto => {
-                    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
+            let color = global.color_for(&std::io::stderr());
             let opts = RenderOptions {
                 color,
                 tool_version: Some(env!("CARGO_PKG_VERSION").to_string()),
@@ -151,11 +138,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             dir.display()
         );
     }
-    let color = match args.color {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-    };
+    let color = global.color_for(&std::io::stdout());
 
     let take = |now: i64| -> anyhow::Result<Fleet> {
         let reports = read_report_dir(&dir)?;
@@ -163,7 +146,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let fleet = take(now()?)?;
     let code = exit_code(&fleet, args.all_done);
-    if !args.quiet {
+    if !global.quiet {
         print_warnings(&fleet.warnings);
     }
     let mut out = std::io::stdout().lock();
@@ -177,13 +160,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 no_totals: false,
                 no_others: false,
             };
-            if args.quiet {
+            if global.quiet {
                 opts.only = vec![ClientState::Failed, ClientState::Unreadable];
                 opts.no_clients = false;
                 opts.no_totals = true;
                 opts.no_others = true;
             }
-            if args.watch.is_some() && !args.quiet {
+            if args.watch.is_some() && !global.quiet {
                 // As every round of the watch prints it: with the time.
                 writeln!(out, "{}", watch_line(&fleet, color))?;
             } else {
@@ -205,7 +188,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return Ok(code);
     };
     watch(
-        &args,
+        global.quiet,
         page,
         &html_opts,
         Duration::from_secs(seconds.into()),
@@ -251,7 +234,7 @@ fn watch_line(fleet: &Fleet, color: bool) -> String {
 /// `--watch`: rewrite the page every `every` until a signal; a round that cannot read
 /// the report directory (an NFS hiccup) is a warning and the page keeps its last view.
 fn watch(
-    args: &Args,
+    quiet: bool,
     page: &Path,
     opts: &HtmlOptions,
     every: Duration,
@@ -262,7 +245,7 @@ fn watch(
     let interrupt = Interrupt::install().context("cannot install the signal handlers")?;
     loop {
         if let Err(stop) = interrupt.sleep(every) {
-            if !args.quiet {
+            if !quiet {
                 let _ = writeln!(
                     std::io::stderr(),
                     "zflash: status --watch {stop}; {} holds the last view",
@@ -274,14 +257,14 @@ fn watch(
         let fleet = match take(now()?) {
             Ok(fleet) => fleet,
             Err(e) => {
-                if !args.quiet {
+                if !quiet {
                     let _ = writeln!(std::io::stderr(), "zflash: warning: {e:#}; trying again");
                 }
                 continue;
             }
         };
         // Each bad file once, not once a round.
-        if !args.quiet && fleet.warnings != last_warnings {
+        if !quiet && fleet.warnings != last_warnings {
             let new: Vec<Warning> = fleet
                 .warnings
                 .iter()
@@ -292,7 +275,7 @@ fn watch(
         }
         last_warnings = fleet.warnings.clone();
         write_page(page, &fleet, opts)?;
-        if !args.quiet {
+        if !quiet {
             let mut out = std::io::stdout().lock();
             writeln!(out, "{}", watch_line(&fleet, color))?;
             out.flush()?;

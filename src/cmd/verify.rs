@@ -10,7 +10,9 @@ use super::archive_common::{failure_json, report, write_failure};
 
 pub use super::archive_common::Args;
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+/// `global.quiet`: print nothing (the exit status tells).
+pub fn run(mut args: Args, global: super::Global) -> anyhow::Result<ExitCode> {
+    args.quiet = global.quiet;
     let results: Vec<_> = args.archives.iter().map(|p| verify_one(p)).collect();
     report(
         &args,

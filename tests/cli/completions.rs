@@ -139,3 +139,66 @@ fn verify_and_info_quiet_print_nothing() {
     assert_eq!(run.status.code(), Some(1));
     assert!(run.stdout.is_empty());
 }
+
+/// Every command (the help of `zflash help` lists them) takes `--color` and `--quiet`,
+/// before or after its name, documents them and shows examples in its `--help`.
+#[test]
+fn every_command_takes_color_and_quiet_and_has_examples() {
+    let out = zflash().args(["--help"]).output().unwrap();
+    let top = String::from_utf8(out.stdout).unwrap();
+    assert!(top.contains("Examples:"), "{top}");
+    let commands: Vec<String> = top
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|c| c != "help")
+        .collect();
+    assert!(commands.len() >= 10, "{commands:?}");
+    for command in &commands {
+        for args in [
+            vec![command.as_str(), "--help", "--quiet", "--color", "never"],
+            vec!["--quiet", "--color=never", command.as_str(), "--help"],
+        ] {
+            let out = zflash().args(&args).output().unwrap();
+            assert!(out.status.success(), "{args:?}");
+            let help = String::from_utf8(out.stdout).unwrap();
+            for want in ["--color <COLOR>", "-q, --quiet", "Examples:\n  zflash "] {
+                assert!(help.contains(want), "{args:?}: no {want:?} in\n{help}");
+            }
+            assert!(
+                !help.contains('\u{1b}'),
+                "{args:?}: colour with --color never"
+            );
+        }
+    }
+    // `--color` reaches clap's own output too: a usage error in colour only when asked.
+    let out = zflash()
+        .args(["--color", "always", "check", "--no-such-flag"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains('\u{1b}'));
+    let out = zflash()
+        .args(["check", "--no-such-flag", "--color", "never"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains('\u{1b}'));
+}
+
+/// `manifest --quiet` writes the manifest and says nothing.
+#[test]
+fn manifest_quiet_says_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let archive = tmp.path().join("full.zfs");
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(repo.join("fixtures/streams/zfs-fuse/full.zs"), &archive).unwrap();
+    zflash()
+        .args(["--quiet", "manifest"])
+        .arg(&archive)
+        .assert()
+        .success()
+        .stdout("");
+    assert!(tmp.path().join("full.zfs.manifest.json").is_file());
+}

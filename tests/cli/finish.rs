@@ -1130,3 +1130,40 @@ fn compound_streams_with_increments_are_refused_before_any_change() {
         assert!(!log.contains("\"step\":\"receive\""), "{log}");
     }
 }
+
+/// A deploy config that is not a regular file (a device that never ends, a FIFO nobody
+/// writes, a directory) is refused at once with its name, nothing read or changed.
+#[test]
+fn a_deploy_config_that_is_not_a_regular_file_is_refused_at_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fifo = tmp.path().join("config.fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    for config in [
+        std::path::PathBuf::from("/dev/zero"),
+        fifo,
+        tmp.path().into(),
+    ] {
+        let out = assert_cmd::Command::cargo_bin("zflash")
+            .unwrap()
+            .args(["finish", "--plan", "--config"])
+            .arg(&config)
+            .timeout(std::time::Duration::from_secs(20))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", config.display());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&format!(
+                "cannot read deploy config {}: not a regular file",
+                config.display()
+            )),
+            "{stderr}"
+        );
+    }
+}

@@ -1504,7 +1504,12 @@ fn site_files_and_manifests_must_be_regular_files() {
         .status()
         .unwrap();
     assert!(made.success());
-    for site in [std::path::PathBuf::from("/dev/zero"), fifo.clone()] {
+    // A site problem like any other (exit 1, the Y001 rule), whatever the kind of file.
+    for (site, kind) in [
+        (std::path::PathBuf::from("/dev/zero"), "a character device"),
+        (fifo.clone(), "a FIFO"),
+        (tmp.path().to_path_buf(), "a directory"),
+    ] {
         zflash()
             .arg("generate")
             .arg(&site)
@@ -1512,8 +1517,11 @@ fn site_files_and_manifests_must_be_regular_files() {
             .arg(tmp.path().join("js"))
             .timeout(std::time::Duration::from_secs(20))
             .assert()
-            .code(2)
-            .stderr(predicate::str::contains("not a regular file"));
+            .code(1)
+            .stderr(predicate::str::contains(format!(
+                "error[Y001]: not a regular file ({kind})"
+            )))
+            .stderr(predicate::str::contains(format!("--> {}", site.display())));
     }
     // The same for a manifest named by the site file: a site problem at its line.
     let text = std::fs::read_to_string(repo().join("fixtures/sites/minimal.yaml"))
@@ -1716,4 +1724,98 @@ fn recursive_archive_without_manifest_is_refused_for_10_08_before_any_change() {
     let root = PathBuf::from(golden.zfs_get("mountpoint", &ds));
     run_retry("zfs", &["destroy", "-r", &ds]).unwrap();
     let _ = std::fs::remove_dir(root);
+}
+
+/// `fixtures/sites/fields.yaml.in` with field `which` (of those named `@name=valid@` there)
+/// set to `value` and every other field to its valid value; values as YAML double-quoted
+/// strings. Also returns the field's name.
+fn site_with_field(which: usize, value: &str) -> (String, String) {
+    let template: String = std::fs::read_to_string(repo().join("fixtures/sites/fields.yaml.in"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut rest = template.as_str();
+    while let Some(start) = rest.find('@') {
+        let end = start + 1 + rest[start + 1..].find('@').unwrap();
+        if let Some((name, good)) = rest[start + 1..end].split_once('=') {
+            fields.push((name.to_string(), good.to_string()));
+        }
+        rest = &rest[end + 1..];
+    }
+    let mut text = template.clone();
+    for (i, (name, good)) in fields.iter().enumerate() {
+        let v = if i == which % fields.len() {
+            value
+        } else {
+            good
+        };
+        let quoted = serde_json::to_string(v).unwrap();
+        text = text
+            .replace(&format!("@{name}={good}@"), &quoted)
+            .replace(&format!("@{name}@"), &quoted);
+    }
+    (fields[which % fields.len()].0.clone(), text)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 48,
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// The binary, end to end: any string in any field of a site file makes `zflash
+    /// generate` write the directory (exit 0) or list the site problems, each at a line
+    /// and column (exit 1) — never a tool error (2) or a panic (101).
+    #[test]
+    fn generate_binary_exits_0_or_1_for_any_string_in_any_field(
+        which in 0usize..1000,
+        value in proptest::prop_oneof![
+            proptest::prelude::any::<String>(),
+            "[-a-zA-Z0-9./:_$(){}\\[\\]'\" ]{0,16}",
+            proptest::sample::select(vec![
+                String::new(), "-rf".into(), "a".repeat(2000), "d".repeat(300),
+                "$(reboot)".into(), "a\nb".into(), "\u{0}".into(), "x86".into(),
+                "010.1.1.1".into(), "$1$abc".into(), "..".into(), "on".into(),
+            ]),
+        ],
+    ) {
+        let (field, text) = site_with_field(which, &value);
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site.yaml");
+        std::fs::write(&site, &text).unwrap();
+        let out = zflash()
+            .args(["generate", "--format", "json"])
+            .arg(&site)
+            .arg("-o")
+            .arg(tmp.path().join("js"))
+            .output()
+            .unwrap();
+        let shown: String = value.chars().take(60).collect();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        match out.status.code() {
+            Some(0) => proptest::prop_assert!(
+                tmp.path().join("js/rules.ok").is_file(),
+                "{field}={shown:?}: exit 0 without rules.ok"
+            ),
+            Some(1) => {
+                let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+                    .map_err(|e| proptest::test_runner::TestCaseError::fail(format!("{field}={shown:?}: {e}")))?;
+                let diagnostics = report["diagnostics"].as_array().cloned().unwrap_or_default();
+                proptest::prop_assert!(!diagnostics.is_empty(), "{field}={shown:?}: exit 1, no problem");
+                for d in &diagnostics {
+                    proptest::prop_assert!(
+                        d["line"].as_u64().is_some_and(|l| l >= 1) && d["column"].as_u64().is_some_and(|c| c >= 1),
+                        "{field}={shown:?}: no position: {d}"
+                    );
+                    proptest::prop_assert!(d["code"].as_str().is_some_and(|c| c.starts_with('Y')), "{d}");
+                }
+                proptest::prop_assert!(!tmp.path().join("js").exists(), "{field}={shown:?}: written");
+            }
+            other => proptest::prop_assert!(false, "{field}={shown:?}: exit {other:?}: {stderr}"),
+        }
+    }
 }

@@ -27,6 +27,31 @@ use zflash_parser::check::FileKind;
 /// Read and validate a site file: a regular file (not a FIFO or a device that never
 /// ends) of at most [`validate::MAX_SITE_BYTES`].
 pub fn load_site(path: &Path) -> Result<model::Site, GenerateError> {
+    // Not a regular file, or too large: a problem with the site file (exit 1, as any
+    // other), not an I/O failure. `stat` opens nothing, so a FIFO cannot hang here.
+    if let Ok(meta) = std::fs::metadata(path) {
+        let why = if !meta.is_file() {
+            Some(format!(
+                "not a regular file ({}): a site file is a YAML text file",
+                file_type_name(&meta.file_type())
+            ))
+        } else if meta.len() > validate::MAX_SITE_BYTES {
+            Some(format!(
+                "{} bytes, more than the {} a site file may have",
+                meta.len(),
+                validate::MAX_SITE_BYTES
+            ))
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            return Err(GenerateError::Site(SiteErrors {
+                path: path.to_path_buf(),
+                problems: vec![SiteProblem::at(None, why).code("Y001")],
+                text: String::new(),
+            }));
+        }
+    }
     let text = validate::read_regular_file(path, validate::MAX_SITE_BYTES).map_err(|e| {
         GenerateError::io(
             "cannot read site file",
@@ -35,6 +60,24 @@ pub fn load_site(path: &Path) -> Result<model::Site, GenerateError> {
         )
     })?;
     validate::load(path, &text).map_err(GenerateError::Site)
+}
+
+/// What a path that is not a regular file is, in words.
+fn file_type_name(t: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if t.is_dir() {
+        "a directory"
+    } else if t.is_fifo() {
+        "a FIFO"
+    } else if t.is_char_device() {
+        "a character device"
+    } else if t.is_block_device() {
+        "a block device"
+    } else if t.is_socket() {
+        "a socket"
+    } else {
+        "not a file"
+    }
 }
 
 /// Render every file for the site file at `path`, and lint the result (rules, profiles,

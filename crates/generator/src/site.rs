@@ -291,11 +291,11 @@ pub struct Client {
     pub ip: String,
     /// Processor architecture: `sparc` (default) or `i386`.
     #[serde(default)]
-    #[schemars(extend("enum" = ["sparc", "i386"]))]
+    #[schemars(extend("enum" = ["sparc", "i386", null]))]
     pub arch: Option<String>,
     /// Platform group: `sun4u` (default for sparc), `sun4v` or `i86pc` (default for i386).
     #[serde(default)]
-    #[schemars(extend("enum" = ["sun4u", "sun4v", "sun4us", "i86pc"]))]
+    #[schemars(extend("enum" = ["sun4u", "sun4v", "sun4us", "i86pc", null]))]
     pub karch: Option<String>,
     /// Class name (default `defaults.class`, or the only class).
     #[serde(default)]
@@ -347,11 +347,11 @@ pub struct Sysidcfg {
     pub nfs4_domain: Option<String>,
     /// `service_profile`: `limited_net` or `open` (omitted by default).
     #[serde(default)]
-    #[schemars(extend("enum" = ["limited_net", "open"]))]
+    #[schemars(extend("enum" = ["limited_net", "open", null]))]
     pub service_profile: Option<String>,
     /// `auto_reg` (default `disable`).
     #[serde(default)]
-    #[schemars(extend("enum" = ["disable", "anon", "noproxy", "all"]))]
+    #[schemars(extend("enum" = ["disable", "anon", "noproxy", "all", null]))]
     pub auto_reg: Option<String>,
 }
 

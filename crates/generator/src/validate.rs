@@ -13,6 +13,7 @@ mod clients;
 mod jumpstart;
 mod keys;
 mod server;
+mod shape;
 mod sysidcfg;
 pub mod tree;
 
@@ -85,39 +86,98 @@ pub fn load(path: &Path, text: &str) -> Result<model::Site, SiteErrors> {
         })
         .collect();
     // Every unknown key (yaml_serde stops at the first), with the nearest known one.
-    let unknown = tree
+    let mut unknown = tree
         .root
         .as_deref()
         .map(keys::unknown_keys)
         .unwrap_or_default();
+    // Every missing key and value of the wrong type (yaml_serde stops at the first too).
+    let shape = tree.root.as_deref().map(|root| {
+        let schema: serde_json::Value =
+            serde_json::from_str(&site::json_schema()).expect("the schema is JSON");
+        shape::check(&schema, root, text)
+    });
+    if let Some(shape) = &shape {
+        // A required key given at the wrong level: one problem, said at that key.
+        for (pos, message) in &shape.misplaced {
+            if let Some(u) = unknown.iter_mut().find(|(p, _)| p == pos) {
+                u.1 = message.clone();
+            }
+        }
+    }
     let unknown_found = !unknown.is_empty();
     problems.extend(
         unknown
             .into_iter()
             .map(|(pos, message)| SiteProblem::at(Some(pos), message).code("Y003")),
     );
-    let file = match deserialize(text, &tree.duplicates) {
-        Ok(f) => f,
-        Err(p) => {
-            // yaml_serde's first unknown field is one of those already listed.
-            let listed = unknown_found && p.message.contains("unknown field");
-            // A key "missing" because it is indented wrongly: say that instead.
-            let indentation = if p.message.contains("missing field") {
-                misindented(text)
-            } else {
-                Vec::new()
+    let shape_found = shape.as_ref().is_some_and(|s| !s.problems.is_empty());
+    let file = if let Some(shape) =
+        shape.filter(|_| shape_found || unknown_found || !tree.duplicates.is_empty())
+    {
+        // Shape problems: all listed; the value checks then run on the rest of the file
+        // (the repaired document), so that one run shows every mistake.
+        let missing = shape.problems.iter().any(|p| p.code == "Y003");
+        let indentation = if missing {
+            misindented(text)
+        } else {
+            Vec::new()
+        };
+        let hinted = !indentation.is_empty();
+        problems.extend(
+            indentation
+                .into_iter()
+                .map(|(pos, m)| SiteProblem::at(Some(pos), m).code("Y001")),
+        );
+        problems.extend(
+            shape
+                .problems
+                .iter()
+                // A key "missing" because it is indented wrongly: said above instead.
+                .filter(|p| !(hinted && p.code == "Y003"))
+                .map(|p| SiteProblem::at(Some(p.pos), p.message.clone()).code(p.code)),
+        );
+        if let Ok(file) = serde_json::from_value::<SiteFile>(shape.repaired.clone()) {
+            let mut v = Validator {
+                tree: &tree,
+                dir: path.parent().unwrap_or(Path::new(".")),
+                problems: Vec::new(),
+                release: model::Release::R1_13,
             };
-            if !indentation.is_empty() {
-                problems.extend(
-                    indentation
-                        .into_iter()
-                        .map(|(pos, m)| SiteProblem::at(Some(pos), m).code("Y001")),
-                );
-            } else if !p.message.is_empty() && !listed {
-                problems.push(p);
+            v.site(&file);
+            problems.extend(v.problems.into_iter().filter(|p| {
+                let pos = p
+                    .line
+                    .zip(p.column)
+                    .map(|(line, column)| Pos { line, column });
+                !shape.caused_by_repair(pos, &p.message)
+            }));
+        }
+        return Err(fail(finish_problems(problems)));
+    } else {
+        match deserialize(text, &tree.duplicates) {
+            Ok(f) => f,
+            Err(p) => {
+                // yaml_serde's first unknown field is one of those already listed.
+                let listed = unknown_found && p.message.contains("unknown field");
+                // A key "missing" because it is indented wrongly: say that instead.
+                let indentation = if p.message.contains("missing field") {
+                    misindented(text)
+                } else {
+                    Vec::new()
+                };
+                if !indentation.is_empty() {
+                    problems.extend(
+                        indentation
+                            .into_iter()
+                            .map(|(pos, m)| SiteProblem::at(Some(pos), m).code("Y001")),
+                    );
+                } else if !p.message.is_empty() && !listed {
+                    problems.push(p);
+                }
+                problems.sort_by_key(|p| (p.line, p.column));
+                return Err(fail(problems));
             }
-            problems.sort_by_key(|p| (p.line, p.column));
-            return Err(fail(problems));
         }
     };
     let mut v = Validator {
@@ -130,14 +190,17 @@ pub fn load(path: &Path, text: &str) -> Result<model::Site, SiteErrors> {
     if v.problems.is_empty() {
         Ok(site)
     } else {
-        let mut problems = v.problems;
-        // A value inherited by several clients (defaults, class) is checked once per
-        // client: report each problem once.
-        let mut seen = std::collections::HashSet::new();
-        problems.retain(|p| seen.insert((p.line, p.column, p.message.clone())));
-        problems.sort_by_key(|p| (p.line.unwrap_or(usize::MAX), p.column));
-        Err(fail(problems))
+        Err(fail(finish_problems(v.problems)))
     }
+}
+
+/// Each problem once (a value inherited by several clients, from defaults or a class, is
+/// checked once per client), in file order.
+fn finish_problems(mut problems: Vec<SiteProblem>) -> Vec<SiteProblem> {
+    let mut seen = std::collections::HashSet::new();
+    problems.retain(|p| seen.insert((p.line, p.column, p.message.clone())));
+    problems.sort_by_key(|p| (p.line.unwrap_or(usize::MAX), p.column));
+    problems
 }
 
 /// yaml_serde's typed read. A "duplicate field" error is skipped when the tree already
@@ -160,22 +223,25 @@ fn deserialize(text: &str, duplicates: &[tree::Duplicate]) -> Result<SiteFile, S
             // Already reported, at the key itself.
             message.clear();
         }
-        // Shape (serde's words) or syntax (the YAML parser's).
-        let shape = [
-            "unknown field",
-            "missing field",
+        // Keys, types (serde's words) or syntax (the YAML parser's).
+        let has = |words: &[&str]| words.iter().any(|w| message.contains(w));
+        let code = if has(&["unknown field", "missing field"]) {
+            "Y003"
+        } else if has(&[
             "invalid type",
             "unknown variant",
             "invalid value",
             "invalid length",
-        ]
-        .iter()
-        .any(|w| message.contains(w));
+        ]) {
+            "Y004"
+        } else {
+            "Y001"
+        };
         SiteProblem {
             line: loc.as_ref().map(|l| l.line()),
             column: loc.as_ref().map(|l| l.column()),
             message,
-            code: if shape { "Y003" } else { "Y001" },
+            code,
         }
     })
 }

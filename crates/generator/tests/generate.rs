@@ -206,6 +206,38 @@ fn bad_sites_report_every_problem_with_path_line_and_column() {
             ],
         ),
         (
+            "shape-and-value.yaml",
+            &[
+                (
+                    "4:11",
+                    "version: invalid type: string \"1\", expected a whole number",
+                ),
+                (
+                    "14:18",
+                    "archives.a.compression: unknown value \"gz\": expected one of `none`, `gzip`, `zstd`",
+                ),
+                (
+                    "21:22",
+                    "protocol_ipv6: invalid type: string \"yes\", expected `true` or `false`",
+                ),
+                (
+                    "26:14",
+                    "classes.desk.deploy.hooks: invalid type: string \"motd\", expected a list",
+                ),
+                ("30:9", "invalid IP address of \"ws1\" \"10.1.1.300\""),
+                ("31:5", "clients[1]: missing required key `mac`"),
+                (
+                    "33:62",
+                    "`mac` is inside the braces `{…}` of clients[2].sysidcfg, which has no such key, and clients[2] lacks it",
+                ),
+                (
+                    "34:15",
+                    "clients[3].hostname: invalid type: sequence, expected a string",
+                ),
+                ("37:11", "unknown arch \"x86\""),
+            ],
+        ),
+        (
             "duplicate-keys.yaml",
             &[
                 ("13:3", "duplicate key `a`: already given at line 11"),
@@ -258,6 +290,29 @@ fn bad_sites_report_every_problem_with_path_line_and_column() {
     }
 }
 
+/// Shape and value mistakes together, as the user sees them (codes, excerpts): the rendered
+/// report of `fixtures/sites/bad/shape-and-value.yaml`.
+#[test]
+fn shape_and_value_mistakes_render_like_check_findings() {
+    let path = site("bad/shape-and-value.yaml");
+    let mut errors = match generate(&path) {
+        Err(GenerateError::Site(e)) => e,
+        other => panic!("expected site errors, got {other:?}"),
+    };
+    errors.path = PathBuf::from("fixtures/sites/bad/shape-and-value.yaml");
+    let report = zflash_parser::check::CheckReport {
+        files: vec![errors.report()],
+        files_checked: 1,
+        rules_ok: Vec::new(),
+    };
+    let text = zflash_parser::render::render(
+        &report,
+        zflash_parser::render::Format::Human,
+        &zflash_parser::render::RenderOptions::default(),
+    );
+    insta::assert_snapshot!("shape_and_value_human", text);
+}
+
 #[test]
 fn zstd_archive_with_the_shell_finish_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
@@ -267,7 +322,10 @@ fn zstd_archive_with_the_shell_finish_is_refused() {
         .replace("s10s_u6wos_07_flar.zfs", "s10s_u6wos_07_flar.zfs.zst");
     std::fs::write(&p, text).unwrap();
     let err = generate(&p).unwrap_err().to_string();
-    assert!(err.contains("zstd-compressed"), "{err}");
+    assert!(
+        err.contains("zstd.yaml:15:14: class \"s10u6\": archive \"flar\" is zstd-compressed"),
+        "{err}"
+    );
     assert!(err.contains("finish: native"), "{err}");
 }
 
@@ -444,7 +502,11 @@ fn shared_problems_are_reported_once() {
     assert!(text.contains("2 problems"), "{text}");
     assert_eq!(text.matches("invalid netmask").count(), 1, "{text}");
     assert!(
-        text.contains("defaults.class \"s10u7\" is not a class"),
+        text.contains("shared.yaml:26:16: invalid netmask \"255.255.0.255\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("shared.yaml:21:10: defaults.class \"s10u7\" is not a class"),
         "{text}"
     );
     assert!(!text.contains("there is no defaults.class"), "{text}");
@@ -465,7 +527,7 @@ fn wrong_yaml_type_names_no_rust_struct() {
     };
     assert!(
         text.contains(
-            "defaults.sysidcfg: invalid type: sequence, expected a mapping of `key: value` lines"
+            "type.yaml:21:13: defaults.sysidcfg: invalid type: sequence, expected a mapping of `key: value` lines"
         ),
         "{text}"
     );
@@ -982,149 +1044,54 @@ fn generated_stream_kind_reads_the_header_type_in_both_byte_orders() {
     }
 }
 
-/// Every string field of a site file, with a valid value: `(name, value)`; the template
-/// below names them `@name@`.
-const FIELDS: &[(&str, &str)] = &[
-    ("server_hostname", "js01"),
-    ("server_ip", "10.1.1.5"),
-    ("install_image", "/export/install/s10u6"),
-    ("release", "9/10"),
-    ("config_dir", "/export/jumpstart"),
-    ("archive_name", "gold"),
-    ("location", "js01:/export/flash/gold.zfs.gz"),
-    (
-        "sha256",
-        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-    ),
-    ("inc_location", "/flash/gold-p1.zfs"),
-    ("class_name", "desk"),
-    ("pool", "rpool"),
-    ("disk", "c0t0d0s0"),
-    ("pool_size", "auto"),
-    ("swap_size", "2g"),
-    ("dump_size", "auto"),
-    ("bename", "s10u6_req"),
-    ("cluster", "SUNWCreq"),
-    ("profile_locale", "C"),
-    ("be", "gold"),
-    ("prop_name", "compression"),
-    ("prop_value", "on"),
-    ("create", "reconfigure"),
-    ("remove", "etc/nodename"),
-    ("hook_name", "motd"),
-    ("hook_arg", "/usr/bin/true"),
-    ("hostname", "ws1"),
-    ("mac", "8:0:20:0:0:1"),
-    ("ip", "10.1.1.11"),
-    ("arch", "sparc"),
-    ("karch", "sun4u"),
-    ("match", "karch sun4u"),
-    ("locale", "C"),
-    ("timezone", "GMT"),
-    ("terminal", "vt100"),
-    ("timeserver", "localhost"),
-    ("keyboard", "US-English"),
-    ("domain_name", "example.com"),
-    ("name_server", "10.1.1.2"),
-    ("search", "example.com"),
-    ("interface", "PRIMARY"),
-    ("netmask", "255.255.255.0"),
-    ("default_route", "10.1.1.1"),
-    ("root_password", "Xy3kP0qLm9ZbA"),
-    ("nfs4_domain", "dynamic"),
-    ("service_profile", "limited_net"),
-    ("auto_reg", "disable"),
-    ("fdisk", "rootdisk solaris all"),
-];
+/// The field template, `fixtures/sites/fields.yaml.in`: every string field of a site
+/// file as `@name=valid value@` (`@name@` when used again). Returns the template and the
+/// fields, `(name, valid value)`, in order of first use.
+fn field_template() -> (String, Vec<(String, String)>) {
+    let text: String = std::fs::read_to_string(repo().join("fixtures/sites/fields.yaml.in"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut rest = text.as_str();
+    while let Some(start) = rest.find('@') {
+        let end = start + 1 + rest[start + 1..].find('@').expect("a closing @");
+        if let Some((name, good)) = rest[start + 1..end].split_once('=') {
+            fields.push((name.to_string(), good.to_string()));
+        }
+        rest = &rest[end + 1..];
+    }
+    (text, fields)
+}
 
-const TEMPLATE: &str = "version: 1
-server:
-  hostname: @server_hostname@
-  ip: @server_ip@
-  install_image: @install_image@
-  release: @release@
-  config_dir: @config_dir@
-archives:
-  @archive_name@:
-    location: @location@
-    sha256: @sha256@
-    increments:
-      - location: @inc_location@
-classes:
-  @class_name@:
-    archive: @archive_name@
-    finish: native
-    profile:
-      pool: @pool@
-      disks: [@disk@]
-      pool_size: @pool_size@
-      swap_size: @swap_size@
-      dump_size: @dump_size@
-      bename: @bename@
-      cluster: @cluster@
-      locale: @profile_locale@
-    deploy:
-      be: @be@
-      properties:
-        @prop_name@: @prop_value@
-      identity:
-        create: [@create@]
-        remove: [@remove@]
-      hooks:
-        - name: @hook_name@
-          argv: [@hook_arg@]
-  pc:
-    archive: @archive_name@
-    finish: native
-    profile:
-      disks: [any]
-      fdisk: [@fdisk@]
-    deploy:
-      be: pcbe
-defaults:
-  class: @class_name@
-  sysidcfg:
-    timezone: @timezone@
-    root_password: @root_password@
-    locale: @locale@
-    terminal: @terminal@
-    timeserver: @timeserver@
-    keyboard: @keyboard@
-    nfs4_domain: @nfs4_domain@
-    service_profile: @service_profile@
-    auto_reg: @auto_reg@
-    name_service: {type: DNS, domain_name: @domain_name@, name_servers: [@name_server@], search: [@search@]}
-    network_interface:
-      interface: @interface@
-      netmask: @netmask@
-      default_route: @default_route@
-clients:
-  - hostname: @hostname@
-    mac: @mac@
-    ip: @ip@
-    arch: @arch@
-    karch: @karch@
-    match: [@match@]
-  - hostname: pc1
-    mac: 8:0:20:0:0:2
-    ip: 10.1.1.12
-    arch: i386
-    class: pc
-";
+static FIELDS: std::sync::LazyLock<(String, Vec<(String, String)>)> =
+    std::sync::LazyLock::new(field_template);
+
+/// The name of field `which`.
+fn field_name(which: usize) -> &'static str {
+    &FIELDS.1[which].0
+}
 
 /// The template with field `which` set to `value` and every other field valid; each
 /// value is a YAML double-quoted string (JSON's escapes are YAML's).
 fn site_with(which: usize, value: &str) -> String {
-    let mut text = TEMPLATE.to_string();
-    for (i, (name, good)) in FIELDS.iter().enumerate() {
+    let (template, fields) = &*FIELDS;
+    let mut text = template.clone();
+    for (i, (name, good)) in fields.iter().enumerate() {
         let v = if i == which { value } else { good };
-        text = text.replace(&format!("@{name}@"), &serde_json::to_string(v).unwrap());
+        let quoted = serde_json::to_string(v).unwrap();
+        text = text
+            .replace(&format!("@{name}={good}@"), &quoted)
+            .replace(&format!("@{name}@"), &quoted);
     }
     text
 }
 
 #[test]
 fn the_field_template_is_valid() {
+    assert_eq!(FIELDS.1.len(), 47, "{:?}", FIELDS.1);
     let tmp = tempfile::tempdir().unwrap();
     let p = tmp.path().join("site.yaml");
     std::fs::write(&p, site_with(usize::MAX, "")).unwrap();
@@ -1165,7 +1132,7 @@ proptest! {
     /// failed self-check, a template error or a panic.
     #[test]
     fn any_string_in_any_field_is_generated_or_refused_with_a_line(
-        which in 0..FIELDS.len(),
+        which in 0..FIELDS.1.len(),
         value in nasty_string(),
     ) {
         let tmp = tempfile::tempdir().unwrap();
@@ -1176,15 +1143,15 @@ proptest! {
         match generate(&p) {
             Ok(files) => {
                 output::write(&tmp.path().join("js"), &files, false)
-                    .unwrap_or_else(|e| panic!("{}={value:?}: {e}", FIELDS[which].0));
+                    .unwrap_or_else(|e| panic!("{}={value:?}: {e}", field_name(which)));
             }
             Err(GenerateError::Site(e)) => {
                 for problem in &e.problems {
                     prop_assert!(problem.line.is_some() && problem.column.is_some(),
-                        "{}={value:?}: no position: {}", FIELDS[which].0, problem.message);
+                        "{}={value:?}: no position: {}", field_name(which), problem.message);
                 }
             }
-            Err(other) => prop_assert!(false, "{}={value:?}: {other}", FIELDS[which].0),
+            Err(other) => prop_assert!(false, "{}={value:?}: {other}", field_name(which)),
         }
     }
 }
@@ -1249,8 +1216,9 @@ fn check_and_generate_agree_on_password_hashes() {
         "secret".to_string(),
     ];
     let field = FIELDS
+        .1
         .iter()
-        .position(|(n, _)| *n == "root_password")
+        .position(|(n, _)| n == "root_password")
         .unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let p = tmp.path().join("site.yaml");
@@ -1294,7 +1262,20 @@ fn wrong_indentation_is_said_as_such() {
             "     ip: 192.168.10.21",
             "29:6: `ip` is indented 5 spaces, its siblings 4",
         ),
+        // YAML reads it (as a key of the document), and the client lacks it.
+        (
+            "    mac: 08:00:20:c0:ff:ee\n    ip: 192.168.10.21\n",
+            "    ip: 192.168.10.21\nmac: 08:00:20:c0:ff:ee\n",
+            "29:1: `mac` is indented 0 spaces, the keys of clients[0] 4: YAML nests by indentation, so it is read as a key of the site file",
+        ),
+        // The same in flow style: inside the braces of the client's sysidcfg.
+        (
+            "    mac: 08:00:20:c0:ff:ee\n    ip: 192.168.10.21\n",
+            "    ip: 192.168.10.21\n    sysidcfg: {mac: 08:00:20:c0:ff:ee}\n",
+            "29:16: `mac` is inside the braces `{…}` of clients[0].sysidcfg, which has no such key, and clients[0] lacks it",
+        ),
     ] {
+        assert!(minimal.contains(from), "{from}");
         std::fs::write(&p, minimal.replace(from, to)).unwrap();
         match generate(&p) {
             Err(GenerateError::Site(e)) => {

@@ -32,7 +32,10 @@ fn a_property_name_starting_with_a_dash_is_refused() {
     match generate(&site) {
         Err(GenerateError::Site(e)) => {
             let text = e.to_string();
-            assert!(text.contains("-rf"), "{text}");
+            assert!(
+                text.contains("site.yaml:36:9: invalid property name \"-rf\""),
+                "{text}"
+            );
         }
         other => panic!("expected a site problem, got {other:?}"),
     }

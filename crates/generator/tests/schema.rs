@@ -53,7 +53,6 @@ fn validate(root: &Value, s: &Value, v: &Value, at: &str, out: &mut Vec<String>)
         out.push(format!("{at}: not {c}"));
     }
     if let Some(e) = s.get("enum").and_then(Value::as_array)
-        && !v.is_null()
         && !e.contains(v)
     {
         out.push(format!("{at}: {v} not in {e:?}"));
@@ -166,4 +165,33 @@ fn value_and_key_mistakes_fail_the_schema() {
             "{want}: {every:#?}"
         );
     }
+}
+
+/// An explicit `null` is "not given" for the reader (every `Option` field): the schema
+/// accepts it too, enums included, so that an editor does not flag what `generate` takes.
+#[test]
+fn explicit_nulls_the_reader_accepts_validate() {
+    let text = std::fs::read_to_string(repo().join("fixtures/sites/minimal.yaml"))
+        .unwrap()
+        .replace(
+            "    timezone: US/Central\n",
+            "    timezone: US/Central\n    service_profile: null\n    auto_reg: ~\n    locale:\n",
+        )
+        .replace(
+            "    ip: 192.168.10.21\n",
+            "    ip: 192.168.10.21\n    arch: null\n    karch: ~\n    class: null\n",
+        );
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("nulls.yaml");
+    std::fs::write(&path, &text).unwrap();
+    zflash_generator::generate(&path).unwrap_or_else(|e| panic!("{e}"));
+    let f = failures(&path);
+    assert!(f.is_empty(), "{f:#?}");
+    // And a value outside an enum still fails.
+    std::fs::write(&path, text.replace("arch: null", "arch: x86")).unwrap();
+    assert!(
+        failures(&path)
+            .iter()
+            .any(|m| m.contains(".clients[0].arch"))
+    );
 }

@@ -31,6 +31,9 @@ pub struct Pos {
 pub struct Node {
     pub pos: Pos,
     pub kind: Kind,
+    /// A plain (unquoted, not `|`/`>`) scalar, which YAML may read as null, a boolean or
+    /// a number; quoted and block scalars are always strings. True for collections.
+    pub plain: bool,
     /// Nodes in this subtree, aliases expanded.
     size: usize,
 }
@@ -144,6 +147,7 @@ pub fn parse(text: &str) -> Result<Tree, TreeError> {
                     Rc::new(Node {
                         pos: pos_of(&start, quoted),
                         kind: Kind::Scalar(value.into_owned()),
+                        plain: style == ScalarStyle::Plain,
                         size: 1,
                     }),
                     anchor,
@@ -201,6 +205,7 @@ pub fn parse(text: &str) -> Result<Tree, TreeError> {
                     Rc::new(Node {
                         pos,
                         kind: Kind::Seq(items),
+                        plain: true,
                         size,
                     }),
                     anchor,
@@ -215,6 +220,7 @@ pub fn parse(text: &str) -> Result<Tree, TreeError> {
                     Rc::new(Node {
                         pos,
                         kind: Kind::Map(entries),
+                        plain: true,
                         size,
                     }),
                     anchor,

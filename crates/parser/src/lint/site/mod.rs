@@ -18,12 +18,14 @@ pub mod unknown_or_missing_key;
 pub mod unknown_reference;
 pub mod unknown_release;
 pub mod unsupported_version;
+pub mod wrong_type;
 
 /// The rules of this group (one file each).
 pub static RULES: &[&Rule] = &[
     &site_syntax::RULE,
     &duplicate_key::RULE,
     &unknown_or_missing_key::RULE,
+    &wrong_type::RULE,
     &invalid_value::RULE,
     &unknown_reference::RULE,
     &address_conflict::RULE,

@@ -1,4 +1,4 @@
-//! Y003 `unknown-or-missing-key`: a key the site file does not have, a required key missing, or a value of the wrong YAML type.
+//! Y003 `unknown-or-missing-key`: a key the site file does not have, or a required key missing.
 //!
 //! The check itself is in `zflash-generator` (site-file validation); this file holds the rule
 //! that `zflash explain Y003` prints and the fixture test names.
@@ -9,10 +9,12 @@ pub static RULE: Rule = Rule {
     code: "Y003",
     name: "unknown-or-missing-key",
     severity: Severity::Error,
-    summary: "a key the site file does not have, a required key missing, or a value of the wrong YAML type",
+    summary: "a key the site file does not have, or a required key missing",
     doc: r#"## What it does
-Flags a key that is not part of the site-file format (with the nearest known key), a
-required key that is missing, and a value of the wrong kind (a list where a string belongs).
+Flags a key that is not part of the site-file format (with the nearest known key) and a
+required key that is missing, every one in one run. A required key given at the wrong level
+(indented like the mapping around it, or inside the braces `{…}` of a nested one) is said as
+such, once, at that key. A value of the wrong type is Y004.
 
 ## Why is this bad?
 A misspelt key would otherwise be ignored and its default used without a word.
