@@ -56,6 +56,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{ArchiveLocation, DeployConfig, HookMode, IdentityEntry};
 
+pub mod report;
+pub use report::{ReportMount, ReportTarget};
+
 /// User property holding the deployment state on the received dataset.
 pub const STATE_PROPERTY: &str = "org.zflash:state";
 /// User property holding the archive identity (manifest digest or stream GUID).
@@ -735,6 +738,9 @@ pub struct Plan {
     /// `image_release`); without one, everything.
     #[serde(default)]
     pub release: ImageRelease,
+    /// Where the run writes its fleet report (deploy config `reports`); `None`: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<ReportTarget>,
     /// Steps in order.
     pub steps: Vec<Step>,
 }
@@ -858,9 +864,10 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
             StepKind::Cleanup => cleanup_step(&x),
             StepKind::UnmountSource => unmount_source_step(&x),
         })
-        .collect();
+        .collect::<Vec<Step>>();
     Ok(Plan {
         version: 1,
+        report: report::target(cfg, env, steps.len()),
         pool: cfg.pool.clone(),
         be_dataset: x.be.clone(),
         temp_dataset: x.tmp.clone(),
@@ -1607,6 +1614,9 @@ impl fmt::Display for Plan {
                 has(self.release.receive_unmounted),
                 has(self.release.guid_property)
             )?;
+        }
+        if let Some(report) = &self.report {
+            writeln!(f, "    {report}")?;
         }
         for (i, step) in self.steps.iter().enumerate() {
             writeln!(
