@@ -376,3 +376,293 @@ fn a_report_directory_that_cannot_be_written_only_warns() {
         assert!(!missing.exists());
     }
 }
+
+/// One of the loadzfs's functions, cut out of a generated script (with a report).
+fn script_function(script: &str, name: &str) -> String {
+    let start = script
+        .find(&format!("\n{name}() {{\n"))
+        .unwrap_or_else(|| panic!("no {name} in the script"));
+    let body = &script[start + 1..];
+    let end = body.find("\n}\n").expect("end of the function");
+    body[..end + 3].to_string()
+}
+
+/// A generated loadzfs with a report directory, without deploying it.
+fn generated_script() -> String {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site.yaml");
+    std::fs::write(
+        &site,
+        format!(
+            "version: 1\n\
+             server: {{hostname: js, ip: 10.0.0.5, install_image: /export/install, release: 1/13, config_dir: /export/js}}\n\
+             reports: js:/export/zflash/reports\n\
+             archives:\n  gold: {{location: /export/flash/gold.zfs, sha256: {}}}\n\
+             defaults:\n  sysidcfg: {{timezone: GMT, root_password: Xy3kP0qLm9ZbA, network_interface: {{netmask: 255.255.255.0}}}}\n\
+             classes:\n  desk:\n    archive: gold\n    profile: {{pool: rpool, bename: {INSTALLED}}}\n    deploy: {{be: {BE}}}\n\
+             clients:\n  - {{hostname: {HOST}, mac: '8:0:20:1:2:3', ip: 10.0.0.21}}\n",
+            "ab".repeat(32)
+        ),
+    )
+    .unwrap();
+    zflash()
+        .arg("generate")
+        .arg(&site)
+        .arg("-o")
+        .arg(tmp.path().join("js"))
+        .assert()
+        .success();
+    std::fs::read_to_string(tmp.path().join("js/finish/desk.loadzfs")).unwrap()
+}
+
+/// The shell's JSON strings: whatever the message holds, the report is valid JSON and
+/// says the message (bytes that are not UTF-8 as `?`, cut to 2000 characters), under
+/// every shell, whose awk is the old one in the Solaris 10 userland.
+#[test]
+fn the_shell_writes_any_message_as_a_valid_json_string() {
+    let script = generated_script();
+    let function = script_function(&script, "zf_json_string");
+    let long = "x\"".repeat(1500);
+    let cases: Vec<(Vec<u8>, String)> = vec![
+        (b"plain".to_vec(), "plain".into()),
+        (b"".to_vec(), "".into()),
+        (
+            b"q\"uote b\\ack\\\\slash\nnew\nline\ttab \r cr".to_vec(),
+            "q\"uote b\\ack\\\\slash\nnew\nline\ttab \r cr".into(),
+        ),
+        (
+            b"trailing newlines\n\n".to_vec(),
+            "trailing newlines\n\n".into(),
+        ),
+        (
+            b"ctl \x01\x02\x1b\x1f del \x7f".to_vec(),
+            "ctl \u{1}\u{2}\u{1b}\u{1f} del \u{7f}".into(),
+        ),
+        (
+            "utf-8 é € 𝄞 ok".as_bytes().to_vec(),
+            "utf-8 é € 𝄞 ok".into(),
+        ),
+        (
+            b"bad \xff \xc2x \xed\xa0\x80 \xe2\x82 \xf4\x90\x80\x80 end".to_vec(),
+            "bad ? ?x ??? ?? ???? end".into(),
+        ),
+        (
+            b"echo would eat \\c and \\n".to_vec(),
+            "echo would eat \\c and \\n".into(),
+        ),
+        (long.as_bytes().to_vec(), long.chars().take(2000).collect()),
+        (b"$HOME `id` $(id) '".to_vec(), "$HOME `id` $(id) '".into()),
+    ];
+    for shell in Shell::all() {
+        for (message, want) in &cases {
+            let out = shell
+                .command()
+                .env("LC_ALL", "C")
+                .arg("-c")
+                .arg(format!("{function}\nzf_json_string \"$1\""))
+                .arg("zf")
+                .arg(<std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(message))
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{}: {}", shell.name(), text(&out));
+            let got: String = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+                panic!(
+                    "{}: {message:?} -> {e}: {}",
+                    shell.name(),
+                    String::from_utf8_lossy(&out.stdout)
+                )
+            });
+            assert_eq!(&got, want, "{}: {message:?}", shell.name());
+        }
+    }
+}
+
+/// Bytes received are added as decimal strings: past 32 bits (Solaris 10's printf and
+/// expr) and past 2^53 (awk's doubles).
+#[test]
+fn the_shell_adds_archive_sizes_without_losing_digits() {
+    let script = generated_script();
+    let function = script_function(&script, "zf_report_add_bytes");
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("a.zfs");
+    std::fs::write(&archive, vec![0u8; 12345]).unwrap();
+    for shell in Shell::all() {
+        for (before, want) in [
+            ("0", "12345"),
+            ("4294967295", "4294979640"),
+            ("9007199254740993", "9007199254753338"),
+            ("99999999999999999999", "100000000000000012344"),
+        ] {
+            let out = shell
+                .command()
+                .arg("-c")
+                .arg(format!(
+                    "{function}\nZF_REPORT_BYTES={before}\nzf_report_add_bytes \"$1\"\necho \"$ZF_REPORT_BYTES\""
+                ))
+                .arg("zf")
+                .arg(&archive)
+                .output()
+                .unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout).trim(),
+                want,
+                "{}: {}",
+                shell.name(),
+                text(&out)
+            );
+        }
+    }
+}
+
+/// Stand-ins for `mount` and `umount` of an NFS report directory `nfs1:/export/reports`:
+/// `mode` `bind` mounts `ROOT/export/reports` there (a bind mount: what the client sees
+/// of the share), `fail` refuses as a server that does not export it, `hang` never
+/// answers. Each call is logged (arguments) in `calls`.
+struct FakeNfs {
+    dir: tempfile::TempDir,
+}
+
+impl FakeNfs {
+    fn new(mode: &str) -> FakeNfs {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("bin")).unwrap();
+        std::fs::create_dir_all(root.join("export/reports")).unwrap();
+        let mount = format!(
+            "#!/bin/sh\n\
+             case \"$*\" in *nfs1:*) ;; *) exec /usr/bin/mount \"$@\" ;; esac\n\
+             echo \"mount $*\" >>{calls}\n\
+             case {mode} in\n\
+             \x20   fail) echo 'mount.nfs: access denied by server while mounting nfs1:/export/reports' >&2; exit 32 ;;\n\
+             \x20   hang) exec sleep 600 ;;\n\
+             esac\n\
+             for a in \"$@\"; do src=$target; target=$a; done\n\
+             [ \"$src\" = nfs1:/export/reports ] || {{ echo \"unknown source $src\" >&2; exit 32; }}\n\
+             exec /usr/bin/mount --bind {root}/export/reports \"$target\"\n",
+            calls = root.join("calls").display(),
+            root = root.display(),
+        );
+        let umount = format!(
+            "#!/bin/sh\n\
+             case \"$*\" in *zflash-reports*) echo \"umount $*\" >>{calls} ;; esac\n\
+             exec /usr/bin/umount \"$@\"\n",
+            calls = root.join("calls").display(),
+        );
+        for (name, body) in [("mount", mount), ("umount", umount)] {
+            let p = root.join("bin").join(name);
+            std::fs::write(&p, body).unwrap();
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        FakeNfs { dir }
+    }
+
+    fn bin(&self) -> PathBuf {
+        self.dir.path().join("bin")
+    }
+
+    fn share(&self) -> PathBuf {
+        self.dir.path().join("export/reports")
+    }
+
+    fn calls(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("calls")).unwrap_or_default()
+    }
+}
+
+fn mounted_at(target: &str) -> bool {
+    std::fs::read_to_string("/proc/mounts")
+        .unwrap()
+        .lines()
+        .any(|l| l.split(' ').nth(1) == Some(target))
+}
+
+/// An NFS report directory is mounted read-write, soft, with short timeouts, at the
+/// plan's mount point, written through, and unmounted at the end (mount point removed).
+#[test]
+fn an_nfs_report_directory_is_mounted_soft_written_and_unmounted() {
+    if !require_zfs() {
+        return;
+    }
+    let golden = golden();
+    for interp in Interp::all() {
+        let who = interp.name();
+        let nfs = FakeNfs::new("bind");
+        let pool = TestPool::miniroot(&format!("repn{who}"), 128, INSTALLED);
+        let tmp = generate(&pool, &golden.stream, "nfs1:/export/reports", &[]);
+        let js = tmp.path().join("js");
+        let target = format!("/tmp/zflash-reports.{}", pool.name);
+        let out = interp
+            .command(&pool, &js, Some(&nfs.bin()))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{who}: {}", text(&out));
+        assert!(!text(&out).contains("warning"), "{who}: {}", text(&out));
+        let calls = nfs.calls();
+        assert_eq!(
+            calls,
+            format!(
+                "mount -t nfs -o rw,soft,timeo=10,retrans=2,retry=0 nfs1:/export/reports {target}\numount {target}\n"
+            ),
+            "{who}"
+        );
+        let report =
+            Report::from_json(&std::fs::read(nfs.share().join(format!("{HOST}.json"))).unwrap())
+                .unwrap();
+        assert_eq!(report.state, State::Done, "{who}: {report:?}");
+        assert_eq!(leftovers(&nfs.share()), Vec::<String>::new(), "{who}");
+        assert!(!mounted_at(&target), "{who}: still mounted");
+        assert!(!Path::new(&target).exists(), "{who}: mount point left");
+    }
+}
+
+/// A report server that refuses the mount, or never answers: one warning, the
+/// deployment ends deployed; a server that hangs costs at most the plan's timeout.
+#[test]
+fn a_report_directory_that_cannot_be_mounted_only_warns() {
+    if !require_zfs() {
+        return;
+    }
+    let golden = golden();
+    // The hang waits for the timeout (15 s): natively and under the judge only.
+    let judge = Shell::s10().or_else(Shell::dash).map(Interp::Shell);
+    let cases: Vec<(Interp, &str)> = Interp::all()
+        .into_iter()
+        .map(|i| (i, "fail"))
+        .chain(std::iter::once((Interp::Native, "hang")))
+        .chain(judge.map(|i| (i, "hang")))
+        .collect();
+    for (interp, mode) in cases {
+        let who = format!("{} ({mode})", interp.name());
+        let nfs = FakeNfs::new(mode);
+        let pool = TestPool::miniroot(&format!("repm{}", interp.name()), 128, INSTALLED);
+        let tmp = generate(&pool, &golden.stream, "nfs1:/export/reports", &[]);
+        let js = tmp.path().join("js");
+        let target = format!("/tmp/zflash-reports.{}", pool.name);
+        let t0 = std::time::Instant::now();
+        let out = interp
+            .command(&pool, &js, Some(&nfs.bin()))
+            .output()
+            .unwrap();
+        let took = t0.elapsed();
+        let said = text(&out);
+        assert!(out.status.success(), "{who}: {said}");
+        assert_eq!(
+            said.matches("no fleet report is written").count(),
+            1,
+            "{who}: one warning: {said}"
+        );
+        let why = if mode == "fail" {
+            "access denied by server"
+        } else {
+            "no answer in 15 s"
+        };
+        assert!(said.contains(why), "{who}: {said}");
+        assert_eq!(pool.bootfs(), format!("{}/ROOT/{BE}", pool.name), "{who}");
+        assert!(took < Duration::from_secs(45), "{who}: took {took:?}");
+        assert!(!nfs.calls().contains("umount"), "{who}: {}", nfs.calls());
+        assert!(!mounted_at(&target), "{who}");
+        assert!(!Path::new(&target).exists(), "{who}: mount point left");
+        assert_eq!(leftovers(&nfs.share()), Vec::<String>::new(), "{who}");
+    }
+}
