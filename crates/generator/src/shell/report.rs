@@ -34,7 +34,8 @@ pub(super) fn variables(plan: &Plan, facts: &Facts) -> String {
          ZF_REPORT_OFF=0\n\
          ZF_REPORT_MOUNTED=0\n\
          ZF_REPORT_TARGET={file}\n\
-         ZF_REPORT_TEMP={temp}'.'\"$$\"\n\
+         ZF_REPORT_TEMPS={temp}\n\
+         ZF_REPORT_TEMP=\"$ZF_REPORT_TEMPS.$$\"\n\
          ZF_REPORT_MOUNT_SOURCE={source}\n\
          ZF_REPORT_MOUNT_POINT={point}\n\
          ZF_REPORT_MOUNT_OPTIONS={options}\n\

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::config::DeployConfig;
-use crate::plan::{Plan, PlanEnv, ReportTarget};
+use crate::plan::{Plan, PlanEnv, ReportTarget, StepKind};
 use crate::platform::{Os, Platform};
 use crate::report::{self, REPORT_VERSION, Report, ReportStep, State, Writer};
 
@@ -121,6 +121,19 @@ impl Fleet {
             name: name.to_string(),
         });
         self.send(State::Running, None, bytes, archive_id);
+    }
+
+    /// The run is failing in the plan's step `kind`, before it started (the archives
+    /// are opened and checked before the `recover` step: a failure there is the
+    /// preflight's): the last report names it.
+    pub(super) fn failing_step(&mut self, plan: &Plan, kind: StepKind) {
+        if let Some(i) = plan.steps.iter().position(|s| s.kind == kind) {
+            self.step = Some(ReportStep {
+                index: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                total: u32::try_from(plan.steps.len()).unwrap_or(u32::MAX),
+                name: kind.name().to_string(),
+            });
+        }
     }
 
     /// The run ended: the last report, written before this returns (or given up after
@@ -234,6 +247,9 @@ fn write_reports(
             }
         }
     }
+    if usable {
+        remove_stale_temps(target);
+    }
     while let Ok(mut report) = rx.recv() {
         // Behind: only the newest report matters.
         while let Ok(newer) = rx.try_recv() {
@@ -257,6 +273,25 @@ fn write_reports(
                 warnings,
                 &format!("cannot unmount the report directory {}: {e}", m.target),
             ),
+        }
+    }
+}
+
+/// A run killed while writing left its temporary file (`TEMP.PID`): the lock's holder
+/// removes those of its client.
+fn remove_stale_temps(target: &ReportTarget) {
+    let Some(prefix) = std::path::Path::new(&target.temp_file)
+        .file_name()
+        .map(|n| format!("{}.", n.to_string_lossy()))
+    else {
+        return;
+    };
+    let Ok(entries) = fs::read_dir(&target.dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = fs::remove_file(entry.path());
         }
     }
 }

@@ -514,7 +514,9 @@ impl Runner<'_> {
                 None
             };
             let expected = cfg.expected_sha256(i);
-            let archive = input::open(Path::new(path), manifest, expected.as_deref())?;
+            // A refused archive is a preflight failure (the report names that step).
+            let archive = input::open(Path::new(path), manifest, expected.as_deref())
+                .inspect_err(|_| self.fleet.failing_step(&pending, StepKind::Preflight))?;
             self.archives.push(archive);
         }
         // The chain's identity: a rerun with the same base and increments is a no-op, a

@@ -56,6 +56,7 @@ pub struct ReportTarget {
     pub file: String,
     /// Each write goes to this file with `.PID` appended, in the same directory, then is
     /// renamed over [`file`](Self::file). A dot file: `zflash status` reads `*.json`.
+    /// A run killed while writing leaves one: the next run of the client removes them.
     pub temp_file: String,
     /// The client, as the report names it (`SI_HOSTNAME`).
     pub client: String,
