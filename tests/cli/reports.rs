@@ -668,3 +668,83 @@ fn a_report_directory_that_cannot_be_mounted_only_warns() {
         assert_eq!(leftovers(&nfs.share()), Vec::<String>::new(), "{who}");
     }
 }
+
+/// A deploy config written by hand (not by `zflash generate`, whose site file refuses
+/// such hook arguments): the failing hook's message holds a quote, a backslash, a
+/// newline and a tab, and the report says it exactly. Without SI_HOSTNAME no report
+/// can be named: one warning, deployed.
+#[test]
+fn the_native_report_carries_any_message_and_a_nameless_client_only_warns() {
+    if !require_zfs() {
+        return;
+    }
+    let golden = golden();
+    let pool = TestPool::miniroot("repmsg", 128, INSTALLED);
+    let reports = tempfile::tempdir().unwrap();
+    let config = reports.path().join("deploy.yaml");
+    let hook_args = ["q\"uote", "back\\slash", "new\nline\ttab"];
+    let yaml = |hooks: &str| {
+        format!(
+            "version: 1\narchive: {}\npool: {}\nbe_name: {BE}\nsysidcfg: null\nreports: {}\n{hooks}",
+            golden.stream.display(),
+            pool.name,
+            reports.path().display()
+        )
+    };
+    let hooks = format!(
+        "hooks: [{{name: fails, mode: argument, argv: [/bin/sh, -c, 'exit 3', {}]}}]\n",
+        hook_args
+            .iter()
+            .map(|a| serde_json::to_string(a).unwrap())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    std::fs::write(&config, yaml(&hooks)).unwrap();
+    let out = zflash()
+        .args(["finish", "--quiet", "--config"])
+        .arg(&config)
+        .arg("--altroot")
+        .arg(&pool.altroot)
+        .env("SI_HOSTNAME", HOST)
+        .env("SI_ARCH", "sparc")
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "{}", text(&out));
+    let file = reports.path().join(format!("{HOST}.json"));
+    let report = Report::from_json(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(report.state, State::Failed, "{report:?}");
+    assert_eq!(report.step.as_ref().unwrap().name, "run_hooks");
+    let message = report.message.unwrap();
+    assert!(
+        message.contains(&format!("/bin/sh -c exit 3 {}", hook_args.join(" "))),
+        "{message:?}"
+    );
+    std::fs::remove_file(&file).unwrap();
+
+    // No SI_HOSTNAME: no report file can be named; one warning, and it deploys.
+    std::fs::write(&config, yaml("")).unwrap();
+    let out = zflash()
+        .args(["finish", "--quiet", "--json", "--config"])
+        .arg(&config)
+        .arg("--altroot")
+        .arg(&pool.altroot)
+        .env_remove("SI_HOSTNAME")
+        .env("SI_ARCH", "sparc")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr.matches("warning: SI_HOSTNAME is not set").count(),
+        1,
+        "{stderr}"
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["outcome"], "deployed");
+    assert_eq!(
+        summary["warnings"].as_array().unwrap().len(),
+        1,
+        "{summary}"
+    );
+    assert_eq!(leftovers(reports.path()), vec!["deploy.yaml".to_string()]);
+}

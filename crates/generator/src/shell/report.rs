@@ -89,3 +89,83 @@ pub(super) fn resumed(plan: &Plan) -> String {
     }
     format!("zf_report_end done {}\n", single(plan::report::RESUMED))
 }
+
+#[cfg(test)]
+mod tests {
+    use zflash_runtime::config::DeployConfig;
+
+    use super::super::{ArchiveFacts, render_plan, shell_plan_env};
+    use super::*;
+    use crate::model::Compression;
+
+    fn render(reports: &str) -> (Plan, String) {
+        let cfg = DeployConfig::from_yaml(&format!(
+            "version: 1\narchive: /flash/gold.zfs\nincrements: [/flash/p1.zfs]\nbe_name: gold\nsysidcfg: /etc/sysidcfg\n{reports}"
+        ))
+        .unwrap();
+        let plan = plan::build(&cfg, &shell_plan_env()).unwrap();
+        let facts = Facts {
+            archives: ["/flash/gold.zfs", "/flash/p1.zfs"]
+                .iter()
+                .map(|p| ArchiveFacts {
+                    path: p.to_string(),
+                    location: p.to_string(),
+                    compression: Compression::None,
+                    sha256: None,
+                    arch: None,
+                })
+                .collect(),
+        };
+        let r = render_plan(&plan, &facts);
+        let text = format!("{}\n{}\n{}\n{}", r.variables, r.rollback, r.steps, r.main);
+        (plan, text)
+    }
+
+    #[test]
+    fn without_a_report_directory_nothing_is_rendered() {
+        let (plan, text) = render("");
+        assert_eq!(plan.report, None);
+        assert!(!text.contains("zf_report"), "{text}");
+        assert!(!text.contains("ZF_REPORT"), "{text}");
+    }
+
+    #[test]
+    fn every_step_reports_itself_from_the_plan() {
+        let (plan, text) = render("reports: js:/export/zflash/reports\n");
+        let t = plan.report.as_ref().unwrap();
+        for (i, step) in plan.steps.iter().enumerate() {
+            let name = step.kind.name();
+            let start = text.find(&format!("zf_step_{name}() {{")).unwrap();
+            let body = &text[start..start + text[start..].find("\n}\n").unwrap()];
+            assert!(
+                body.contains(&format!("    zf_report_step {} {name}\n", i + 1)),
+                "{body}"
+            );
+        }
+        let lock = &text[text.find("zf_step_lock() {").unwrap()..];
+        let lock = &lock[..lock.find("\n}\n").unwrap()];
+        assert!(
+            lock.contains("zf_lock ") && lock.ends_with("zf_report_open\n    :"),
+            "{lock}"
+        );
+        // Each receive adds its archive's size.
+        assert_eq!(text.matches("zf_report_add_bytes '/flash/").count(), 2);
+        assert!(text.contains(&format!("ZF_REPORT_TOTAL={}\n", t.total_steps)));
+        assert!(
+            text.contains(
+                "ZF_REPORT_TARGET='/tmp/zflash-reports.rpool/'\"${SI_HOSTNAME}\"'.json'\n"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("ZF_REPORT_MOUNT_SOURCE='js:/export/zflash/reports'\n"));
+        assert!(text.contains("ZF_REPORT_MOUNT_OPTIONS='rw,soft,timeo=10,retrans=2,retry=0'\n"));
+        assert!(text.contains("ZF_REPORT_BE='\"gold\"'\n"));
+        // The id as far as known: the chain's parts, "unknown" until read.
+        assert!(
+            text.contains("    echo \"$ZF_ARCHIVE_ID\"'+'\"$ZF_INCREMENT_ID_1\"\n"),
+            "{text}"
+        );
+        // The resume of a killed run's clean-up ends with a done report.
+        assert!(text.contains(&format!("zf_report_end done '{}'", plan::report::RESUMED)));
+    }
+}

@@ -155,3 +155,81 @@ impl std::fmt::Display for ReportTarget {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{StepKind, build};
+
+    fn env(host: &str) -> PlanEnv {
+        PlanEnv {
+            altroot: "/a".into(),
+            si_config_dir: "/tmp/install_config".into(),
+            si_hostname: host.into(),
+            si_arch: "sparc".into(),
+            si_karch: "sun4u".into(),
+            archive_id: None,
+            force: false,
+        }
+    }
+
+    fn cfg(reports: Option<&str>) -> DeployConfig {
+        let mut yaml =
+            "version: 1\narchive: /flar/s10.zfs\npool: rpool\nbe_name: s10gold\n".to_string();
+        if let Some(r) = reports {
+            yaml.push_str(&format!("reports: {r}\n"));
+        }
+        DeployConfig::from_yaml(&yaml).unwrap()
+    }
+
+    #[test]
+    fn a_local_directory_is_written_in_place() {
+        let plan = build(&cfg(Some("/reports")), &env("ws001")).unwrap();
+        let t = plan.report.clone().unwrap();
+        assert_eq!(t.file, "/reports/ws001.json");
+        assert_eq!(t.temp_file, "/reports/.ws001.json.tmp");
+        assert_eq!(t.dir, "/reports");
+        assert_eq!((t.client.as_str(), t.be.as_str()), ("ws001", "s10gold"));
+        assert_eq!(t.mount, None);
+        assert_eq!(t.total_steps as usize, plan.steps.len());
+        assert_eq!(plan.steps[0].kind, StepKind::Lock);
+        // Shown by `zflash finish --plan`, carried by `--plan --json`.
+        assert!(
+            plan.to_string()
+                .contains("fleet report /reports/ws001.json (directory /reports)")
+        );
+        let json = serde_json::to_value(&plan).unwrap();
+        assert_eq!(json["report"]["file"], "/reports/ws001.json");
+    }
+
+    #[test]
+    fn an_nfs_directory_is_mounted_soft_per_pool() {
+        let plan = build(&cfg(Some("js:/export/zflash/reports")), &env("ws001")).unwrap();
+        let t = plan.report.unwrap();
+        let m = t.mount.unwrap();
+        assert_eq!(m.source, "js:/export/zflash/reports");
+        assert_eq!(m.target, "/tmp/zflash-reports.rpool");
+        assert_eq!(m.options, "rw,soft,timeo=10,retrans=2,retry=0");
+        assert_eq!(m.timeout_seconds, REPORT_TIMEOUT_SECONDS);
+        assert_eq!(t.file, "/tmp/zflash-reports.rpool/ws001.json");
+        assert_eq!(t.location, "js:/export/zflash/reports");
+    }
+
+    #[test]
+    fn no_directory_or_no_usable_host_name_means_no_target() {
+        assert_eq!(build(&cfg(None), &env("ws001")).unwrap().report, None);
+        assert_eq!(problem(&cfg(None), &env("")), None);
+        for host in ["", "../etc/x", "-rf", "a b"] {
+            let c = cfg(Some("/reports"));
+            assert_eq!(build(&c, &env(host)).unwrap().report, None, "{host:?}");
+            assert!(problem(&c, &env(host)).is_some(), "{host:?}");
+        }
+        // The loadzfs's plan: a reference, checked by the script before use.
+        let host = "\u{1}SI_HOSTNAME\u{1}";
+        let t = build(&cfg(Some("/reports")), &env(host))
+            .unwrap()
+            .report
+            .unwrap();
+        assert_eq!(t.file, format!("/reports/{host}.json"));
+    }
+}
