@@ -27,6 +27,10 @@ use crate::report::{self, REPORT_VERSION, Report, ReportStep, State, Writer};
 pub(super) struct Fleet {
     started: String,
     step: Option<ReportStep>,
+    /// The archive id of the last report, kept for [`progress`](Self::progress).
+    archive_id: Option<String>,
+    /// When the last report was handed over.
+    sent: Instant,
     writer: Option<WriterThread>,
     warnings: Arc<Mutex<Vec<String>>>,
 }
@@ -37,6 +41,9 @@ struct WriterThread {
     tx: Option<mpsc::Sender<Report>>,
     done: mpsc::Receiver<()>,
 }
+
+/// How often a receive updates the report's bytes.
+const PROGRESS_EVERY: Duration = Duration::from_secs(5);
 
 /// Now, as the reports write times.
 pub fn now_utc() -> String {
@@ -58,6 +65,8 @@ impl Fleet {
         Fleet {
             started: now_utc(),
             step: None,
+            archive_id: None,
+            sent: Instant::now(),
             writer: None,
             warnings: Arc::new(Mutex::new(Vec::new())),
         }
@@ -123,6 +132,15 @@ impl Fleet {
         self.send(State::Running, None, bytes, archive_id);
     }
 
+    /// Bytes read so far during a receive: a `running` report of the current step at
+    /// most every [`PROGRESS_EVERY`] (a long receive shows its progress).
+    pub(super) fn progress(&mut self, bytes: u64) {
+        if self.sent.elapsed() >= PROGRESS_EVERY {
+            let id = self.archive_id.clone();
+            self.send(State::Running, None, bytes, id.as_deref());
+        }
+    }
+
     /// The run is failing in the plan's step `kind`, before it started (the archives
     /// are opened and checked before the `recover` step: a failure there is the
     /// preflight's): the last report names it.
@@ -172,8 +190,10 @@ impl Fleet {
     }
 
     fn send(&mut self, state: State, message: Option<&str>, bytes: u64, archive_id: Option<&str>) {
+        self.archive_id = archive_id.map(str::to_string);
         let Some(w) = &self.writer else { return };
         let Some(tx) = &w.tx else { return };
+        self.sent = Instant::now();
         let now = now_utc();
         let report = Report {
             version: REPORT_VERSION,
@@ -370,6 +390,69 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e, "nope");
+    }
+
+    fn plan_writing_into(dir: &std::path::Path) -> (Plan, DeployConfig, PlanEnv) {
+        let cfg = DeployConfig::from_yaml(&format!(
+            "version: 1\narchive: /flar/a.zfs\nbe_name: gold\nsysidcfg: null\nreports: {}\n",
+            dir.display()
+        ))
+        .unwrap();
+        let env = PlanEnv {
+            altroot: "/a".into(),
+            si_config_dir: String::new(),
+            si_hostname: "ws001".into(),
+            si_arch: "sparc".into(),
+            si_karch: "sun4u".into(),
+            archive_id: None,
+            force: false,
+        };
+        (crate::plan::build(&cfg, &env).unwrap(), cfg, env)
+    }
+
+    fn read(dir: &std::path::Path) -> Report {
+        Report::from_json(&fs::read(dir.join("ws001.json")).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn a_receive_updates_the_bytes_at_most_every_few_seconds_and_the_end_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let (plan, cfg, env) = plan_writing_into(dir.path());
+        let mut fleet = Fleet::new();
+        fleet.open(&plan, &cfg, &env, &Platform::detect());
+        fleet.step(5, plan.steps.len(), "receive", 0, Some("sha256:ab"));
+        // Right after a report: no new one.
+        let sent = fleet.sent;
+        fleet.progress(7);
+        assert_eq!(fleet.sent, sent);
+        fleet.sent = Instant::now() - PROGRESS_EVERY;
+        fleet.progress(123);
+        assert!(fleet.sent > sent);
+        // Wait for the writer to catch up: end the writer alone, keep the state.
+        let w = fleet.writer.take().unwrap();
+        drop(w.tx);
+        w.done.recv_timeout(Duration::from_secs(10)).unwrap();
+        let r = read(dir.path());
+        assert_eq!((r.state, r.bytes_received), (State::Running, 123));
+        assert_eq!(r.archive_id.as_deref(), Some("sha256:ab"));
+        assert_eq!(r.step.unwrap().name, "receive");
+
+        let mut fleet = Fleet::new();
+        fleet.open(&plan, &cfg, &env, &Platform::detect());
+        fleet.step(2, plan.steps.len(), "recover", 0, None);
+        let warnings = fleet.end(State::Failed, Some("it \"broke\"\n"), 9, None);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let r = read(dir.path());
+        assert_eq!(r.state, State::Failed);
+        assert_eq!(r.message.as_deref(), Some("it \"broke\"\n"));
+        assert_eq!(r.finished.as_deref(), Some(r.updated.as_str()));
+        assert_eq!(r.writer, Writer::Native);
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("ws001.json")]);
     }
 
     #[test]
