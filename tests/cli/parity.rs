@@ -815,6 +815,26 @@ fn a_rerun_after_success_is_a_no_op_for_either_interpreter() {
         let out = interp.deploy(&pool, &js);
         assert!(out.status.success(), "{}: {}", interp.name(), text(&out));
         assert_eq!(pool.state(), deployed, "{}", interp.name());
+        // Its report: done, nothing to do (natively found by the recover step; by the
+        // loadzfs there or, the digest read from the sidecar manifest, by the preflight).
+        let bytes =
+            std::fs::read(js.parent().unwrap().join(format!("reports/{HOST}.json"))).unwrap();
+        let report = zflash_runtime::report::Report::from_json(&bytes).unwrap();
+        assert_eq!(report.state, State::Done, "{}: {report:?}", interp.name());
+        assert_eq!(
+            report.message.as_deref(),
+            Some(zflash_runtime::plan::report::ALREADY_DEPLOYED),
+            "{}: {report:?}",
+            interp.name()
+        );
+        assert!(
+            matches!(
+                report.step.as_ref().map(|s| s.name.as_str()),
+                Some("recover" | "preflight")
+            ),
+            "{}: {report:?}",
+            interp.name()
+        );
     }
 }
 

@@ -49,6 +49,9 @@
 //! `org.zflash:state=done`, so that a rerun after a kill can
 //! tell its own half-done work from a finished or foreign BE (see `crate::exec`). A shell
 //! renderer keeps both, with the same meaning.
+//!
+//! Fleet report: [`Plan::report`] says where and how both interpreters write the client's
+//! `<host>.json` (see [`report`]); it is not a step, since a report never fails a run.
 
 use std::fmt;
 
