@@ -721,3 +721,25 @@ fn the_native_report_carries_any_message_and_a_nameless_client_only_warns() {
     );
     assert_eq!(leftovers(reports.path()), vec!["deploy.yaml".to_string()]);
 }
+
+/// The loadzfs with a report directory is clean for shellcheck and parses under the
+/// Solaris 10 shell (the deployments above run it; this is the whole text, every branch).
+#[test]
+fn the_loadzfs_with_reports_passes_shellcheck_and_the_solaris_10_shell() {
+    let script = generated_script();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.loadzfs");
+    std::fs::write(&path, &script).unwrap();
+    if zflash_runtime::testpool::require_tool("shellcheck") {
+        let out = StdCommand::new("shellcheck")
+            .args(["-s", "sh"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    if let Some(shell) = Shell::s10() {
+        let out = shell.command().arg("-n").arg(&path).output().unwrap();
+        assert!(out.status.success(), "{}", text(&out));
+    }
+}

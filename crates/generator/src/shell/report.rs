@@ -87,7 +87,7 @@ pub(super) fn resumed(plan: &Plan) -> String {
     if plan.report.is_none() {
         return String::new();
     }
-    format!("zf_report_end done {}\n", single(plan::report::RESUMED))
+    format!("zf_report_end \"done\" {}\n", single(plan::report::RESUMED))
 }
 
 #[cfg(test)]
@@ -166,6 +166,9 @@ mod tests {
             "{text}"
         );
         // The resume of a killed run's clean-up ends with a done report.
-        assert!(text.contains(&format!("zf_report_end done '{}'", plan::report::RESUMED)));
+        assert!(text.contains(&format!(
+            "zf_report_end \"done\" '{}'",
+            plan::report::RESUMED
+        )));
     }
 }
