@@ -10,6 +10,7 @@ mod cli {
     pub mod hostile;
     pub mod jumpstart_env;
     pub mod parity;
+    pub mod reports;
     pub mod s10;
     pub mod secrets;
     pub mod status;

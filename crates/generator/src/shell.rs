@@ -22,6 +22,8 @@ use zflash_runtime::plan::{
 
 use crate::model::Compression;
 
+mod report;
+
 /// Marks a shell reference inside a plan string: `\u{1}NAME\u{1}`.
 const MARK: char = '\u{1}';
 
@@ -285,6 +287,7 @@ pub fn render_plan(plan: &Plan, facts: &Facts) -> Rendered {
         );
     }
     let _ = write!(r.variables, "ZF_DEPLOYED=");
+    r.variables.push_str(&report::variables(plan, facts));
 
     let mut cx = Cx {
         plan,
@@ -305,6 +308,9 @@ pub fn render_plan(plan: &Plan, facts: &Facts) -> Rendered {
             "    zf_log {}",
             word(&format!("step {}: {name}: {}", i + 1, step.description))
         );
+        if plan.report.is_some() {
+            r.steps.push_str(&report::step_start(i, name));
+        }
         for op in &step.ops {
             let undo_index = op.undo.as_ref().map(|u| {
                 cx.on_fail = OnFail::UndoFailed;
@@ -323,6 +329,12 @@ pub fn render_plan(plan: &Plan, facts: &Facts) -> Rendered {
             if let (Some(n), false) = (undo_index, armed_first) {
                 let _ = writeln!(r.steps, "    ZF_DONE={n}");
             }
+            if let (Some(_), Action::Receive { archive, .. }) = (&plan.report, &op.action) {
+                r.steps.push_str(&report::after_receive(archive));
+            }
+        }
+        if plan.report.is_some() && step.kind == StepKind::Lock {
+            r.steps.push_str(report::after_lock());
         }
         match step.kind {
             StepKind::SwitchBootfs => r.steps.push_str("    ZF_COMMITTED=1\n"),
@@ -788,6 +800,7 @@ fn recover(r: &Recovery, cx: &Cx) -> String {
          \x20                       ZF_COMMITTED=1\n\
          {resume}\
          \x20                       zf_log {done}\n\
+         {resumed}\
          \x20                       exit 0\n\
          \x20                   fi\n\
          \x20                   zf_log {destroying}\n\
@@ -827,6 +840,7 @@ fn recover(r: &Recovery, cx: &Cx) -> String {
             r.be
         )),
         done = word(&format!("done: {} is the pool's bootfs", r.be)),
+        resumed = indent(&report::resumed(cx.plan), 24),
         destroying = msg(&[
             &format!("{} is a half-done deployment of ", r.be),
             "$ZF_DEPLOYED",

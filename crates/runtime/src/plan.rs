@@ -51,6 +51,9 @@
 //! `org.zflash:state=done`, so that a rerun after a kill can
 //! tell its own half-done work from a finished or foreign BE (see `crate::exec`). A shell
 //! renderer keeps both, with the same meaning.
+//!
+//! Fleet report: [`Plan::report`] says where and how both interpreters write the client's
+//! `<host>.json` (see [`report`]); it is not a step, since a report never fails a run.
 
 use std::fmt;
 
@@ -59,6 +62,9 @@ use serde::{Deserialize, Serialize};
 use zflash_zfs::{Dataset, Name, NameError, Snapshot};
 
 use crate::config::{ArchiveLocation, DeployConfig, HookMode, IdentityEntry};
+
+pub mod report;
+pub use report::{ReportMount, ReportTarget};
 
 /// User property holding the deployment state on the received dataset.
 pub const STATE_PROPERTY: &str = "org.zflash:state";
@@ -739,6 +745,9 @@ pub struct Plan {
     /// `image_release`); without one, everything.
     #[serde(default)]
     pub release: ImageRelease,
+    /// Where the run writes its fleet report (deploy config `reports`); `None`: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<ReportTarget>,
     /// Steps in order.
     pub steps: Vec<Step>,
 }
@@ -866,9 +875,10 @@ pub fn build(cfg: &DeployConfig, env: &PlanEnv) -> Result<Plan, PlanError> {
             StepKind::Cleanup => cleanup_step(&x),
             StepKind::UnmountSource => unmount_source_step(&x),
         })
-        .collect();
+        .collect::<Vec<Step>>();
     Ok(Plan {
         version: 1,
+        report: report::target(cfg, env, steps.len()),
         pool: cfg.pool.clone(),
         be_dataset: x.be.clone(),
         temp_dataset: x.tmp.clone(),
@@ -1646,6 +1656,9 @@ impl fmt::Display for Plan {
                 has(self.release.receive_unmounted),
                 has(self.release.guid_property)
             )?;
+        }
+        if let Some(report) = &self.report {
+            writeln!(f, "    {report}")?;
         }
         for (i, step) in self.steps.iter().enumerate() {
             writeln!(

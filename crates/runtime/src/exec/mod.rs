@@ -37,6 +37,7 @@ use error::{Found, RunError};
 
 mod apply;
 mod error;
+mod fleet;
 mod preflight;
 mod receive;
 mod recover;
@@ -167,6 +168,8 @@ pub struct Report {
     pub rollback_errors: Vec<String>,
     /// Failure message.
     pub error: Option<String>,
+    /// Problems that did not fail the run (a fleet report that could not be written).
+    pub warnings: Vec<String>,
 }
 
 impl Report {
@@ -303,6 +306,8 @@ struct Runner<'a> {
     lock: Option<crate::lock::PoolLock>,
     /// What the `recover` step found.
     recovery: Recovery,
+    /// The fleet report (deploy config `reports`), written from the lock on.
+    fleet: fleet::Fleet,
 }
 
 /// Deploy: the whole `zflash finish` run. Never panics on bad input; failures end in a
@@ -343,9 +348,11 @@ pub fn finish(
             rolled_back: Vec::new(),
             rollback_errors: Vec::new(),
             error: None,
+            warnings: Vec::new(),
         },
         lock: None,
         recovery: Recovery::Fresh,
+        fleet: fleet::Fleet::new(),
     };
     runner.report.previous_bootfs = runner.bootfs();
     // The lock, taken by the plan's first step, is held until the end of this function:
@@ -360,6 +367,27 @@ pub fn finish(
         runner.report.error = Some(msg);
     }
     runner.report.bootfs = runner.bootfs();
+    let (state, message) = match runner.report.outcome {
+        Outcome::Failed => (crate::report::State::Failed, runner.report.error.clone()),
+        Outcome::Deployed => (crate::report::State::Done, None),
+        Outcome::AlreadyDeployed => (
+            crate::report::State::Done,
+            Some(crate::plan::report::ALREADY_DEPLOYED.to_string()),
+        ),
+        Outcome::Resumed => (
+            crate::report::State::Done,
+            Some(crate::plan::report::RESUMED.to_string()),
+        ),
+    };
+    runner.report.warnings = runner.fleet.end(
+        state,
+        message.as_deref(),
+        runner.report.bytes_stored,
+        runner.report.archive_id.as_deref(),
+    );
+    for w in runner.report.warnings.clone() {
+        runner.note(&format!("warning: {w}"));
+    }
     runner.report.total_seconds = runner.start.elapsed().as_secs_f64();
     let report = serde_json::to_value(&runner.report).unwrap_or_default();
     runner.events.emit("finished", json!({ "report": report }));
@@ -435,9 +463,16 @@ impl Runner<'_> {
             }
         ));
         let pending = plan::build(cfg, &plan_env(self.opts, None))?;
-        for kind in [StepKind::Lock, StepKind::MountSource] {
-            if let Some(step) = pending.step(kind) {
-                self.run_step(step, 0, pending.steps.len())?;
+        for (i, step) in pending.steps.iter().enumerate() {
+            if matches!(step.kind, StepKind::Lock | StepKind::MountSource) {
+                self.run_step(step, i, pending.steps.len())?;
+            }
+            if step.kind == StepKind::Lock {
+                // The lock's holder owns the report: written from here on.
+                let env = plan_env(self.opts, None);
+                self.fleet.open(&pending, cfg, &env, self.platform);
+                self.fleet
+                    .step(i + 1, pending.steps.len(), step.kind.name(), 0, None);
             }
         }
         // The base archive and each increment, in the order they are received; the
@@ -449,7 +484,9 @@ impl Runner<'_> {
                 None
             };
             let expected = cfg.expected_sha256(i);
-            let archive = input::open(Path::new(path), manifest, expected.as_deref())?;
+            // A refused archive is a preflight failure (the report names that step).
+            let archive = input::open(Path::new(path), manifest, expected.as_deref())
+                .inspect_err(|_| self.fleet.failing_step(&pending, StepKind::Preflight))?;
             self.archives.push(archive);
         }
         // The chain's identity: a rerun with the same base and increments is a no-op, a
@@ -517,6 +554,13 @@ impl Runner<'_> {
     fn run_step(&mut self, step: &Step, index: usize, total: usize) -> Result<(), RunError> {
         let t0 = Instant::now();
         let name = step.kind.name();
+        self.fleet.step(
+            index + 1,
+            total,
+            name,
+            self.report.bytes_stored,
+            self.report.archive_id.as_deref(),
+        );
         self.note(&format!(
             "[{}/{total}] {name}: {}",
             index + 1,

@@ -120,6 +120,7 @@ impl Runner<'_> {
             }
             if last_event.elapsed() >= Duration::from_secs(1) {
                 last_event = Instant::now();
+                self.fleet.progress(self.report.bytes_stored + stored);
                 let secs = t0.elapsed().as_secs_f64();
                 let rate = stored as f64 / secs.max(1e-9);
                 let eta = info.stored_size.saturating_sub(stored) as f64 / rate.max(1.0);
