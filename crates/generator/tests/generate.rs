@@ -24,6 +24,7 @@ fn fixture_sites() -> Vec<PathBuf> {
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .collect();
     v.push(repo().join("fixtures/examples/site.yaml"));
+    v.push(repo().join("fixtures/examples/site-multi.yaml"));
     v.sort();
     v
 }
