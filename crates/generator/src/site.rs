@@ -133,7 +133,8 @@ pub struct Images {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Replica {
-    /// Where clients read the copy: `server:/path/file` on the server it is listed under.
+    /// Where clients read the copy: `server:/path/file` on the server it is listed under
+    /// (its name or address), or an absolute path in the miniroot.
     pub location: String,
     /// The copy's manifest, read at generate time (its SHA-256 must be the archive's).
     #[serde(default)]

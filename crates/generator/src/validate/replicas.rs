@@ -97,14 +97,11 @@ impl Validator<'_> {
                         },
                         &rat,
                     );
-                    // A copy on `server` is read from it: by its name or its address.
-                    let on_server = match &copy.location {
-                        Location::Nfs { server: host, .. } => {
-                            host == server || (host == &s.ip && parse_ipv4(host).is_some())
-                        }
-                        Location::Path { .. } => false,
-                    };
-                    if !on_server {
+                    // A copy on `server` is read from it, by its name or its address (or
+                    // at a path in the miniroot, as an archive's own location may be).
+                    if let Location::Nfs { server: host, .. } = &copy.location
+                        && !(host == server || (host == &s.ip && parse_ipv4(host).is_some()))
+                    {
                         self.at(
                             &join(&rat, &[K("location")]),
                             format!(
