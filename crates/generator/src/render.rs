@@ -874,3 +874,34 @@ mod yaml11_tests {
         );
     }
 }
+
+#[cfg(test)]
+mod replica_tests {
+    use super::replica_variant;
+
+    #[test]
+    fn each_set_of_locations_gets_its_own_directory() {
+        assert_eq!(replica_variant(&[None, None]), None);
+        assert_eq!(replica_variant(&[Some("bs02")]).as_deref(), Some("bs02"));
+        // One server's copies, the rest from their own locations: that server's name
+        // (with the same archive, a client of bs02 never reads p1 from elsewhere).
+        assert_eq!(
+            replica_variant(&[Some("bs02"), None]).as_deref(),
+            Some("bs02")
+        );
+        // Two servers: one name per file, `_` for a file's own location; host names have
+        // neither `+` nor `_`, so no two sets share a name.
+        assert_eq!(
+            replica_variant(&[Some("bs02"), Some("js01"), None]).as_deref(),
+            Some("bs02+js01+_")
+        );
+        assert_eq!(
+            replica_variant(&[Some("bs02"), Some("js01"), Some("bs02")]).as_deref(),
+            Some("bs02+js01+bs02")
+        );
+        assert_ne!(
+            replica_variant(&[Some("bs02"), Some("js01"), Some("js01")]),
+            replica_variant(&[Some("bs02"), Some("js01"), Some("bs02")])
+        );
+    }
+}

@@ -104,6 +104,7 @@ impl Validator<'_> {
     fn server_list(&mut self, servers: &BTreeMap<String, site::ServerEntry>) -> Servers {
         let mut list = Vec::new();
         let mut seen_ip: HashMap<&str, &str> = HashMap::new();
+        let mut seen_name: HashMap<String, &str> = HashMap::new();
         // The first release given, and where.
         let mut release: Option<(Release, &str)> = None;
         let mut image_paths = Vec::new();
@@ -115,6 +116,21 @@ impl Validator<'_> {
                     &at,
                     format!(
                         "invalid server host name {name:?}: expected letters, digits and `-` (not first or last), at most 63"
+                    ),
+                );
+            } else if name == "hosts" {
+                // Its files would go in server/hosts/, where the site-wide table is.
+                self.at_key(
+                    &at,
+                    "a server named `hosts`: its files would be server/hosts/…, and server/hosts is the table of every client the finish scripts read; list it by another of its names".into(),
+                );
+            }
+            if let Some(other) = seen_name.insert(name.to_ascii_lowercase(), name) {
+                self.flag_key(
+                    "Y103",
+                    &at,
+                    format!(
+                        "server {name:?} is server {other:?} too: host names are not case-sensitive"
                     ),
                 );
             }
