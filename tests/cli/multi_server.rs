@@ -209,6 +209,27 @@ fn multi_server_example_gives_each_server_its_own_files_and_checks_clean() {
     );
 }
 
+/// `check` lints each boot server's bootparams as it does the one-server `server/bootparams`:
+/// a typo in one (as a hand edit would make) is a finding at that file and line.
+#[test]
+fn check_lints_each_boot_servers_bootparams() {
+    let (_tmp, js) = generate(&repo().join("fixtures/examples/site-multi.yaml"));
+    let path = js.join("server/bs02/bootparams");
+    let text = read(&js, "server/bs02/bootparams");
+    let line = text.lines().position(|l| l.starts_with("ws202 ")).unwrap() + 1;
+    std::fs::write(&path, text.replacen("ws202 root=", "ws202 rot=", 1)).unwrap();
+    zflash()
+        .args(["check", "--no-write"])
+        .arg(&js)
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains(format!(
+            "{}:{line}:",
+            path.display()
+        )))
+        .stdout(predicates::str::contains("`rot`"));
+}
+
 /// A one-server site (`server:`) keeps the flat `server/` layout and one loadzfs per class.
 #[test]
 fn one_server_site_keeps_its_layout() {
