@@ -11,8 +11,8 @@ pub use crate::site::{Compression, FinishKind, MatchBy};
 /// A validated site.
 #[derive(Debug, Clone, Serialize)]
 pub struct Site {
-    /// The servers, by host name. A one-server site (`server:`) has one, with every role,
-    /// serving every network.
+    /// The servers, in site-file order. A one-server site (`server:`) has one, with every
+    /// role, serving every network.
     pub servers: Vec<Server>,
     /// The site lists `servers:`: per-server files go in `server/<name>/`. A one-server
     /// site (`server:`) keeps the flat `server/` layout.

@@ -72,14 +72,16 @@ const ARCHES: [&str; 2] = ["sparc", "i386"];
 impl Validator<'_> {
     pub(super) fn servers(&mut self, f: &SiteFile) -> Servers {
         match (&f.server, &f.servers) {
-            (Some(s), servers) => {
-                if servers.is_some() {
-                    self.flag_key(
-                        "Y107",
-                        &[K("servers")],
-                        "`server` and `servers` together: a site has one server (`server:`) or lists its servers with their roles (`servers:`), not both".into(),
-                    );
-                }
+            (Some(_), Some(servers)) => {
+                // Read on with the servers listed (what clients and replicas name).
+                self.flag_key(
+                    "Y107",
+                    &[K("server")],
+                    "`server` and `servers` together: a site has one server (`server:`) or lists its servers with their roles (`servers:`), not both".into(),
+                );
+                self.server_list(servers)
+            }
+            (Some(s), None) => {
                 let (server, release) = self.server(s);
                 Servers {
                     image_paths: s.install_image.clone(),
@@ -108,7 +110,15 @@ impl Validator<'_> {
         // The first release given, and where.
         let mut release: Option<(Release, &str)> = None;
         let mut image_paths = Vec::new();
-        for (name, e) in servers {
+        // In site-file order: a clash (a second config server, a duplicate address, an
+        // overlapping network) is reported at the later of the two.
+        let mut in_file_order: Vec<(&String, &site::ServerEntry)> = servers.iter().collect();
+        in_file_order.sort_by_key(|(name, _)| {
+            self.tree
+                .key_pos(&[K("servers"), K(name)])
+                .map(|p| (p.line, p.column))
+        });
+        for (name, e) in in_file_order {
             let at = [K("servers"), K(name)];
             let field = |key| join(&at, &[K(key)]);
             if !is_hostname(name) {
@@ -173,7 +183,9 @@ impl Validator<'_> {
                     ),
                 }
             }
-            if !boot && !e.networks.is_empty() {
+            // A server with no roles is that one problem, not also one per key it has.
+            let roleless = e.roles.is_empty();
+            if !boot && !roleless && !e.networks.is_empty() {
                 self.flag(
                     "Y202",
                     &field("networks"),
@@ -210,7 +222,7 @@ impl Validator<'_> {
                     ),
                 );
             }
-            if !(install || boot) && e.images.is_some() {
+            if !(install || boot || roleless) && e.images.is_some() {
                 self.flag(
                     "Y202",
                     &field("images"),
@@ -266,7 +278,7 @@ impl Validator<'_> {
                             "an absolute path of letters, digits and `_ - . + ,`, without `..`",
                         );
                     }
-                    if !config {
+                    if !config && !roleless {
                         self.flag(
                             "Y202",
                             &field("config_dir"),
