@@ -93,9 +93,10 @@ impl Validator<'_> {
             }
             (None, Some(servers)) => self.server_list(servers),
             (None, None) => {
+                // Where serde puts a missing key: the start of the document.
                 self.flag_key(
                     "Y003",
-                    &[K("version")],
+                    &[],
                     "missing key `server` (or `servers`): the site names its install server, or lists its servers with their roles".into(),
                 );
                 no_server()
