@@ -9,6 +9,7 @@ mod cli {
     pub mod generate;
     pub mod hostile;
     pub mod jumpstart_env;
+    pub mod multi_server;
     pub mod parity;
     pub mod reports;
     pub mod s10;

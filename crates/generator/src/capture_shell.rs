@@ -704,6 +704,7 @@ mod tests {
             compression: *c,
             arch: None,
             increments: Vec::new(),
+            replicas: Default::default(),
         };
         let mut a = mk(&files[0]);
         a.increments = files[1..].iter().map(mk).collect();

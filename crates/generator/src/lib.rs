@@ -90,7 +90,7 @@ pub fn generate(path: &Path) -> Result<Files, GenerateError> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "site".into());
     let files = render::render_site(&site, &name)?;
-    self_check(&files, Some(site.server.release))?;
+    self_check(&files, Some(site.release))?;
     Ok(files)
 }
 
@@ -112,7 +112,7 @@ pub fn self_check(
             FileKind::Sysidcfg
         } else if path.starts_with("finish/") {
             FileKind::Finish
-        } else if path == "server/bootparams" {
+        } else if path.starts_with("server/") && path.ends_with("/bootparams") {
             FileKind::Bootparams
         } else {
             continue;
@@ -164,16 +164,26 @@ fn cross_check(files: &Files) -> String {
             );
         }
     }
-    let hosts = text("server/hosts").map(|t| dhcp::name_table(&t, false));
-    let ethers = text("server/ethers").map(|t| dhcp::name_table(&t, true));
-    for (path, isc) in [("server/dhcp", false), ("server/dhcpd.conf", true)] {
-        if let Some(t) = text(path) {
-            let src = SourceFile::new(path, t);
-            findings.extend(
-                dhcp::check(&src, isc, hosts.as_ref(), ethers.as_ref())
-                    .into_iter()
-                    .map(|d| (path.to_string(), d)),
-            );
+    // Each DHCP configuration against the hosts and ethers beside it (`server/`, or a boot
+    // server's `server/<name>/`), as `check` compares them.
+    let dirs: std::collections::BTreeSet<&str> = files
+        .keys()
+        .filter(|p| p.ends_with("/dhcp") || p.ends_with("/dhcpd.conf"))
+        .filter_map(|p| p.rsplit_once('/').map(|(dir, _)| dir))
+        .collect();
+    for dir in dirs {
+        let hosts = text(&format!("{dir}/hosts")).map(|t| dhcp::name_table(&t, false));
+        let ethers = text(&format!("{dir}/ethers")).map(|t| dhcp::name_table(&t, true));
+        for (name, isc) in [("dhcp", false), ("dhcpd.conf", true)] {
+            let path = format!("{dir}/{name}");
+            if let Some(t) = text(&path) {
+                let src = SourceFile::new(path.as_str(), t);
+                findings.extend(
+                    dhcp::check(&src, isc, hosts.as_ref(), ethers.as_ref())
+                        .into_iter()
+                        .map(|d| (path.clone(), d)),
+                );
+            }
         }
     }
     findings

@@ -11,8 +11,17 @@ pub use crate::site::{Compression, FinishKind, MatchBy};
 /// A validated site.
 #[derive(Debug, Clone, Serialize)]
 pub struct Site {
-    /// The install server.
-    pub server: Server,
+    /// The servers, in site-file order. A one-server site (`server:`) has one, with every
+    /// role, serving every network.
+    pub servers: Vec<Server>,
+    /// The site lists `servers:`: per-server files go in `server/<name>/`. A one-server
+    /// site (`server:`) keeps the flat `server/` layout.
+    pub per_server: bool,
+    /// Index in [`Site::servers`] of the config server (the JumpStart directory's).
+    pub config_server: usize,
+    /// The install images' release (what the clients' installer accepts and creates).
+    #[serde(serialize_with = "release_name")]
+    pub release: Release,
     /// Classes, sorted by name.
     pub classes: Vec<Class>,
     /// Clients, in site-file order.
@@ -21,16 +30,68 @@ pub struct Site {
     pub reports: Option<Location>,
 }
 
-/// The install server.
+impl Site {
+    /// The config server.
+    pub fn config(&self) -> &Server {
+        &self.servers[self.config_server]
+    }
+}
+
+/// A server and what it does.
 #[derive(Debug, Clone, Serialize)]
 pub struct Server {
     pub hostname: String,
     pub ip: String,
-    pub install_image: String,
-    /// The install image's release (what its clients' installer accepts and creates).
-    #[serde(serialize_with = "release_name")]
-    pub release: Release,
+    pub install: bool,
+    pub boot: bool,
+    pub config: bool,
+    /// Networks served as a boot server (empty for a one-server site: it serves all).
+    pub networks: Vec<Network>,
+    /// Image path per client architecture (`sparc`, `i386`): the install image of an
+    /// install server, the boot image of a boot-only server.
+    pub images: BTreeMap<String, String>,
+    /// Where the JumpStart directory is shared (config server; empty otherwise).
     pub config_dir: String,
+}
+
+/// An IPv4 network in CIDR form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Network {
+    pub address: u32,
+    pub prefix: u8,
+}
+
+impl Network {
+    /// The netmask as a number.
+    pub fn mask(self) -> u32 {
+        if self.prefix == 0 {
+            0
+        } else {
+            u32::MAX << (32 - self.prefix)
+        }
+    }
+
+    /// `addr` is on this network.
+    pub fn contains(self, addr: std::net::Ipv4Addr) -> bool {
+        u32::from(addr) & self.mask() == self.address
+    }
+
+    /// The two networks share an address.
+    pub fn overlaps(self, other: Network) -> bool {
+        let mask = self.mask() & other.mask();
+        self.address & mask == other.address & mask
+    }
+}
+
+impl std::fmt::Display for Network {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}/{}",
+            std::net::Ipv4Addr::from(self.address),
+            self.prefix
+        )
+    }
 }
 
 fn release_name<S: serde::Serializer>(r: &Release, s: S) -> Result<S::Ok, S::Error> {
@@ -69,6 +130,9 @@ pub struct Archive {
     /// Differential archives received after this one, in order (their own `increments`
     /// are always empty).
     pub increments: Vec<Archive>,
+    /// Copies of this file on servers, by server host name (the same bytes: same digest
+    /// and compression).
+    pub replicas: BTreeMap<String, Location>,
 }
 
 /// A validated class.
@@ -126,6 +190,10 @@ pub struct Client {
     pub class: usize,
     /// Rule match pieces, joined with ` && ` in `rules`.
     pub match_pieces: Vec<String>,
+    /// Index in [`Site::servers`] of its boot server.
+    pub boot_server: usize,
+    /// Index in [`Site::servers`] of its install server.
+    pub install_server: usize,
     pub sysidcfg: Sysidcfg,
 }
 

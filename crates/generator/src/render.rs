@@ -93,6 +93,77 @@ pub fn loadzfs_path(class: &Class) -> String {
 pub fn native_path(class: &Class) -> String {
     format!("finish/{}.native", class.name)
 }
+/// A class's finish script (`ext`: `loadzfs` or `native`) for the archive locations
+/// `variant` names (see [`replica_variant`]): `finish/<class>.<ext>` for the primary
+/// locations, `finish/<variant>/<class>.<ext>` for a server's replicas.
+pub fn variant_finish_path(class: &Class, variant: Option<&str>, ext: &str) -> String {
+    match variant {
+        None => format!("finish/{}.{ext}", class.name),
+        Some(v) => format!("finish/{v}/{}.{ext}", class.name),
+    }
+}
+
+/// Where a client reads each archive of its class's chain (base first): the server whose
+/// replica it reads — its boot server's, else its install server's — or `None` for the
+/// archive's own `location`.
+pub fn replica_choice<'s>(site: &'s Site, client: &Client) -> Vec<Option<&'s str>> {
+    let class = &site.classes[client.class];
+    let boot = site.servers[client.boot_server].hostname.as_str();
+    let install = site.servers[client.install_server].hostname.as_str();
+    std::iter::once(&class.archive)
+        .chain(&class.archive.increments)
+        .map(|a| {
+            if a.replicas.contains_key(boot) {
+                Some(boot)
+            } else if a.replicas.contains_key(install) {
+                Some(install)
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// The directory below `finish/` of the scripts reading the replicas of `choice`: none
+/// when every archive is read from its own location; the server's name when one server's
+/// replicas are read; otherwise each archive's server (`_` for its own location) joined
+/// with `+` (host names hold neither character, so no two choices share a name).
+pub fn replica_variant(choice: &[Option<&str>]) -> Option<String> {
+    let mut servers: Vec<&str> = choice.iter().flatten().copied().collect();
+    servers.dedup();
+    match servers[..] {
+        [] => None,
+        [one] if choice.iter().flatten().all(|s| *s == one) => Some(one.to_string()),
+        _ => Some(
+            choice
+                .iter()
+                .map(|s| s.unwrap_or("_"))
+                .collect::<Vec<_>>()
+                .join("+"),
+        ),
+    }
+}
+
+/// `class` with each archive's location replaced by the replica `choice` names.
+pub fn class_reading(class: &Class, choice: &[Option<&str>]) -> Class {
+    fn read_from(file: &mut crate::model::Archive, server: Option<&str>) {
+        if let Some(location) = server.and_then(|s| file.replicas.get(s)) {
+            file.location = location.clone();
+        }
+    }
+    let mut class = class.clone();
+    read_from(&mut class.archive, choice.first().copied().flatten());
+    for (file, server) in class
+        .archive
+        .increments
+        .iter_mut()
+        .zip(choice.iter().skip(1))
+    {
+        read_from(file, *server);
+    }
+    class
+}
+
 /// The sysidcfg of a client.
 pub fn sysidcfg_path(client: &Client) -> String {
     format!("sysidcfg/{}/sysidcfg", client.hostname)
@@ -110,10 +181,35 @@ pub fn render_site(site: &Site, site_name: &str) -> Result<Files, GenerateError>
     let mut files = Files::new();
     let mut base = Context::new();
     base.insert("site_file", site_name);
-    base.insert("server", &site.server);
+
+    // Which replicas each client reads, and per class each set of locations in use (the
+    // archives' own always): one loadzfs (and native wrapper) per set, the locations
+    // baked in from its plan.
+    let choices: Vec<Vec<Option<&str>>> = site
+        .clients
+        .iter()
+        .map(|c| replica_choice(site, c))
+        .collect();
+    let mut variants: Vec<BTreeMap<Option<String>, Class>> = site
+        .classes
+        .iter()
+        .map(|class| BTreeMap::from([(None, class.clone())]))
+        .collect();
+    let client_variant: Vec<Option<String>> = site
+        .clients
+        .iter()
+        .zip(&choices)
+        .map(|(c, choice)| {
+            let name = replica_variant(choice);
+            variants[c.class]
+                .entry(name.clone())
+                .or_insert_with(|| class_reading(&site.classes[c.class], choice));
+            name
+        })
+        .collect();
 
     // Per class: profile, finish scripts.
-    for class in &site.classes {
+    for (class, variants) in site.classes.iter().zip(&variants) {
         let mut ctx = base.clone();
         ctx.insert("class", class);
         add(
@@ -123,28 +219,33 @@ pub fn render_site(site: &Site, site_name: &str) -> Result<Files, GenerateError>
             0o644,
             None,
         );
-        add(
-            &mut files,
-            &loadzfs_path(class),
-            loadzfs(
-                &tera,
-                class,
-                site_name,
-                site.server.release,
-                site.reports.as_ref(),
-            )?
-            .into_bytes(),
-            0o644,
-            None,
-        );
-        if class.finish == FinishKind::Native {
+        for (variant, reading) in variants {
+            let loadzfs_at = variant_finish_path(class, variant.as_deref(), "loadzfs");
             add(
                 &mut files,
-                &native_path(class),
-                render(&tera, "native", &ctx)?.into_bytes(),
+                &loadzfs_at,
+                loadzfs(
+                    &tera,
+                    reading,
+                    site_name,
+                    site.release,
+                    site.reports.as_ref(),
+                )?
+                .into_bytes(),
                 0o644,
                 None,
             );
+            if class.finish == FinishKind::Native {
+                let mut ctx = ctx.clone();
+                ctx.insert("loadzfs_path", &loadzfs_at);
+                add(
+                    &mut files,
+                    &variant_finish_path(class, variant.as_deref(), "native"),
+                    render(&tera, "native", &ctx)?.into_bytes(),
+                    0o644,
+                    None,
+                );
+            }
         }
     }
 
@@ -155,19 +256,22 @@ pub fn render_site(site: &Site, site_name: &str) -> Result<Files, GenerateError>
         profile: String,
         finish: String,
     }
+    let finish_of = |c: &Client, variant: &Option<String>| {
+        let class = &site.classes[c.class];
+        let ext = match class.finish {
+            FinishKind::Shell => "loadzfs",
+            FinishKind::Native => "native",
+        };
+        variant_finish_path(class, variant.as_deref(), ext)
+    };
     let rules: Vec<Rule> = site
         .clients
         .iter()
-        .map(|c| {
-            let class = &site.classes[c.class];
-            Rule {
-                r#match: c.match_pieces.join(" && "),
-                profile: profile_path(class),
-                finish: match class.finish {
-                    FinishKind::Shell => loadzfs_path(class),
-                    FinishKind::Native => native_path(class),
-                },
-            }
+        .zip(&client_variant)
+        .map(|(c, variant)| Rule {
+            r#match: c.match_pieces.join(" && "),
+            profile: profile_path(&site.classes[c.class]),
+            finish: finish_of(c, variant),
         })
         .collect();
     // Align the begin/profile/finish columns (up to a point) so the file reads as a table.
@@ -209,7 +313,7 @@ pub fn render_site(site: &Site, site_name: &str) -> Result<Files, GenerateError>
     }
 
     // Per client: sysidcfg (secret: the root password hash) and deploy config.
-    for client in &site.clients {
+    for (client, variant) in site.clients.iter().zip(&client_variant) {
         let mut ctx = Context::new();
         ctx.insert("c", client);
         ctx.insert("s", &client.sysidcfg);
@@ -221,10 +325,11 @@ pub fn render_site(site: &Site, site_name: &str) -> Result<Files, GenerateError>
             Some(&client.hostname),
         );
         let class = &site.classes[client.class];
+        let reading = &variants[client.class][variant];
         let cfg = deploy_config(
-            class,
+            reading,
             &format!("sysidcfg/{}/sysidcfg", client.hostname),
-            site.server.release,
+            site.release,
             site.reports.as_ref(),
         );
         let yaml = serde_yaml::to_string(&cfg).map_err(|e| GenerateError::Template {
@@ -233,14 +338,15 @@ pub fn render_site(site: &Site, site_name: &str) -> Result<Files, GenerateError>
         })?;
         // Only a native class runs this file; a shell class's loadzfs is rendered from the
         // same plan, so the config is still what `zflash finish --plan` explains.
+        let script = finish_of(client, variant);
         let used_by = match class.finish {
             FinishKind::Native => format!(
-                "Used by finish/{}.native: zflash finish --config deploy/{}.yaml",
-                class.name, client.hostname
+                "Used by {script}: zflash finish --config deploy/{}.yaml",
+                client.hostname
             ),
             FinishKind::Shell => format!(
-                "Class {} runs finish/{}.loadzfs (the same plan); in this directory, `SI_CONFIG_DIR=$PWD zflash finish --config deploy/{}.yaml --plan` shows it",
-                class.name, class.name, client.hostname
+                "Class {} runs {script} (the same plan); in this directory, `SI_CONFIG_DIR=$PWD zflash finish --config deploy/{}.yaml --plan` shows it",
+                class.name, client.hostname
             ),
         };
         let yaml = quote_yaml11_booleans(&yaml);
@@ -258,14 +364,176 @@ pub fn render_site(site: &Site, site_name: &str) -> Result<Files, GenerateError>
         );
     }
 
-    // Install-server fragments.
+    // Server fragments: one set for the one server (`server/`), or per boot server
+    // (`server/<name>/`), each listing the clients that boot from it.
+    if site.per_server {
+        for (i, server) in site.servers.iter().enumerate() {
+            let mine: Vec<&Client> = site.clients.iter().filter(|c| c.boot_server == i).collect();
+            if !server.boot || mine.is_empty() {
+                continue;
+            }
+            server_files(
+                &tera,
+                &mut files,
+                &base,
+                site,
+                i,
+                &mine,
+                &format!("server/{}", server.hostname),
+            )?;
+        }
+        // Every client's address and name in one table: the finish scripts look a
+        // client's name up here when the rules file sets no SI_HOSTNAME.
+        let mut ctx = base.clone();
+        ctx.insert("site_wide", &true);
+        let all: Vec<ClientView> = site
+            .clients
+            .iter()
+            .map(|c| ClientView::of(site, c, None))
+            .collect();
+        ctx.insert("clients", &all);
+        ctx.insert("peers", &Vec::<PeerView>::new());
+        let text = render(&tera, "hosts", &ctx)?;
+        add(&mut files, "server/hosts", text.into_bytes(), 0o644, None);
+    } else {
+        let all: Vec<&Client> = site.clients.iter().collect();
+        server_files(&tera, &mut files, &base, site, 0, &all, "server")?;
+    }
+    Ok(files)
+}
+
+/// The server a fragment is for, in its header.
+#[derive(Serialize)]
+struct FileServer {
+    hostname: String,
+    ip: String,
+    /// ` (networks 10.1.1.0/24, 10.1.2.0/24)`, or empty.
+    serves: String,
+}
+
+/// A server a client is sent to, as the client's files name it.
+#[derive(Serialize)]
+struct ServerRef<'a> {
+    hostname: &'a str,
+    ip: &'a str,
+    /// Its image for the client's architecture.
+    image: &'a str,
+    /// Its `config_dir` (config server).
+    dir: &'a str,
+}
+
+impl<'a> ServerRef<'a> {
+    fn of(server: &'a crate::model::Server, arch: &str) -> Self {
+        ServerRef {
+            hostname: &server.hostname,
+            ip: &server.ip,
+            image: server.images.get(arch).map_or("", String::as_str),
+            dir: &server.config_dir,
+        }
+    }
+}
+
+/// A client as the server fragments show it: its addresses and the servers it is sent to.
+#[derive(Serialize)]
+struct ClientView<'a> {
+    hostname: &'a str,
+    mac: &'a str,
+    ip: &'a str,
+    arch: &'a str,
+    karch: &'a str,
+    boot: ServerRef<'a>,
+    install: ServerRef<'a>,
+    config: ServerRef<'a>,
+    /// add_install_client: the image to `cd` into before this client (when it is not the
+    /// previous client's: one per architecture).
+    cd: Option<&'a str>,
+}
+
+impl<'a> ClientView<'a> {
+    fn of(site: &'a Site, c: &'a Client, previous_image: Option<&str>) -> Self {
+        let boot = ServerRef::of(&site.servers[c.boot_server], &c.arch);
+        let cd = (previous_image != Some(boot.image)).then_some(boot.image);
+        ClientView {
+            hostname: &c.hostname,
+            mac: &c.mac,
+            ip: &c.ip,
+            arch: &c.arch,
+            karch: &c.karch,
+            install: ServerRef::of(&site.servers[c.install_server], &c.arch),
+            config: ServerRef::of(site.config(), &c.arch),
+            boot,
+            cd,
+        }
+    }
+}
+
+/// Another server a boot server's clients are sent to (its `hosts` names it).
+#[derive(Serialize)]
+struct PeerView<'a> {
+    hostname: &'a str,
+    ip: &'a str,
+}
+
+/// The fragments of boot server `server` for `clients` into `dir`: bootparams, ethers,
+/// hosts, add_install_client, and with x86 clients their DHCP configuration.
+fn server_files(
+    tera: &Tera,
+    files: &mut Files,
+    base: &Context,
+    site: &Site,
+    server: usize,
+    clients: &[&Client],
+    dir: &str,
+) -> Result<(), GenerateError> {
+    let s = &site.servers[server];
     let mut ctx = base.clone();
-    ctx.insert("clients", &site.clients);
-    let dhcp_clients: Vec<DhcpClient> = site
-        .clients
+    ctx.insert("site_wide", &false);
+    ctx.insert("per_server", &site.per_server);
+    ctx.insert("dir", dir);
+    let networks: Vec<String> = s.networks.iter().map(|n| n.to_string()).collect();
+    ctx.insert(
+        "server",
+        &FileServer {
+            hostname: s.hostname.clone(),
+            ip: s.ip.clone(),
+            serves: if networks.is_empty() {
+                String::new()
+            } else {
+                format!(" (networks {})", networks.join(", "))
+            },
+        },
+    );
+    ctx.insert("config", site.config());
+    let mut views: Vec<ClientView> = Vec::with_capacity(clients.len());
+    for c in clients {
+        let previous = views.last().map(|v| v.boot.image);
+        views.push(ClientView::of(site, c, previous));
+    }
+    // The other servers these clients are sent to, by name (multi-server sites).
+    let mut peers: BTreeMap<&str, PeerView> = BTreeMap::new();
+    if site.per_server {
+        for c in clients {
+            for i in [c.install_server, site.config_server] {
+                let p = &site.servers[i];
+                if i != server {
+                    peers.insert(
+                        &p.hostname,
+                        PeerView {
+                            hostname: &p.hostname,
+                            ip: &p.ip,
+                        },
+                    );
+                }
+            }
+        }
+    }
+    ctx.insert("peers", &peers.into_values().collect::<Vec<_>>());
+    ctx.insert("clients", &views);
+    let dhcp_clients: Vec<DhcpClient> = clients
         .iter()
-        .filter(|c| c.karch == "i86pc")
-        .map(DhcpClient::of)
+        .zip(&views)
+        .filter(|(c, _)| c.karch == "i86pc")
+        .map(|(c, v)| DhcpClient::of(c, v))
         .collect();
     let mut networks: Vec<&str> = dhcp_clients.iter().map(|c| c.network.as_str()).collect();
     networks.sort();
@@ -273,35 +541,25 @@ pub fn render_site(site: &Site, site_name: &str) -> Result<Files, GenerateError>
     ctx.insert("x86_clients", &!dhcp_clients.is_empty());
     ctx.insert("dhcp_clients", &dhcp_clients);
     ctx.insert("networks", &networks);
+    let mut fragments = vec![
+        ("bootparams", "bootparams", 0o644),
+        ("ethers", "ethers", 0o644),
+        ("hosts", "hosts", 0o644),
+        ("add_install_client", "add_install_client", 0o755),
+    ];
     if !dhcp_clients.is_empty() {
-        for (name, path, mode) in [
-            ("dhcp", "server/dhcp", 0o755),
-            ("dhcpd", "server/dhcpd.conf", 0o644),
-        ] {
-            add(
-                &mut files,
-                path,
-                render(&tera, name, &ctx)?.into_bytes(),
-                mode,
-                None,
-            );
-        }
+        fragments.extend([("dhcp", "dhcp", 0o755), ("dhcpd", "dhcpd.conf", 0o644)]);
     }
-    for (name, path, mode) in [
-        ("bootparams", "server/bootparams", 0o644),
-        ("ethers", "server/ethers", 0o644),
-        ("hosts", "server/hosts", 0o644),
-        ("add_install_client", "server/add_install_client", 0o755),
-    ] {
+    for (name, file, mode) in fragments {
         add(
-            &mut files,
-            path,
-            render(&tera, name, &ctx)?.into_bytes(),
+            files,
+            &format!("{dir}/{file}"),
+            render(tera, name, &ctx)?.into_bytes(),
             mode,
             None,
         );
     }
-    Ok(files)
+    Ok(())
 }
 
 /// The built-in probes the generated rules start with: those whose variables the generated
@@ -347,7 +605,11 @@ pub fn probes(files: &Files, site: &Site) -> Vec<&'static str> {
 
 /// What the DHCP configuration of an x86 client needs.
 #[derive(Serialize)]
-struct DhcpClient {
+struct DhcpClient<'a> {
+    /// Its boot, install and config servers.
+    boot: &'a ServerRef<'a>,
+    install: &'a ServerRef<'a>,
+    config: &'a ServerRef<'a>,
     hostname: String,
     ip: String,
     /// ethers(4) form.
@@ -363,8 +625,8 @@ struct DhcpClient {
     router: Option<String>,
 }
 
-impl DhcpClient {
-    fn of(c: &Client) -> Self {
+impl<'a> DhcpClient<'a> {
+    fn of(c: &Client, view: &'a ClientView<'a>) -> Self {
         let bytes: Vec<u8> = c
             .mac
             .split(':')
@@ -377,6 +639,9 @@ impl DhcpClient {
             .parse()
             .unwrap_or(std::net::Ipv4Addr::BROADCAST);
         DhcpClient {
+            boot: &view.boot,
+            install: &view.install,
+            config: &view.config,
             hostname: c.hostname.clone(),
             ip: c.ip.clone(),
             mac: c.mac.clone(),
@@ -606,6 +871,37 @@ mod yaml11_tests {
         assert_eq!(
             quote_yaml11_booleans(yaml),
             "properties:\n  compression: 'on'\n  atime: 'off'\nkeep_snapshot: false\nhooks:\n- argv:\n  - 'yes'\n  - /bin/true\n"
+        );
+    }
+}
+
+#[cfg(test)]
+mod replica_tests {
+    use super::replica_variant;
+
+    #[test]
+    fn each_set_of_locations_gets_its_own_directory() {
+        assert_eq!(replica_variant(&[None, None]), None);
+        assert_eq!(replica_variant(&[Some("bs02")]).as_deref(), Some("bs02"));
+        // One server's copies, the rest from their own locations: that server's name
+        // (with the same archive, a client of bs02 never reads p1 from elsewhere).
+        assert_eq!(
+            replica_variant(&[Some("bs02"), None]).as_deref(),
+            Some("bs02")
+        );
+        // Two servers: one name per file, `_` for a file's own location; host names have
+        // neither `+` nor `_`, so no two sets share a name.
+        assert_eq!(
+            replica_variant(&[Some("bs02"), Some("js01"), None]).as_deref(),
+            Some("bs02+js01+_")
+        );
+        assert_eq!(
+            replica_variant(&[Some("bs02"), Some("js01"), Some("bs02")]).as_deref(),
+            Some("bs02+js01+bs02")
+        );
+        assert_ne!(
+            replica_variant(&[Some("bs02"), Some("js01"), Some("js01")]),
+            replica_variant(&[Some("bs02"), Some("js01"), Some("bs02")])
         );
     }
 }

@@ -19,8 +19,15 @@ pub struct SiteFile {
     /// Format version of this file; must be `1`.
     #[schemars(extend("const" = 1))]
     pub version: u32,
-    /// The install / boot / JumpStart server the clients boot from.
-    pub server: Server,
+    /// The install / boot / JumpStart server the clients boot from (a one-server site).
+    /// A site with several servers lists them in `servers` instead (one or the other).
+    #[serde(default)]
+    pub server: Option<Server>,
+    /// Several servers, by host name, each with its roles (`install`, `boot`, `config`):
+    /// boot servers per subnet, an install image per architecture (see
+    /// `docs/multi-server.md`). Instead of `server`.
+    #[serde(default)]
+    pub servers: Option<BTreeMap<String, ServerEntry>>,
     /// Archives (ZFS send streams made by `zflash capture`), by name.
     pub archives: BTreeMap<String, Archive>,
     /// Site-wide defaults.
@@ -61,6 +68,84 @@ pub struct Server {
     pub config_dir: String,
 }
 
+/// One server of a multi-server site (`servers:`), keyed by its host name.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServerEntry {
+    /// IPv4 address of the server.
+    #[schemars(pattern(r"^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}$"))]
+    pub ip: String,
+    /// What the server does: `install` (shares install images: `add_install_client -s`),
+    /// `boot` (answers its networks' clients: RARP, bootparams, TFTP; `add_install_client`
+    /// runs on it), `config` (shares the generated JumpStart directory: `-c`, `-p`; exactly
+    /// one server has it).
+    pub roles: Vec<Role>,
+    /// Boot servers: the networks whose clients boot from this server, as CIDR
+    /// (`10.1.2.0/24`). A client is served by the boot server whose network holds its
+    /// address (or the one its `boot_server` names).
+    #[serde(default)]
+    #[schemars(inner(pattern(r"^[0-9.]+/[0-9]{1,2}$")))]
+    pub networks: Vec<String>,
+    /// Install and boot servers: the image per architecture (`setup_install_server`, or
+    /// `setup_install_server -b` for a boot-only server).
+    #[serde(default)]
+    pub images: Option<Images>,
+    /// Install servers: Solaris 10 release of the images (`10/08` or `s10u6`); every server
+    /// that gives one gives the same.
+    #[serde(default)]
+    pub release: Option<String>,
+    /// The config server: path where the generated JumpStart directory is shared
+    /// (`add_install_client -c`); sysidcfg directories are `<config_dir>/sysidcfg/<host>`.
+    #[serde(default)]
+    #[schemars(pattern(r"^/[A-Za-z0-9_.+,/-]+$"))]
+    pub config_dir: Option<String>,
+}
+
+/// A server's role.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Shares install images.
+    Install,
+    /// Boots the clients of its networks.
+    Boot,
+    /// Shares the JumpStart directory (rules, profiles, sysidcfg, finish scripts).
+    Config,
+}
+
+/// Install or boot image paths, per client architecture.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Images {
+    /// Image for SPARC clients.
+    #[serde(default)]
+    #[schemars(pattern(r"^/[A-Za-z0-9_.+,/-]+$"))]
+    pub sparc: Option<String>,
+    /// Image for x86 (`i86pc`) clients.
+    #[serde(default)]
+    #[schemars(pattern(r"^/[A-Za-z0-9_.+,/-]+$"))]
+    pub i386: Option<String>,
+}
+
+/// A copy of an archive (or increment) on one server: the same bytes.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Replica {
+    /// Where clients read the copy: `server:/path/file` on the server it is listed under
+    /// (its name or address), or an absolute path in the miniroot.
+    pub location: String,
+    /// The copy's manifest, read at generate time (its SHA-256 must be the archive's).
+    #[serde(default)]
+    pub manifest: Option<String>,
+    /// SHA-256 of the copy (must be the archive's). Without one, the copy is checked
+    /// against the archive's digest at install time.
+    #[serde(default)]
+    #[schemars(pattern(r"^[0-9a-fA-F]{64}$"))]
+    pub sha256: Option<String>,
+}
+
 /// One archive.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -84,6 +169,10 @@ pub struct Archive {
     /// or `zfs send -i`), each starting from the snapshot the previous archive ends at.
     #[serde(default)]
     pub increments: Vec<Increment>,
+    /// Copies of the archive on other servers, by server name: a client reads the copy on
+    /// its boot server, else on its install server, else `location`.
+    #[serde(default)]
+    pub replicas: BTreeMap<String, Replica>,
 }
 
 /// One differential archive of an archive's chain.
@@ -102,6 +191,9 @@ pub struct Increment {
     /// Its compression; by default from the file suffix.
     #[serde(default)]
     pub compression: Option<Compression>,
+    /// Copies on other servers, by server name, as for the base archive.
+    #[serde(default)]
+    pub replicas: BTreeMap<String, Replica>,
 }
 
 /// Compression of an archive.
@@ -307,6 +399,14 @@ pub struct Client {
     /// sysidcfg values for this client (override class and site defaults).
     #[serde(default)]
     pub sysidcfg: Sysidcfg,
+    /// Multi-server sites: the boot server (a name in `servers`), instead of the one whose
+    /// `networks` hold the client's address.
+    #[serde(default)]
+    pub boot_server: Option<String>,
+    /// Multi-server sites: the install server, when the boot server is not one for the
+    /// client's architecture and several install servers have its image.
+    #[serde(default)]
+    pub install_server: Option<String>,
 }
 
 /// sysidcfg values. Every field is optional at each level; the merged result must give

@@ -12,7 +12,9 @@ mod clients;
 // name): kept apart from the general site checks.
 mod jumpstart;
 mod keys;
+mod replicas;
 mod server;
+mod servers;
 mod shape;
 mod sysidcfg;
 pub mod tree;
@@ -500,19 +502,10 @@ impl Validator<'_> {
                 ),
             );
         }
-        let server = self.server(&f.server);
-        self.release = server.release;
-        if !server.release.info().zfs_root && f.server.release.is_some() {
-            self.flag(
-                "Y111",
-                &[K("server"), K("release")],
-                format!(
-                    "release {}: its installer lays down a UFS root only, and every zflash class is a ZFS-root install (profile `pool`/`bootenv`), which needs 10/08 or later",
-                    server.release
-                ),
-            );
-        }
-        let archives = self.archives(f);
+        let servers = self.servers(f);
+        self.release = servers.release;
+        let mut archives = self.archives(f);
+        self.replicas(f, &mut archives, &servers.list);
         if f.classes.is_empty() {
             self.flag_key(
                 "Y105",
@@ -522,7 +515,7 @@ impl Validator<'_> {
         }
         let mut classes = Vec::new();
         for (name, c) in &f.classes {
-            classes.push(self.class(name, c, &archives, &f.server.install_image));
+            classes.push(self.class(name, c, &archives, &servers.image_paths));
         }
         let class_index: HashMap<&str, usize> = f
             .classes
@@ -530,11 +523,15 @@ impl Validator<'_> {
             .enumerate()
             .map(|(i, n)| (n.as_str(), i))
             .collect();
-        let (clients, client_entries) = self.clients(f, &class_index);
+        let (mut clients, client_entries) = self.clients(f, &class_index);
         self.resolve_platforms(&mut classes, &clients, &client_entries);
+        self.serve_clients(f, &servers, &mut clients, &client_entries);
         let reports = f.reports.as_deref().map(|r| self.reports(r));
         model::Site {
-            server,
+            servers: servers.list,
+            per_server: servers.per_server,
+            config_server: servers.config,
+            release: servers.release,
             classes,
             clients,
             reports,

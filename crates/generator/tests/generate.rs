@@ -24,6 +24,7 @@ fn fixture_sites() -> Vec<PathBuf> {
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .collect();
     v.push(repo().join("fixtures/examples/site.yaml"));
+    v.push(repo().join("fixtures/examples/site-multi.yaml"));
     v.sort();
     v
 }
@@ -875,8 +876,11 @@ fn arb_site() -> impl Strategy<Value = String> {
         prop::bool::ANY,
         prop::collection::vec("c[0-9]t[0-9A-F]{1,4}d[0-9]s[0-7]", 1..3),
         prop::sample::select(vec!["auto", "8g", "4096", "existing"]),
+        // 0: the one-server form; else that many boot servers (`servers:`), the clients'
+        // networks dealt out among them, each with a replica of archive b.
+        0usize..4,
     )
-        .prop_map(|(clients, by_ip, disks, pool_size)| {
+        .prop_map(|(clients, by_ip, disks, pool_size, boot_servers)| {
             let mut seen = std::collections::HashSet::new();
             let mut s = format!(
                 "version: 1\nserver: {{hostname: js, ip: 10.0.0.1, install_image: /export/img, release: 10/08, config_dir: /export/js}}\n\
@@ -911,6 +915,30 @@ fn arb_site() -> impl Strategy<Value = String> {
                     ip & 0xff
                 ));
             }
+            if boot_servers > 0 {
+                let mut servers = String::from(
+                    "servers:\n  js: {ip: 10.0.0.1, roles: [install, config], images: {sparc: /export/img-sparc, i386: /export/img-x86}, release: 10/08, config_dir: /export/js}\n",
+                );
+                let mut replicas = String::new();
+                for b in 1..=boot_servers {
+                    let networks: Vec<String> = (1..=12)
+                        .filter(|n| n % boot_servers == b - 1)
+                        .map(|n| format!("10.{n}.0.0/16"))
+                        .collect();
+                    servers.push_str(&format!(
+                        "  b{b}: {{ip: 10.0.0.{}, roles: [boot], networks: [{}], images: {{sparc: /export/boot-sparc, i386: /export/boot-x86}}}}\n",
+                        1 + b,
+                        networks.join(", ")
+                    ));
+                    replicas.push_str(&format!("b{b}: {{location: 'b{b}:/flash/b.zfs.gz'}}, "));
+                }
+                let one = s.lines().nth(1).unwrap().to_string() + "\n";
+                s = s.replacen(&one, &servers, 1).replacen(
+                    "location: 'js:/flash/b.zfs.gz'}",
+                    &format!("location: 'js:/flash/b.zfs.gz', replicas: {{{replicas}}}}}"),
+                    1,
+                );
+            }
             s
         })
 }
@@ -924,6 +952,14 @@ proptest! {
         let p = tmp.path().join("site.yaml");
         std::fs::write(&p, &text).unwrap();
         let files = generate(&p).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        // A multi-server site: its boot servers' own files, its clients reading replicas.
+        if text.contains("\nservers:") {
+            prop_assert!(files.keys().any(|k| k.starts_with("server/b")), "{}", text);
+            prop_assert!(!files.contains_key("server/bootparams"));
+            if text.contains("class: c1}") || text.contains("class: c3}") {
+                prop_assert!(files.keys().any(|k| k.starts_with("finish/b")), "{}", text);
+            }
+        }
         let out = tmp.path().join("js");
         output::write(&out, &files, false).unwrap();
         let findings = check_findings(&out);

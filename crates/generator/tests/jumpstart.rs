@@ -165,7 +165,7 @@ fn every_generated_sysidcfg_has_the_hands_off_keyword_set() {
             }
             assert!(src.text.contains("default_route="), "{p}");
             // auto_reg exactly where the image's release reads (and needs) it.
-            let release = zflash_generator::load_site(&path).unwrap().server.release;
+            let release = zflash_generator::load_site(&path).unwrap().release;
             assert_eq!(
                 src.text.contains("auto_reg="),
                 release.knows_sysidcfg(sysidcfg::Keyword::AutoReg),

@@ -28,6 +28,7 @@ impl Validator<'_> {
             manifest: a.manifest.clone(),
             sha256: a.sha256.clone(),
             compression: a.compression,
+            replicas: a.replicas.clone(),
         };
         let base_path = [K("archives"), K(name)];
         if !super::classes::is_file_name(name) {
@@ -64,7 +65,7 @@ impl Validator<'_> {
     }
 
     /// One archive file (a base or an increment) at `at`; `what` names it in problems.
-    fn archive_file(
+    pub(super) fn archive_file(
         &mut self,
         name: &str,
         what: &str,
@@ -159,6 +160,7 @@ impl Validator<'_> {
             compression,
             arch,
             increments: Vec::new(),
+            replicas: BTreeMap::new(),
         }
     }
 }

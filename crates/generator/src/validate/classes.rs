@@ -100,6 +100,7 @@ impl Validator<'_> {
                     compression: Compression::None,
                     arch: None,
                     increments: Vec::new(),
+                    replicas: Default::default(),
                 }
             }
         };

@@ -149,28 +149,7 @@ impl Validator<'_> {
                 &f.defaults.sysidcfg,
                 class_sysid,
             );
-            // The install server's own address or name given to a client (a copy-paste
-            // slip): the client would answer for the server, or never boot.
-            if c.ip == f.server.ip {
-                self.flag(
-                    "Y103",
-                    &join(&at, &[K("ip")]),
-                    format!(
-                        "client {:?}: IP address {} is the install server's",
-                        c.hostname, c.ip
-                    ),
-                );
-            }
-            if c.hostname.eq_ignore_ascii_case(&f.server.hostname) {
-                self.flag(
-                    "Y103",
-                    &join(&at, &[K("hostname")]),
-                    format!(
-                        "client {:?}: host name is the install server's ({:?})",
-                        c.hostname, f.server.hostname
-                    ),
-                );
-            }
+            // A server's own address or name given to a client: in `serve_clients`.
             for (seen, key, value, raw, what) in [
                 (
                     &mut seen_host,
@@ -384,6 +363,8 @@ impl Validator<'_> {
             karch,
             class,
             match_pieces,
+            boot_server: 0,
+            install_server: 0,
             sysidcfg,
         }
     }

@@ -1,4 +1,5 @@
-//! `server:`: the install server's name, address and paths.
+//! `server:`: the install server's name, address and paths (a one-server site: one
+//! server with every role, serving every client; `servers:` is in [`super::servers`]).
 
 use super::tree::Seg::K;
 use super::{Validator, is_absolute_path, is_hostname, parse_ipv4};
@@ -6,7 +7,7 @@ use crate::model::Release;
 use crate::{model, site};
 
 impl Validator<'_> {
-    pub(super) fn server(&mut self, s: &site::Server) -> model::Server {
+    pub(super) fn server(&mut self, s: &site::Server) -> (model::Server, Release) {
         if !is_hostname(&s.hostname) {
             self.bad_value(
                 &[K("server"), K("hostname")],
@@ -60,12 +61,35 @@ impl Validator<'_> {
                 Release::R1_13
             }),
         };
-        model::Server {
+        if !release.info().zfs_root && s.release.is_some() {
+            self.zfs_root_needed(&[K("server"), K("release")], release);
+        }
+        // The one image serves both architectures, as it always did.
+        let images = ["sparc", "i386"]
+            .into_iter()
+            .map(|arch| (arch.to_string(), s.install_image.clone()))
+            .collect();
+        let server = model::Server {
             hostname: s.hostname.clone(),
             ip: s.ip.clone(),
-            install_image: s.install_image.clone(),
-            release,
+            install: true,
+            boot: true,
+            config: true,
+            networks: Vec::new(),
+            images,
             config_dir: s.config_dir.clone(),
-        }
+        };
+        (server, release)
+    }
+
+    /// Y111: a release before 10/08 installs no ZFS root.
+    pub(super) fn zfs_root_needed(&mut self, at: &[super::tree::Seg], release: Release) {
+        self.flag(
+            "Y111",
+            at,
+            format!(
+                "release {release}: its installer lays down a UFS root only, and every zflash class is a ZFS-root install (profile `pool`/`bootenv`), which needs 10/08 or later"
+            ),
+        );
     }
 }
