@@ -468,6 +468,9 @@ const INSTALLED: &str = "s10u6_req";
 /// End to end on zfs-fuse: the client's boot server has a replica of the archive; the
 /// archive's own location does not exist, so the deployment succeeds only by reading the
 /// copy — natively (its deploy config) and by its server's loadzfs under every shell.
+/// Each run writes the client's fleet report into the site's `reports:` directory, and
+/// `zflash status` of the site shows it: `failed` at the step and with the message of the
+/// primary's script (which cannot read the archive), then `done` after the replica's.
 #[test]
 fn a_client_deploys_from_its_boot_servers_replica() {
     if !require_zfs() {
@@ -490,13 +493,16 @@ fn a_client_deploys_from_its_boot_servers_replica() {
              \x20     bs2: {{location: {stream}}}\n\
              defaults:\n  sysidcfg: {{timezone: GMT, root_password: Xy3kP0qLm9ZbA, network_interface: {{netmask: 255.255.255.0}}}}\n\
              classes:\n  desk:\n    archive: gold\n    profile: {{pool: {pool}, bename: {INSTALLED}}}\n    deploy: {{be: s10gold}}\n\
-             clients:\n  - {{hostname: {HOST}, mac: '8:0:20:1:2:3', ip: 10.0.1.21}}\n",
+             clients:\n  - {{hostname: {HOST}, mac: '8:0:20:1:2:3', ip: 10.0.1.21}}\n  - {{hostname: other, mac: '8:0:20:1:2:4', ip: 10.0.0.22}}\n\
+             reports: {reports}\n",
+            reports = dir.join("reports").display(),
             missing = dir.join("primary/golden.zfs").display(),
             manifest = manifest.display(),
             stream = stream.display(),
         );
         let path = dir.join("site.yaml");
         std::fs::write(&path, text).unwrap();
+        std::fs::create_dir(dir.join("reports")).unwrap();
         path
     };
     let state = |pool: &TestPool| {
@@ -521,6 +527,13 @@ fn a_client_deploys_from_its_boot_servers_replica() {
         .success();
     assert_eq!(native.bootfs(), format!("{}/ROOT/s10gold", native.name));
     let want = state(&native);
+    // The archive's id: the SHA-256 of its bytes, as its manifest says.
+    let manifest_json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&manifest).unwrap()).unwrap();
+    let archive_id = format!("sha256:{}", manifest_json["sha256"].as_str().unwrap());
+    let (code, view) = status(tmp.path());
+    assert_eq!(code, 0, "{view}");
+    assert_client(&view, "done", "native", &archive_id);
 
     for shell in Shell::all() {
         let pool = TestPool::miniroot(&format!("ms{}", shell.name()), 128, INSTALLED);
@@ -548,6 +561,37 @@ fn a_client_deploys_from_its_boot_servers_replica() {
         );
         assert!(said.contains("primary/golden.zfs"), "{name}: {said}");
         assert_eq!(pool.state(), before, "{name}");
+        // The failure is in the fleet report, and status says so (exit 1).
+        let (code, view) = status(tmp.path());
+        assert_eq!(code, 1, "{name}: {view}");
+        let client = assert_client(&view, "failed", "loadzfs", &archive_id);
+        assert!(
+            client["step"]["name"]
+                .as_str()
+                .is_some_and(|s| !s.is_empty()),
+            "{name}: no failing step: {client}"
+        );
+        assert!(
+            client["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("primary/golden.zfs")),
+            "{name}: the message does not say why: {client}"
+        );
+        let human = zflash()
+            .args(["status", "--color", "never"])
+            .arg(tmp.path().join("site.yaml"))
+            .env("SOURCE_DATE_EPOCH", "4102444800")
+            .output()
+            .unwrap();
+        let human = String::from_utf8_lossy(&human.stdout);
+        let line = human
+            .lines()
+            .find(|l| l.contains(HOST))
+            .unwrap_or_else(|| panic!("{name}: {HOST} not listed:\n{human}"));
+        assert!(
+            line.contains("failed") && line.contains(client["step"]["name"].as_str().unwrap()),
+            "{name}: {line}"
+        );
         let out = shell
             .command()
             .arg(js.join("finish/bs2/desk.loadzfs"))
@@ -569,5 +613,58 @@ fn a_client_deploys_from_its_boot_servers_replica() {
             "{name}: digest not checked:\n{stdout}"
         );
         assert_eq!(state(&pool), want, "{name}: differs from zflash finish");
+        let (code, view) = status(tmp.path());
+        assert_eq!(code, 0, "{name}: {view}");
+        let client = assert_client(&view, "done", "loadzfs", &archive_id);
+        assert_eq!(
+            client["bytes_received"].as_u64(),
+            Some(std::fs::metadata(&stream).unwrap().len()),
+            "{name}: {client}"
+        );
     }
+}
+
+/// `zflash status --format json` of the site in `dir` (reports from its `reports:`):
+/// the exit code and the parsed view.
+fn status(dir: &Path) -> (i32, serde_json::Value) {
+    let out = zflash()
+        .args(["status", "--format", "json"])
+        .arg(dir.join("site.yaml"))
+        .output()
+        .unwrap();
+    let view = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "status printed no JSON ({e}): {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap_or(-1), view)
+}
+
+/// The client `HOST` of a status view is in `state`, written by `writer`, with the
+/// archive's id; the client that was never installed is `not_started`; returns HOST's entry.
+fn assert_client(
+    view: &serde_json::Value,
+    state: &str,
+    writer: &str,
+    archive_id: &str,
+) -> serde_json::Value {
+    let clients = view["clients"].as_array().expect("clients");
+    let find = |host: &str| {
+        clients
+            .iter()
+            .find(|c| c["client"] == host)
+            .unwrap_or_else(|| panic!("{host} missing from {view}"))
+            .clone()
+    };
+    let client = find(HOST);
+    assert_eq!(client["state"], state, "{view}");
+    assert_eq!(client["writer"], writer, "{view}");
+    assert_eq!(client["be"], "s10gold", "{view}");
+    assert_eq!(client["archive_id"], archive_id, "{view}");
+    assert_eq!(find("other")["state"], "not_started", "{view}");
+    assert_eq!(view["totals"]["clients"], 2, "{view}");
+    assert_eq!(view["totals"][state], 1, "{view}");
+    client
 }

@@ -37,7 +37,9 @@ pub struct Report {
     pub client: String,
     /// Who wrote it.
     pub writer: Writer,
-    /// The archive's id (the SHA-256 of its stored bytes), when known.
+    /// The archive's id as the BE's `org.zflash:archive` property records it
+    /// (`sha256:<hex>` or `guid:<hex>`, one per archive of the chain joined by `+`),
+    /// when known.
     pub archive_id: Option<String>,
     /// Name of the boot environment being made.
     pub be: String,
