@@ -540,19 +540,23 @@ fn a_client_deploys_from_its_boot_servers_replica() {
         let tmp = tempfile::tempdir().unwrap();
         let (_keep, js) = generate(&site(&pool.name, tmp.path()));
         let name = shell.name();
+        // A loadzfs of the site run as JumpStart runs it for the client on this pool.
+        let run_loadzfs = |script: &str| {
+            shell
+                .command()
+                .arg(js.join(script))
+                .env("SI_CONFIG_DIR", &js)
+                .env("SI_HOSTNAME", HOST)
+                .env("SI_ARCH", "sparc")
+                .env("SI_KARCH", "sun4u")
+                .env("ZFLASH_ALTROOT", &pool.altroot)
+                .output()
+                .unwrap()
+        };
         // The primary's script reads the (missing) primary location: it fails before any
         // change (so the replica's script, next, is the one that reads the copy).
         let before = pool.state();
-        let out = shell
-            .command()
-            .arg(js.join("finish/desk.loadzfs"))
-            .env("SI_CONFIG_DIR", &js)
-            .env("SI_HOSTNAME", HOST)
-            .env("SI_ARCH", "sparc")
-            .env("SI_KARCH", "sun4u")
-            .env("ZFLASH_ALTROOT", &pool.altroot)
-            .output()
-            .unwrap();
+        let out = run_loadzfs("finish/desk.loadzfs");
         assert!(!out.status.success(), "{name}");
         let said = format!(
             "{}{}",
@@ -592,16 +596,7 @@ fn a_client_deploys_from_its_boot_servers_replica() {
             line.contains("failed") && line.contains(client["step"]["name"].as_str().unwrap()),
             "{name}: {line}"
         );
-        let out = shell
-            .command()
-            .arg(js.join("finish/bs2/desk.loadzfs"))
-            .env("SI_CONFIG_DIR", &js)
-            .env("SI_HOSTNAME", HOST)
-            .env("SI_ARCH", "sparc")
-            .env("SI_KARCH", "sun4u")
-            .env("ZFLASH_ALTROOT", &pool.altroot)
-            .output()
-            .unwrap();
+        let out = run_loadzfs("finish/bs2/desk.loadzfs");
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(
             out.status.success(),

@@ -17,6 +17,7 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Output, Stdio};
 
+use super::support::{GoldenStream, golden_stream};
 use assert_cmd::Command;
 use zflash_runtime::report::State;
 use zflash_runtime::testpool::{
@@ -638,24 +639,13 @@ fn hook_arguments_reach_the_hook_as_written() {
 }
 
 /// Only the plain stream, for the tests that need no other archive.
-struct SmallGolden {
-    _pool: TestPool,
-    stream: PathBuf,
-}
-
-fn golden_small() -> SmallGolden {
-    let pool = TestPool::create("parsgold", 96);
-    let stream = pool.golden_stream("golden.zfs", 48);
-    write_manifest(&stream, "sparc", None);
-    SmallGolden {
-        _pool: pool,
-        stream,
-    }
+fn golden_small() -> GoldenStream {
+    golden_stream("parsgold")
 }
 
 fn generate_plain(
     pool: &TestPool,
-    golden: &SmallGolden,
+    golden: &GoldenStream,
     hooks: &[&str],
 ) -> (tempfile::TempDir, PathBuf) {
     generate(

@@ -13,9 +13,9 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 use zflash_runtime::report::{Report, State, Writer};
-use zflash_runtime::testpool::{Shell, TestPool, require_zfs, write_manifest};
+use zflash_runtime::testpool::{Shell, TestPool, require_zfs};
 
-use super::support::HOST;
+use super::support::{GoldenStream, HOST, golden_stream};
 
 const INSTALLED: &str = "s10u6_req";
 const BE: &str = "s10gold";
@@ -98,19 +98,8 @@ fn text(out: &Output) -> String {
     )
 }
 
-struct Golden {
-    _pool: TestPool,
-    stream: PathBuf,
-}
-
-fn golden() -> Golden {
-    let pool = TestPool::create("repgold", 96);
-    let stream = pool.golden_stream("golden.zfs", 48);
-    write_manifest(&stream, "sparc", None);
-    Golden {
-        _pool: pool,
-        stream,
-    }
+fn golden() -> GoldenStream {
+    golden_stream("repgold")
 }
 
 /// Generate the JumpStart directory of one client deploying `archive` on `pool`, with
