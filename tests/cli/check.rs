@@ -557,19 +557,105 @@ fn fifos_and_devices_are_refused_not_read_forever() {
             .any(|d| d["code"] == "F008" && d["file"].as_str().unwrap().ends_with("c2/bootparams")),
         "{json}"
     );
-    // Named on the command line, a device is read (`<(cmd)` is a fair use), but bounded.
+    // A regular file named on the command line is read, but bounded (a sparse 17 MiB file).
+    let big = p.join("big.prof");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(17 << 20)
+        .unwrap();
     zflash()
-        .args(["check", "/dev/zero"])
+        .arg("check")
+        .arg(&big)
         .timeout(std::time::Duration::from_secs(60))
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "/dev/zero: cannot read: larger than",
+            "big.prof: cannot read: larger than",
         ))
         // Said once, not repeated as a `caused by:` line.
         .stderr(predicate::function(|e: &str| {
             e.matches("larger than").count() == 1
         }));
+}
+
+/// A FIFO, device or socket named on the command line is refused as one met inside a
+/// directory: an F001 finding naming it, exit 1, nothing read. (It used to hang on a FIFO
+/// nobody writes and read /dev/zero up to the size bound, then exit 2.)
+#[test]
+fn a_fifo_device_or_socket_named_directly_is_an_f001_finding_not_a_hang() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fifo = tmp.path().join("web.prof");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo {}", fifo.display());
+    let socket = tmp.path().join("sysidcfg");
+    let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    for (path, what, kind) in [
+        (fifo.clone(), "a FIFO", None),
+        (fifo.clone(), "a FIFO", Some("sysidcfg")),
+        (PathBuf::from("/dev/zero"), "a character device", None),
+        (socket.clone(), "a socket", None),
+    ] {
+        let mut cmd = zflash();
+        cmd.arg("check");
+        if let Some(kind) = kind {
+            cmd.args(["--kind", kind]);
+        }
+        // A hang fails the test (assert_cmd kills the process) rather than blocking it.
+        let out = cmd
+            .arg(&path)
+            .timeout(std::time::Duration::from_secs(20))
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}: {stdout}{stderr}",
+            path.display()
+        );
+        assert!(
+            stdout.contains(&format!(
+                "error[F001]: cannot read the file: not a regular file ({what})"
+            )) && stdout.contains(&format!("--> {}", path.display())),
+            "{}: {stdout}",
+            path.display()
+        );
+        assert!(stdout.contains("put the file itself here"), "{stdout}");
+        assert!(stderr.is_empty(), "{stderr}");
+    }
+    // JSON names the file too, with the F001 code.
+    let out = zflash()
+        .args(["check", "--format", "json"])
+        .arg(&fifo)
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json = json_of(&out);
+    let diags = json["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), 1, "{json}");
+    assert_eq!(diags[0]["code"], "F001", "{json}");
+    assert_eq!(diags[0]["file"], fifo.display().to_string(), "{json}");
+}
+
+/// An anonymous pipe (`--kind profile <(cmd)`, `cmd | zflash check --kind profile
+/// /dev/stdin`) has its writer by construction: it is read and checked.
+#[test]
+fn an_anonymous_pipe_named_directly_is_read_and_checked() {
+    zflash()
+        .args(["check", "--kind", "profile", "/dev/stdin"])
+        .write_stdin("install_type initial_install\nbogus_keyword x\n")
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("error[P101]"))
+        .stdout(predicate::str::contains("--> /dev/stdin:2:1"));
 }
 
 #[test]

@@ -249,12 +249,23 @@ pub fn check_path(path: &Path, opts: &CheckOptions) -> Result<CheckReport, Check
     if meta.is_dir() {
         check_dir(path, opts)
     } else {
-        let bytes = read_named(path).map_err(|e| CheckError::reading(path, e))?;
+        let mut report = CheckReport::default();
+        let display = path.display().to_string();
+        // A FIFO or device is a finding about the file, as inside a directory (F001), not
+        // a tool error: nothing is read, so the check neither hangs nor runs forever.
+        let bytes = match read_named(path) {
+            Ok(bytes) => bytes,
+            Err(e) if read::not_regular(&e).is_some() => {
+                let kind = opts.kind.unwrap_or_else(|| FileKind::from_path(path));
+                let d = lint::file::unreadable_file::diagnostic(&e);
+                report.add(report::make_report(&display, kind, None, vec![d]));
+                return Ok(report);
+            }
+            Err(e) => return Err(CheckError::reading(path, e)),
+        };
         let kind = opts
             .kind
             .unwrap_or_else(|| FileKind::from_path_and_bytes(path, &bytes));
-        let mut report = CheckReport::default();
-        let display = path.display().to_string();
         if kind == FileKind::DeployConfig
             && let Some(checker) = opts.deploy_config
         {

@@ -11,7 +11,9 @@ pub static RULE: Rule = Rule {
 ## What it does
 Reports a file of the JumpStart directory (the `rules` file, a profile, begin or finish
 script named by a rule, a `sysidcfg` or `bootparams` file) that exists but cannot be read:
-permission denied, a directory where a file is expected, an I/O error.
+permission denied, a directory where a file is expected, an I/O error; or that is not a
+regular file (a FIFO, socket or device, also when named on the command line), which is not
+read at all: a FIFO would block the check until some writer appears, `/dev/zero` never ends.
 
 ## Why is this bad?
 The install client reads these files over NFS as root (the directory is usually shared
@@ -30,6 +32,13 @@ recommends).
 
 /// The diagnostic for a file that could not be read.
 pub fn diagnostic(err: &std::io::Error) -> Diagnostic {
-    Diagnostic::new(&RULE, 0..0, format!("cannot read the file: {err}"))
-        .help("make the file readable (root-owned, mode 644 is what Solaris recommends)")
+    let message = format!("cannot read the file: {err}");
+    // A FIFO, socket or device is not read at all (a FIFO would block, `/dev/zero` never
+    // ends): its mode is not the problem.
+    let help = if err.to_string().starts_with("not a regular file") {
+        "put the file itself here: the installer reads JumpStart files as regular files"
+    } else {
+        "make the file readable (root-owned, mode 644 is what Solaris recommends)"
+    };
+    Diagnostic::new(&RULE, 0..0, message).help(help)
 }
