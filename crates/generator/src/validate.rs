@@ -540,32 +540,15 @@ impl Validator<'_> {
 
     /// `reports:`, the fleet report directory: `server:/dir` or an absolute path.
     fn reports(&mut self, text: &str) -> model::Location {
-        use Seg::K;
-        let location = match text.split_once(':') {
-            Some((server, path)) if !text.starts_with('/') => model::Location::Nfs {
-                server: server.to_string(),
-                path: path.to_string(),
-            },
-            _ => model::Location::Path {
-                path: text.to_string(),
-            },
-        };
-        let ok = match &location {
-            model::Location::Nfs { server, path } => {
-                (is_host_or_ip(server) && !server.contains('.') || parse_ipv4(server).is_some())
-                    && is_absolute_path(path)
-            }
-            model::Location::Path { path } => is_absolute_path(path),
-        };
-        if !ok {
+        archives::parse_location(text).unwrap_or_else(|location| {
             self.bad_value(
-                &[K("reports")],
+                &[Seg::K("reports")],
                 text,
                 "report directory",
                 "server:/absolute/dir (shared read-write to the clients) or an absolute path, without `..` or shell metacharacters",
             );
-        }
-        location
+            location
+        })
     }
 }
 

@@ -277,3 +277,34 @@ fn server_and_servers_are_one_or_the_other() {
             .contains("`boot_server` is for sites that list `servers:`")
     );
 }
+
+/// `reports:` is a location like an archive's (`server:/dir` or an absolute path): what is
+/// neither is one problem at its value, and a good one reaches the site.
+#[test]
+fn the_report_directory_is_checked_like_a_location() {
+    for (good, want) in [
+        ("js01:/export/zflash/reports", "js01:/export/zflash/reports"),
+        ("/var/zflash/reports", "/var/zflash/reports"),
+    ] {
+        let text = format!("{SITE}reports: {good}\n");
+        let site = load(Path::new("site.yaml"), &text).unwrap();
+        assert_eq!(site.reports.map(|r| r.display()).as_deref(), Some(want));
+    }
+    for bad in [
+        "reports/relative",
+        "js01:/export/../etc",
+        "js01:relative",
+        "/x;rm",
+    ] {
+        let text = format!("{SITE}reports: \"{bad}\"\n");
+        let found = problems(&text);
+        // The value itself, inside its quotes.
+        let (line, column) = at(&text, &format!("\"{bad}\"\n"));
+        let column = column + 1;
+        assert_eq!(found.len(), 1, "{bad}: {found:?}");
+        let (code, l, c, message) = &found[0];
+        assert_eq!((*l, *c), (line, column), "{bad}: {message}");
+        assert!(message.contains("report directory"), "{bad}: {message}");
+        assert_eq!(*code, "Y101", "{bad}: {message}");
+    }
+}

@@ -75,35 +75,16 @@ impl Validator<'_> {
         let field = |key| join(at, &[K(key)]);
         const EXPECTED: &str =
             "an absolute path or server:/absolute/path, without `..` or shell metacharacters";
-        let location = match a.location.split_once(':') {
-            Some((server, path)) if !a.location.starts_with('/') => {
-                if !(is_host_or_ip(server) && !server.contains('.') || parse_ipv4(server).is_some())
-                    || !is_absolute_path(path)
-                {
-                    self.bad_value(
-                        &field("location"),
-                        &a.location,
-                        &format!("location of {what}"),
-                        EXPECTED,
-                    );
-                }
-                Location::Nfs {
-                    server: server.to_string(),
-                    path: path.to_string(),
-                }
-            }
-            _ => {
-                if !is_absolute_path(&a.location) {
-                    self.bad_value(
-                        &field("location"),
-                        &a.location,
-                        &format!("location of {what}"),
-                        EXPECTED,
-                    );
-                }
-                Location::Path {
-                    path: a.location.clone(),
-                }
+        let location = match parse_location(&a.location) {
+            Ok(location) => location,
+            Err(location) => {
+                self.bad_value(
+                    &field("location"),
+                    &a.location,
+                    &format!("location of {what}"),
+                    EXPECTED,
+                );
+                location
             }
         };
         let mut sha256 = a.sha256.clone();
@@ -261,4 +242,32 @@ pub fn read_regular_file(path: &Path, limit: u64) -> Result<String, String> {
         return Err(format!("more than the {limit} bytes allowed"));
     }
     Ok(text)
+}
+
+/// A location as a site file writes it: `server:/absolute/path` (NFS) or an absolute path
+/// in the miniroot. `Err` holds what it would be read as when it is neither (a bad server
+/// name or a path with `..` or shell metacharacters), so that checking can go on.
+pub(super) fn parse_location(text: &str) -> Result<Location, Location> {
+    match text.split_once(':') {
+        Some((server, path)) if !text.starts_with('/') => {
+            let ok = (is_host_or_ip(server) && !server.contains('.')
+                || parse_ipv4(server).is_some())
+                && is_absolute_path(path);
+            let location = Location::Nfs {
+                server: server.to_string(),
+                path: path.to_string(),
+            };
+            if ok { Ok(location) } else { Err(location) }
+        }
+        _ => {
+            let location = Location::Path {
+                path: text.to_string(),
+            };
+            if is_absolute_path(text) {
+                Ok(location)
+            } else {
+                Err(location)
+            }
+        }
+    }
 }
