@@ -127,17 +127,29 @@ impl Platform {
         })
     }
 
-    /// Mount an NFS export read-only.
-    pub fn mount_nfs(&self, source: &str, target: &str) -> Result<(), CommandError> {
+    /// The arguments of `mount` that mount NFS export `source` at `target` with `options`
+    /// (`-F nfs` on Solaris, `-t nfs` on Linux): for callers that run it their own way
+    /// (the fleet report bounds it in time).
+    pub fn nfs_mount_args<'a>(
+        &self,
+        options: &'a str,
+        source: &'a str,
+        target: &'a str,
+    ) -> [&'a str; 6] {
         let fs_flag = match self.os {
             Os::SunOs => "-F",
             Os::Linux => "-t",
         };
+        [fs_flag, "nfs", "-o", options, source, target]
+    }
+
+    /// Mount an NFS export read-only.
+    pub fn mount_nfs(&self, source: &str, target: &str) -> Result<(), CommandError> {
         RetryPolicy::ONCE
             .run(
                 self.runner.as_ref(),
                 &self.mount,
-                &[fs_flag, "nfs", "-o", "ro", source, target],
+                &self.nfs_mount_args("ro", source, target),
             )
             .map(|_| ())
     }

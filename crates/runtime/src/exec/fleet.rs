@@ -19,7 +19,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::config::DeployConfig;
 use crate::plan::{Plan, PlanEnv, ReportTarget, StepKind};
-use crate::platform::{Os, Platform};
+use crate::platform::Platform;
 use crate::report::{self, REPORT_VERSION, Report, ReportStep, State, Writer};
 
 /// The run's fleet report: the report being kept up to date, and its writer once the
@@ -239,16 +239,12 @@ fn write_reports(
     let mut mounted = false;
     if let Some(m) = &target.mount {
         let timeout = Duration::from_secs(u64::from(m.timeout_seconds));
-        let flag = match platform.os {
-            Os::SunOs => "-F",
-            Os::Linux => "-t",
-        };
         let mounting = fs::create_dir_all(&m.target)
             .map_err(|e| format!("cannot create the mount point {}: {e}", m.target))
             .and_then(|()| {
                 run_bounded(
                     &platform.mount,
-                    &[flag, "nfs", "-o", &m.options, &m.source, &m.target],
+                    &platform.nfs_mount_args(&m.options, &m.source, &m.target),
                     timeout,
                 )
             });
